@@ -1,0 +1,400 @@
+"""The command line. With no command, ``marginalia`` opens the window.
+
+Every command takes ``--db PATH``; errors are one line on stderr and a
+non-zero exit, and a command that fails changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+
+log = logging.getLogger(__name__)
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, no usage dump
+        self.exit(EXIT_USAGE, f"marginalia: {message} (see 'marginalia {self._cmd()}--help')\n")
+
+    def _cmd(self) -> str:
+        words = self.prog.split()[1:]
+        return " ".join(words) + " " if words else ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file (default: the one in your user data folder)")
+
+    p = _Parser(prog="marginalia", description="Read sources side by side, highlight and tag claims, export them.")
+    p.add_argument("--version", action="version", version=f"Marginalia {__version__}")
+    p.add_argument("--db", metavar="PATH", help="database file (default: the one in your user data folder)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    c = sub.add_parser("import", parents=[common], help="import Markdown, text or HTML files")
+    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
+    c.add_argument("--format", choices=["markdown", "text", "html"], help="read the files as this format")
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("docs", parents=[common], help="list documents")
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("text", parents=[common], help="print a document's text exactly")
+    c.add_argument("document", metavar="DOC")
+
+    tags = sub.add_parser("tags", parents=[common], help="list or change the codebook")
+    tags.add_argument("--json", action="store_true")
+    tsub = tags.add_subparsers(dest="tag_command", parser_class=_Parser, metavar="ACTION")
+    t = tsub.add_parser("add", parents=[common], help="add a tag")
+    t.add_argument("name")
+    t.add_argument("--color", help="#RRGGBB or a colour name")
+    t.add_argument("--key", help="shortcut key 1-9")
+    t.add_argument("--description", default="")
+    t.add_argument("--parent", metavar="TAG")
+    t = tsub.add_parser("rename", parents=[common], help="rename a tag")
+    t.add_argument("tag")
+    t.add_argument("new_name")
+    t = tsub.add_parser("recolor", parents=[common], help="change a tag's colour")
+    t.add_argument("tag")
+    t.add_argument("color")
+    t = tsub.add_parser("merge", parents=[common], help="merge a tag into another")
+    t.add_argument("source")
+    t.add_argument("target")
+    t = tsub.add_parser("remove", parents=[common], help="remove a tag")
+    t.add_argument("tag")
+    t.add_argument("--untag", action="store_true", help="also take it off the claims that use it")
+
+    claim = sub.add_parser("claim", parents=[common], help="add or change one claim")
+    csub = claim.add_subparsers(dest="claim_command", parser_class=_Parser, metavar="ACTION", required=True)
+    a = csub.add_parser("add", parents=[common], help="add a claim anchored by its quote")
+    a.add_argument("document", metavar="DOC")
+    a.add_argument("--quote", required=True)
+    a.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the quote (1 = first)")
+    a.add_argument("--tag", action="append", default=[], metavar="TAG")
+    a.add_argument("--note", default="")
+    a.add_argument("--status", default="unverified")
+    a.add_argument("--json", action="store_true")
+    a = csub.add_parser("delete", parents=[common], help="delete a claim")
+    a.add_argument("claim", metavar="CLAIM")
+
+    c = sub.add_parser("claims", parents=[common], help="list claims")
+    c.add_argument("--document", action="append", metavar="DOC")
+    c.add_argument("--tag", action="append", metavar="TAG")
+    c.add_argument("--status", action="append")
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("search", parents=[common], help="search documents and claims")
+    c.add_argument("query")
+    c.add_argument("--limit", type=int, default=50)
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("export", parents=[common], help="export claims")
+    c.add_argument("--format", default="csv", choices=["csv"])
+    c.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write, or - for standard output")
+    c.add_argument("--tag", action="append", metavar="TAG")
+    c.add_argument("--document", action="append", metavar="DOC")
+    c.add_argument("--status", action="append")
+    c.add_argument("--excel", action="store_true", help="add a byte-order mark for Excel")
+    c.add_argument("--no-formula-guard", action="store_true", help="do not neutralise formula-like cells")
+    return p
+
+
+def run(argv: list[str]) -> int:
+    from .core.errors import MarginaliaError
+    from .core.logs import setup_logging
+
+    _utf8_stdio()
+    args = build_parser().parse_args(argv)
+    log_path = setup_logging()
+    if args.command is None:
+        from .qt.app import run_app
+
+        return run_app(db=args.db)
+    try:
+        return _COMMANDS[args.command](args)
+    except MarginaliaError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("marginalia: interrupted; nothing more was changed.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a traceback on the terminal
+        log.exception("unexpected error in 'marginalia %s'", args.command)
+        where = f"; details are in {log_path}" if log_path else ""
+        print(f"marginalia: an unexpected error stopped the command ({type(exc).__name__}: {exc}){where}.", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _utf8_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in ("utf-8", "utf8"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _open_store(args):
+    from .core import paths
+    from .core.store import Store
+
+    return Store.open(Path(args.db) if getattr(args, "db", None) else paths.default_database())
+
+
+def _print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------- commands
+def cmd_import(args) -> int:
+    from .core.errors import ImportRefused
+    from .core.importers import import_file
+    from .core.settings import load_settings
+
+    limit = load_settings().max_import_bytes
+    with _open_store(args) as store:
+        if args.replace:
+            if len(args.files) != 1:
+                raise _usage("--replace takes exactly one file.")
+            doc_id = store.resolve_document(args.replace)
+            doc = import_file(args.files[0], fmt=args.format, max_bytes=limit)
+            row = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
+            print(f"{row.id}\t{row.title}")
+            return 0
+        failed = 0
+        done = []
+        for name in args.files:
+            try:
+                doc = import_file(name, fmt=args.format, max_bytes=limit)
+                row = store.add_document(doc, original_name=Path(name).name)
+            except ImportRefused as exc:
+                failed += 1
+                print(f"marginalia: {exc}", file=sys.stderr)
+                continue
+            done.append(row)
+            if not args.json:
+                print(f"{row.id}\t{row.title}", flush=True)
+        if args.json:
+            _print_json([_doc_json(r) for r in done])
+        return EXIT_ERROR if failed else 0
+
+
+def _doc_json(d) -> dict:
+    return {
+        "id": d.id, "uuid": d.uuid, "title": d.title, "author": d.author, "outlet": d.outlet,
+        "source_url": d.source_url, "published": d.published, "format": d.source_format,
+        "encoding": d.encoding, "original_name": d.original_name, "sha256": d.sha256,
+        "characters": d.char_count, "imported_at": d.imported_at.isoformat(), "claims": d.claim_count,
+    }
+
+
+def cmd_docs(args) -> int:
+    with _open_store(args) as store:
+        docs = store.list_documents()
+    if args.json:
+        _print_json([_doc_json(d) for d in docs])
+    else:
+        for d in docs:
+            print(f"{d.id}\t{d.title}\t{d.outlet}\t{d.published}\t{d.claim_count} claims")
+    return 0
+
+
+def cmd_text(args) -> int:
+    with _open_store(args) as store:
+        text = store.document_text(store.resolve_document(args.document))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+def _tag_json(t, names) -> dict:
+    return {
+        "id": t.id, "name": t.name, "color": t.color, "key": t.key, "description": t.description,
+        "parent": names.get(t.parent_id), "claims": t.claim_count,
+    }
+
+
+def cmd_tags(args) -> int:
+    with _open_store(args) as store:
+        action = args.tag_command
+        if action is None:
+            tags = store.list_tags()
+            names = {t.id: t.name for t in tags}
+            if args.json:
+                _print_json([_tag_json(t, names) for t in tags])
+            else:
+                for t in tags:
+                    key = str(t.key) if t.key else "-"
+                    parent = f"\tunder {names[t.parent_id]}" if t.parent_id in names else ""
+                    print(f"{t.name}\t{t.color}\tkey {key}\t{t.claim_count} claims{parent}")
+            return 0
+        if action == "add":
+            parent = store.resolve_tag(args.parent) if args.parent else None
+            t = store.add_tag(args.name, color=args.color, key=args.key, description=args.description, parent_id=parent)
+            print(f"Added tag '{t.name}' ({t.color}, key {t.key or '-'}).")
+        elif action == "rename":
+            old = store.get_tag(store.resolve_tag(args.tag))
+            t = store.rename_tag(old.id, args.new_name)
+            print(f"Renamed tag '{old.name}' to '{t.name}'.")
+        elif action == "recolor":
+            t = store.recolor_tag(store.resolve_tag(args.tag), args.color)
+            print(f"Tag '{t.name}' is now {t.color}.")
+        elif action == "merge":
+            source, target = store.resolve_tag(args.source), store.resolve_tag(args.target)
+            record = store.merge_tags(source, target)
+            target_name = store.get_tag(target).name
+            n = len(record.moved_claim_ids) + len(record.both_claim_ids)
+            print(f"Merged '{record.source.name}' into '{target_name}' ({n} claims).")
+        elif action == "remove":
+            removed = store.remove_tag(store.resolve_tag(args.tag), untag=args.untag)
+            extra = f", taken off {len(removed.claim_ids)} claims" if removed.claim_ids else ""
+            print(f"Removed tag '{removed.tag.name}'{extra}.")
+    return 0
+
+
+def _claim_json(c, tag_names, doc_titles) -> dict:
+    return {
+        "id": c.id, "uuid": c.uuid, "document_id": c.document_id, "document_title": doc_titles.get(c.document_id, ""),
+        "start": c.start, "end": c.end, "quote": c.quote, "prefix": c.prefix, "suffix": c.suffix,
+        "tags": [tag_names[t] for t in c.tag_ids if t in tag_names], "note": c.note, "status": c.status,
+        "annotator": c.annotator, "version": c.version,
+        "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
+    }
+
+
+def cmd_claim(args) -> int:
+    from .core.anchoring import anchor_quote
+
+    with _open_store(args) as store:
+        if args.claim_command == "delete":
+            row = store.delete_claim(store.resolve_claim(args.claim))
+            print(f"Deleted claim {row.id} (“{_one_line(row.quote, 50)}”).")
+            return 0
+        doc_id = store.resolve_document(args.document)
+        tag_ids = [store.resolve_tag(t) for t in args.tag]
+        anchor = anchor_quote(store.document_text(doc_id), args.quote, args.occurrence)
+        claim = store.add_claim(doc_id, anchor.start, anchor.end, tag_ids, note=args.note, status=args.status)
+        if args.json:
+            names = {t.id: t.name for t in store.list_tags()}
+            _print_json(_claim_json(claim, names, {doc_id: store.get_document(doc_id).title}))
+        else:
+            print(f"{claim.id}\t{claim.uuid}\t{claim.start}-{claim.end}")
+    return 0
+
+
+def cmd_claims(args) -> int:
+    with _open_store(args) as store:
+        doc_ids = [store.resolve_document(d) for d in args.document] if args.document else None
+        tag_ids = [store.resolve_tag(t) for t in args.tag] if args.tag else None
+        names = {t.id: t.name for t in store.list_tags()}
+        titles = {d.id: d.title for d in store.list_documents()}
+        rows = store.iter_claims(document_ids=doc_ids, tag_ids=tag_ids, statuses=args.status)
+        if args.json:
+            _print_json([_claim_json(c, names, titles) for c in rows])
+        else:
+            for c in rows:
+                tags = "; ".join(names[t] for t in c.tag_ids if t in names)
+                print(f"{c.id}\t{c.document_id}\t{c.start}-{c.end}\t{tags}\t{c.status}\t{_one_line(c.quote)}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    with _open_store(args) as store:
+        hits = store.search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([{"kind": h.kind, "id": h.id, "document_id": h.document_id, "title": h.title,
+                      "snippet": h.snippet} for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.kind}\t{h.id}\t{h.title}\t{_one_line(h.snippet, 120)}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .core.export_csv import ExportOptions, export_csv
+
+    with _open_store(args) as store:
+        options = ExportOptions(
+            tag_ids=[store.resolve_tag(t) for t in args.tag] if args.tag else None,
+            document_ids=[store.resolve_document(d) for d in args.document] if args.document else None,
+            statuses=args.status,
+            excel=args.excel,
+            formula_guard=not args.no_formula_guard,
+        )
+        if options.statuses:
+            from .core.store_claims import check_status
+
+            options.statuses = [check_status(s) for s in options.statuses]
+        if args.output == "-":
+            sys.stdout.flush()
+            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
+            try:
+                n = export_csv(store, out, options)
+            finally:
+                out.flush()
+                out.detach()
+            print(f"Exported {n} claims.", file=sys.stderr)
+            return 0
+        target = Path(args.output)
+        n = write_atomically(target, lambda fh: export_csv(store, fh, options))
+        print(f"Exported {n} claims to {target}.", file=sys.stderr)
+    return 0
+
+
+def write_atomically(target: Path, write) -> int:
+    """Write through a temporary file beside the target, renamed into place on
+    success, so that a failed export leaves any earlier file untouched."""
+    from .core.errors import InvalidInput
+
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file name to export to.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput(f"The folder {folder} does not exist.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write in {folder}: {exc.strerror}.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            result = write(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _usage(message: str):
+    from .core.errors import InvalidInput
+
+    return InvalidInput(message)
+
+
+_COMMANDS = {
+    "import": cmd_import,
+    "docs": cmd_docs,
+    "text": cmd_text,
+    "tags": cmd_tags,
+    "claim": cmd_claim,
+    "claims": cmd_claims,
+    "search": cmd_search,
+    "export": cmd_export,
+}

@@ -1,0 +1,145 @@
+"""The structured document: blocks and inline spans over one canonical text.
+
+The canonical text is exactly what the reader sees in a pane: the text of each
+block, blocks joined by a single ``"\\n"``. Every offset in Marginalia is a
+Unicode code point index into that text. List markers, quote bars and heading
+sizes are formatting, drawn by the view; they are not part of the text.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "code")
+SPAN_KINDS = ("em", "strong", "code", "link", "strike")
+
+# Characters that never reach the canonical text. Line and paragraph
+# separators become newlines; other control characters (except tab and newline)
+# are dropped, because a text view would either hide them or treat them as
+# layout instructions, and offsets must match what is seen.
+_NEWLINE_LIKE = {"\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"}
+
+
+def canonicalize(text: str) -> str:
+    """Normalise text the way every importer does before offsets are taken.
+
+    NFC composition, newlines unified to ``"\\n"``, control characters other
+    than tab and newline removed, and Unicode non-characters (which Qt uses
+    internally as frame markers) removed.
+    """
+    text = text.replace("\r\n", "\n")
+    for ch in _NEWLINE_LIKE:
+        if ch != "\r\n":
+            text = text.replace(ch, "\n")
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if ch in "\t\n":
+            out.append(ch)
+        elif o < 0x20 or 0x7F <= o < 0xA0:
+            continue
+        elif 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
+            continue
+        elif 0xD800 <= o <= 0xDFFF:  # lone surrogates cannot be stored or shown
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of the document, covering ``text[start:end]`` (no newline)."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0  # heading level 1-6; list nesting depth (1 = top) for list items
+    quote_depth: int = 0  # how many block quotes enclose this block
+    ordered: bool = False  # list items: numbered list
+    number: int | None = None  # list items of numbered lists: the item's number
+    language: str = ""  # code blocks: the info string
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Inline formatting over ``text[start:end]``; spans may nest."""
+
+    kind: str
+    start: int
+    end: int
+    href: str = ""  # links only
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str = ""
+    author: str = ""
+    outlet: str = ""
+    source_url: str = ""
+    published: str = ""  # ISO 8601 date (or date-time) as given, "" if unknown
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class StructuredDocument:
+    """What an importer produces and what the view renders."""
+
+    text: str
+    blocks: list[Block]
+    spans: list[Span] = field(default_factory=list)
+    metadata: Metadata = field(default_factory=Metadata)
+    source_format: str = ""  # "markdown", "text" or "html"
+    encoding: str = ""  # the encoding the bytes were decoded with
+    sha256: str = ""  # of the original bytes
+
+    def check(self) -> None:
+        """Raise ValueError if blocks and text disagree (used by tests and the store)."""
+        expected = "\n".join(self.text[b.start : b.end] for b in self.blocks)
+        if expected != self.text:
+            raise ValueError("blocks do not tile the canonical text")
+        pos = 0
+        for b in self.blocks:
+            if b.kind not in BLOCK_KINDS:
+                raise ValueError(f"unknown block kind {b.kind!r}")
+            if b.start != pos or "\n" in self.text[b.start : b.end]:
+                raise ValueError("blocks must be consecutive lines of the text")
+            pos = b.end + 1
+        for s in self.spans:
+            if s.kind not in SPAN_KINDS or not 0 <= s.start <= s.end <= len(self.text):
+                raise ValueError(f"bad span {s!r}")
+
+    # Structure is stored as compact JSON next to the text.
+    def structure_json(self) -> str:
+        blocks = [
+            [b.kind, b.start, b.end, b.level, b.quote_depth, int(b.ordered), b.number, b.language]
+            for b in self.blocks
+        ]
+        spans = [[s.kind, s.start, s.end, s.href] for s in self.spans]
+        return json.dumps({"v": 1, "blocks": blocks, "spans": spans}, ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def structure_from_json(data: str) -> tuple[list[Block], list[Span]]:
+        raw: dict[str, Any] = json.loads(data)
+        blocks = [
+            Block(kind=k, start=s, end=e, level=lv, quote_depth=q, ordered=bool(o), number=n, language=lang)
+            for k, s, e, lv, q, o, n, lang in raw["blocks"]
+        ]
+        spans = [Span(kind=k, start=s, end=e, href=h) for k, s, e, h in raw["spans"]]
+        return blocks, spans
+
+
+def blocks_for_lines(text: str, kind: str = "paragraph") -> list[Block]:
+    """One block per line of ``text`` (how plain text is structured)."""
+    blocks = []
+    pos = 0
+    for line in text.split("\n"):
+        blocks.append(Block(kind=kind, start=pos, end=pos + len(line)))
+        pos += len(line) + 1
+    return blocks

@@ -1,0 +1,38 @@
+"""Errors the user sees. Each carries one plain sentence naming the problem."""
+
+from __future__ import annotations
+
+
+class MarginaliaError(Exception):
+    """Base of every error whose message can be shown to a user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ImportRefused(MarginaliaError):
+    """A file could not be imported; nothing was written."""
+
+
+class DatabaseUnusable(MarginaliaError):
+    """The database file cannot be opened (damaged, foreign or newer); it was not modified."""
+
+
+class DatabaseBusy(MarginaliaError):
+    """Another program holds the database lock for too long."""
+
+
+class NotFound(MarginaliaError):
+    """A document, tag or claim named by the user does not exist."""
+
+
+class InvalidInput(MarginaliaError):
+    """An argument or a value given by the user is not acceptable."""
+
+
+class Conflict(MarginaliaError):
+    """The change collides with existing data (a duplicate name, a claim changed elsewhere)."""

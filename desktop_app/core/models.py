@@ -1,0 +1,116 @@
+"""The tables, declared with SQLModel.
+
+The store reads and writes them through SQLAlchemy Core on ``Model.__table__``
+(plain rows, no ORM objects on hot paths); migrations in ``migrations/`` create
+them, and a test checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on every backend (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _ts(nullable: bool = False):
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
+    title: str = Field(sa_type=sa.Text, nullable=False)
+    author: str = Field(default="", sa_type=sa.Text, nullable=False)
+    outlet: str = Field(default="", sa_type=sa.Text, nullable=False)
+    source_url: str = Field(default="", sa_type=sa.Text, nullable=False)
+    published: str = Field(default="", sa_type=sa.String(40), nullable=False)
+    source_format: str = Field(sa_type=sa.String(20), nullable=False)
+    encoding: str = Field(default="", sa_type=sa.String(40), nullable=False)
+    original_name: str = Field(default="", sa_type=sa.Text, nullable=False)
+    sha256: str = Field(sa_type=sa.String(64), nullable=False)
+    text: str = Field(sa_type=sa.Text, nullable=False)
+    structure: str = Field(sa_type=sa.Text, nullable=False)
+    char_count: int = Field(nullable=False)
+    imported_at: datetime | None = _ts()
+    deleted_at: datetime | None = _ts(nullable=True)
+
+
+class Tag(SQLModel, table=True):
+    __tablename__ = "tags"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
+    name: str = Field(sa_type=sa.String(200), nullable=False)
+    name_key: str = Field(sa_type=sa.String(200), unique=True, nullable=False)
+    color: str = Field(sa_type=sa.String(9), nullable=False)
+    description: str = Field(default="", sa_type=sa.Text, nullable=False)
+    key: int | None = Field(default=None, unique=True, nullable=True)
+    parent_id: int | None = Field(
+        default=None, sa_column_args=[sa.ForeignKey("tags.id", ondelete="SET NULL")], nullable=True
+    )
+    created_at: datetime | None = _ts()
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claims"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
+    document_id: int = Field(
+        sa_column_args=[sa.ForeignKey("documents.id", ondelete="RESTRICT")], nullable=False, index=True
+    )
+    start_offset: int = Field(nullable=False)
+    end_offset: int = Field(nullable=False)
+    quote: str = Field(sa_type=sa.Text, nullable=False)
+    prefix: str = Field(default="", sa_type=sa.Text, nullable=False)
+    suffix: str = Field(default="", sa_type=sa.Text, nullable=False)
+    note: str = Field(default="", sa_type=sa.Text, nullable=False)
+    status: str = Field(default="unverified", sa_type=sa.String(20), nullable=False)
+    annotator: str = Field(default="", sa_type=sa.String(200), nullable=False)
+    version: int = Field(default=1, nullable=False)
+    created_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts()
+    deleted_at: datetime | None = _ts(nullable=True)
+
+
+class ClaimTag(SQLModel, table=True):
+    __tablename__ = "claim_tags"
+
+    claim_id: int = Field(
+        sa_column_args=[sa.ForeignKey("claims.id", ondelete="CASCADE")], primary_key=True
+    )
+    tag_id: int = Field(
+        sa_column_args=[sa.ForeignKey("tags.id", ondelete="RESTRICT")], primary_key=True, index=True
+    )
+
+
+documents = Document.__table__
+tags = Tag.__table__
+claims = Claim.__table__
+claim_tags = ClaimTag.__table__

@@ -1,0 +1,89 @@
+"""Plain rows the store returns: immutable, no database behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+STATUSES = ("unverified", "supported", "disputed", "refuted")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    uuid: str
+    title: str
+    author: str
+    outlet: str
+    source_url: str
+    published: str
+    source_format: str
+    encoding: str
+    original_name: str
+    sha256: str
+    char_count: int
+    imported_at: datetime
+    claim_count: int = 0
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    id: int
+    uuid: str
+    name: str
+    color: str
+    description: str = ""
+    key: int | None = None
+    parent_id: int | None = None
+    claim_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: int
+    uuid: str
+    document_id: int
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    note: str
+    status: str
+    annotator: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    tag_ids: tuple[int, ...] = field(default_factory=tuple)
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str  # "document" or "claim"
+    id: int  # document id or claim id
+    document_id: int
+    title: str
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    """What merging one tag into another changed, so that it can be undone."""
+
+    source: TagRow
+    target_id: int
+    moved_claim_ids: tuple[int, ...]  # claims that had the source but not the target
+    both_claim_ids: tuple[int, ...]  # claims that had both
+    child_tag_ids: tuple[int, ...]  # tags whose parent was the source
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedTag:
+    """A removed tag and the claims it was taken from, so that it can be undone."""
+
+    tag: TagRow
+    claim_ids: tuple[int, ...]
+    child_tag_ids: tuple[int, ...]

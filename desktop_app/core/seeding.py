@@ -1,0 +1,23 @@
+"""What a new database starts with: the default codebook and the sample articles."""
+
+from __future__ import annotations
+
+import logging
+
+from . import paths
+from .codebook import DEFAULT_CODEBOOK
+
+log = logging.getLogger(__name__)
+
+
+def seed_new_database(store, *, documents: bool = True) -> None:
+    with store.transaction():
+        for name, color, key, description in DEFAULT_CODEBOOK:
+            store.add_tag(name, color=color, key=key, description=description)
+        seeds = sorted(paths.seeds_dir().glob("*.md")) if documents else []
+        if documents and not seeds:
+            log.warning("no sample articles found in %s", paths.seeds_dir())
+        if seeds:
+            from .importers import import_file
+        for path in seeds:
+            store.add_document(import_file(path), original_name=path.name)

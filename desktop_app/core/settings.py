@@ -1,0 +1,63 @@
+"""User settings kept in a small JSON file in the platform's config folder.
+
+(Window geometry lives in QSettings; everything else lives here so that the
+core and the command line see the same values.)
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from . import paths
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Settings:
+    annotator: str = ""
+    max_import_mb: float = 50.0
+
+    @property
+    def max_import_bytes(self) -> int:
+        return int(self.max_import_mb * 1024 * 1024)
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or password database
+        return "annotator"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or paths.settings_file()
+    settings = Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(Settings)}
+        for key, value in raw.items():
+            if key in known and isinstance(value, type(getattr(settings, key))):
+                setattr(settings, key, value)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, AttributeError) as exc:
+        log.warning("settings file %s unreadable (%s); using defaults", path, exc)
+    if not settings.annotator:
+        settings.annotator = _system_user()
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or paths.settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(asdict(settings), fh, indent=2)
+    os.replace(tmp, path)

@@ -1,0 +1,342 @@
+"""Claims in the store: create, read, retag, annotate, delete, restore, search."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+
+from .anchoring import anchor_at
+from .errors import Conflict, InvalidInput, NotFound
+from .models import claim_tags, claims, documents, tags
+from .rows import STATUSES, ClaimRow, SearchHit
+
+_BATCH = 1000
+
+_CLAIM_COLUMNS = (
+    claims.c.id,
+    claims.c.uuid,
+    claims.c.document_id,
+    claims.c.start_offset,
+    claims.c.end_offset,
+    claims.c.quote,
+    claims.c.prefix,
+    claims.c.suffix,
+    claims.c.note,
+    claims.c.status,
+    claims.c.annotator,
+    claims.c.version,
+    claims.c.created_at,
+    claims.c.updated_at,
+    claims.c.deleted_at,
+)
+
+
+def _claim_row(r, tag_ids: Sequence[int]) -> ClaimRow:
+    return ClaimRow(
+        id=r.id,
+        uuid=r.uuid,
+        document_id=r.document_id,
+        start=r.start_offset,
+        end=r.end_offset,
+        quote=r.quote,
+        prefix=r.prefix,
+        suffix=r.suffix,
+        note=r.note,
+        status=r.status,
+        annotator=r.annotator,
+        version=r.version,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        tag_ids=tuple(sorted(tag_ids)),
+        deleted=r.deleted_at is not None,
+    )
+
+
+def check_status(status: str) -> str:
+    value = str(status).strip().lower()
+    if value not in STATUSES:
+        raise InvalidInput(f"'{status}' is not a status; use one of: {', '.join(STATUSES)}.")
+    return value
+
+
+class ClaimsMixin:
+    """Part of Store; uses its ``_tx``, ``search_index`` and ``annotator``."""
+
+    # ---------------------------------------------------------------- creating
+    def add_claim(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        tag_ids: Iterable[int] = (),
+        *,
+        note: str = "",
+        status: str = "unverified",
+        annotator: str | None = None,
+    ) -> ClaimRow:
+        status = check_status(status)
+        tag_ids = list(dict.fromkeys(tag_ids))
+        now = datetime.now(timezone.utc)
+        with self._tx() as conn:
+            text = conn.execute(
+                sa.select(documents.c.text).where(documents.c.id == document_id, documents.c.deleted_at.is_(None))
+            ).scalar()
+            if text is None:
+                raise NotFound(f"There is no document {document_id}.")
+            anchor = anchor_at(text, start, end)
+            self._check_tags(conn, tag_ids)
+            claim_id = conn.execute(
+                claims.insert().values(
+                    uuid=str(uuidlib.uuid4()),
+                    document_id=document_id,
+                    start_offset=anchor.start,
+                    end_offset=anchor.end,
+                    quote=anchor.quote,
+                    prefix=anchor.prefix,
+                    suffix=anchor.suffix,
+                    note=note,
+                    status=status,
+                    annotator=self.annotator if annotator is None else annotator,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+            if tag_ids:
+                conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            self.search_index.index_claim(conn, claim_id, anchor.quote, note)
+            return self._get_claim(conn, claim_id)
+
+    def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
+        """Insert many claims on one document in one transaction; returns how many."""
+        tag_ids = list(dict.fromkeys(tag_ids))
+        now = datetime.now(timezone.utc)
+        with self._tx() as conn:
+            text = conn.execute(
+                sa.select(documents.c.text).where(documents.c.id == document_id, documents.c.deleted_at.is_(None))
+            ).scalar()
+            if text is None:
+                raise NotFound(f"There is no document {document_id}.")
+            self._check_tags(conn, tag_ids)
+            first = (conn.execute(sa.select(sa.func.max(claims.c.id))).scalar() or 0) + 1
+            rows = []
+            for i, (start, end) in enumerate(spans):
+                a = anchor_at(text, start, end)
+                rows.append(
+                    dict(
+                        id=first + i, uuid=str(uuidlib.uuid4()), document_id=document_id,
+                        start_offset=a.start, end_offset=a.end, quote=a.quote, prefix=a.prefix,
+                        suffix=a.suffix, note="", status="unverified", annotator=self.annotator,
+                        version=1, created_at=now, updated_at=now,
+                    )
+                )
+            if rows:
+                conn.execute(claims.insert(), rows)
+                if tag_ids:
+                    conn.execute(
+                        claim_tags.insert(), [{"claim_id": r["id"], "tag_id": t} for r in rows for t in tag_ids]
+                    )
+                self.search_index.index_claims(conn, [(r["id"], r["quote"], "") for r in rows])
+            return len(rows)
+
+    def _check_tags(self, conn: sa.Connection, tag_ids: Sequence[int]) -> None:
+        if not tag_ids:
+            return
+        found = set(conn.execute(sa.select(tags.c.id).where(tags.c.id.in_(tag_ids))).scalars())
+        missing = [t for t in tag_ids if t not in found]
+        if missing:
+            raise NotFound(f"There is no tag {missing[0]}.")
+
+    # ----------------------------------------------------------------- reading
+    def _get_claim(self, conn: sa.Connection, claim_id: int) -> ClaimRow:
+        r = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id == claim_id)).first()
+        if r is None:
+            raise NotFound(f"There is no claim {claim_id}.")
+        tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
+        return _claim_row(r, list(tag_ids))
+
+    def get_claim(self, claim_id: int) -> ClaimRow:
+        with self._tx(write=False) as conn:
+            return self._get_claim(conn, claim_id)
+
+    def resolve_claim(self, ref: str | int) -> int:
+        """A claim id from its id or its UUID (or a unique UUID prefix of 8+ characters)."""
+        text = str(ref).strip()
+        with self._tx(write=False) as conn:
+            if text.isdigit():
+                found = conn.execute(sa.select(claims.c.id).where(claims.c.id == int(text))).scalar()
+            elif len(text) >= 8:
+                ids = conn.execute(
+                    sa.select(claims.c.id).where(claims.c.uuid.startswith(text.lower(), autoescape=True)).limit(2)
+                ).scalars().all()
+                found = ids[0] if len(ids) == 1 else None
+            else:
+                found = None
+        if found is None:
+            raise NotFound(f"There is no claim '{text}' (see 'marginalia claims').")
+        return found
+
+    def _claims_query(
+        self,
+        *,
+        document_ids: Iterable[int] | None = None,
+        tag_ids: Iterable[int] | None = None,
+        statuses: Iterable[str] | None = None,
+        include_deleted: bool = False,
+    ) -> sa.Select:
+        q = (
+            sa.select(*_CLAIM_COLUMNS)
+            .join(documents, documents.c.id == claims.c.document_id)
+            .where(documents.c.deleted_at.is_(None))
+        )
+        if not include_deleted:
+            q = q.where(claims.c.deleted_at.is_(None))
+        if document_ids is not None:
+            q = q.where(claims.c.document_id.in_(list(document_ids)))
+        if statuses is not None:
+            q = q.where(claims.c.status.in_([check_status(s) for s in statuses]))
+        if tag_ids is not None:
+            q = q.where(
+                sa.exists().where(claim_tags.c.claim_id == claims.c.id, claim_tags.c.tag_id.in_(list(tag_ids)))
+            )
+        return q
+
+    def list_claims(
+        self,
+        *,
+        document_ids: Iterable[int] | None = None,
+        tag_ids: Iterable[int] | None = None,
+        statuses: Iterable[str] | None = None,
+        include_deleted: bool = False,
+    ) -> list[ClaimRow]:
+        return list(
+            self.iter_claims(
+                document_ids=document_ids, tag_ids=tag_ids, statuses=statuses, include_deleted=include_deleted
+            )
+        )
+
+    def iter_claims(self, order_by_position: bool = False, **filters) -> Iterator[ClaimRow]:
+        """Claims matching the filters (any of several tags), streamed in batches
+        so that memory stays flat whatever their number."""
+        q = self._claims_query(**filters)
+        if order_by_position:
+            q = q.order_by(claims.c.document_id, claims.c.start_offset, claims.c.id)
+        else:
+            q = q.order_by(claims.c.id)
+        with self._tx(write=False) as conn:
+            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(q)
+            for batch in result.partitions(_BATCH):
+                ids = [r.id for r in batch]
+                by_claim: dict[int, list[int]] = defaultdict(list)
+                for cid, tid in conn.execute(
+                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(ids))
+                ):
+                    by_claim[cid].append(tid)
+                for r in batch:
+                    yield _claim_row(r, by_claim.get(r.id, ()))
+
+    def claims_for_document(self, document_id: int) -> list[ClaimRow]:
+        return list(self.iter_claims(order_by_position=True, document_ids=[document_id]))
+
+    def count_claims(self) -> int:
+        q = self._claims_query().with_only_columns(sa.func.count()).order_by(None)
+        with self._tx(write=False) as conn:
+            return int(conn.execute(q).scalar() or 0)
+
+    # ---------------------------------------------------------------- changing
+    def _touch(self, conn: sa.Connection, claim_id: int, expected_version: int | None, **values) -> None:
+        q = claims.update().where(claims.c.id == claim_id)
+        if expected_version is not None:
+            q = q.where(claims.c.version == expected_version)
+        done = conn.execute(
+            q.values(version=claims.c.version + 1, updated_at=datetime.now(timezone.utc), **values)
+        ).rowcount
+        if not done:
+            exists = conn.execute(sa.select(claims.c.id).where(claims.c.id == claim_id)).scalar()
+            if exists is None:
+                raise NotFound(f"There is no claim {claim_id}.")
+            raise Conflict("This claim was changed elsewhere in the meantime; reload it before saving.")
+
+    def set_claim_note(self, claim_id: int, note: str, *, expected_version: int | None = None) -> ClaimRow:
+        with self._tx() as conn:
+            self._touch(conn, claim_id, expected_version, note=note)
+            row = self._get_claim(conn, claim_id)
+            if not row.deleted:
+                self.search_index.index_claim(conn, claim_id, row.quote, note)
+            return row
+
+    def set_claim_status(self, claim_id: int, status: str, *, expected_version: int | None = None) -> ClaimRow:
+        status = check_status(status)
+        with self._tx() as conn:
+            self._touch(conn, claim_id, expected_version, status=status)
+            return self._get_claim(conn, claim_id)
+
+    def set_claim_tags(self, claim_id: int, tag_ids: Iterable[int], *, expected_version: int | None = None) -> ClaimRow:
+        tag_ids = list(dict.fromkeys(tag_ids))
+        with self._tx() as conn:
+            self._check_tags(conn, tag_ids)
+            self._touch(conn, claim_id, expected_version)
+            conn.execute(claim_tags.delete().where(claim_tags.c.claim_id == claim_id))
+            if tag_ids:
+                conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            return self._get_claim(conn, claim_id)
+
+    def delete_claim(self, claim_id: int) -> ClaimRow:
+        """Move a claim to the bin; restore_claim brings it back as it was."""
+        with self._tx() as conn:
+            row = self._get_claim(conn, claim_id)
+            conn.execute(
+                claims.update().where(claims.c.id == claim_id).values(deleted_at=datetime.now(timezone.utc))
+            )
+            self.search_index.unindex_claim(conn, claim_id)
+            return row
+
+    def restore_claim(self, claim_id: int) -> ClaimRow:
+        with self._tx() as conn:
+            conn.execute(claims.update().where(claims.c.id == claim_id).values(deleted_at=None))
+            row = self._get_claim(conn, claim_id)
+            self.search_index.index_claim(conn, claim_id, row.quote, row.note)
+            return row
+
+    def _refresh_claim_context(self, conn: sa.Connection, document_id: int, text: str) -> None:
+        """After a document's text changed around its claims: new prefix and suffix."""
+        for cid, start, end in conn.execute(
+            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset).where(
+                claims.c.document_id == document_id
+            )
+        ).all():
+            if text[start:end]:
+                a = anchor_at(text, start, end)
+                conn.execute(claims.update().where(claims.c.id == cid).values(prefix=a.prefix, suffix=a.suffix))
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Documents and claims whose text, quote or note contain every word of the query."""
+        with self._tx(write=False) as conn:
+            raw = self.search_index.query(conn, query, limit * 2)
+            doc_ids = {i for kind, i, _, _ in raw if kind == "document"}
+            claim_ids = {i for kind, i, _, _ in raw if kind == "claim"}
+            live_docs = {
+                r.id: r.title
+                for r in conn.execute(
+                    sa.select(documents.c.id, documents.c.title).where(documents.c.deleted_at.is_(None))
+                )
+            } if raw else {}
+            claim_docs = dict(
+                conn.execute(
+                    sa.select(claims.c.id, claims.c.document_id).where(
+                        claims.c.id.in_(claim_ids), claims.c.deleted_at.is_(None)
+                    )
+                ).all()
+            ) if claim_ids else {}
+        hits = []
+        for kind, i, snippet, rank in raw:
+            doc_id = i if kind == "document" else claim_docs.get(i)
+            if doc_id is None or doc_id not in live_docs or (kind == "document" and i not in doc_ids):
+                continue
+            hits.append(SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippet, rank=rank))
+        return hits[:limit]

@@ -1,0 +1,244 @@
+"""Documents in the store: add, list, read, replace, delete and restore."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from .document import StructuredDocument
+from .errors import Conflict, InvalidInput, NotFound
+from .models import claims, documents
+from .rows import DocumentRow
+
+_LIST_COLUMNS = (
+    documents.c.id,
+    documents.c.uuid,
+    documents.c.title,
+    documents.c.author,
+    documents.c.outlet,
+    documents.c.source_url,
+    documents.c.published,
+    documents.c.source_format,
+    documents.c.encoding,
+    documents.c.original_name,
+    documents.c.sha256,
+    documents.c.char_count,
+    documents.c.imported_at,
+)
+
+
+def _claim_count():
+    return (
+        sa.select(sa.func.count())
+        .where(claims.c.document_id == documents.c.id, claims.c.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _doc_row(r) -> DocumentRow:
+    return DocumentRow(
+        id=r.id,
+        uuid=r.uuid,
+        title=r.title,
+        author=r.author,
+        outlet=r.outlet,
+        source_url=r.source_url,
+        published=r.published,
+        source_format=r.source_format,
+        encoding=r.encoding,
+        original_name=r.original_name,
+        sha256=r.sha256,
+        char_count=r.char_count,
+        imported_at=r.imported_at,
+        claim_count=r.claim_count,
+        deleted=r.deleted_at is not None,
+    )
+
+
+class DocumentsMixin:
+    """Part of Store; uses its ``_tx`` and ``search_index``."""
+
+    def add_document(self, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
+        doc.check()
+        if not doc.text.strip():
+            raise InvalidInput(f"{original_name or 'The document'} has no text to annotate.")
+        meta = doc.metadata
+        title = meta.title.strip() or original_name or "Untitled"
+        with self._tx() as conn:
+            doc_id = conn.execute(
+                documents.insert().values(
+                    uuid=str(uuidlib.uuid4()),
+                    title=title,
+                    author=meta.author,
+                    outlet=meta.outlet,
+                    source_url=meta.source_url,
+                    published=meta.published,
+                    source_format=doc.source_format,
+                    encoding=doc.encoding,
+                    original_name=original_name,
+                    sha256=doc.sha256,
+                    text=doc.text,
+                    structure=doc.structure_json(),
+                    char_count=len(doc.text),
+                    imported_at=datetime.now(timezone.utc),
+                )
+            ).inserted_primary_key[0]
+            self.search_index.index_document(conn, doc_id, title, doc.text)
+            return self._get_document(conn, doc_id)
+
+    def _get_document(self, conn: sa.Connection, doc_id: int, include_deleted: bool = True) -> DocumentRow:
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).where(
+            documents.c.id == doc_id
+        )
+        r = conn.execute(q).first()
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            raise NotFound(f"There is no document {doc_id}.")
+        return _doc_row(r)
+
+    def get_document(self, doc_id: int) -> DocumentRow:
+        with self._tx(write=False) as conn:
+            return self._get_document(conn, doc_id)
+
+    def list_documents(self, *, include_deleted: bool = False) -> list[DocumentRow]:
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).order_by(
+            documents.c.id
+        )
+        if not include_deleted:
+            q = q.where(documents.c.deleted_at.is_(None))
+        with self._tx(write=False) as conn:
+            return [_doc_row(r) for r in conn.execute(q)]
+
+    def document_text(self, doc_id: int) -> str:
+        with self._tx(write=False) as conn:
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+        if text is None:
+            raise NotFound(f"There is no document {doc_id}.")
+        return text
+
+    def load_document(self, doc_id: int) -> StructuredDocument:
+        """The structured document, as the view renders it."""
+        from .document import Metadata
+
+        with self._tx(write=False) as conn:
+            r = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).first()
+        if r is None:
+            raise NotFound(f"There is no document {doc_id}.")
+        blocks, spans = StructuredDocument.structure_from_json(r.structure)
+        return StructuredDocument(
+            text=r.text,
+            blocks=blocks,
+            spans=spans,
+            metadata=Metadata(
+                title=r.title, author=r.author, outlet=r.outlet, source_url=r.source_url, published=r.published
+            ),
+            source_format=r.source_format,
+            encoding=r.encoding,
+            sha256=r.sha256,
+        )
+
+    def resolve_document(self, ref: str | int) -> int:
+        """A document id from what a user typed: its id, its UUID, or its title
+        (exact, ignoring case, or a part of it that only one title contains)."""
+        text = str(ref).strip()
+        docs = self.list_documents()
+        if text.isdigit():
+            for d in docs:
+                if d.id == int(text):
+                    return d.id
+            raise NotFound(f"There is no document {text} (see 'marginalia docs').")
+        key = text.casefold()
+        for d in docs:
+            if d.uuid == text or d.title.casefold() == key:
+                return d.id
+        partial = [d for d in docs if key and key in d.title.casefold()]
+        if len(partial) == 1:
+            return partial[0].id
+        if len(partial) > 1:
+            raise InvalidInput(
+                f"'{text}' matches {len(partial)} documents; give the id (see 'marginalia docs')."
+            )
+        raise NotFound(f"There is no document '{text}' (see 'marginalia docs').")
+
+    def update_document_metadata(self, doc_id: int, **fields: str) -> DocumentRow:
+        allowed = {"title", "author", "outlet", "source_url", "published"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidInput(f"Documents have no field {sorted(unknown)[0]!r}.")
+        if "title" in fields and not fields["title"].strip():
+            raise InvalidInput("A document needs a title.")
+        with self._tx() as conn:
+            self._get_document(conn, doc_id)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(**fields))
+            if "title" in fields:
+                text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+                self.search_index.index_document(conn, doc_id, fields["title"], text)
+            return self._get_document(conn, doc_id)
+
+    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
+        """Replace a document's text with a new version.
+
+        Until claims can be re-anchored, this is refused when any live claim's
+        quote is not at the same place in the new text."""
+        doc.check()
+        with self._tx() as conn:
+            old = self._get_document(conn, doc_id, include_deleted=False)
+            moved = 0
+            for start, end, quote in conn.execute(
+                sa.select(claims.c.start_offset, claims.c.end_offset, claims.c.quote).where(
+                    claims.c.document_id == doc_id, claims.c.deleted_at.is_(None)
+                )
+            ):
+                if doc.text[start:end] != quote:
+                    moved += 1
+            if moved:
+                raise Conflict(
+                    f"The new version would move {moved} of the claims of '{old.title}'; "
+                    "replacing is refused so that no claim loses its place."
+                )
+            meta = doc.metadata
+            values = dict(
+                text=doc.text,
+                structure=doc.structure_json(),
+                char_count=len(doc.text),
+                sha256=doc.sha256,
+                source_format=doc.source_format,
+                encoding=doc.encoding,
+                imported_at=datetime.now(timezone.utc),
+            )
+            if original_name:
+                values["original_name"] = original_name
+            for field in ("title", "author", "outlet", "source_url", "published"):
+                if getattr(meta, field):
+                    values[field] = getattr(meta, field)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(**values))
+            self._refresh_claim_context(conn, doc_id, doc.text)
+            row = self._get_document(conn, doc_id)
+            self.search_index.index_document(conn, doc_id, row.title, doc.text)
+            return row
+
+    def delete_document(self, doc_id: int, *, with_claims: bool = False) -> DocumentRow:
+        """Move a document to the bin (recoverable with restore_document).
+
+        A document with claims is deleted only when ``with_claims`` says so: its
+        claims go to the bin with it and come back with it."""
+        with self._tx() as conn:
+            row = self._get_document(conn, doc_id, include_deleted=False)
+            if row.claim_count and not with_claims:
+                raise Conflict(
+                    f"'{row.title}' has {row.claim_count} claims; delete it with its claims "
+                    "explicitly, or delete the claims first."
+                )
+            now = datetime.now(timezone.utc)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(deleted_at=now))
+            self.search_index.unindex_document(conn, doc_id)
+            return row
+
+    def restore_document(self, doc_id: int) -> DocumentRow:
+        with self._tx() as conn:
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(deleted_at=None))
+            row = self._get_document(conn, doc_id)
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+            self.search_index.index_document(conn, doc_id, row.title, text)
+            return row
