@@ -54,7 +54,7 @@ def inspect_file(path: Path) -> str | None:
     if counter_valid and page_count and size < page_size * page_count:
         raise DatabaseUnusable(f"{name} is damaged: the file is shorter than its header says (truncated).")
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise DatabaseUnusable(f"{name} cannot be opened: {exc}.") from exc
     try:
@@ -83,6 +83,19 @@ def inspect_file(path: Path) -> str | None:
             "update Marginalia to open it. The file was left as it is."
         )
     return revision
+
+
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads the file without creating anything beside it.
+
+    Reading a WAL database with ``mode=ro`` creates its -wal and -shm files, so
+    unless a -wal file is already there (a program has it open, or one crashed)
+    the file is opened as immutable: no locks, no side files, no writes.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if not Path(str(path) + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def backup_copy(path: Path, revision: str) -> Path:

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from . import paths
@@ -23,10 +23,18 @@ log = logging.getLogger(__name__)
 class Settings:
     annotator: str = ""
     max_import_mb: float = 50.0
+    # database path -> ids of the documents open in the panes, left to right
+    open_documents: dict = field(default_factory=dict)
 
     @property
     def max_import_bytes(self) -> int:
         return int(self.max_import_mb * 1024 * 1024)
+
+
+def _same_kind(value, default) -> bool:
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return isinstance(value, type(default))
 
 
 def _system_user() -> str:
@@ -43,7 +51,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raw = json.loads(path.read_text(encoding="utf-8"))
         known = {f.name for f in fields(Settings)}
         for key, value in raw.items():
-            if key in known and isinstance(value, type(getattr(settings, key))):
+            if key in known and _same_kind(value, getattr(settings, key)):
                 setattr(settings, key, value)
     except FileNotFoundError:
         pass

@@ -111,10 +111,14 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
 
     # ------------------------------------------------------------ transactions
     @contextmanager
-    def _tx(self, write: bool = True) -> Iterator[sa.Connection]:
+    def _tx(self, write: bool = True, share: bool = True) -> Iterator[sa.Connection]:
         """One transaction. On SQLite a write takes the lock at BEGIN, so two
         writers wait for each other (up to the busy timeout) instead of failing
-        half-way; nested calls join the outer transaction."""
+        half-way; nested calls join the outer transaction.
+
+        ``share=False`` is for a read kept open while its caller runs (a stream
+        of rows): store calls made meanwhile get their own transactions, so they
+        are committed when they return, not whenever the stream ends."""
         current = getattr(self._local, "conn", None)
         if current is not None:
             yield current
@@ -124,7 +128,8 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
                 if self._engine.dialect.name == "sqlite":
                     conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-                    self._local.conn = conn
+                    if share:
+                        self._local.conn = conn
                     try:
                         yield conn
                     except BaseException:
@@ -133,14 +138,17 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
                     else:
                         conn.exec_driver_sql("COMMIT")
                     finally:
-                        self._local.conn = None
+                        if share:
+                            self._local.conn = None
                 else:
                     with conn.begin():
-                        self._local.conn = conn
+                        if share:
+                            self._local.conn = conn
                         try:
                             yield conn
                         finally:
-                            self._local.conn = None
+                            if share:
+                                self._local.conn = None
         except OperationalError as exc:
             raise _translate(exc, self.path) from exc
 

@@ -227,7 +227,7 @@ class ClaimsMixin:
             q = q.order_by(claims.c.document_id, claims.c.start_offset, claims.c.id)
         else:
             q = q.order_by(claims.c.id)
-        with self._tx(write=False) as conn:
+        with self._tx(write=False, share=False) as conn:
             result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(q)
             for batch in result.partitions(_BATCH):
                 ids = [r.id for r in batch]
@@ -296,20 +296,28 @@ class ClaimsMixin:
             return row
 
     def restore_claim(self, claim_id: int) -> ClaimRow:
+        """Bring a claim back from the bin; refused if its document was replaced
+        meanwhile by a version in which the quote is no longer at its place."""
         with self._tx() as conn:
             conn.execute(claims.update().where(claims.c.id == claim_id).values(deleted_at=None))
             row = self._get_claim(conn, claim_id)
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == row.document_id)).scalar()
+            if text[row.start : row.end] != row.quote:
+                raise Conflict(
+                    f"The claim “{row.quote[:40]}” cannot be restored: its document was replaced "
+                    "by a version in which the quote is no longer at its place."
+                )
             self.search_index.index_claim(conn, claim_id, row.quote, row.note)
             return row
 
     def _refresh_claim_context(self, conn: sa.Connection, document_id: int, text: str) -> None:
         """After a document's text changed around its claims: new prefix and suffix."""
-        for cid, start, end in conn.execute(
-            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset).where(
+        for cid, start, end, quote in conn.execute(
+            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claims.c.quote).where(
                 claims.c.document_id == document_id
             )
         ).all():
-            if text[start:end]:
+            if text[start:end] == quote:  # binned claims that lost their place keep their old context
                 a = anchor_at(text, start, end)
                 conn.execute(claims.update().where(claims.c.id == cid).values(prefix=a.prefix, suffix=a.suffix))
 

@@ -108,6 +108,14 @@ class TagsMixin:
                 raise NotFound(f"There is no tag {current}.")
             current = row.parent_id
 
+    def _ancestors(self, conn, tag_id: int) -> list[int]:
+        found: list[int] = []
+        current = conn.execute(sa.select(tags.c.parent_id).where(tags.c.id == tag_id)).scalar()
+        while current is not None and current not in found:
+            found.append(current)
+            current = conn.execute(sa.select(tags.c.parent_id).where(tags.c.id == current)).scalar()
+        return found
+
     def add_tag(
         self,
         name: str,
@@ -191,11 +199,15 @@ class TagsMixin:
             moved = sorted(with_source - with_target)
             both = sorted(with_source & with_target)
             children = list(conn.execute(sa.select(tags.c.id).where(tags.c.parent_id == source_id)).scalars())
+            # Sub-tags go under the target, except the one that leads down to the
+            # target (or is it): it takes the source's place, so no tag ends up under itself.
+            on_path = set(self._ancestors(conn, target_id)) | {target_id}
             if moved:
                 conn.execute(claim_tags.insert(), [{"claim_id": c, "tag_id": target_id} for c in moved])
             conn.execute(claim_tags.delete().where(claim_tags.c.tag_id == source_id))
-            if children:
-                conn.execute(tags.update().where(tags.c.id.in_(children)).values(parent_id=target_id))
+            for child in children:
+                parent = source.parent_id if child in on_path else target_id
+                conn.execute(tags.update().where(tags.c.id == child).values(parent_id=parent))
             conn.execute(tags.delete().where(tags.c.id == source_id))
             self._bump(conn, moved + both)
             return MergeRecord(
@@ -256,12 +268,16 @@ class TagsMixin:
         parent = tag.parent_id
         if parent is not None and conn.execute(sa.select(tags.c.id).where(tags.c.id == parent)).scalar() is None:
             parent = None
-        return conn.execute(
-            tags.insert().values(
-                id=tag.id, uuid=tag.uuid, name=tag.name, name_key=tag.name.casefold(), color=tag.color,
-                description=tag.description, key=tag.key, parent_id=parent, created_at=datetime.now(timezone.utc),
-            )
-        ).inserted_primary_key[0]
+        # SQLite hands the highest free id to the next new tag: if that took
+        # this tag's id, the tag comes back under a new one.
+        taken = conn.execute(sa.select(tags.c.id).where(tags.c.id == tag.id)).scalar() is not None
+        values = dict(
+            uuid=tag.uuid, name=tag.name, name_key=tag.name.casefold(), color=tag.color,
+            description=tag.description, key=tag.key, parent_id=parent, created_at=datetime.now(timezone.utc),
+        )
+        if not taken:
+            values["id"] = tag.id
+        return conn.execute(tags.insert().values(**values)).inserted_primary_key[0]
 
     def _bump(self, conn, claim_ids) -> None:
         """Claims whose tags changed get a new version and update time."""

@@ -1,0 +1,149 @@
+"""The claim editor: the selected claim's quote, tags, status and note.
+
+The note saves itself while the user types (after a short pause, and when the
+editor loses focus or another claim is selected); the undo commands merge
+one burst of typing into one undo step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.rows import STATUSES
+from .icons import swatch
+
+NOTE_SAVE_DELAY_MS = 600
+
+
+class _NoteEdit(QPlainTextEdit):
+    focusLost = Signal()
+
+    def focusOutEvent(self, event) -> None:
+        self.focusLost.emit()
+        super().focusOutEvent(event)
+
+
+class ClaimEditor(QWidget):
+    tagsEdited = Signal(int, list)  # claim id, tag ids
+    statusEdited = Signal(int, str)
+    noteEdited = Signal(int, str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.claim = None
+        self._tags = []
+        self._updating = False
+        self.placeholder = QLabel("Select a claim to see and edit it here.\nSelect text and press a tag's key to make one.")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.quote = QLabel()
+        self.quote.setWordWrap(True)
+        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quote.setAccessibleName("Quote of the claim")
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.source.setAccessibleName("Source of the claim")
+        self.tag_box = QWidget()
+        self.tag_layout = QVBoxLayout(self.tag_box)
+        self.tag_layout.setContentsMargins(0, 0, 0, 0)
+        self.tag_checks: dict[int, QCheckBox] = {}
+        self.status = QComboBox()
+        self.status.setAccessibleName("Status of the claim")
+        for s in STATUSES:
+            self.status.addItem(s.capitalize(), s)
+        self.status.currentIndexChanged.connect(self._status_changed)
+        self.note = _NoteEdit()
+        self.note.setPlaceholderText("Note (saved as you type)")
+        self.note.setAccessibleName("Note of the claim")
+        self.note.setTabChangesFocus(True)
+        self.note.textChanged.connect(self._note_typed)
+        self.note.focusLost.connect(self.flush_note)
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush_note)
+        self.form_widget = QWidget()
+        form = QFormLayout(self.form_widget)
+        form.addRow("Quote:", self.quote)
+        form.addRow("Source:", self.source)
+        form.addRow("Tags:", self.tag_box)
+        form.addRow("&Status:", self.status)
+        form.addRow("&Note:", self.note)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(scroll)
+        self._scroll = scroll
+        self.show_claim(None)
+
+    def set_tags(self, tags) -> None:
+        self._tags = list(tags)
+        for check in self.tag_checks.values():
+            check.deleteLater()
+        self.tag_checks = {}
+        for t in self._tags:
+            label = f"{t.name}  ({t.key})" if t.key else t.name
+            check = QCheckBox(label)
+            check.setIcon(swatch(t.color))
+            check.setAccessibleName(f"Tag {t.name}")
+            check.toggled.connect(self._tags_changed)
+            self.tag_layout.addWidget(check)
+            self.tag_checks[t.id] = check
+        self.show_claim(self.claim, document_title=self.source.text())
+
+    def show_claim(self, claim, *, document_title: str = "") -> None:
+        """Show a ClaimRow (or None). Saves a pending note of the previous claim first."""
+        if self.claim is not None and (claim is None or claim.id != self.claim.id):
+            self.flush_note()
+        self.claim = claim
+        self._updating = True
+        try:
+            self.placeholder.setVisible(claim is None)
+            self._scroll.setVisible(claim is not None)
+            if claim is None:
+                return
+            self.quote.setText(f"“{claim.quote}”")
+            self.source.setText(document_title)
+            for tag_id, check in self.tag_checks.items():
+                check.setChecked(tag_id in claim.tag_ids)
+            self.status.setCurrentIndex(max(self.status.findData(claim.status), 0))
+            if self.note.toPlainText() != claim.note and not self._note_timer.isActive():
+                self.note.setPlainText(claim.note)
+        finally:
+            self._updating = False
+
+    def _tags_changed(self) -> None:
+        if self._updating or self.claim is None:
+            return
+        ids = [tid for tid, check in self.tag_checks.items() if check.isChecked()]
+        self.tagsEdited.emit(self.claim.id, ids)
+
+    def _status_changed(self) -> None:
+        if self._updating or self.claim is None:
+            return
+        status = self.status.currentData()
+        if status != self.claim.status:
+            self.statusEdited.emit(self.claim.id, status)
+
+    def _note_typed(self) -> None:
+        if not self._updating and self.claim is not None:
+            self._note_timer.start()
+
+    def flush_note(self) -> None:
+        """Save the note now if it has unsaved typing."""
+        if not self._note_timer.isActive() or self.claim is None:
+            return
+        self._note_timer.stop()
+        text = self.note.toPlainText()
+        if text != self.claim.note:
+            self.noteEdited.emit(self.claim.id, text)

@@ -1,0 +1,478 @@
+"""Qt item models over the store: documents, the codebook, and claims.
+
+Each model reads plain rows from the store and then follows the StoreEvents
+hub, so that whichever widget or undo command changed the data, every view
+showing it is brought up to date. Claims follow events row by row (inserted,
+changed, removed); documents and tags are small and are re-read when they
+change, except that claim counts are updated in place.
+
+Roles common to the models:
+
+* ``Qt.UserRole`` (``IdRole``): the id of the row's document, tag or claim.
+* ``SortRole`` (``Qt.UserRole + 1``): a raw value to sort the column by
+  (strings folded for case, numbers as numbers, times as ISO strings).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
+
+from .events import StoreEvents
+
+IdRole = int(Qt.ItemDataRole.UserRole)
+SortRole = int(Qt.ItemDataRole.UserRole) + 1
+
+QUOTE_CHARS = 120  # a quote or note longer than this is cut with an ellipsis in its cell
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def one_line(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Text on one line (runs of white space become one space), cut to ``limit``
+    characters with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        return flat[: limit - 1].rstrip() + "…"
+    return flat
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def local_time(dt: datetime) -> str:
+    """A stored (UTC) time shown in the local time zone, to the minute."""
+    return _utc(dt).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _color(value: str) -> QColor | None:
+    color = QColor(value)
+    return color if color.isValid() else None
+
+
+class _TableModel(QAbstractTableModel):
+    """Shared plumbing: fixed columns, no children."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return super().headerData(section, orientation, role)
+
+    def _valid(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return index.isValid() and not index.parent().isValid() and 0 <= index.row() < len(self._rows)
+
+    def _row_changed(self, row: int, first_col: int = 0, last_col: int | None = None) -> None:
+        last = len(self.HEADERS) - 1 if last_col is None else last_col
+        self.dataChanged.emit(self.index(row, first_col), self.index(row, last))
+
+
+# ---------------------------------------------------------------- documents
+class DocumentsModel(_TableModel):
+    """The library: one row per live document, in import order."""
+
+    TITLE, OUTLET, DATE, CLAIMS = range(4)
+    HEADERS = ("Title", "Outlet", "Date", "Claims")
+
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._rows: list[DocumentRow] = []
+        self._by_id: dict[int, int] = {}
+        self._load()
+        events.documentsChanged.connect(self.refresh)
+        events.claimAdded.connect(self._on_claim_added)
+        events.claimRemoved.connect(self._on_claim_removed)
+
+    def _load(self) -> None:
+        self._rows = self._store.list_documents()
+        self._by_id = {d.id: i for i, d in enumerate(self._rows)}
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def document_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def document(self, row: int) -> DocumentRow:
+        return self._rows[row]
+
+    def row_of(self, doc_id: int) -> int | None:
+        return self._by_id.get(doc_id)
+
+    def _on_claim_added(self, claim: ClaimRow) -> None:
+        self._update_count(claim.document_id)
+
+    def _on_claim_removed(self, _claim_id: int, doc_id: int) -> None:
+        self._update_count(doc_id)
+
+    def _update_count(self, doc_id: int) -> None:
+        row = self._by_id.get(doc_id)
+        if row is None:
+            return
+        fresh = self._store.get_document(doc_id)
+        if fresh.claim_count != self._rows[row].claim_count:
+            self._rows[row] = fresh
+            self._row_changed(row, self.CLAIMS, self.CLAIMS)
+
+    def data(self, index, role=_DISPLAY):
+        if not self._valid(index):
+            return None
+        d = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return (d.title, d.outlet, d.published, str(d.claim_count))[col]
+        if role == IdRole:
+            return d.id
+        if role == SortRole:
+            return (d.title.casefold(), d.outlet.casefold(), d.published, d.claim_count)[col]
+        if role == _TOOLTIP:
+            source = d.source_url or d.original_name
+            return f"{d.title}\n{source}" if source else d.title
+        if role == _ALIGN and col == self.CLAIMS:
+            return _RIGHT
+        return None
+
+
+# --------------------------------------------------------------------- tags
+class TagsModel(_TableModel):
+    """The codebook as a flat list sorted by name."""
+
+    NAME, KEY, CLAIMS = range(3)
+    HEADERS = ("Name", "Key", "Claims")
+
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._rows: list[TagRow] = []
+        self._by_id: dict[int, int] = {}
+        self._load()
+        events.tagsChanged.connect(self.refresh)
+        events.claimAdded.connect(self._on_claim)
+        events.claimChanged.connect(self._on_claim)
+        events.claimRemoved.connect(self._on_claim_removed)
+        events.documentsChanged.connect(self._refresh_counts)
+
+    def _load(self, rows: list[TagRow] | None = None) -> None:
+        self._rows = self._store.list_tags() if rows is None else rows
+        self._by_id = {t.id: i for i, t in enumerate(self._rows)}
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    def _on_claim(self, _claim: ClaimRow) -> None:
+        self._refresh_counts()
+
+    def _on_claim_removed(self, _claim_id: int, _doc_id: int) -> None:
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        rows = self._store.list_tags()
+        if [t.id for t in rows] != [t.id for t in self._rows]:
+            self.beginResetModel()
+            self._load(rows)
+            self.endResetModel()
+            return
+        old, self._rows = self._rows, rows
+        for i, (before, after) in enumerate(zip(old, rows)):
+            if before != after:
+                self._row_changed(i)
+
+    def tags(self) -> list[TagRow]:
+        return list(self._rows)
+
+    def tag_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def row_of(self, tag_id: int) -> int | None:
+        return self._by_id.get(tag_id)
+
+    def tag(self, tag_id: int) -> TagRow:
+        """The tag with this id; KeyError if the codebook has none."""
+        return self._rows[self._by_id[tag_id]]
+
+    def tag_for_key(self, key: int) -> TagRow | None:
+        for t in self._rows:
+            if t.key is not None and t.key == key:
+                return t
+        return None
+
+    def data(self, index, role=_DISPLAY):
+        if not self._valid(index):
+            return None
+        t = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            return (t.name, "" if t.key is None else str(t.key), str(t.claim_count))[col]
+        if role == IdRole:
+            return t.id
+        if role == SortRole:
+            return (t.name.casefold(), -1 if t.key is None else t.key, t.claim_count)[col]
+        if role == _DECORATION and col == self.NAME:
+            return _color(t.color)
+        if role == _TOOLTIP:
+            return f"{t.name}\n{t.description}" if t.description else t.name
+        if role == _ALIGN and col in (self.KEY, self.CLAIMS):
+            return _RIGHT
+        return None
+
+
+# ------------------------------------------------------------------- claims
+class ClaimsModel(_TableModel):
+    """Every live claim, in creation order; follows StoreEvents row by row."""
+
+    DOCUMENT, TAGS, QUOTE, NOTE, STATUS, ANNOTATOR, UPDATED = range(7)
+    HEADERS = ("Document", "Tags", "Quote", "Note", "Status", "Annotator", "Updated")
+
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._rows: list[ClaimRow] = []
+        self._by_id: dict[int, int] = {}
+        self._tags: dict[int, TagRow] = {}
+        self._titles: dict[int, str] = {}
+        self._load()
+        events.claimAdded.connect(self._on_added)
+        events.claimChanged.connect(self._on_changed)
+        events.claimRemoved.connect(self._on_removed)
+        events.tagsChanged.connect(self.refresh)
+        events.documentsChanged.connect(self.refresh)
+
+    # ------------------------------------------------------------- loading
+    def _load(self) -> None:
+        self._tags = {t.id: t for t in self._store.list_tags()}
+        self._titles = {d.id: d.title for d in self._store.list_documents()}
+        self._rows = list(self._store.iter_claims())
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._by_id = {c.id: i for i, c in enumerate(self._rows)}
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._load()
+        self.endResetModel()
+
+    # ------------------------------------------------------------- reading
+    def claim(self, row: int) -> ClaimRow:
+        return self._rows[row]
+
+    def claims(self) -> list[ClaimRow]:
+        return list(self._rows)
+
+    def row_of(self, claim_id: int) -> int | None:
+        return self._by_id.get(claim_id)
+
+    def document_title(self, doc_id: int) -> str:
+        title = self._titles.get(doc_id)
+        if title is None:
+            # A document this model has not heard of yet (no documentsChanged).
+            try:
+                title = self._store.get_document(doc_id).title
+            except Exception:  # noqa: BLE001 - a title is only for display
+                title = ""
+            self._titles[doc_id] = title
+        return title
+
+    def tag_names(self, claim: ClaimRow) -> list[str]:
+        names = [self._tags[t].name for t in claim.tag_ids if t in self._tags]
+        return sorted(names, key=str.casefold)
+
+    def _first_tag(self, claim: ClaimRow) -> TagRow | None:
+        tags = sorted((self._tags[t] for t in claim.tag_ids if t in self._tags), key=lambda t: t.name.casefold())
+        return tags[0] if tags else None
+
+    # -------------------------------------------------------------- events
+    def _on_added(self, claim: ClaimRow) -> None:
+        if claim.id in self._by_id:
+            self._on_changed(claim)
+            return
+        if claim.deleted:
+            return
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(claim)
+        self._by_id[claim.id] = row
+        self.endInsertRows()
+
+    def _on_changed(self, claim: ClaimRow) -> None:
+        row = self._by_id.get(claim.id)
+        if row is None:
+            if not claim.deleted:
+                self._on_added(claim)
+            return
+        if claim.deleted:
+            self._on_removed(claim.id, claim.document_id)
+            return
+        self._rows[row] = claim
+        self._row_changed(row)
+
+    def _on_removed(self, claim_id: int, _doc_id: int = 0) -> None:
+        row = self._by_id.get(claim_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._reindex()
+        self.endRemoveRows()
+
+    # ---------------------------------------------------------------- data
+    def data(self, index, role=_DISPLAY):
+        if not self._valid(index):
+            return None
+        c = self._rows[index.row()]
+        col = index.column()
+        if role == _DISPLAY:
+            if col == self.DOCUMENT:
+                return self.document_title(c.document_id)
+            if col == self.TAGS:
+                return ", ".join(self.tag_names(c))
+            if col == self.QUOTE:
+                return one_line(c.quote)
+            if col == self.NOTE:
+                return one_line(c.note)
+            if col == self.STATUS:
+                return c.status
+            if col == self.ANNOTATOR:
+                return c.annotator
+            return local_time(c.updated_at)
+        if role == IdRole:
+            return c.id
+        if role == SortRole:
+            return self._sort_value(c, col)
+        if role == _TOOLTIP:
+            if col == self.QUOTE:
+                return c.quote
+            if col == self.NOTE:
+                return c.note or None
+            if col == self.TAGS:
+                return "\n".join(self.tag_names(c)) or None
+            if col == self.DOCUMENT:
+                return self.document_title(c.document_id)
+            return None
+        if role == _DECORATION and col == self.TAGS:
+            first = self._first_tag(c)
+            return _color(first.color) if first is not None else None
+        return None
+
+    def _sort_value(self, c: ClaimRow, col: int):
+        if col == self.DOCUMENT:
+            return self.document_title(c.document_id).casefold()
+        if col == self.TAGS:
+            return ", ".join(self.tag_names(c)).casefold()
+        if col == self.QUOTE:
+            return " ".join(c.quote.split()).casefold()
+        if col == self.NOTE:
+            return " ".join(c.note.split()).casefold()
+        if col == self.STATUS:
+            return STATUSES.index(c.status) if c.status in STATUSES else len(STATUSES)
+        if col == self.ANNOTATOR:
+            return c.annotator.casefold()
+        return _utc(c.updated_at).isoformat()
+
+
+class ClaimsFilterProxy(QSortFilterProxyModel):
+    """Claims narrowed by tags (any of them), document, status and free text,
+    sorted by each column's SortRole.
+
+    The text filter is case-insensitive; every word of it must appear in the
+    quote, the note, a tag name or the document title.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tag_ids: frozenset[int] | None = None
+        self._document_id: int | None = None
+        self._status: str | None = None
+        self._words: tuple[str, ...] = ()
+        self.setSortRole(SortRole)
+        self.setDynamicSortFilter(True)
+
+    # ------------------------------------------------------------- setters
+    def _change(self, apply) -> None:
+        begin = getattr(self, "beginFilterChange", None)
+        if begin is None:  # Qt before 6.10
+            apply()
+            self.invalidateFilter()
+            return
+        begin()
+        apply()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_tag_filter(self, tag_ids: Iterable[int] | None) -> None:
+        """Keep claims with any of these tags; None (or nothing) keeps all."""
+        value = frozenset(tag_ids) if tag_ids else None
+        if value != self._tag_ids:
+            self._change(lambda: setattr(self, "_tag_ids", value))
+
+    def set_document_filter(self, document_id: int | None) -> None:
+        if document_id != self._document_id:
+            self._change(lambda: setattr(self, "_document_id", document_id))
+
+    def set_status_filter(self, status: str | None) -> None:
+        value = status or None
+        if value != self._status:
+            self._change(lambda: setattr(self, "_status", value))
+
+    def set_text_filter(self, text: str) -> None:
+        words = tuple(text.casefold().split())
+        if words != self._words:
+            self._change(lambda: setattr(self, "_words", words))
+
+    def tag_filter(self) -> frozenset[int] | None:
+        return self._tag_ids
+
+    def document_filter(self) -> int | None:
+        return self._document_id
+
+    def status_filter(self) -> str | None:
+        return self._status
+
+    def text_filter(self) -> str:
+        return " ".join(self._words)
+
+    # ----------------------------------------------------------- filtering
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model = self.sourceModel()
+        if source_parent.isValid() or not isinstance(model, ClaimsModel) or source_row >= model.rowCount():
+            return False
+        c = model.claim(source_row)
+        if self._document_id is not None and c.document_id != self._document_id:
+            return False
+        if self._status is not None and c.status != self._status:
+            return False
+        if self._tag_ids is not None and self._tag_ids.isdisjoint(c.tag_ids):
+            return False
+        if self._words:
+            haystack = "\n".join(
+                (c.quote, c.note, "\n".join(model.tag_names(c)), model.document_title(c.document_id))
+            ).casefold()
+            if not all(w in haystack for w in self._words):
+                return False
+        return True
+
+    def claim(self, proxy_row: int) -> ClaimRow:
+        """The claim shown at a row of this proxy."""
+        source = self.mapToSource(self.index(proxy_row, 0))
+        return self.sourceModel().claim(source.row())

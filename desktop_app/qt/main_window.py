@@ -1,0 +1,287 @@
+"""The main window: library, reading panes side by side, codebook, claims
+table and claim editor, wired to the store through undoable commands."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QSplitter
+
+from .annotate import Annotator
+from .claim_editor import ClaimEditor
+from .claims_panel import ClaimsPanel
+from .codebook_panel import CodebookPanel
+from .events import StoreEvents
+from .library_panel import LibraryPanel
+from .reader_pane import ReaderPane
+from .window_actions import build_menus
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PANES = 2
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Marginalia")
+        self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self.store = None
+        self.events = StoreEvents(self)
+        self.undo_stack = QUndoStack(self)
+        self.events.commandFailed.connect(self._command_failed)
+        self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
+        self.panes: list[ReaderPane] = []
+        self.active_pane: ReaderPane | None = None
+        self.sync_scrolling = False
+        self._syncing = False
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setObjectName("ReadingArea")
+        self.setCentralWidget(self.splitter)
+        for _ in range(DEFAULT_PANES):
+            self.add_pane()
+
+        self.library = LibraryPanel()
+        self.codebook = CodebookPanel()
+        self.claims_panel = ClaimsPanel()
+        self.editor = ClaimEditor()
+        self.library_dock = self._dock("Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.editor_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.claims_dock = self._dock("Claims", self.claims_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.library_dock, self.codebook_dock], [330, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock, self.codebook_dock], [520, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.claims_dock], [230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.editor_dock], [300], Qt.Orientation.Horizontal)
+
+        self.counts = QLabel()
+        self.counts.setAccessibleName("Counts")
+        self.statusBar().addPermanentWidget(self.counts)
+        self.statusBar().showMessage("Opening the library…")
+
+        self.annotator = Annotator(self)
+        self.actions = build_menus(self)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    # ------------------------------------------------------------------ layout
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title}Dock")
+        dock.setWidget(widget)
+        dock.setAccessibleName(title)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def add_pane(self, document_id: int | None = None) -> ReaderPane:
+        pane = ReaderPane()
+        pane.setObjectName(f"Pane{len(self.panes) + 1}")
+        self.panes.append(pane)
+        self.splitter.addWidget(pane)
+        pane.documentChosen.connect(lambda doc_id, p=pane: self.open_document(doc_id, p))
+        pane.closeRequested.connect(lambda p=pane: self.close_pane(p))
+        pane.view.verticalScrollBar().valueChanged.connect(lambda _v, p=pane: self._scrolled(p))
+        if self.store is not None:
+            self.annotator.connect_pane(pane)
+            pane.set_documents([(d.id, d.title) for d in self.store.list_documents()])
+            if document_id is not None:
+                self.open_document(document_id, pane)
+        self.splitter.setSizes([1000] * len(self.panes))
+        self.active_pane = self.active_pane or pane
+        return pane
+
+    def close_pane(self, pane: ReaderPane) -> None:
+        if len(self.panes) <= 1:
+            self.statusBar().showMessage("The last pane stays open.", 3000)
+            return
+        self.panes.remove(pane)
+        if self.active_pane is pane:
+            self.active_pane = self.panes[-1]
+        pane.setParent(None)
+        pane.deleteLater()
+
+    def _focus_changed(self, _old, new) -> None:
+        for pane in self.panes:
+            if new is not None and (new is pane or pane.isAncestorOf(new)):
+                self.active_pane = pane
+                return
+
+    def _scrolled(self, source: ReaderPane) -> None:
+        if not self.sync_scrolling or self._syncing:
+            return
+        bar = source.view.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self._syncing = True
+        try:
+            for pane in self.panes:
+                if pane is not source:
+                    other = pane.view.verticalScrollBar()
+                    other.setValue(round(fraction * other.maximum()))
+        finally:
+            self._syncing = False
+
+    def set_sync_scrolling(self, on: bool) -> None:
+        self.sync_scrolling = bool(on)
+        self.statusBar().showMessage("Synchronised scrolling " + ("on" if on else "off"), 2000)
+
+    def _command_failed(self, message: str) -> None:
+        from .app import show_error
+
+        self.statusBar().showMessage(message, 8000)
+        show_error(self, message)
+
+    # --------------------------------------------------------------- database
+    def open_database(self, path: Path | None) -> bool:
+        """Open (or create) the database; on a bad file, offer another one."""
+        from ..core import paths
+        from ..core.errors import MarginaliaError
+        from ..core.store import Store
+
+        target = path or paths.default_database()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.open(target)
+        except MarginaliaError as exc:
+            QApplication.restoreOverrideCursor()
+            log.warning("cannot open %s: %s", target, exc)
+            from .dialogs import ask_for_other_database
+
+            other = ask_for_other_database(self, str(exc))
+            if other is None:
+                self.statusBar().showMessage("No database is open.")
+                return False
+            return self.open_database(other)
+        QApplication.restoreOverrideCursor()
+        self.attach_store(store)
+        return True
+
+    def attach_store(self, store) -> None:
+        from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, TagsModel
+
+        if self.store is not None:
+            self.save_layout()
+            self.store.close()
+        self.undo_stack.clear()
+        self.store = store
+        self.documents_model = DocumentsModel(store, self.events, self)
+        self.tags_model = TagsModel(store, self.events, self)
+        self.claims_model = ClaimsModel(store, self.events, self)
+        self.claims_proxy = ClaimsFilterProxy(self)
+        self.claims_proxy.setSourceModel(self.claims_model)
+        self.library.set_model(self.documents_model)
+        self.codebook.set_model(self.tags_model)
+        self.claims_panel.set_proxy(self.claims_proxy)
+        self.annotator.attach(store)
+        self.setWindowTitle(f"Marginalia — {Path(store.path).name}")
+        self.events.documentsChanged.connect(self._documents_changed)
+        self.events.tagsChanged.connect(self._tags_changed)
+        for signal in (self.events.claimAdded, self.events.claimChanged):
+            signal.connect(lambda _row: self._update_counts())
+        self.events.claimRemoved.connect(lambda *_: self._update_counts())
+        self._documents_changed()
+        self._tags_changed()
+        self.restore_open_documents()
+        self.statusBar().showMessage("Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
+
+    def _documents_changed(self) -> None:
+        docs = self.store.list_documents()
+        entries = [(d.id, d.title) for d in docs]
+        for pane in self.panes:
+            pane.set_documents(entries)
+            if pane.view.document_id is not None and pane.view.document_id not in {d.id for d in docs}:
+                pane.clear()
+        self.claims_panel.set_documents(docs)
+        self._update_counts()
+
+    def _tags_changed(self) -> None:
+        tags = self.tags_model.tags() if hasattr(self.tags_model, "tags") else self.store.list_tags()
+        self.editor.set_tags(tags)
+        self.claims_panel.set_tags(tags)
+        self.annotator.tags_changed(tags)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        if self.store is None:
+            return
+        docs = self.documents_model.rowCount()
+        claims = self.claims_model.rowCount()
+        self.counts.setText(f"{docs} documents · {claims} claims")
+
+    # -------------------------------------------------------------- documents
+    def open_document(self, doc_id: int, pane: ReaderPane | None = None) -> ReaderPane:
+        pane = pane or self.active_pane or self.panes[0]
+        self.annotator.show_document(pane, doc_id)
+        return pane
+
+    def open_in_free_pane(self, doc_id: int) -> ReaderPane:
+        """Show a document: the pane already showing it, else the active pane."""
+        for pane in self.panes:
+            if pane.view.document_id == doc_id:
+                return pane
+        return self.open_document(doc_id, self.active_pane)
+
+    def open_documents(self) -> list[int | None]:
+        return [pane.view.document_id for pane in self.panes]
+
+    def restore_open_documents(self) -> None:
+        from ..core.settings import load_settings
+
+        docs = [d.id for d in self.store.list_documents()]
+        wanted = load_settings().open_documents.get(str(self.store.path))
+        if not wanted:
+            wanted = docs[: len(self.panes)]
+        while len(self.panes) < len(wanted):
+            self.add_pane()
+        for pane, doc_id in zip(self.panes, wanted):
+            if doc_id in docs:
+                self.open_document(doc_id, pane)
+
+    # ------------------------------------------------------------------ layout
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        if self.store is not None:
+            from ..core.settings import load_settings, save_settings
+
+            user = load_settings()
+            user.open_documents[str(self.store.path)] = [d for d in self.open_documents() if d is not None]
+            save_settings(user)
+
+    def restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.editor.flush_note()
+        try:
+            self.save_layout()
+        except Exception:  # a layout that cannot be saved must not stop closing
+            log.exception("could not save the window layout")
+        if self.store is not None:
+            self.store.close()
+        super().closeEvent(event)
+
+    # ---------------------------------------------------------- drag and drop
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.annotator.import_files(files))
+

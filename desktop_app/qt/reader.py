@@ -1,0 +1,544 @@
+"""The reading view: one document, read-only but selectable, with claims
+painted over it and the keys, clicks and menu entries that tag them.
+
+Offsets in and out of this widget are code points of the canonical text; the
+conversion to Qt's UTF-16 positions happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import html
+from bisect import bisect_left
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextLine,
+)
+from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip, QWidget
+
+from desktop_app.core.document import Block, StructuredDocument
+from desktop_app.core.rows import TagRow
+
+from .highlights import HighlightLayer, HighlightSpan
+from .offsets import OffsetMap
+from .rendering import LINE_HEIGHT_PERCENT, build_document, is_openable_link
+
+_KEYPAD = Qt.KeyboardModifier.KeypadModifier
+_SHIFT = Qt.KeyboardModifier.ShiftModifier
+_CTRL = Qt.KeyboardModifier.ControlModifier
+_NO_MODS = Qt.KeyboardModifier.NoModifier
+FIND_COLOR = QColor(255, 196, 0, 130)
+
+
+def _key(event: QKeyEvent) -> int:
+    k = event.key()
+    return k.value if hasattr(k, "value") else int(k)
+
+
+def _kval(k: Qt.Key) -> int:
+    return k.value
+
+
+class ReaderView(QTextEdit):
+    """Shows one StructuredDocument; see the module docstring."""
+
+    tagKeyPressed = Signal(int)  # 1-9 pressed while text is selected
+    claimClicked = Signal(int)  # a highlight was clicked (innermost claim)
+    deleteRequested = Signal(int)  # Delete/Backspace while a claim is selected
+    tagRequested = Signal(int)  # tag id chosen in the "Tag as…" menu
+    selectedClaimChanged = Signal(object)  # int | None, after a click changed it
+    zoomChanged = Signal(int)
+
+    FLASH_MS = 1200
+    FIND_CAP = 1000
+    ZOOM_MIN = -5
+    ZOOM_MAX = 12
+    ZOOM_STEP = 0.1  # of the base font size per level
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setAccessibleName("Document text")
+        self.setAccessibleDescription("Select text and press 1 to 9 to tag it as a claim")
+        # Called with a QUrl for Ctrl+click on a web or mail link.
+        self.link_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
+
+        self._doc_id: int | None = None
+        self._structured: StructuredDocument | None = None
+        self._offsets = OffsetMap("")
+        self._layer = HighlightLayer(self.document(), self._offsets)
+        self._tags: list[TagRow] = []
+        self._swatches: dict[str, QIcon] = {}
+        self._press_pos: QPoint | None = None
+
+        self._flash: list[QTextEdit.ExtraSelection] = []
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.timeout.connect(self._end_flash)
+
+        self._find_text = ""
+        self._find_sel: list[QTextEdit.ExtraSelection] = []
+        self._find_starts: list[int] = []
+
+        self._zoom = 0
+        base = self.font()
+        self._base_point_size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
+        self._rebuild_pending = False
+
+    # -- document ---------------------------------------------------------
+    @property
+    def document_id(self) -> int | None:
+        return self._doc_id
+
+    @property
+    def canonical_text(self) -> str:
+        return self._structured.text if self._structured is not None else ""
+
+    @property
+    def offsets(self) -> OffsetMap:
+        return self._offsets
+
+    @property
+    def highlight_layer(self) -> HighlightLayer:
+        return self._layer
+
+    def show_document(self, doc_id: int, doc: StructuredDocument) -> None:
+        self._doc_id = doc_id
+        self._structured = doc
+        self._offsets = OffsetMap(doc.text)
+        self._layer.set_document(None, self._offsets)
+        self._layer.clear()
+        self._flash_timer.stop()
+        self._flash = []
+        self._find_text, self._find_sel, self._find_starts = "", [], []
+        self._install(doc)
+        title = doc.metadata.title
+        self.setAccessibleName(f"Document text: {title}" if title else "Document text")
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
+
+    def clear_document(self) -> None:
+        """Show nothing (e.g. after the document was removed)."""
+        self.show_document(0, StructuredDocument(text="", blocks=[Block("paragraph", 0, 0)]))
+        self._doc_id = None
+        self._structured = None
+        self.setAccessibleName("Document text")
+
+    def clear(self) -> None:  # QTextEdit.clear would leave a stale document id
+        self.clear_document()
+
+    def _install(self, doc: StructuredDocument) -> None:
+        self.setExtraSelections([])
+        qdoc = build_document(doc, parent=self, offsets=self._offsets, palette=self.palette())
+        qdoc.setDefaultFont(self.font())
+        self.setDocument(qdoc)  # the previous document (our child) is deleted
+        self._layer.set_document(qdoc, self._offsets)
+        self._refresh()
+
+    def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's name
+        """Never load anything (images, style sheets), local or remote."""
+        return None
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            if self._structured is not None and not self._rebuild_pending:
+                self._rebuild_pending = True
+                QTimer.singleShot(0, self._rebuild_for_palette)
+
+    def _rebuild_for_palette(self) -> None:
+        """Formats carry palette colours: rebuild, keeping selection and scroll."""
+        self._rebuild_pending = False
+        if self._structured is None:
+            return
+        sel = self.selection_offsets()
+        scroll = self.verticalScrollBar().value()
+        self._install(self._structured)
+        if sel is not None:
+            self.select_offsets(*sel)
+        self.verticalScrollBar().setValue(scroll)
+        if self._find_text:
+            text, self._find_text = self._find_text, ""
+            self._mark_matches(text)
+            self._refresh()
+
+    # -- highlights -------------------------------------------------------
+    def set_highlights(self, spans: list[HighlightSpan]) -> None:
+        self._layer.set_spans(spans)
+        self._refresh()
+
+    def upsert_highlight(self, span: HighlightSpan) -> None:
+        self._layer.upsert(span)
+        self._refresh()
+
+    def remove_highlight(self, claim_id: int) -> None:
+        self._layer.remove(claim_id)
+        self._refresh()
+
+    @property
+    def selected_claim(self) -> int | None:
+        return self._layer.selected_claim
+
+    def set_selected_claim(self, claim_id: int | None) -> None:
+        self._layer.set_selected_claim(claim_id)
+        self._refresh()
+
+    def claims_at(self, cp: int) -> list[int]:
+        return self._layer.claims_at(cp)
+
+    def _refresh(self) -> None:
+        self.setExtraSelections(self._layer.selections() + self._find_sel + self._flash)
+
+    # -- selection and scrolling ------------------------------------------
+    def selection_offsets(self) -> tuple[int, int] | None:
+        """The selected text as code points ``(start, end)``, widened to whole
+        characters; None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.to_codepoint(cursor.selectionStart())
+        end = self._offsets.to_codepoint(cursor.selectionEnd(), round_up=True)
+        return (start, end) if end > start else None
+
+    def _cursor_for(self, start: int, end: int | None = None) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        if end is not None:
+            cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def select_offsets(self, start: int, end: int) -> None:
+        self.setTextCursor(self._cursor_for(start, end))
+
+    def scroll_to_offset(self, cp: int) -> None:
+        """Scroll so that offset ``cp`` sits about a third down the view."""
+        rect = self.cursorRect(self._cursor_for(cp))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - self.viewport().height() // 3)
+
+    def flash(self, start: int, end: int) -> None:
+        """Briefly mark ``[start, end)`` (e.g. after jumping to a claim)."""
+        sel = QTextEdit.ExtraSelection()
+        sel.cursor = self._cursor_for(start, end)
+        fmt = QTextCharFormat()
+        color = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        color.setAlpha(150)
+        fmt.setBackground(color)
+        sel.format = fmt
+        self._flash = [sel]
+        self._refresh()
+        self._flash_timer.start(self.FLASH_MS)
+
+    @property
+    def is_flashing(self) -> bool:
+        return bool(self._flash)
+
+    def _end_flash(self) -> None:
+        self._flash = []
+        self._refresh()
+
+    # -- find -------------------------------------------------------------
+    def find(self, text: str, backwards: bool = False, *, incremental: bool = False) -> bool:  # type: ignore[override]
+        """Select the next match of ``text`` (case-insensitive, wrapping) and
+        mark every match. ``incremental`` searches from the start of the
+        current selection, so that typing extends the current match."""
+        if not text:
+            self.clear_find()
+            return False
+        if text != self._find_text:
+            self._mark_matches(text)
+            self._refresh()
+        doc = self.document()
+        flags = QTextDocument.FindFlag.FindBackward if backwards else QTextDocument.FindFlag(0)
+        start = self.textCursor()
+        if incremental and not backwards:
+            start = QTextCursor(doc)
+            start.setPosition(self.textCursor().selectionStart())
+        found = doc.find(text, start, flags)
+        if found.isNull():
+            wrap = QTextCursor(doc)
+            wrap.movePosition(QTextCursor.MoveOperation.End if backwards else QTextCursor.MoveOperation.Start)
+            found = doc.find(text, wrap, flags)
+        if found.isNull():
+            return False
+        self.setTextCursor(found)
+        return True
+
+    def _mark_matches(self, text: str) -> None:
+        self._find_text = text
+        self._find_sel, self._find_starts = [], []
+        doc = self.document()
+        fmt = QTextCharFormat()
+        fmt.setBackground(FIND_COLOR)
+        cursor = doc.find(text, 0)
+        while not cursor.isNull() and len(self._find_starts) < self.FIND_CAP:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor
+            sel.format = fmt
+            self._find_sel.append(sel)
+            self._find_starts.append(cursor.selectionStart())
+            cursor = doc.find(text, cursor)
+
+    def find_status(self) -> tuple[int, int]:
+        """``(current, total)``: the 1-based index of the selected match (0 if
+        the selection is not a match) and how many were marked (capped)."""
+        cursor = self.textCursor()
+        pos = cursor.selectionStart() if cursor.hasSelection() else -1
+        i = bisect_left(self._find_starts, pos)
+        current = i + 1 if i < len(self._find_starts) and self._find_starts[i] == pos else 0
+        return current, len(self._find_starts)
+
+    def clear_find(self) -> None:
+        self._find_text, self._find_sel, self._find_starts = "", [], []
+        self._refresh()
+
+    # -- tags and menu ----------------------------------------------------
+    def set_tags(self, tags: list[TagRow]) -> None:
+        self._tags = list(tags)
+
+    def _swatch(self, color: str) -> QIcon:
+        icon = self._swatches.get(color)
+        if icon is None:
+            pix = QPixmap(14, 14)
+            pix.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pix)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            c = QColor(color) if QColor(color).isValid() else QColor("#9e9e9e")
+            painter.setPen(c.darker(150))
+            painter.setBrush(c)
+            painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
+            painter.end()
+            icon = self._swatches[color] = QIcon(pix)
+        return icon
+
+    def build_context_menu(self, pos: QPoint) -> QMenu:
+        """The context menu at viewport position ``pos`` (standard entries plus
+        "Tag as…"); the caller executes and deletes it."""
+        menu = self.createStandardContextMenu(pos)
+        menu.addSeparator()
+        sub = menu.addMenu("Tag as…")
+        sub.setObjectName("tagMenu")
+        for tag in self._tags:
+            label = f"{tag.name}\t{tag.key}" if tag.key else tag.name
+            action = sub.addAction(self._swatch(tag.color), label)
+            action.setData(tag.id)
+            action.triggered.connect(lambda _checked=False, tid=tag.id: self.tagRequested.emit(tid))
+        sub.setEnabled(bool(self._tags) and self.selection_offsets() is not None)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.build_context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    # -- keys -------------------------------------------------------------
+    def _tag_digit(self, event: QKeyEvent) -> int | None:
+        if (event.modifiers() & ~_KEYPAD) != _NO_MODS:
+            return None
+        k = _key(event)
+        if _kval(Qt.Key.Key_1) <= k <= _kval(Qt.Key.Key_9):
+            return k - _kval(Qt.Key.Key_0)
+        return None
+
+    def _zoom_action(self, event: QKeyEvent) -> Callable[[], None] | None:
+        mods = event.modifiers() & ~(_KEYPAD | _SHIFT)
+        if mods != _CTRL:
+            return None
+        k = _key(event)
+        if k in (_kval(Qt.Key.Key_Plus), _kval(Qt.Key.Key_Equal)):
+            return self.zoom_in
+        if k in (_kval(Qt.Key.Key_Minus), _kval(Qt.Key.Key_Underscore)):
+            return self.zoom_out
+        if k == _kval(Qt.Key.Key_0):
+            return self.reset_zoom
+        return None
+
+    def _is_delete(self, event: QKeyEvent) -> bool:
+        return (event.modifiers() & ~_KEYPAD) == _NO_MODS and _key(event) in (
+            _kval(Qt.Key.Key_Delete),
+            _kval(Qt.Key.Key_Backspace),
+        )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride:
+            # Keys the view uses win over window shortcuts while it has focus.
+            if (
+                self._tag_digit(event) is not None
+                or self._zoom_action(event) is not None
+                or (self._is_delete(event) and self.selected_claim is not None)
+            ):
+                event.accept()
+                return True
+        elif event.type() == QEvent.Type.ToolTip:
+            self._show_tooltip(event)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        digit = self._tag_digit(event)
+        if digit is not None:
+            if self.selection_offsets() is not None:
+                self.tagKeyPressed.emit(digit)
+            event.accept()
+            return
+        if self._is_delete(event) and self.selected_claim is not None:
+            self.deleteRequested.emit(self.selected_claim)
+            event.accept()
+            return
+        zoom = self._zoom_action(event)
+        if zoom is not None:
+            zoom()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- mouse ------------------------------------------------------------
+    def char_at(self, point: QPoint) -> int | None:
+        """The Qt position of the character drawn under viewport ``point``."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        doc_pt = QPointF(point) + QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        pos = layout.hitTest(doc_pt, Qt.HitTestAccuracy.FuzzyHit)
+        if pos < 0:
+            return None
+        block = doc.findBlock(pos)
+        if not block.isValid() or block.length() <= 1:
+            return None
+        origin = layout.blockBoundingRect(block).topLeft()
+        x, y = doc_pt.x() - origin.x(), doc_pt.y() - origin.y()
+        text_layout = block.layout()
+        line = None
+        for i in range(text_layout.lineCount()):
+            candidate = text_layout.lineAt(i)
+            if candidate.y() <= y:
+                line = candidate
+        if line is None or y > line.y() + line.height() * LINE_HEIGHT_PERCENT / 100 + 1:
+            return None
+        rect = line.naturalTextRect()
+        if not rect.left() <= x <= rect.right():
+            return None
+        idx = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter)
+        last = line.textStart() + line.textLength() - 1
+        return block.position() + max(line.textStart(), min(idx, last))
+
+    def claims_at_point(self, point: QPoint) -> list[int]:
+        u16 = self.char_at(point)
+        return [] if u16 is None else self._layer.claims_at(self._offsets.to_codepoint(u16))
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        pos = event.position().toPoint()
+        if (pos - press).manhattanLength() >= QApplication.startDragDistance():
+            return  # a drag selects text
+        mods = event.modifiers()
+        if mods & _CTRL:
+            href = self.anchorAt(pos)
+            if href:
+                self.open_link(href)
+                return
+        if mods & _SHIFT:
+            return  # extends the selection
+        ids = self.claims_at_point(pos)
+        if not ids:
+            if self.selected_claim is not None:
+                self.set_selected_claim(None)
+                self.selectedClaimChanged.emit(None)
+            return
+        chosen = ids[0]
+        if self.selected_claim in ids and len(ids) > 1:
+            # Clicking a selected claim again reaches the one around it.
+            chosen = ids[(ids.index(self.selected_claim) + 1) % len(ids)]
+        if chosen != self.selected_claim:
+            self.set_selected_claim(chosen)
+            self.selectedClaimChanged.emit(chosen)
+        self.claimClicked.emit(chosen)
+
+    def open_link(self, href: str) -> bool:
+        """Open a web or mail link with ``link_opener``; others are refused."""
+        if not is_openable_link(href):
+            return False
+        self.link_opener(QUrl(href))
+        return True
+
+    def _show_tooltip(self, event) -> None:
+        point = event.pos()
+        parts = []
+        for cid in self.claims_at_point(point):
+            span = self._layer.span(cid)
+            if span is not None and span.tooltip:
+                parts.append(html.escape(span.tooltip).replace("\n", "<br>"))
+        href = self.anchorAt(point)
+        if href:
+            hint = "Ctrl+click to open" if is_openable_link(href) else "Link"
+            parts.append(f"{html.escape(href)}<br><i>{hint}</i>")
+        if parts:
+            QToolTip.showText(event.globalPos(), "<qt>" + "<hr>".join(parts) + "</qt>", self.viewport())
+        else:
+            QToolTip.hideText()
+            event.ignore()
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & _CTRL:
+            dy = event.angleDelta().y()
+            if dy > 0:
+                self.zoom_in()
+            elif dy < 0:
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- zoom -------------------------------------------------------------
+    @property
+    def zoom_level(self) -> int:
+        return self._zoom
+
+    def set_zoom_level(self, level: int) -> None:
+        level = max(self.ZOOM_MIN, min(self.ZOOM_MAX, int(level)))
+        if level == self._zoom:
+            return
+        self._zoom = level
+        font = self.font()
+        font.setPointSizeF(self._base_point_size * (1 + self.ZOOM_STEP * level))
+        self.setFont(font)  # QTextEdit passes it on as the document's default font
+        self.document().setDefaultFont(font)
+        self.zoomChanged.emit(level)
+
+    def zoom_in(self) -> None:
+        self.set_zoom_level(self._zoom + 1)
+
+    def zoom_out(self) -> None:
+        self.set_zoom_level(self._zoom - 1)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom_level(0)
+
+    zoom_reset = reset_zoom

@@ -1,0 +1,123 @@
+"""The menus and keyboard shortcuts of the main window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog
+
+from . import dialogs
+from .icons import icon
+
+IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
+
+
+def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None, checkable: bool = False):
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+    if icon_name:
+        action.setIcon(icon(icon_name))
+    action.setCheckable(checkable)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def build_menus(w) -> dict[str, QAction]:
+    a: dict[str, QAction] = {}
+    ann = w.annotator
+
+    def ask_import():
+        names, _ = QFileDialog.getOpenFileNames(w, "Import articles", str(Path.home()), IMPORT_FILTER)
+        if names:
+            ann.import_files([Path(n) for n in names])
+
+    def current_view():
+        pane = w.active_pane or (w.panes[0] if w.panes else None)
+        return pane.view if pane else None
+
+    def on_view(method: str):
+        def run():
+            view = current_view()
+            if view is not None:
+                getattr(view, method)()
+        return run
+
+    def find():
+        pane = w.active_pane or w.panes[0]
+        pane.show_find()
+
+    def find_next(backwards=False):
+        pane = w.active_pane or w.panes[0]
+        pane.find_next(backwards=backwards)
+
+    def close_pane():
+        if w.active_pane is not None:
+            w.close_pane(w.active_pane)
+
+    menu = w.menuBar().addMenu("&File")
+    a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
+    a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
+    a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
+    menu.addAction(a["import"])
+    menu.addAction(a["export"])
+    menu.addSeparator()
+    menu.addAction(a["quit"])
+
+    menu = w.menuBar().addMenu("&Edit")
+    a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
+    a["undo"].setShortcuts([QKeySequence.StandardKey.Undo])
+    a["undo"].setIcon(icon("undo"))
+    a["redo"] = w.undo_stack.createRedoAction(w, "&Redo")
+    a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    a["redo"].setIcon(icon("redo"))
+    a["delete_claim"] = _action(w, "&Delete claim", lambda: ann.delete_claim(), None, "remove")
+    a["new_tag"] = _action(w, "New &tag…", w.codebook.ask_add, "Ctrl+T", "tag")
+    for key in ("undo", "redo"):
+        w.addAction(a[key])
+        menu.addAction(a[key])
+    menu.addSeparator()
+    menu.addAction(a["delete_claim"])
+    menu.addAction(a["new_tag"])
+
+    menu = w.menuBar().addMenu("&View")
+    a["add_pane"] = _action(w, "&Add reading pane", lambda: w.add_pane(), "Ctrl+Shift+N", "pane-add")
+    a["close_pane"] = _action(w, "&Close pane", close_pane, "Ctrl+W", "close")
+    a["sync"] = _action(w, "&Synchronised scrolling", lambda on: w.set_sync_scrolling(on), "Ctrl+Shift+S",
+                        "sync", checkable=True)
+    a["find"] = _action(w, "&Find in document…", find, QKeySequence.StandardKey.Find, "find")
+    a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
+    a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
+    a["zoom_in"] = _action(w, "Zoom &in", on_view("zoom_in"), [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
+                           "zoom-in")
+    a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
+    a["zoom_reset"] = _action(w, "&Reset zoom", on_view("zoom_reset"), "Ctrl+0")
+    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
+                "zoom_in", "zoom_out", "zoom_reset", None):
+        if key is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(a[key])
+    for n, dock in enumerate((w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock), start=1):
+        toggle = dock.toggleViewAction()
+        menu.addAction(toggle)
+        focus = _action(w, f"Go to {dock.windowTitle()}", lambda d=dock: (d.show(), d.raise_(), d.widget().setFocus()),
+                        f"Alt+{n}")
+        menu.addAction(focus)
+
+    menu = w.menuBar().addMenu("&Help")
+    a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w), "F1")
+    a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.path if w.store else None))
+    menu.addAction(a["shortcuts"])
+    menu.addAction(a["about"])
+
+    toolbar = w.addToolBar("Main")
+    toolbar.setObjectName("MainToolbar")
+    for key in ("import", "export", None, "undo", "redo", None, "add_pane", "sync", "find"):
+        if key is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(a[key])
+    return a
