@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -163,7 +164,7 @@ def _one_line(text: str, limit: int = 80) -> str:
 
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
-    from .core.errors import ImportRefused
+    from .core.errors import MarginaliaError
     from .core.importers import import_file
     from .core.settings import load_settings
 
@@ -183,7 +184,7 @@ def cmd_import(args) -> int:
             try:
                 doc = import_file(name, fmt=args.format, max_bytes=limit)
                 row = store.add_document(doc, original_name=Path(name).name)
-            except ImportRefused as exc:
+            except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)
                 continue
@@ -373,6 +374,15 @@ def write_atomically(target: Path, write) -> int:
     except OSError as exc:
         raise InvalidInput(f"Cannot write in {folder}: {exc.strerror}.") from exc
     try:
+        # mkstemp makes the file private (0600); give it the permissions the
+        # file it replaces had, or those a newly created file would get.
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             result = write(fh)
         os.replace(tmp, target)

@@ -33,10 +33,17 @@ _NAMED = {
     "pink": "#D672C4", "brown": "#C98A4B", "grey": "#9A9A9A", "gray": "#9A9A9A",
 }
 MAX_NAME = 200
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text as it can be stored: a lone surrogate (what an undecodable byte on
+    the command line becomes) is replaced by U+FFFD, as in document text."""
+    return _SURROGATE.sub("\ufffd", str(value))
 
 
 def clean_name(name: str) -> str:
-    cleaned = " ".join(str(name).split())
+    cleaned = " ".join(clean_text(name).split())
     if not cleaned:
         raise InvalidInput("A tag needs a name.")
     if len(cleaned) > MAX_NAME:

@@ -134,5 +134,25 @@ def temporary_sibling(path: Path) -> Path:
     return Path(tmp)
 
 
+def move_into_place(tmp: Path, path: Path) -> bool:
+    """Give the finished file ``tmp`` the name ``path`` unless a file took that
+    name meanwhile (two programs creating the same database at once): then
+    ``tmp`` is dropped and False returned, so that no one's data is replaced."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        log.info("%s was created by another program meanwhile; using that one", path)
+        tmp.unlink()
+        return False
+    except OSError:  # no hard links on this file system
+        if path.exists():
+            tmp.unlink()
+            return False
+        os.replace(tmp, path)
+        return True
+    tmp.unlink()
+    return True
+
+
 def sqlite_url(path: Path) -> str:
     return "sqlite:///" + str(path)

@@ -32,6 +32,11 @@ def export_csv(store, out: TextIO, options: ExportOptions | None = None) -> int:
     """Write the claims chosen by ``options`` to ``out`` (opened with newline="");
     return how many rows were written. Rows are streamed: memory stays flat."""
     options = options or ExportOptions()
+    with store.snapshot():  # documents, tags and claims as of one moment
+        return _write(store, out, options)
+
+
+def _write(store, out: TextIO, options: ExportOptions) -> int:
     docs = {d.id: d for d in store.list_documents()}
     tag_names = {t.id: t.name for t in store.list_tags()}
     if options.excel:

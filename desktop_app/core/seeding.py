@@ -18,6 +18,12 @@ def seed_new_database(store, *, documents: bool = True) -> None:
         if documents and not seeds:
             log.warning("no sample articles found in %s", paths.seeds_dir())
         if seeds:
+            from .errors import ImportRefused
             from .importers import import_file
         for path in seeds:
-            store.add_document(import_file(path), original_name=path.name)
+            try:
+                doc = import_file(path)
+            except ImportRefused as exc:  # a damaged sample must not stop every new database
+                log.warning("sample article skipped: %s", exc)
+                continue
+            store.add_document(doc, original_name=path.name)

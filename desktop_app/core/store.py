@@ -22,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from . import database
+from .codebook import clean_text
 from .errors import DatabaseBusy, DatabaseUnusable, MarginaliaError
 from .search import SearchIndex
 from .store_claims import ClaimsMixin
@@ -43,7 +44,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
     def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "") -> None:
         self._engine = engine
         self.path = path
-        self.annotator = annotator or default_annotator()
+        self.annotator = clean_text(annotator or default_annotator())
         self.search_index = SearchIndex(engine.dialect.name)
         self._local = threading.local()
 
@@ -59,8 +60,10 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
         path = Path(path).expanduser()
         revision = database.inspect_file(path)
         if revision is None:
-            cls._create(path, seed=seed, annotator=annotator)
-            revision = database.HEAD
+            if cls._create(path, seed=seed, annotator=annotator):
+                revision = database.HEAD
+            else:  # another process created it first: open theirs
+                revision = database.inspect_file(path)
         store = cls(_make_engine(path), path, annotator)
         try:
             with store._engine.connect() as conn:
@@ -74,10 +77,15 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
         except OperationalError as exc:
             store.close()
             raise _translate(exc, path) from exc
+        except BaseException:
+            store.close()
+            raise
         return store
 
     @classmethod
-    def _create(cls, path: Path, *, seed: bool, annotator: str) -> None:
+    def _create(cls, path: Path, *, seed: bool, annotator: str) -> bool:
+        """Build a new database beside ``path`` and move it into place; False if
+        a file appeared at ``path`` meanwhile (it is left as it is)."""
         tmp = database.temporary_sibling(path)
         engine = _make_engine(tmp)
         try:
@@ -90,8 +98,10 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
 
             seed_new_database(store, documents=seed)
             engine.dispose()
-            os.replace(tmp, path)
-            log.info("created database %s", path)
+            created = database.move_into_place(tmp, path)
+            if created:
+                log.info("created database %s", path)
+            return created
         except BaseException:
             engine.dispose()
             for leftover in (tmp, Path(str(tmp) + "-journal")):
@@ -156,6 +166,13 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
     def transaction(self) -> Iterator[None]:
         """Group several store calls into one transaction (all or nothing)."""
         with self._tx():
+            yield
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Group several reads so that they all see one state of the database
+        (what other windows commit meanwhile shows after the block)."""
+        with self._tx(write=False):
             yield
 
     def integrity_check(self) -> str:

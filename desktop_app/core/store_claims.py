@@ -10,6 +10,7 @@ from typing import Iterable, Iterator, Sequence
 import sqlalchemy as sa
 
 from .anchoring import anchor_at
+from .codebook import clean_text
 from .errors import Conflict, InvalidInput, NotFound
 from .models import claim_tags, claims, documents, tags
 from .rows import STATUSES, ClaimRow, SearchHit
@@ -80,6 +81,8 @@ class ClaimsMixin:
     ) -> ClaimRow:
         status = check_status(status)
         tag_ids = list(dict.fromkeys(tag_ids))
+        note = clean_text(note)
+        annotator = clean_text(self.annotator if annotator is None else annotator)
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
             text = conn.execute(
@@ -100,7 +103,7 @@ class ClaimsMixin:
                     suffix=anchor.suffix,
                     note=note,
                     status=status,
-                    annotator=self.annotator if annotator is None else annotator,
+                    annotator=annotator,
                     version=1,
                     created_at=now,
                     updated_at=now,
@@ -262,6 +265,7 @@ class ClaimsMixin:
             raise Conflict("This claim was changed elsewhere in the meantime; reload it before saving.")
 
     def set_claim_note(self, claim_id: int, note: str, *, expected_version: int | None = None) -> ClaimRow:
+        note = clean_text(note)
         with self._tx() as conn:
             self._touch(conn, claim_id, expected_version, note=note)
             row = self._get_claim(conn, claim_id)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from .codebook import clean_text
 from .document import StructuredDocument
 from .errors import Conflict, InvalidInput, NotFound
 from .models import claims, documents
@@ -166,6 +167,7 @@ class DocumentsMixin:
         unknown = set(fields) - allowed
         if unknown:
             raise InvalidInput(f"Documents have no field {sorted(unknown)[0]!r}.")
+        fields = {k: clean_text(v) for k, v in fields.items()}
         if "title" in fields and not fields["title"].strip():
             raise InvalidInput("A document needs a title.")
         with self._tx() as conn:

@@ -141,7 +141,7 @@ class TagsMixin:
                 name=name,
                 name_key=name.casefold(),
                 color=codebook.clean_color(color),
-                description=description,
+                description=codebook.clean_text(description),
                 key=key,
                 parent_id=parent_id,
                 created_at=datetime.now(timezone.utc),
@@ -164,7 +164,7 @@ class TagsMixin:
         if "color" in fields:
             values["color"] = codebook.clean_color(fields["color"])
         if "description" in fields:
-            values["description"] = str(fields["description"])
+            values["description"] = codebook.clean_text(fields["description"])
         if "key" in fields:
             values["key"] = codebook.clean_key(fields["key"])
         if "parent_id" in fields:

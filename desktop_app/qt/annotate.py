@@ -147,6 +147,9 @@ class Annotator:
         if not self.push(cmd):
             return None
         claim_id = cmd.claim_id
+        cursor = pane.view.textCursor()
+        cursor.clearSelection()  # so that the new highlight shows at once
+        pane.view.setTextCursor(cursor)
         self.select_claim(claim_id)
         names = ", ".join(self.tags[t].name for t in tag_ids if t in self.tags)
         self.w.statusBar().showMessage(f"Tagged as {names}. Saved.", 3000)

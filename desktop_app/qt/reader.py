@@ -41,13 +41,20 @@ _NO_MODS = Qt.KeyboardModifier.NoModifier
 FIND_COLOR = QColor(255, 196, 0, 130)
 
 
+_DIGITS = {Qt.Key.Key_1.value + i: i + 1 for i in range(9)}
+_ZOOM_KEYS = {
+    Qt.Key.Key_Plus.value: "zoom_in",
+    Qt.Key.Key_Equal.value: "zoom_in",
+    Qt.Key.Key_Minus.value: "zoom_out",
+    Qt.Key.Key_Underscore.value: "zoom_out",
+    Qt.Key.Key_0.value: "reset_zoom",
+}
+_DELETE_KEYS = {Qt.Key.Key_Delete.value, Qt.Key.Key_Backspace.value}
+
+
 def _key(event: QKeyEvent) -> int:
     k = event.key()
     return k.value if hasattr(k, "value") else int(k)
-
-
-def _kval(k: Qt.Key) -> int:
-    return k.value
 
 
 class ReaderView(QTextEdit):
@@ -90,16 +97,13 @@ class ReaderView(QTextEdit):
         self._tags: list[TagRow] = []
         self._swatches: dict[str, QIcon] = {}
         self._press_pos: QPoint | None = None
-
         self._flash: list[QTextEdit.ExtraSelection] = []
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._end_flash)
-
         self._find_text = ""
         self._find_sel: list[QTextEdit.ExtraSelection] = []
         self._find_starts: list[int] = []
-
         self._zoom = 0
         base = self.font()
         self._base_point_size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
@@ -173,13 +177,14 @@ class ReaderView(QTextEdit):
             return
         sel = self.selection_offsets()
         scroll = self.verticalScrollBar().value()
+        find_text = self._find_text
+        self._find_text, self._find_sel, self._find_starts, self._flash = "", [], [], []
         self._install(self._structured)
         if sel is not None:
             self.select_offsets(*sel)
         self.verticalScrollBar().setValue(scroll)
-        if self._find_text:
-            text, self._find_text = self._find_text, ""
-            self._mark_matches(text)
+        if find_text:
+            self._mark_matches(find_text)
             self._refresh()
 
     # -- highlights -------------------------------------------------------
@@ -279,10 +284,9 @@ class ReaderView(QTextEdit):
             wrap = QTextCursor(doc)
             wrap.movePosition(QTextCursor.MoveOperation.End if backwards else QTextCursor.MoveOperation.Start)
             found = doc.find(text, wrap, flags)
-        if found.isNull():
-            return False
-        self.setTextCursor(found)
-        return True
+        if not found.isNull():
+            self.setTextCursor(found)
+        return not found.isNull()
 
     def _mark_matches(self, text: str) -> None:
         self._find_text = text
@@ -317,8 +321,7 @@ class ReaderView(QTextEdit):
         self._tags = list(tags)
 
     def _swatch(self, color: str) -> QIcon:
-        icon = self._swatches.get(color)
-        if icon is None:
+        if color not in self._swatches:
             pix = QPixmap(14, 14)
             pix.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pix)
@@ -328,13 +331,14 @@ class ReaderView(QTextEdit):
             painter.setBrush(c)
             painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
             painter.end()
-            icon = self._swatches[color] = QIcon(pix)
-        return icon
+            self._swatches[color] = QIcon(pix)
+        return self._swatches[color]
 
     def build_context_menu(self, pos: QPoint) -> QMenu:
         """The context menu at viewport position ``pos`` (standard entries plus
         "Tag as…"); the caller executes and deletes it."""
-        menu = self.createStandardContextMenu(pos)
+        scroll = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        menu = self.createStandardContextMenu(pos + scroll)  # takes document coordinates
         menu.addSeparator()
         sub = menu.addMenu("Tag as…")
         sub.setObjectName("tagMenu")
@@ -353,31 +357,15 @@ class ReaderView(QTextEdit):
 
     # -- keys -------------------------------------------------------------
     def _tag_digit(self, event: QKeyEvent) -> int | None:
-        if (event.modifiers() & ~_KEYPAD) != _NO_MODS:
-            return None
-        k = _key(event)
-        if _kval(Qt.Key.Key_1) <= k <= _kval(Qt.Key.Key_9):
-            return k - _kval(Qt.Key.Key_0)
-        return None
+        plain = (event.modifiers() & ~_KEYPAD) == _NO_MODS
+        return _DIGITS.get(_key(event)) if plain else None
 
     def _zoom_action(self, event: QKeyEvent) -> Callable[[], None] | None:
-        mods = event.modifiers() & ~(_KEYPAD | _SHIFT)
-        if mods != _CTRL:
-            return None
-        k = _key(event)
-        if k in (_kval(Qt.Key.Key_Plus), _kval(Qt.Key.Key_Equal)):
-            return self.zoom_in
-        if k in (_kval(Qt.Key.Key_Minus), _kval(Qt.Key.Key_Underscore)):
-            return self.zoom_out
-        if k == _kval(Qt.Key.Key_0):
-            return self.reset_zoom
-        return None
+        name = _ZOOM_KEYS.get(_key(event)) if (event.modifiers() & ~(_KEYPAD | _SHIFT)) == _CTRL else None
+        return getattr(self, name) if name else None
 
     def _is_delete(self, event: QKeyEvent) -> bool:
-        return (event.modifiers() & ~_KEYPAD) == _NO_MODS and _key(event) in (
-            _kval(Qt.Key.Key_Delete),
-            _kval(Qt.Key.Key_Backspace),
-        )
+        return (event.modifiers() & ~_KEYPAD) == _NO_MODS and _key(event) in _DELETE_KEYS
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
@@ -459,34 +447,28 @@ class ReaderView(QTextEdit):
         if (pos - press).manhattanLength() >= QApplication.startDragDistance():
             return  # a drag selects text
         mods = event.modifiers()
-        if mods & _CTRL:
-            href = self.anchorAt(pos)
-            if href:
-                self.open_link(href)
-                return
+        if mods & _CTRL and self.anchorAt(pos):
+            self.open_link(self.anchorAt(pos))
+            return
         if mods & _SHIFT:
             return  # extends the selection
         ids = self.claims_at_point(pos)
-        if not ids:
-            if self.selected_claim is not None:
-                self.set_selected_claim(None)
-                self.selectedClaimChanged.emit(None)
-            return
-        chosen = ids[0]
+        chosen = ids[0] if ids else None
         if self.selected_claim in ids and len(ids) > 1:
             # Clicking a selected claim again reaches the one around it.
             chosen = ids[(ids.index(self.selected_claim) + 1) % len(ids)]
         if chosen != self.selected_claim:
             self.set_selected_claim(chosen)
             self.selectedClaimChanged.emit(chosen)
-        self.claimClicked.emit(chosen)
+        if chosen is not None:
+            self.claimClicked.emit(chosen)
 
     def open_link(self, href: str) -> bool:
         """Open a web or mail link with ``link_opener``; others are refused."""
-        if not is_openable_link(href):
-            return False
-        self.link_opener(QUrl(href))
-        return True
+        ok = is_openable_link(href)
+        if ok:
+            self.link_opener(QUrl(href))
+        return ok
 
     def _show_tooltip(self, event) -> None:
         point = event.pos()
@@ -506,15 +488,11 @@ class ReaderView(QTextEdit):
             event.ignore()
 
     def wheelEvent(self, event) -> None:
-        if event.modifiers() & _CTRL:
-            dy = event.angleDelta().y()
-            if dy > 0:
-                self.zoom_in()
-            elif dy < 0:
-                self.zoom_out()
-            event.accept()
-            return
-        super().wheelEvent(event)
+        if not event.modifiers() & _CTRL:
+            return super().wheelEvent(event)
+        dy = event.angleDelta().y()
+        self.set_zoom_level(self._zoom + (dy > 0) - (dy < 0))
+        event.accept()
 
     # -- zoom -------------------------------------------------------------
     @property

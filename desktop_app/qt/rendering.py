@@ -169,10 +169,10 @@ class _Formats:
         return fmt
 
 
-def _list_format(block: Block, quote_depth_indent: int) -> QTextListFormat:
+def _list_format(block: Block) -> QTextListFormat:
     fmt = QTextListFormat()
     level = max(1, block.level)
-    fmt.setIndent(level + quote_depth_indent)
+    fmt.setIndent(level)  # quote depth is already in the block's left margin
     if block.ordered:
         fmt.setStyle(QTextListFormat.Style.ListDecimal)
         if block.number is not None:
@@ -203,6 +203,9 @@ def build_document(
     qdoc.setUndoRedoEnabled(False)
     qdoc.setDocumentMargin(DOCUMENT_MARGIN)
     qdoc.setIndentWidth(24.0)
+    option = qdoc.defaultTextOption()
+    option.setTabStopDistance(32.0)
+    qdoc.setDefaultTextOption(option)
 
     cursor = QTextCursor(qdoc)
     cursor.beginEditBlock()
@@ -243,7 +246,7 @@ def build_document(
                     current = None
             if current is None:
                 cursor.clearSelection()
-                qlist = cursor.createList(_list_format(blk, blk.quote_depth))
+                qlist = cursor.createList(_list_format(blk))
                 lists[level] = (qlist, blk, 1)
             else:
                 qlist, first, count = current

@@ -238,25 +238,33 @@ class Builder:
 def _tidy(draft: Draft) -> bool:
     """Trim, normalise and clip a draft in place; False if it has no text."""
     text = draft.text
+    if not text:
+        draft.spans = []
+        return False
     if "\n" in text:
         text = text.replace("\n", " ")
     spans = draft.spans
-    if draft.kind != "code":
-        stripped = text.strip()
-        if len(stripped) != len(text):
-            lead = len(text) - len(text.lstrip())
-            text = stripped
-            if lead:
-                spans = [(k, s - lead, e - lead, h) for k, s, e, h in spans]
-    if not unicodedata.is_normalized("NFC", text):
+    if draft.kind != "code" and (text[0].isspace() or text[-1].isspace()):
+        lead = len(text) - len(text.lstrip())
+        text = text.strip()
+        if lead and spans:
+            spans = [(k, s - lead, e - lead, h) for k, s, e, h in spans]
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text, spans = _renormalize(text, spans)
+    draft.text = text
+    if spans:
+        draft.spans = _clip_spans(text, spans, draft.kind != "code")
+    return bool(text)
+
+
+def _clip_spans(text: str, spans: list, trim: bool) -> list[tuple[str, int, int, str]]:
     n = len(text)
     out: list[tuple[str, int, int, str]] = []
     seen: set[tuple[str, int, int, str]] = set()
     for kind, start, end, href in spans:
         start = max(0, start)
         end = min(n, end)
-        if kind != "code":
+        if trim and kind != "code":
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
@@ -267,10 +275,9 @@ def _tidy(draft: Draft) -> bool:
         if key not in seen:
             seen.add(key)
             out.append(key)
-    out.sort(key=lambda s: (s[1], -s[2]))
-    draft.text = text
-    draft.spans = out
-    return bool(text)
+    if len(out) > 1:
+        out.sort(key=lambda s: (s[1], -s[2]))
+    return out
 
 
 def _renormalize(text: str, spans: list[tuple[str, int, int, str]]) -> tuple[str, list]:

@@ -16,7 +16,7 @@ event handler attributes, and resource URLs (images keep their alt text).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from desktop_app.core.importers._common import (
@@ -93,7 +93,6 @@ class HtmlMetadata:
     outlet: str = ""
     source_url: str = ""
     published: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 class _Element:
@@ -218,17 +217,20 @@ class _Extractor(HTMLParser):
             if "canonical" in rel and not self.meta.source_url:
                 self.meta.source_url = clean_meta(safe_href(a.get("href")))
             return
-        if self._head_open and tag not in _HEAD_CONTENT:
+        if self._head_open and tag not in _HEAD_CONTENT and self._stack[self._drop_floor()].tag == "head":
             self._end_head()  # body content ends the head
         if self._skip:
-            if tag in DROP and tag not in VOID:
+            # Inside dropped content elements are only tracked, so that end
+            # tags pair up and the right one ends the dropped region.
+            if tag not in VOID:
                 el = _Element(tag)
-                el.drop = True
-                el.block = False
-                if tag == "title" and self._skip == 1 and self._head_open:
-                    self._start_title(el)
+                el.block = el.heading = 0
+                if tag in DROP:
+                    el.drop = True
+                    if tag == "title" and self._skip == 1 and self._head_open:
+                        self._start_title(el)
+                    self._skip += 1
                 self._stack.append(el)
-                self._skip += 1
             return
         hidden = "hidden" in a or _HIDDEN_STYLE.search(a.get("style", "")) is not None
         if tag in VOID:
@@ -384,7 +386,7 @@ class _Extractor(HTMLParser):
             if top is not None and top.title and self._title_parts is not None:
                 self._title_parts.append(data)
                 return
-            if not (top is not None and top.tag == "head" and data.strip()):
+            if not (self._head_open and self._stack[self._drop_floor()].tag == "head" and data.strip()):
                 return
             self._end_head()  # text in the head starts the body, as in a browser
             if self._skip:
@@ -441,7 +443,7 @@ class _Extractor(HTMLParser):
 def _int_attr(value: str | None) -> int | None:
     if not value:
         return None
-    m = re.match(r"\s*([+-]?\d{1,9})", value)
+    m = re.match(r"\s*([+-]?\d{1,9})(?!\d)", value)
     return int(m.group(1)) if m else None
 
 

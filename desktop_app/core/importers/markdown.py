@@ -299,7 +299,11 @@ def _code(tok, out: Builder, quote_depth: int) -> None:
 def _raw_html(source: str, out: Builder, containers: list, quote_depth: int) -> None:
     context = _container_attrs(containers, quote_depth)
     list_level = context.get("level", 0) if context["kind"] == "list_item" else 0
-    for draft in html_importer.html_to_text_blocks(source):
+    try:
+        drafts = html_importer.html_to_text_blocks(source)
+    except AssertionError:  # the standard HTML parser gave up on this fragment: it is markup, leave it out
+        return
+    for draft in drafts:
         draft.quote_depth += quote_depth
         if draft.kind == "paragraph" and context["kind"] != "paragraph":
             draft.kind = context["kind"]
