@@ -72,8 +72,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
                     log.warning("journal mode of %s stays %s", path, mode)
             if revision != database.HEAD:
                 store.backup_path = database.backup_copy(path, revision)
-                with store._tx() as conn:
-                    database.run_migrations(conn)
+                store._migrate()
         except OperationalError as exc:
             store.close()
             raise _translate(exc, path) from exc
@@ -107,6 +106,31 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
             for leftover in (tmp, Path(str(tmp) + "-journal")):
                 leftover.unlink(missing_ok=True)
             raise
+
+    def _migrate(self) -> None:
+        """Run the migrations in one transaction with foreign keys off: on SQLite
+        a migration rebuilds a table by copying, dropping and renaming it, and
+        dropping ``claims`` with foreign keys on would delete every claim's tags.
+        The keys are checked before the transaction commits."""
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    database.run_migrations(conn)
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise DatabaseUnusable(
+                            f"Updating {self.path} to this version of Marginalia failed "
+                            f"({len(broken)} broken references); the file was left as it was."
+                        )
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+                conn.exec_driver_sql("COMMIT")
+            finally:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         self._engine.dispose()

@@ -235,7 +235,16 @@ class DocumentsMixin:
             now = datetime.now(timezone.utc)
             conn.execute(documents.update().where(documents.c.id == doc_id).values(deleted_at=now))
             self.search_index.unindex_document(conn, doc_id)
+            for claim_id, _quote, _note in self._live_claim_texts(conn, doc_id):
+                self.search_index.unindex_claim(conn, claim_id)  # binned claims must not crowd out results
             return row
+
+    def _live_claim_texts(self, conn: sa.Connection, doc_id: int) -> list:
+        return conn.execute(
+            sa.select(claims.c.id, claims.c.quote, claims.c.note).where(
+                claims.c.document_id == doc_id, claims.c.deleted_at.is_(None)
+            )
+        ).all()
 
     def restore_document(self, doc_id: int) -> DocumentRow:
         with self._tx() as conn:
@@ -243,4 +252,6 @@ class DocumentsMixin:
             row = self._get_document(conn, doc_id)
             text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
             self.search_index.index_document(conn, doc_id, row.title, text)
+            for claim_id, quote, note in self._live_claim_texts(conn, doc_id):
+                self.search_index.index_claim(conn, claim_id, quote, note)
             return row

@@ -317,6 +317,38 @@ def test_older_database_is_backed_up_before_it_is_migrated(db_path, monkeypatch)
     assert hashlib.sha256(original).hexdigest() != sha(db_path)  # the migration did write
 
 
+def test_a_migration_that_rebuilds_a_table_loses_no_rows_through_cascades(db_path, monkeypatch):
+    """Alembic's batch mode on SQLite rebuilds a table (copy, drop, rename);
+    dropping ``claims`` must not cascade to the claims' tags."""
+    make_healthy(db_path)
+
+    def migrate(conn):
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        op = Operations(MigrationContext.configure(conn))
+        with op.batch_alter_table("claims", recreate="always") as batch:
+            batch.add_column(sa.Column("extra", sa.Text, nullable=True))
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+
+    _pretend_a_newer_revision_exists(monkeypatch, migrate)
+    with Store.open(db_path, annotator="tester") as store:
+        claim = store.list_claims()[0]
+        assert claim.tag_ids == (store.resolve_tag("deepfakes"),)
+        with store._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again afterwards
+    assert raw_count(db_path, "claim_tags") == 1
+    assert raw_count(db_path, "claims") == 1
+
+
+def raw_count(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def test_failed_migration_changes_nothing_and_keeps_the_backup(db_path, monkeypatch):
     make_healthy(db_path)
 
@@ -365,3 +397,37 @@ def test_creating_in_a_new_folder(tmp_path):
         assert store.list_documents() == []
     assert database.inspect_file(path) == database.HEAD
     assert sorted(p.name for p in path.parent.iterdir()) == ["library.db"]
+
+
+def test_creating_never_replaces_a_database_another_program_just_created(db_path, monkeypatch):
+    """Two programs creating the same new database at once: the second one to
+    finish opens the first one's file instead of putting its own in its place."""
+    from desktop_app.core import seeding
+
+    real_seed = seeding.seed_new_database
+    state = {"raced": False}
+
+    def seed_while_another_program_creates_the_file(store, *, documents=True):
+        real_seed(store, documents=documents)
+        if not state["raced"]:
+            state["raced"] = True
+            with Store.open(db_path, seed=False, annotator="other program") as other:
+                other.add_tag("made by the other program")
+
+    monkeypatch.setattr(seeding, "seed_new_database", seed_while_another_program_creates_the_file)
+    with Store.open(db_path, seed=False, annotator="tester") as store:
+        assert "made by the other program" in {t.name for t in store.list_tags()}
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
+
+
+def test_a_damaged_sample_article_does_not_stop_a_new_database(db_path, tmp_path, monkeypatch):
+    from desktop_app.core import paths
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a-good.md").write_text("---\ntitle: Good sample\n---\n\nSome text.\n", encoding="utf-8")
+    (seeds / "b-broken.md").write_bytes(b"\x00\xff\x00binary\x00" * 50)
+    monkeypatch.setattr(paths, "seeds_dir", lambda: seeds)
+    with Store.open(db_path, annotator="tester") as store:
+        assert [d.title for d in store.list_documents()] == ["Good sample"]
+        assert len(store.list_tags()) == 3

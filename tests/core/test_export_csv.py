@@ -259,3 +259,36 @@ def test_memory_stays_flat_while_exporting(tmp_path):
     with open(tmp_path / "large.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert len(rows) == 20_001 and rows[-1][5] == "deepfakes; strikes"
+
+
+def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path, tmp_path):
+    """A document, tag and claim committed by another window while the export
+    runs are either wholly in it or wholly out of it, never half."""
+    s = empty_store
+    doc = s.add_document(make_doc("first document text", "First"))
+    s.add_claims_bulk(doc.id, [(0, 5), (6, 14)], [s.resolve_tag("deepfakes")])
+    real_iter = s.iter_claims
+    calls = []
+
+    def iter_claims_after_another_window_wrote(*args, **kwargs):
+        with Store.open(db_path, annotator="other window") as other:
+            new_doc = other.add_document(make_doc("written meanwhile", "Meanwhile"))
+            new_tag = other.add_tag("new tag")
+            other.add_claim(new_doc.id, 0, 7, [new_tag.id])
+            other.set_claim_note(1, "changed meanwhile")
+        calls.append(1)
+        yield from real_iter(*args, **kwargs)
+
+    s.iter_claims = iter_claims_after_another_window_wrote
+    try:
+        _, rows = export_to_file(s, tmp_path / "out.csv")
+    finally:
+        del s.iter_claims
+    assert calls
+    got = as_dicts(rows)
+    assert [r["document_title"] for r in got] == ["First", "First"]
+    assert got[0]["note"] == ""  # as it was when the export began
+    _, rows = export_to_file(s, tmp_path / "after.csv")
+    got = as_dicts(rows)
+    assert [r["document_title"] for r in got] == ["First", "First", "Meanwhile"]
+    assert got[2]["tags"] == "new tag" and got[0]["note"] == "changed meanwhile"

@@ -525,6 +525,20 @@ def test_search_limit(empty_store):
     assert len(s.search("strike", limit=100)) == 31
 
 
+def test_binned_documents_do_not_crowd_out_search_results(empty_store):
+    s = empty_store
+    binned = s.add_document(make_doc("strike " * 80, "Binned"))
+    s.add_claims_bulk(binned.id, [(i * 7, i * 7 + 6) for i in range(80)])
+    live = s.add_document(make_doc("A long article that mentions one strike among many other words.", "Live"))
+    s.delete_document(binned.id, with_claims=True)
+    assert [(h.kind, h.id) for h in s.search("strike", limit=5)] == [("document", live.id)]
+    s.restore_document(binned.id)
+    hits = s.search("strike", limit=200)
+    assert len([h for h in hits if h.kind == "claim"]) == 80 and len(hits) == 82
+    s.restore_document(binned.id)  # restoring twice indexes nothing twice
+    assert len(s.search("strike", limit=200)) == 82
+
+
 # ------------------------------------------------------------- transactions
 def test_a_failed_transaction_block_leaves_nothing_behind(empty_store, db_path):
     s = empty_store
