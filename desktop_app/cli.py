@@ -10,10 +10,7 @@ import argparse
 import io
 import json
 import logging
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -330,6 +327,7 @@ def cmd_search(args) -> int:
 
 def cmd_export(args) -> int:
     from .core.export_csv import ExportOptions, export_csv
+    from .core.files import write_atomically as _write_atomically
 
     with _open_store(args) as store:
         options = ExportOptions(
@@ -354,42 +352,9 @@ def cmd_export(args) -> int:
             print(f"Exported {n} claims.", file=sys.stderr)
             return 0
         target = Path(args.output)
-        n = write_atomically(target, lambda fh: export_csv(store, fh, options))
+        n = _write_atomically(target, lambda fh: export_csv(store, fh, options))
         print(f"Exported {n} claims to {target}.", file=sys.stderr)
     return 0
-
-
-def write_atomically(target: Path, write) -> int:
-    """Write through a temporary file beside the target, renamed into place on
-    success, so that a failed export leaves any earlier file untouched."""
-    from .core.errors import InvalidInput
-
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name to export to.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"The folder {folder} does not exist.")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise InvalidInput(f"Cannot write in {folder}: {exc.strerror}.") from exc
-    try:
-        # mkstemp makes the file private (0600); give it the permissions the
-        # file it replaces had, or those a newly created file would get.
-        try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            result = write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return result
 
 
 def _usage(message: str):

@@ -12,7 +12,6 @@ import random
 import sqlite3
 from pathlib import Path
 
-import pytest
 
 from conftest import run_cli
 
@@ -41,6 +40,11 @@ def fails(result, *words: str) -> str:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def dated_sample(store):
+    """The sample article published 2023-08-01 (the one about deepfakes and strikes)."""
+    return next(d for d in store.list_documents() if d.published == "2023-08-01")
 
 
 def dump(db: Path) -> list[str]:
@@ -88,19 +92,23 @@ def test_import_reports_bad_files_and_imports_the_good_ones(tmp_path, db_path, u
     (files / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" + bytes(range(256)) * 8)
     (files / "empty.txt").write_bytes(b"")
     (files / "huge.txt").write_bytes(b"word " * 300_000)  # 1.5 MB, over the 1 MB limit
+    (files / "nul.txt").write_bytes(b"some text\x00with a NUL byte in it")
+    (files / "undecodable.txt").write_bytes(b"\xff\xfe" + "odd UTF-16".encode("utf-16-le") + b"\x00")
     (files / "plain.txt").write_text("Plain text: café ☕\n\nSecond paragraph.", encoding="utf-8")
     missing = files / "missing.md"
 
     with Store.open(db_path, annotator="x"):
         pass
     result = run_cli("import", str(files / "good.md"), str(files / "binary.txt"), str(files / "empty.txt"),
-                     str(files / "huge.txt"), str(missing), str(files / "plain.txt"), db=db_path)
+                     str(files / "huge.txt"), str(missing), str(files / "nul.txt"), str(files / "undecodable.txt"),
+                     str(files / "plain.txt"), db=db_path)
     assert result.returncode != 0
     err = result.stderr.decode()
     assert "Traceback" not in err
     err_lines = err.splitlines()
-    assert len(err_lines) == 4, err
-    for line, name in zip(err_lines, ("binary.txt", "empty.txt", "huge.txt", "missing.md")):
+    assert len(err_lines) == 6, err
+    for line, name in zip(err_lines, ("binary.txt", "empty.txt", "huge.txt", "missing.md", "nul.txt",
+                                      "undecodable.txt")):
         assert line.startswith("marginalia: ") and name in line
     assert "limit" in err_lines[2]
     out_lines = result.stdout.decode().splitlines()
@@ -139,8 +147,8 @@ def test_text_prints_exactly_the_canonical_text(tmp_path, db_path):
 
 
 def test_tag_commands_and_their_errors(db_path):
-    with Store.open(db_path, annotator="x"):
-        pass
+    with Store.open(db_path, annotator="x") as store:
+        doc = str(dated_sample(store).id)
 
     def tags():
         return {t["name"]: t for t in json.loads(ok(run_cli("tags", "--json", db=db_path)))}
@@ -163,7 +171,6 @@ def test_tag_commands_and_their_errors(db_path):
     fails(run_cli("tags", "merge", "labour", "labour", db=db_path), "itself")
     assert sha(db_path) == before  # every failure changed nothing
 
-    doc = "2"
     ok(run_cli("claim", "add", doc, "--quote", "Emma Watson", "--tag", "Wage gap", db=db_path))
     before = sha(db_path)
     fails(run_cli("tags", "remove", "wage gap", db=db_path), "merge", "untag")
@@ -181,7 +188,7 @@ def test_tag_commands_and_their_errors(db_path):
 
 def test_claim_commands_and_their_errors(db_path):
     with Store.open(db_path, annotator="x") as store:
-        doc = next(d for d in store.list_documents() if d.published)
+        doc = dated_sample(store)
         text = store.document_text(doc.id)
     did = str(doc.id)
 
@@ -230,7 +237,7 @@ def test_claim_commands_and_their_errors(db_path):
 
 def test_search(db_path):
     with Store.open(db_path, annotator="x") as store:
-        doc = store.list_documents()[1]
+        doc = dated_sample(store)
         text = store.document_text(doc.id)
         start = text.index("Scarlett Johansson")
         claim = store.add_claim(doc.id, start, start + 18, note="verify with the studio")
@@ -252,7 +259,7 @@ def _csv_rows(data: bytes) -> list[dict]:
 
 def test_export(tmp_path, db_path):
     with Store.open(db_path, annotator="=annotator") as store:
-        doc = store.list_documents()[1]
+        doc = dated_sample(store)
         text = store.document_text(doc.id)
         tag = {t.name: t.id for t in store.list_tags()}
         spans = [text.index(q) for q in ("Bruce Willis", "Emma Watson", "Midjourney")]
@@ -263,7 +270,7 @@ def test_export(tmp_path, db_path):
     target = tmp_path / "claims.csv"
     r = run_cli("export", "-o", str(target), db=db_path)
     ok(r)
-    assert r.stdout == b"" and b"3" in r.stderr
+    assert r.stdout == b"" and b"Exported 3 claims" in r.stderr
     data = target.read_bytes()
     assert data.startswith(b"claim_id,document_id,") and not data.startswith(b"\xef\xbb\xbf")
     rows = _csv_rows(data)

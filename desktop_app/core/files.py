@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, TextIO, TypeVar
@@ -26,6 +27,15 @@ def write_atomically(target: Path, write: Callable[[TextIO], T]) -> T:
     except OSError as exc:
         raise InvalidInput(f"Cannot write in {folder}: {exc.strerror}.") from exc
     try:
+        # mkstemp makes the file private (0600); give it the permissions the
+        # file it replaces had, or those a newly created file would get.
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             result = write(fh)
             fh.flush()

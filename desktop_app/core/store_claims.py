@@ -305,13 +305,16 @@ class ClaimsMixin:
         with self._tx() as conn:
             conn.execute(claims.update().where(claims.c.id == claim_id).values(deleted_at=None))
             row = self._get_claim(conn, claim_id)
-            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == row.document_id)).scalar()
+            text, doc_deleted = conn.execute(
+                sa.select(documents.c.text, documents.c.deleted_at).where(documents.c.id == row.document_id)
+            ).one()
             if text[row.start : row.end] != row.quote:
                 raise Conflict(
                     f"The claim “{row.quote[:40]}” cannot be restored: its document was replaced "
                     "by a version in which the quote is no longer at its place."
                 )
-            self.search_index.index_claim(conn, claim_id, row.quote, row.note)
+            if doc_deleted is None:  # else restore_document indexes it
+                self.search_index.index_claim(conn, claim_id, row.quote, row.note)
             return row
 
     def _refresh_claim_context(self, conn: sa.Connection, document_id: int, text: str) -> None:

@@ -8,52 +8,56 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from ..core.errors import MarginaliaError
-from . import commands
+from . import commands, dialogs
 from .highlights import HighlightSpan
 
 log = logging.getLogger(__name__)
 
+NO_TAG_COLOR = "#9A9A9A"
+
 
 class Annotator:
+    """The window's controller. Panel signals are connected once, here; the
+    store and its event hub are attached (again) with ``attach``."""
+
     def __init__(self, window) -> None:
         self.w = window
         self.store = None
         self.tags: dict[int, object] = {}
         self.selected_claim: int | None = None
         self._docs_cache: dict[int, object] = {}
-        self._import = None
-
-    # ----------------------------------------------------------------- wiring
-    def attach(self, store) -> None:
-        self.store = store
-        self._docs_cache.clear()
-        self.selected_claim = None
-        w = self.w
-        for pane in w.panes:
-            self.connect_pane(pane)
-        ev = w.events
-        ev.claimAdded.connect(self._claim_upserted)
-        ev.claimChanged.connect(self._claim_upserted)
-        ev.claimRemoved.connect(self._claim_removed)
-        ev.documentsChanged.connect(self._docs_cache.clear)
-        w.library.openRequested.connect(lambda doc_id: w.open_document(doc_id))
+        self.import_run = None  # the ImportRun under way, if any
+        self.progress_dialog: QProgressDialog | None = None
+        w = window
+        w.library.openRequested.connect(lambda doc_id: self.store is not None and w.open_document(doc_id))
         w.library.deleteRequested.connect(self.delete_document)
         w.codebook.tagClicked.connect(self._tag_clicked)
-        w.codebook.addRequested.connect(lambda values: self.push(commands.AddTag(store, ev, **values)))
-        w.codebook.updateRequested.connect(
-            lambda tag_id, fields: self.push(commands.UpdateTag(store, ev, tag_id, **fields))
-        )
-        w.codebook.mergeRequested.connect(lambda s, t: self.push(commands.MergeTags(store, ev, s, t)))
-        w.codebook.removeRequested.connect(lambda t, untag: self.push(commands.RemoveTag(store, ev, t, untag)))
+        w.codebook.addRequested.connect(lambda values: self._push_new(commands.AddTag, **values))
+        w.codebook.updateRequested.connect(lambda tag_id, fields: self._push_new(commands.UpdateTag, tag_id, **fields))
+        w.codebook.mergeRequested.connect(lambda s, t: self._push_new(commands.MergeTags, s, t))
+        w.codebook.removeRequested.connect(lambda t, untag: self._push_new(commands.RemoveTag, t, untag))
         w.claims_panel.claimSelected.connect(self.select_claim)
         w.claims_panel.claimActivated.connect(self.go_to_claim)
         w.claims_panel.deleteRequested.connect(self.delete_claim)
-        w.editor.tagsEdited.connect(lambda cid, ids: self.push(commands.SetClaimTags(store, ev, cid, ids)))
-        w.editor.statusEdited.connect(lambda cid, s: self.push(commands.SetClaimStatus(store, ev, cid, s)))
-        w.editor.noteEdited.connect(lambda cid, note: self.push(commands.SetClaimNote(store, ev, cid, note)))
+        w.editor.tagsEdited.connect(lambda cid, ids: self._push_new(commands.SetClaimTags, cid, ids))
+        w.editor.statusEdited.connect(lambda cid, s: self._push_new(commands.SetClaimStatus, cid, s))
+        w.editor.noteEdited.connect(lambda cid, note: self._push_new(commands.SetClaimNote, cid, note))
+
+    # ----------------------------------------------------------------- wiring
+    def attach(self, store, events) -> None:
+        """Work on ``store`` from now on; ``events`` is its (new) event hub."""
+        self.store = store
+        self._docs_cache.clear()
+        self.selected_claim = None
+        for pane in self.w.panes:
+            self.connect_pane(pane)
+        events.claimAdded.connect(self._claim_upserted)
+        events.claimChanged.connect(self._claim_upserted)
+        events.claimRemoved.connect(self._claim_removed)
+        events.documentsChanged.connect(self._docs_cache.clear)
 
     def connect_pane(self, pane) -> None:
         if getattr(pane, "_annotator_connected", False):
@@ -63,19 +67,43 @@ class Annotator:
         view.tagKeyPressed.connect(lambda key, p=pane: self.tag_selection_by_key(p, key))
         view.tagRequested.connect(lambda tag_id, p=pane: self.tag_selection(p, [tag_id]))
         view.claimClicked.connect(self.select_claim)
+        # A click on text outside every claim unselects the claim everywhere.
+        view.selectedClaimChanged.connect(lambda cid: self.select_claim(None) if cid is None else None)
         view.deleteRequested.connect(self.delete_claim)
         view.set_tags(list(self.tags.values()))
 
+    def _push_new(self, command_class, *args, **kwargs) -> bool:
+        if self.store is None:
+            return False
+        return self.push(command_class(self.store, self.w.events, *args, **kwargs))
+
     def push(self, command) -> bool:
         """Carry out a command and put it on the undo stack; a refusal from the
-        store is shown as a sentence and leaves the stack as it was."""
+        store is shown as a sentence and leaves the stack as it was. An
+        unexpected error is logged with its traceback, shown as one sentence,
+        and the panels are re-read from the store."""
         try:
             commands.push_command(self.w.undo_stack, command)
         except MarginaliaError as exc:
             self.w.statusBar().showMessage(str(exc), 6000)
-            QMessageBox.warning(self.w, "Marginalia", str(exc))
+            dialogs.warn(self.w, "Marginalia", str(exc))
+            self.resync()
+            return False
+        except Exception:
+            from .app import UNEXPECTED_ERROR, show_error
+
+            log.exception("%s failed", type(command).__name__)
+            self.w.statusBar().showMessage(UNEXPECTED_ERROR, 8000)
+            show_error(self.w, UNEXPECTED_ERROR)
+            self.resync()
             return False
         return True
+
+    def resync(self) -> None:
+        """Show the selected claim as the store has it (after a refused edit
+        the editor must not keep showing the value that was not saved)."""
+        if self.store is not None:
+            self.select_claim(self.selected_claim)
 
     # -------------------------------------------------------------- documents
     def document(self, doc_id: int):
@@ -95,7 +123,7 @@ class Annotator:
     def span(self, claim) -> HighlightSpan:
         tags = [self.tags[t] for t in claim.tag_ids if t in self.tags]
         tags.sort(key=lambda t: t.name.casefold())
-        colors = tuple(t.color for t in tags) or ("#9A9A9A",)
+        colors = tuple(t.color for t in tags) or (NO_TAG_COLOR,)
         names = ", ".join(t.name for t in tags) or "no tag"
         tip = f"{names} — {claim.status}"
         if claim.note:
@@ -109,6 +137,8 @@ class Annotator:
             if pane.view.document_id is not None and self.store is not None:
                 claims = self.store.claims_for_document(pane.view.document_id)
                 pane.view.set_highlights([self.span(c) for c in claims])
+        if self.selected_claim is not None:
+            self.select_claim(self.selected_claim)  # its tags may have changed
 
     def _claim_upserted(self, claim) -> None:
         for pane in self.panes_showing(claim.document_id):
@@ -139,7 +169,7 @@ class Annotator:
     def tag_selection(self, pane, tag_ids) -> int | None:
         doc_id = pane.view.document_id
         span = pane.view.selection_offsets()
-        if doc_id is None or span is None:
+        if self.store is None or doc_id is None or span is None:
             self.w.statusBar().showMessage("Select some text first, then choose a tag.", 4000)
             return None
         start, end = span
@@ -164,6 +194,8 @@ class Annotator:
             self.w.claims_dock.raise_()
 
     def select_claim(self, claim_id: int | None) -> None:
+        if self.store is None:
+            return
         self.selected_claim = claim_id
         claim = None
         if claim_id is not None:
@@ -173,11 +205,12 @@ class Annotator:
                 claim = None
         if claim is not None and claim.deleted:
             claim = None
+        if claim is None:
+            self.selected_claim = None
         self.w.editor.show_claim(claim, document_title=self._title(claim.document_id) if claim else "")
         for pane in self.w.panes:
             pane.view.set_selected_claim(claim.id if claim else None)
-        if claim is not None:
-            self.w.claims_panel.select_claim(claim.id)
+        self.w.claims_panel.select_claim(claim.id if claim else None)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)
@@ -190,76 +223,124 @@ class Annotator:
 
     def delete_claim(self, claim_id: int | None = None) -> None:
         claim_id = claim_id if claim_id is not None else self.selected_claim
-        if claim_id is None:
+        if claim_id is None or self.store is None:
             self.w.statusBar().showMessage("Select a claim to delete.", 3000)
             return
         if self.push(commands.DeleteClaim(self.store, self.w.events, claim_id)):
             self.w.statusBar().showMessage("Claim deleted (Ctrl+Z brings it back).", 4000)
 
     def delete_document(self, doc_id: int) -> None:
+        if self.store is None:
+            return
         doc = self.store.get_document(doc_id)
         text = f"Move '{doc.title}' to the bin?"
         if doc.claim_count:
             text = f"Move '{doc.title}' and its {doc.claim_count} claims to the bin?"
-        answer = QMessageBox.question(self.w, "Delete document", text + "\n(Edit > Undo brings it back.)")
-        if answer == QMessageBox.StandardButton.Yes:
+        if dialogs.confirm(self.w, "Delete document", text + "\n(Edit > Undo brings it back.)"):
             self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
 
     # ------------------------------------------------------ import and export
-    def import_files(self, files: list[Path]) -> None:
+    def import_files(self, files: list[Path]) -> bool:
+        """Import files on a worker thread, with a progress dialog; the window
+        emits importStarted, importProgress and importFinished. False if an
+        import is already running or no database is open."""
         from ..core.settings import load_settings
-        from .import_worker import start_import
+        from .import_worker import ImportRun
 
-        if self.store is None or self._import is not None:
-            return
+        if self.store is None:
+            return False
+        if self.import_run is not None:
+            self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
+            return False
+        files = [Path(f) for f in files]
+        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes)
         progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self.w)
         progress.setWindowTitle("Import")
+        progress.setAccessibleName("Import progress")
         progress.setMinimumDuration(400)
-        thread, worker = start_import(self.w, self.store, files, load_settings().max_import_bytes)
-        done, errors = [], []
-        worker.progress.connect(lambda i, n, name: (progress.setValue(i), progress.setLabelText(f"Importing {name}…")))
-        worker.imported.connect(done.append)
-        worker.failed.connect(lambda name, msg: errors.append(msg))
-        progress.canceled.connect(worker.cancel)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        progress.canceled.connect(run.cancel)
+        self.progress_dialog = progress
 
-        def finished():
-            self._import = None
-            progress.close()
-            if done:
-                self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
-                self.w.open_document(done[-1].id)
-            summary = f"Imported {len(done)} of {len(files)} file(s)."
-            self.w.statusBar().showMessage(summary, 6000)
-            if errors:
-                QMessageBox.warning(self.w, "Import", summary + "\n\n" + "\n".join(errors))
+        def on_progress(done: int, total: int, name: str) -> None:
+            progress.setValue(done)
+            if name:
+                progress.setLabelText(f"Importing {name}…")
+            self.w.importProgress.emit(done, total, name)
 
-        worker.finished.connect(finished)
-        self._import = (thread, worker)
-        thread.start()
+        run.progress.connect(on_progress)
+        run.finished.connect(lambda done, failures: self._import_finished(run, files, done, failures))
+        self.import_run = run
+        self.w.importStarted.emit(len(files))
+        run.start()
+        return True
 
-    def export(self) -> None:
-        from ..core import paths
-        from ..core.export_csv import export_csv
-        from ..core.files import write_atomically
+    def _import_finished(self, run, files, done, failures) -> None:
+        self.import_run = None
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        run.deleteLater()
+        if done and self.store is not None:
+            self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
+            self.w.open_document(done[-1].id)
+        summary = f"Imported {len(done)} of {len(files)} file(s)."
+        self.w.statusBar().showMessage(summary, 6000)
+        self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
+        if failures:
+            dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
+
+    def stop_import(self) -> None:
+        """Cancel a running import and wait for its thread (on closing)."""
+        if self.import_run is not None:
+            self.import_run.stop()
+            self.import_run = None
+
+    def make_export_dialog(self):
+        from .export_dialog import ExportDialog
+
+        default = Path.home() / "claims.csv"
+        return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
+                            default_path=default)
+
+    def export(self) -> int | None:
+        """File > Export claims: ask what and where, then write it."""
         from .export_dialog import ExportDialog
 
         if self.store is None:
-            return
-        default = Path.home() / "claims.csv"
-        dialog = ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
-                              default_path=default)
-        if dialog.exec() != ExportDialog.DialogCode.Accepted:
-            return
-        target, options = dialog.target(), dialog.options()
+            return None
+        dialog = self.make_export_dialog()
+        try:
+            if dialog.exec() != ExportDialog.DialogCode.Accepted:
+                return None
+            target, options = dialog.target(), dialog.options()
+        finally:
+            dialog.deleteLater()
+        return self.export_to(target, options)
+
+    def export_to(self, target: Path, options=None) -> int | None:
+        """Write the claims chosen by ``options`` to ``target`` as CSV; returns
+        how many were written (None if it failed, which was shown)."""
+        from ..core.export_csv import export_csv
+        from ..core.files import write_atomically
+
+        if self.store is None:
+            return None
+        target = Path(target)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             count = write_atomically(target, lambda fh: export_csv(self.store, fh, options))
         except (MarginaliaError, OSError) as exc:
-            QMessageBox.warning(self.w, "Export claims", f"The claims could not be exported: {exc}")
-            return
+            message = f"The claims could not be exported: {exc}"
+            self.w.statusBar().showMessage(message, 8000)
+            dialogs.warn(self.w, "Export claims", message)
+            return None
         finally:
             QApplication.restoreOverrideCursor()
-        message = f"Exported {count} claims to {target}."
-        self.w.statusBar().showMessage(message, 8000)
-        QMessageBox.information(self.w, "Export claims", message)
-        log.info("%s (log folder %s)", message, paths.log_dir())
+        message = f"Exported {count} claim{'s' if count != 1 else ''} to {target}."
+        self.w.statusBar().showMessage(message, 10000)
+        log.info(message)
+        return count

@@ -49,9 +49,17 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def install_excepthook(parent_getter) -> None:
+# Tests (and embedders) may set this to ``callable(parent, message)``: every
+# error sentence then goes to it instead of a modal message box.
+error_hook = None
+
+_showing_error = False
+
+
+def install_excepthook(parent_getter):
     """An uncaught exception is logged with its traceback and shown as one
-    plain sentence; the app keeps running with its data intact."""
+    plain sentence; the app keeps running with its data intact. Returns the
+    hook that was in place before."""
     from ..core.errors import MarginaliaError
 
     def hook(exc_type, exc, tb):
@@ -63,13 +71,37 @@ def install_excepthook(parent_getter) -> None:
             log.warning("error shown to the user: %s", message)
         else:
             log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-            message = "Something went wrong and the last action did not finish. Your saved work is safe."
-        show_error(parent_getter(), message)
+            message = UNEXPECTED_ERROR
+        parent = None
+        try:
+            parent = parent_getter()
+            if parent is not None and hasattr(parent, "statusBar"):
+                parent.statusBar().showMessage(message, 8000)
+        except Exception:  # a window already gone must not hide the error
+            log.exception("could not reach the window to show an error")
+        show_error(parent, message)
 
+    previous = sys.excepthook
     sys.excepthook = hook
+    return previous
+
+
+UNEXPECTED_ERROR = "Something went wrong and the last action did not finish. Your saved work is safe."
 
 
 def show_error(parent, message: str) -> None:
+    """Show one sentence (details are in the log file). A second error while
+    the first one is on screen is only logged."""
+    global _showing_error
+    if error_hook is not None:
+        error_hook(parent, message)
+        return
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and os.environ.get("MARGINALIA_TEST_NO_MODAL"):
+        log.info("error dialog (not shown in tests): %s", message)
+        return
+    if _showing_error:
+        log.info("error not shown (another one is on screen): %s", message)
+        return
     from PySide6.QtWidgets import QMessageBox
 
     from ..core import paths
@@ -80,10 +112,12 @@ def show_error(parent, message: str) -> None:
     box.setText(message)
     box.setInformativeText(f"Details are logged in {paths.log_file()}.")
     box.setAccessibleName("Error message")
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and os.environ.get("MARGINALIA_TEST_NO_MODAL"):
-        log.info("error dialog (not shown in tests): %s", message)
-        return
-    box.exec()
+    _showing_error = True
+    try:
+        box.exec()
+    finally:
+        _showing_error = False
+        box.deleteLater()
 
 
 def run_app(db: str | None = None) -> int:

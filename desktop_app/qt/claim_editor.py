@@ -42,6 +42,7 @@ class ClaimEditor(QWidget):
         self.claim = None
         self._tags = []
         self._updating = False
+        self._note_dirty = False  # typed and not saved yet
         self.placeholder = QLabel("Select a claim to see and edit it here.\nSelect text and press a tag's key to make one.")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -117,7 +118,7 @@ class ClaimEditor(QWidget):
             for tag_id, check in self.tag_checks.items():
                 check.setChecked(tag_id in claim.tag_ids)
             self.status.setCurrentIndex(max(self.status.findData(claim.status), 0))
-            if self.note.toPlainText() != claim.note and not self._note_timer.isActive():
+            if self.note.toPlainText() != claim.note and not self._note_dirty:
                 self.note.setPlainText(claim.note)
         finally:
             self._updating = False
@@ -137,13 +138,20 @@ class ClaimEditor(QWidget):
 
     def _note_typed(self) -> None:
         if not self._updating and self.claim is not None:
+            self._note_dirty = True
             self._note_timer.start()
 
+    def has_unsaved_note(self) -> bool:
+        return self._note_dirty
+
     def flush_note(self) -> None:
-        """Save the note now if it has unsaved typing."""
-        if not self._note_timer.isActive() or self.claim is None:
-            return
+        """Save the note now if it has unsaved typing (called by the timer
+        after a pause, on focus out, and before another claim is shown)."""
         self._note_timer.stop()
+        if not self._note_dirty or self.claim is None:
+            self._note_dirty = False
+            return
+        self._note_dirty = False
         text = self.note.toPlainText()
         if text != self.claim.note:
             self.noteEdited.emit(self.claim.id, text)

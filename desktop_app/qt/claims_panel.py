@@ -4,8 +4,7 @@ goes to its passage."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +28,7 @@ class ClaimsPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.proxy = None
+        self._syncing = False
         self.text_filter = QLineEdit(placeholderText="Filter claims by text…")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setAccessibleName("Filter claims by text")
@@ -52,12 +52,12 @@ class ClaimsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda index: self._emit(self.claimActivated, index))
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, lambda: self._emit(self.claimActivated, self.table.currentIndex()),
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table,
-                  lambda: self._emit(self.deleteRequested, self.table.currentIndex()),
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        # Enter goes to the passage, Delete deletes the claim (keys of the table itself).
+        self.table.installEventFilter(self)
+        self.text_filter.textChanged.connect(lambda text: self.proxy is not None and self.proxy.set_text_filter(text))
+        self.tag_filter.currentIndexChanged.connect(self._tag_changed)
+        self.document_filter.currentIndexChanged.connect(self._document_changed)
+        self.status_filter.currentIndexChanged.connect(self._status_changed)
         filters = QHBoxLayout()
         filters.addWidget(self.text_filter, 3)
         filters.addWidget(self.tag_filter, 1)
@@ -69,29 +69,55 @@ class ClaimsPanel(QWidget):
         layout.addWidget(self.table)
 
     def set_proxy(self, proxy) -> None:
+        """Show a ClaimsFilterProxy (a new one for each database); the filters
+        chosen in the panel carry over."""
         self.proxy = proxy
         self.table.setModel(proxy)
+        proxy.set_text_filter(self.text_filter.text())
+        proxy.set_status_filter(self.status_filter.currentData())
+        self._tag_changed()
+        self._document_changed()
+        self._size_columns()
+        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def _size_columns(self) -> None:
+        """Quote takes the room left; the short columns fit their usual content."""
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col in range(proxy.columnCount()):
-            header.resizeSection(col, 110)
-        header.resizeSection(2, 360)
-        header.resizeSection(3, 200)
-        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
-        self.text_filter.textChanged.connect(proxy.set_text_filter)
-        self.tag_filter.currentIndexChanged.connect(self._tag_changed)
-        self.document_filter.currentIndexChanged.connect(
-            lambda _i: proxy.set_document_filter(self.document_filter.currentData())
-        )
-        self.status_filter.currentIndexChanged.connect(
-            lambda _i: proxy.set_status_filter(self.status_filter.currentData())
-        )
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._emit(self.claimSelected, cur))
+        metrics = self.table.fontMetrics()
+        pad = 24
 
-    def _tag_changed(self, _index: int) -> None:
+        def fit(*samples: str) -> int:
+            return max(metrics.horizontalAdvance(t) for t in samples) + pad
+
+        header.resizeSection(0, fit("Netflix posts a $900K AI product"))  # Document
+        header.resizeSection(1, fit("deepfakes, salaries") + 16)  # Tags, with a swatch
+        header.resizeSection(3, fit("A short note about the claim"))  # Note
+        header.resizeSection(4, fit("unverified", "Status"))
+        header.resizeSection(5, fit("annotator", "Annotator"))
+        header.resizeSection(6, fit("2000-12-31 23:59", "Updated"))
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # Quote
+        header.setMinimumSectionSize(40)
+
+    def _current_changed(self, current, _previous) -> None:
+        if not self._syncing:
+            self._emit(self.claimSelected, current)
+
+    def _tag_changed(self, _index: int = 0) -> None:
+        if self.proxy is None:
+            return
         tag = self.tag_filter.currentData()
         self.proxy.set_tag_filter(None if tag is None else {tag})
+
+    def _document_changed(self, _index: int = 0) -> None:
+        if self.proxy is not None:
+            self.proxy.set_document_filter(self.document_filter.currentData())
+
+    def _status_changed(self, _index: int = 0) -> None:
+        if self.proxy is not None:
+            self.proxy.set_status_filter(self.status_filter.currentData())
 
     def set_tags(self, tags) -> None:
         current = self.tag_filter.currentData()
@@ -104,7 +130,7 @@ class ClaimsPanel(QWidget):
         self.tag_filter.setCurrentIndex(max(found, 0))
         self.tag_filter.blockSignals(False)
         if found < 0 and current is not None:
-            self._tag_changed(0)
+            self._tag_changed()
 
     def set_documents(self, docs) -> None:
         current = self.document_filter.currentData()
@@ -129,19 +155,38 @@ class ClaimsPanel(QWidget):
         source = self.proxy.mapToSource(proxy_index)
         return self.proxy.sourceModel().claim(source.row()).id
 
+    def selected_claim(self) -> int | None:
+        return self.claim_at(self.table.currentIndex())
+
     def select_claim(self, claim_id: int | None) -> None:
-        if self.proxy is None or claim_id is None:
+        """Show ``claim_id`` as the current row (without emitting claimSelected);
+        None, or a claim the filters hide, clears the selection."""
+        if self.proxy is None:
             return
         model = self.proxy.sourceModel()
-        row = model.row_of(claim_id)
-        if row is None or row < 0:
-            return
-        index = self.proxy.mapFromSource(model.index(row, 0))
-        if index.isValid() and index.row() != self.table.currentIndex().row():
-            self.table.selectionModel().blockSignals(True)
-            self.table.setCurrentIndex(index)
-            self.table.selectionModel().blockSignals(False)
-            self.table.scrollTo(index)
+        row = model.row_of(claim_id) if claim_id is not None else None
+        index = self.proxy.mapFromSource(model.index(row, 0)) if row is not None else None
+        self._syncing = True
+        try:
+            if index is None or not index.isValid():
+                self.table.selectionModel().clear()
+            elif index.row() != self.table.currentIndex().row() or not self.table.selectionModel().hasSelection():
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+        finally:
+            self._syncing = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.NoModifier:
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._emit(self.claimActivated, self.table.currentIndex())
+                    return True
+                if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                    self._emit(self.deleteRequested, self.table.currentIndex())
+                    return True
+        return super().eventFilter(obj, event)
 
     def _emit(self, signal, proxy_index) -> None:
         claim = self.claim_at(proxy_index)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.codebook import PALETTE
+from . import dialogs
 from .icons import icon, swatch
 
 
@@ -129,6 +130,10 @@ class CodebookPanel(QWidget):
     def set_model(self, model) -> None:
         self.model = model
         self.table.setModel(model)
+        # The model is re-read on every codebook change: keep the selected tag.
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+        self._kept_tag = None
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, model.columnCount()):
@@ -143,6 +148,21 @@ class CodebookPanel(QWidget):
             return None
         return self.model.tag(self.model.tag_id(index.row()))
 
+    def select_tag(self, tag_id: int | None) -> None:
+        row = self.model.row_of(tag_id) if self.model is not None and tag_id is not None else None
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def _remember_selection(self) -> None:
+        tag = self.selected_tag()
+        self._kept_tag = tag.id if tag is not None else None
+
+    def _restore_selection(self) -> None:
+        if self._kept_tag is not None:
+            self.select_tag(self._kept_tag)
+
     def _tags(self):
         return [self.model.tag(self.model.tag_id(r)) for r in range(self.model.rowCount())] if self.model else []
 
@@ -153,15 +173,18 @@ class CodebookPanel(QWidget):
     def _need_selection(self):
         tag = self.selected_tag()
         if tag is None:
-            QMessageBox.information(self, "Codebook", "Select a tag in the codebook first.")
+            dialogs.inform(self, "Codebook", "Select a tag in the codebook first.")
         return tag
 
     # ------------------------------------------------------------------ asking
     def ask_add(self) -> None:
         tags = self._tags()
         dialog = TagDialog(self, used_keys={t.key for t in tags if t.key}, used_colors={t.color for t in tags})
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.addRequested.emit(dialog.values())
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        values = dialog.values()
+        dialog.deleteLater()
+        if accepted:
+            self.addRequested.emit(values)
 
     def ask_rename(self) -> None:
         tag = self._need_selection()
@@ -197,7 +220,7 @@ class CodebookPanel(QWidget):
             return
         others = [t for t in self._tags() if t.id != tag.id]
         if not others:
-            QMessageBox.information(self, "Merge tags", "There is no other tag to merge into.")
+            dialogs.inform(self, "Merge tags", "There is no other tag to merge into.")
             return
         target = self._choose_tag(f"Merge '{tag.name}' into:", others)
         if target is not None:
@@ -216,19 +239,27 @@ class CodebookPanel(QWidget):
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            return combo.currentData()
-        return None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        value = combo.currentData() if accepted else None
+        dialog.deleteLater()
+        return value
 
     def ask_remove(self) -> None:
         tag = self._need_selection()
         if tag is None:
             return
         if not tag.claim_count:
-            answer = QMessageBox.question(self, "Remove tag", f"Remove the tag '{tag.name}'?")
-            if answer == QMessageBox.StandardButton.Yes:
+            if dialogs.confirm(self, "Remove tag", f"Remove the tag '{tag.name}'?"):
                 self.removeRequested.emit(tag.id, False)
             return
+        choice = self._remove_choice(tag)
+        if choice == "merge":
+            self.ask_merge()
+        elif choice == "untag":
+            self.removeRequested.emit(tag.id, True)
+
+    def _remove_choice(self, tag) -> str | None:
+        """For a tag in use: "merge", "untag" or None (cancel)."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Remove tag")
@@ -238,7 +269,10 @@ class CodebookPanel(QWidget):
         untag = box.addButton("Take it off the claims", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        if box.clickedButton() is merge:
-            self.ask_merge()
-        elif box.clickedButton() is untag:
-            self.removeRequested.emit(tag.id, True)
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is merge:
+            return "merge"
+        if clicked is untag:
+            return "untag"
+        return None

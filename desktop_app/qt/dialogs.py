@@ -1,4 +1,6 @@
-"""Small dialogs: a database that cannot be opened, About, Keyboard shortcuts."""
+"""Small dialogs: a database that cannot be opened, About, Keyboard shortcuts,
+and the three message boxes every other module asks through (``warn``,
+``inform``, ``confirm``), so that there is one place to replace them."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ SHORTCUTS = (
     ("Open a link", "Ctrl+click"),
     ("Import files", "Ctrl+O, or drop files on the window"),
     ("Export claims", "Ctrl+E"),
+    ("Open another database", "Ctrl+Shift+O"),
+    ("New tag", "Ctrl+T"),
     ("Add a reading pane", "Ctrl+Shift+N"),
     ("Close the current pane", "Ctrl+W"),
     ("Synchronised scrolling", "Ctrl+Shift+S"),
@@ -25,6 +29,21 @@ SHORTCUTS = (
     ("Keyboard shortcuts", "F1"),
     ("Quit", "Ctrl+Q"),
 )
+
+
+def warn(parent, title: str, text: str) -> None:
+    """A warning the user must acknowledge."""
+    QMessageBox.warning(parent, title, text)
+
+
+def inform(parent, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent, title: str, text: str) -> bool:
+    """A yes/no question; True for yes."""
+    answer = QMessageBox.question(parent, title, text)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def ask_for_other_database(parent, problem: str) -> Path | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from ..core.errors import MarginaliaError
 
@@ -52,7 +52,11 @@ class ImportWorker(QObject):
 
 
 def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThread, ImportWorker]:
-    """Start a worker thread; the caller connects the worker's signals."""
+    """Start a worker thread; the caller connects the worker's signals.
+
+    The worker's signals are emitted in the worker thread: connect them to
+    methods of a QObject living in the GUI thread (see ImportRun), never to a
+    plain function or lambda, which would run in the worker thread."""
     thread = QThread(parent)
     worker = ImportWorker(store, paths, max_bytes)
     worker.moveToThread(thread)
@@ -61,3 +65,58 @@ def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThr
     worker.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
     return thread, worker
+
+
+class ImportRun(QObject):
+    """One import, seen from the GUI thread: the worker's signals arrive here
+    (queued, in the GUI thread) and are passed on, with the results gathered."""
+
+    progress = Signal(int, int, str)  # done, total, file name
+    finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
+
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int) -> None:
+        super().__init__(parent)
+        self.total = len(paths)
+        self.imported: list = []
+        self.failures: list[tuple[str, str]] = []
+        self.done = False
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.imported.connect(self._on_imported)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.finished.connect(self._on_finished)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.worker.cancel()  # a flag the worker reads between files
+
+    def stop(self, timeout_ms: int = 10000) -> None:
+        """Cancel and wait for the thread (the current file is finished)."""
+        if self.done:
+            return
+        self.cancel()
+        try:
+            self.thread.quit()
+            if not self.thread.wait(timeout_ms):
+                log.warning("the import thread did not stop in time")
+        except RuntimeError:  # the thread object is already gone: nothing to wait for
+            pass
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        self.progress.emit(done, total, name)
+
+    @Slot(object)
+    def _on_imported(self, row) -> None:
+        self.imported.append(row)
+
+    @Slot(str, str)
+    def _on_failed(self, name: str, message: str) -> None:
+        self.failures.append((name, message))
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.done = True
+        self.finished.emit(list(self.imported), list(self.failures))

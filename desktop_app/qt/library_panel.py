@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from .item_models import SortRole
+
+TITLE_LINES = 2  # lines of a title shown in a row
 
 
 class LibraryPanel(QWidget):
@@ -23,30 +26,49 @@ class LibraryPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Titles are long: they wrap onto up to three lines instead of being cut short.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().lineSpacing() * TITLE_LINES + 8)
         self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSortRole(SortRole)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.table.setModel(self.proxy)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.doubleClicked.connect(self._open_index)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self._open_current, context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, self._delete_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        # Enter opens the document, Delete moves it to the bin (keys of the table itself).
+        self.table.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
 
     def set_model(self, model) -> None:
+        if self.proxy.sourceModel() is not None:
+            self.proxy.sourceModel().modelReset.disconnect(self._hide_empty_columns)
         self.proxy.setSourceModel(model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        model.modelReset.connect(self._hide_empty_columns)
+        self._hide_empty_columns()
+
+    def _hide_empty_columns(self) -> None:
+        """Outlet and date are often unknown: a column empty for every
+        document is hidden, leaving its room to the titles."""
+        model = self.proxy.sourceModel()
+        if model is None:
+            return
+        for col in range(1, model.columnCount()):
+            empty = all(not model.index(row, col).data() for row in range(model.rowCount()))
+            self.table.setColumnHidden(col, empty and model.rowCount() > 0 and col != model.columnCount() - 1)
 
     def current_document(self) -> int | None:
         index = self.table.currentIndex()
@@ -64,6 +86,18 @@ class LibraryPanel(QWidget):
         doc = self.current_document()
         if doc is not None:
             self.openRequested.emit(doc)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.NoModifier:
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    self._open_current()
+                    return True
+                if key == Qt.Key.Key_Delete:
+                    self._delete_current()
+                    return True
+        return super().eventFilter(obj, event)
 
     def _delete_current(self) -> None:
         doc = self.current_document()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QSplitter
 
@@ -22,9 +22,14 @@ from .window_actions import build_menus
 log = logging.getLogger(__name__)
 
 DEFAULT_PANES = 2
+MAX_RESTORED_PANES = 6
 
 
 class MainWindow(QMainWindow):
+    importStarted = Signal(int)  # number of files
+    importProgress = Signal(int, int, str)  # files done, total, file being read
+    importFinished = Signal(list, list)  # ids of the imported documents, sentences of the failures
+
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("Marginalia")
@@ -32,9 +37,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self.store = None
-        self.events = StoreEvents(self)
+        self.events = StoreEvents(self)  # replaced by a fresh hub for each database
         self.undo_stack = QUndoStack(self)
-        self.events.commandFailed.connect(self._command_failed)
         self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
         self.panes: list[ReaderPane] = []
         self.active_pane: ReaderPane | None = None
@@ -58,16 +62,17 @@ class MainWindow(QMainWindow):
         self.claims_dock = self._dock("Claims", self.claims_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resizeDocks([self.library_dock, self.codebook_dock], [330, 330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.library_dock, self.codebook_dock], [520, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.claims_dock], [230], Qt.Orientation.Vertical)
+        self.resizeDocks([self.claims_dock], [260], Qt.Orientation.Vertical)
         self.resizeDocks([self.editor_dock], [300], Qt.Orientation.Horizontal)
 
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.counts = QLabel()
         self.counts.setAccessibleName("Counts")
         self.statusBar().addPermanentWidget(self.counts)
         self.statusBar().showMessage("Opening the library…")
 
         self.annotator = Annotator(self)
-        self.actions = build_menus(self)
+        self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # ------------------------------------------------------------------ layout
@@ -143,47 +148,64 @@ class MainWindow(QMainWindow):
         from ..core.errors import MarginaliaError
         from ..core.store import Store
 
-        target = path or paths.default_database()
+        from . import dialogs
+
+        target = Path(path) if path is not None else paths.default_database()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(target)
         except MarginaliaError as exc:
+            problem = str(exc)
+        else:
+            problem = None
+        finally:
             QApplication.restoreOverrideCursor()
-            log.warning("cannot open %s: %s", target, exc)
-            from .dialogs import ask_for_other_database
-
-            other = ask_for_other_database(self, str(exc))
-            if other is None:
-                self.statusBar().showMessage("No database is open.")
-                return False
-            return self.open_database(other)
-        QApplication.restoreOverrideCursor()
-        self.attach_store(store)
-        return True
+        if problem is None:
+            self.attach_store(store)
+            return True
+        log.warning("cannot open %s: %s", target, problem)
+        other = dialogs.ask_for_other_database(self, problem)
+        if other is None:
+            if self.store is None:
+                self.statusBar().showMessage("No database is open. Use File > Open database… to choose one.")
+            else:
+                self.statusBar().showMessage(f"{target} was not opened.", 8000)
+            return False
+        return self.open_database(other)
 
     def attach_store(self, store) -> None:
         from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, TagsModel
 
         if self.store is not None:
+            self.editor.flush_note()
+            self.annotator.stop_import()
             self.save_layout()
             self.store.close()
         self.undo_stack.clear()
+        # A fresh hub and fresh models: nothing made for the previous database
+        # keeps listening (or reading from it).
+        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.claims_proxy)
+        self.events = events = StoreEvents(self)
+        events.commandFailed.connect(self._command_failed)
         self.store = store
-        self.documents_model = DocumentsModel(store, self.events, self)
-        self.tags_model = TagsModel(store, self.events, self)
-        self.claims_model = ClaimsModel(store, self.events, self)
+        self.documents_model = DocumentsModel(store, events, self)
+        self.tags_model = TagsModel(store, events, self)
+        self.claims_model = ClaimsModel(store, events, self)
         self.claims_proxy = ClaimsFilterProxy(self)
         self.claims_proxy.setSourceModel(self.claims_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
         self.claims_panel.set_proxy(self.claims_proxy)
-        self.annotator.attach(store)
+        for obj in old:
+            if obj is not None:
+                obj.deleteLater()
+        self.annotator.attach(store, events)
         self.setWindowTitle(f"Marginalia — {Path(store.path).name}")
-        self.events.documentsChanged.connect(self._documents_changed)
-        self.events.tagsChanged.connect(self._tags_changed)
-        for signal in (self.events.claimAdded, self.events.claimChanged):
+        events.documentsChanged.connect(self._documents_changed)
+        events.tagsChanged.connect(self._tags_changed)
+        for signal in (events.claimAdded, events.claimChanged):
             signal.connect(lambda _row: self._update_counts())
-        self.events.claimRemoved.connect(lambda *_: self._update_counts())
+        events.claimRemoved.connect(lambda *_: self._update_counts())
         self._documents_changed()
         self._tags_changed()
         self.restore_open_documents()
@@ -200,7 +222,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _tags_changed(self) -> None:
-        tags = self.tags_model.tags() if hasattr(self.tags_model, "tags") else self.store.list_tags()
+        tags = self.tags_model.tags()
         self.editor.set_tags(tags)
         self.claims_panel.set_tags(tags)
         self.annotator.tags_changed(tags)
@@ -211,7 +233,7 @@ class MainWindow(QMainWindow):
             return
         docs = self.documents_model.rowCount()
         claims = self.claims_model.rowCount()
-        self.counts.setText(f"{docs} documents · {claims} claims")
+        self.counts.setText(f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}")
 
     # -------------------------------------------------------------- documents
     def open_document(self, doc_id: int, pane: ReaderPane | None = None) -> ReaderPane:
@@ -227,20 +249,31 @@ class MainWindow(QMainWindow):
         return self.open_document(doc_id, self.active_pane)
 
     def open_documents(self) -> list[int | None]:
+        """The document of each pane, left to right (None: an empty pane)."""
         return [pane.view.document_id for pane in self.panes]
 
     def restore_open_documents(self) -> None:
+        """Open the documents that were open in this database's panes last
+        time (the first ones of the library for a new database)."""
         from ..core.settings import load_settings
 
         docs = [d.id for d in self.store.list_documents()]
         wanted = load_settings().open_documents.get(str(self.store.path))
-        if not wanted:
-            wanted = docs[: len(self.panes)]
+        if not isinstance(wanted, list) or not wanted:
+            wanted = docs[: max(len(self.panes), 1)]
+        wanted = [d if isinstance(d, int) and d in docs else None for d in wanted[:MAX_RESTORED_PANES]]
         while len(self.panes) < len(wanted):
             self.add_pane()
+        while len(self.panes) > max(len(wanted), 1):
+            self.close_pane(self.panes[-1])
         for pane, doc_id in zip(self.panes, wanted):
-            if doc_id in docs:
+            if doc_id is not None:
                 self.open_document(doc_id, pane)
+            elif pane.view.document_id is not None:
+                pane.clear()
+        splitter = QSettings().value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
 
     # ------------------------------------------------------------------ layout
     def save_layout(self) -> None:
@@ -252,7 +285,7 @@ class MainWindow(QMainWindow):
             from ..core.settings import load_settings, save_settings
 
             user = load_settings()
-            user.open_documents[str(self.store.path)] = [d for d in self.open_documents() if d is not None]
+            user.open_documents[str(self.store.path)] = self.open_documents()
             save_settings(user)
 
     def restore_layout(self) -> None:
@@ -265,13 +298,15 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
-        self.editor.flush_note()
-        try:
-            self.save_layout()
-        except Exception:  # a layout that cannot be saved must not stop closing
-            log.exception("could not save the window layout")
+        self.annotator.stop_import()
         if self.store is not None:
+            self.editor.flush_note()
+            try:
+                self.save_layout()
+            except Exception:  # a layout that cannot be saved must not stop closing
+                log.exception("could not save the window layout")
             self.store.close()
+            self.store = self.annotator.store = None
         super().closeEvent(event)
 
     # ---------------------------------------------------------- drag and drop

@@ -11,6 +11,7 @@ from . import dialogs
 from .icons import icon
 
 IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
+DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"
 
 
 def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None, checkable: bool = False):
@@ -33,6 +34,26 @@ def build_menus(w) -> dict[str, QAction]:
         names, _ = QFileDialog.getOpenFileNames(w, "Import articles", str(Path.home()), IMPORT_FILTER)
         if names:
             ann.import_files([Path(n) for n in names])
+
+    def ask_open_database():
+        from ..core import paths
+
+        start = str(Path(w.store.path).parent) if w.store is not None else str(paths.data_dir())
+        name, _ = QFileDialog.getOpenFileName(w, "Open database", start, DATABASE_FILTER)
+        if name:
+            w.open_database(Path(name))
+
+    def ask_new_database():
+        from ..core import paths
+
+        start = Path(w.store.path).parent if w.store is not None else paths.data_dir()
+        name, _ = QFileDialog.getSaveFileName(w, "New database", str(start / "new.db"), "Marginalia databases (*.db)")
+        if not name:
+            return
+        if Path(name).exists():
+            dialogs.warn(w, "Marginalia", f"{name} already exists; choose a new file name.")
+            return
+        w.open_database(Path(name))
 
     def current_view():
         pane = w.active_pane or (w.panes[0] if w.panes else None)
@@ -60,11 +81,14 @@ def build_menus(w) -> dict[str, QAction]:
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
+    a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
+    a["new_database"] = _action(w, "&New database…", ask_new_database)
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    menu.addAction(a["import"])
-    menu.addAction(a["export"])
-    menu.addSeparator()
-    menu.addAction(a["quit"])
+    for key in ("import", "export", None, "open_database", "new_database", None, "quit"):
+        if key is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(a[key])
 
     menu = w.menuBar().addMenu("&Edit")
     a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
@@ -115,6 +139,7 @@ def build_menus(w) -> dict[str, QAction]:
 
     toolbar = w.addToolBar("Main")
     toolbar.setObjectName("MainToolbar")
+    toolbar.setAccessibleName("Main toolbar")
     for key in ("import", "export", None, "undo", "redo", None, "add_pane", "sync", "find"):
         if key is None:
             toolbar.addSeparator()
