@@ -85,11 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true")
     a = csub.add_parser("delete", parents=[common], help="delete a claim")
     a.add_argument("claim", metavar="CLAIM")
+    a = csub.add_parser("reattach", parents=[common], help="place a claim on a quote of its document's text")
+    a.add_argument("claim", metavar="CLAIM")
+    a.add_argument("--quote", required=True)
+    a.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the quote (1 = first)")
 
     c = sub.add_parser("claims", parents=[common], help="list claims")
     c.add_argument("--document", action="append", metavar="DOC")
     c.add_argument("--tag", action="append", metavar="TAG")
     c.add_argument("--status", action="append")
+    c.add_argument("--orphaned", action="store_true", help="only claims a new version no longer contains")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("search", parents=[common], help="search documents and claims")
@@ -172,8 +177,14 @@ def cmd_import(args) -> int:
                 raise _usage("--replace takes exactly one file.")
             doc_id = store.resolve_document(args.replace)
             doc = import_file(args.files[0], fmt=args.format, max_bytes=limit)
-            row = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
-            print(f"{row.id}\t{row.title}")
+            result = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
+            if args.json:
+                _print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
+                             "claims_moved": result.moved, "claims_changed": result.changed,
+                             "claims_orphaned": result.orphaned})
+            else:
+                print(f"{result.document.id}\t{result.document.title}")
+            print(result.summary(), file=sys.stderr)
             return 0
         failed = 0
         done = []
@@ -272,7 +283,7 @@ def _claim_json(c, tag_names, doc_titles) -> dict:
         "id": c.id, "uuid": c.uuid, "document_id": c.document_id, "document_title": doc_titles.get(c.document_id, ""),
         "start": c.start, "end": c.end, "quote": c.quote, "prefix": c.prefix, "suffix": c.suffix,
         "tags": [tag_names[t] for t in c.tag_ids if t in tag_names], "note": c.note, "status": c.status,
-        "annotator": c.annotator, "version": c.version,
+        "annotator": c.annotator, "version": c.version, "orphaned": c.orphaned,
         "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
     }
 
@@ -284,6 +295,12 @@ def cmd_claim(args) -> int:
         if args.claim_command == "delete":
             row = store.delete_claim(store.resolve_claim(args.claim))
             print(f"Deleted claim {row.id} (“{_one_line(row.quote, 50)}”).")
+            return 0
+        if args.claim_command == "reattach":
+            claim = store.get_claim(store.resolve_claim(args.claim))
+            anchor = anchor_quote(store.document_text(claim.document_id), args.quote, args.occurrence)
+            row = store.reattach_claim(claim.id, anchor.start, anchor.end)
+            print(f"{row.id}\t{row.uuid}\t{row.start}-{row.end}")
             return 0
         doc_id = store.resolve_document(args.document)
         tag_ids = [store.resolve_tag(t) for t in args.tag]
@@ -303,13 +320,15 @@ def cmd_claims(args) -> int:
         tag_ids = [store.resolve_tag(t) for t in args.tag] if args.tag else None
         names = {t.id: t.name for t in store.list_tags()}
         titles = {d.id: d.title for d in store.list_documents()}
-        rows = store.iter_claims(document_ids=doc_ids, tag_ids=tag_ids, statuses=args.status)
+        rows = store.iter_claims(document_ids=doc_ids, tag_ids=tag_ids, statuses=args.status,
+                                 orphaned=True if args.orphaned else None)
         if args.json:
             _print_json([_claim_json(c, names, titles) for c in rows])
         else:
             for c in rows:
                 tags = "; ".join(names[t] for t in c.tag_ids if t in names)
-                print(f"{c.id}\t{c.document_id}\t{c.start}-{c.end}\t{tags}\t{c.status}\t{_one_line(c.quote)}")
+                where = "orphaned" if c.orphaned else f"{c.start}-{c.end}"
+                print(f"{c.id}\t{c.document_id}\t{where}\t{tags}\t{c.status}\t{_one_line(c.quote)}")
     return 0
 
 

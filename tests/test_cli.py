@@ -325,23 +325,35 @@ def test_damaged_or_newer_database_is_refused_untouched(tmp_path, db_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["damaged.db", "library.db"]
 
 
-def test_replace_refuses_to_move_claims(tmp_path, db_path):
+def test_replace_re_anchors_claims_and_reports_what_happened(tmp_path, db_path):
     v1 = tmp_path / "v1.txt"
-    v1.write_text("Opening line.\nThe claim sits here.", encoding="utf-8")
+    v1.write_text("Opening line.\nThe claim sits here.\nA second claim is here too.", encoding="utf-8")
     doc_id = ok(run_cli("import", str(v1), db=db_path)).split("\t")[0]
     ok(run_cli("claim", "add", doc_id, "--quote", "claim sits", db=db_path))
+    ok(run_cli("claim", "add", doc_id, "--quote", "A second claim is here", db=db_path))
 
     moved = tmp_path / "v2.txt"
     moved.write_text("A new opening line.\nThe claim sits here.", encoding="utf-8")
-    before = dump(db_path)
-    fails(run_cli("import", str(moved), "--replace", doc_id, db=db_path), "move")
-    assert dump(db_path) == before
+    result = run_cli("import", str(moved), "--replace", doc_id, db=db_path)
+    assert result.returncode == 0
+    assert result.stdout.decode().split("\t")[0] == doc_id
+    summary = result.stderr.decode()
+    assert "1 moved" in summary and "1 could not be found" in summary
+    assert run_cli("text", doc_id, db=db_path).stdout == moved.read_bytes()
+    claims = {c["quote"]: c for c in json.loads(ok(run_cli("claims", "--json", db=db_path)))}
+    sits = claims["claim sits"]
+    assert not sits["orphaned"]
+    assert moved.read_text()[sits["start"] : sits["end"]] == "claim sits"
+    assert claims["A second claim is here"]["orphaned"]
+    assert "orphaned" in ok(run_cli("claims", "--orphaned", db=db_path))
+    # An orphan exports with its quote and no position.
+    rows = list(csv.DictReader(io.StringIO(ok(run_cli("export", db=db_path)))))
+    orphan = next(r for r in rows if r["quote"] == "A second claim is here")
+    assert (orphan["start"], orphan["end"]) == ("", "")
+    # Re-attached by quote, it has a place again.
+    ok(run_cli("claim", "reattach", str(claims["A second claim is here"]["id"]), "--quote", "new opening", db=db_path))
+    again = {c["id"]: c for c in json.loads(ok(run_cli("claims", "--json", db=db_path)))}
+    assert again[claims["A second claim is here"]["id"]]["quote"] == "new opening"
 
     kept = tmp_path / "v3.txt"
-    kept.write_text("Opening line.\nThe claim sits here, and more text follows.", encoding="utf-8")
-    out = ok(run_cli("import", str(kept), "--replace", doc_id, db=db_path))
-    assert out.split("\t")[0] == doc_id
-    assert run_cli("text", doc_id, db=db_path).stdout == kept.read_bytes()
-    claims = json.loads(ok(run_cli("claims", "--json", db=db_path)))
-    assert claims[0]["suffix"] == " here, and more text follows."
     fails(run_cli("import", str(kept), str(v1), "--replace", doc_id, db=db_path), "one file")

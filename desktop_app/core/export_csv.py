@@ -1,4 +1,9 @@
-"""CSV export of tagged claims: one row per claim, streamed from the store."""
+"""CSV export of tagged claims: one row per claim, streamed from the store.
+
+An orphaned claim (one that a new version of its document no longer contains)
+is exported with its quote and empty ``start`` and ``end``: it has no place in
+the current text until it is re-attached.
+"""
 
 from __future__ import annotations
 
@@ -61,8 +66,8 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
                 guard(claim.quote),
                 guard(claim.prefix),
                 guard(claim.suffix),
-                claim.start,
-                claim.end,
+                "" if claim.orphaned else claim.start,  # an orphan has no place in the current text
+                "" if claim.orphaned else claim.end,
                 guard(claim.note),
                 claim.status,
                 guard(claim.annotator),

@@ -59,6 +59,28 @@ class Document(SQLModel, table=True):
     char_count: int = Field(nullable=False)
     imported_at: datetime | None = _ts()
     deleted_at: datetime | None = _ts(nullable=True)
+    version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": "1"})
+
+
+class DocumentVersion(SQLModel, table=True):
+    """An earlier text of a document, kept when a new version replaced it."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (sa.UniqueConstraint("document_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column_args=[sa.ForeignKey("documents.id", ondelete="CASCADE")], nullable=False
+    )
+    version: int = Field(nullable=False)
+    text: str = Field(sa_type=sa.Text, nullable=False)
+    structure: str = Field(sa_type=sa.Text, nullable=False)
+    sha256: str = Field(sa_type=sa.String(64), nullable=False)
+    source_format: str = Field(sa_type=sa.String(20), nullable=False)
+    encoding: str = Field(sa_type=sa.String(40), nullable=False)
+    original_name: str = Field(sa_type=sa.Text, nullable=False)
+    imported_at: datetime | None = _ts()
+    replaced_at: datetime | None = _ts()
 
 
 class Tag(SQLModel, table=True):
@@ -97,6 +119,9 @@ class Claim(SQLModel, table=True):
     created_at: datetime | None = _ts()
     updated_at: datetime | None = _ts()
     deleted_at: datetime | None = _ts(nullable=True)
+    # True when a new version of the document no longer contains the quote:
+    # the claim keeps its old quote and offsets until it is re-attached.
+    orphaned: bool = Field(default=False, nullable=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class ClaimTag(SQLModel, table=True):
@@ -111,6 +136,7 @@ class ClaimTag(SQLModel, table=True):
 
 
 documents = Document.__table__
+document_versions = DocumentVersion.__table__
 tags = Tag.__table__
 claims = Claim.__table__
 claim_tags = ClaimTag.__table__

@@ -3,8 +3,8 @@
 Each claim is placed by, in order: its exact position (the quote is still
 there), the exact quote elsewhere (best context, then nearest), or the best
 fuzzy match of the quote near where the text around it went, scored on the
-quote first, then on the prefix and suffix, then on nearness to the expected
-position. A claim that matches nowhere well enough is orphaned: kept with its
+quote first (a match below 90% must also have a prefix and suffix that agree),
+then on nearness to the expected position. A claim that matches nowhere well enough is orphaned: kept with its
 old quote, never dropped.
 """
 
@@ -19,6 +19,8 @@ from rapidfuzz import fuzz
 from .anchoring import CONTEXT, anchor_at
 
 MIN_QUOTE_SCORE = 75.0  # out of 100; below this the claim is orphaned
+SURE_QUOTE_SCORE = 90.0  # a weaker quote match also needs its context to agree
+MIN_CONTEXT_SCORE = 60.0
 MIN_FUZZY_LENGTH = 8  # shorter quotes are found exactly or not at all
 UNCHANGED, MOVED, CHANGED, ORPHANED = "unchanged", "moved", "changed", "orphaned"
 
@@ -169,6 +171,8 @@ def place(old: OldAnchor, new_text: str, mapping: PositionMap) -> Placement:
     if found is None:
         return Placement(old.claim_id, ORPHANED, old.start, old.end, old.quote, old.prefix, old.suffix, 0.0)
     start, end, score = found
+    if score < SURE_QUOTE_SCORE and _context_score(new_text, start, end, old.prefix, old.suffix) < MIN_CONTEXT_SCORE:
+        return Placement(old.claim_id, ORPHANED, old.start, old.end, old.quote, old.prefix, old.suffix, 0.0)
     return placed(CHANGED if new_text[start:end] != quote else MOVED, start, end, score)
 
 

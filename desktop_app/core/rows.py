@@ -25,6 +25,7 @@ class DocumentRow:
     imported_at: datetime
     claim_count: int = 0
     deleted: bool = False
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class ClaimRow:
     updated_at: datetime
     tag_ids: tuple[int, ...] = field(default_factory=tuple)
     deleted: bool = False
+    orphaned: bool = False  # not placed in the current text of its document
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +89,27 @@ class RemovedTag:
     tag: TagRow
     claim_ids: tuple[int, ...]
     child_tag_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceResult:
+    """What replacing a document's text did to its claims, so that it can be
+    reported and undone."""
+
+    document: DocumentRow
+    previous_version: int  # the version number the old text is kept under
+    before: tuple[ClaimRow, ...]  # every claim of the document as it was
+    unchanged: int
+    moved: int
+    changed: int
+    orphaned: int
+
+    def summary(self) -> str:
+        total = self.unchanged + self.moved + self.changed + self.orphaned
+        if not total:
+            return f"Replaced the text of '{self.document.title}' (it has no claims)."
+        return (
+            f"Replaced the text of '{self.document.title}': of its {total} claims, "
+            f"{self.unchanged} kept their place, {self.moved} moved, {self.changed} changed "
+            f"and {self.orphaned} could not be found (orphaned, kept for re-attaching)."
+        )

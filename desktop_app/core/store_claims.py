@@ -33,6 +33,7 @@ _CLAIM_COLUMNS = (
     claims.c.created_at,
     claims.c.updated_at,
     claims.c.deleted_at,
+    claims.c.orphaned,
 )
 
 
@@ -54,6 +55,7 @@ def _claim_row(r, tag_ids: Sequence[int]) -> ClaimRow:
         updated_at=r.updated_at,
         tag_ids=tuple(sorted(tag_ids)),
         deleted=r.deleted_at is not None,
+        orphaned=bool(r.orphaned),
     )
 
 
@@ -190,6 +192,7 @@ class ClaimsMixin:
         tag_ids: Iterable[int] | None = None,
         statuses: Iterable[str] | None = None,
         include_deleted: bool = False,
+        orphaned: bool | None = None,
     ) -> sa.Select:
         q = (
             sa.select(*_CLAIM_COLUMNS)
@@ -200,6 +203,8 @@ class ClaimsMixin:
             q = q.where(claims.c.deleted_at.is_(None))
         if document_ids is not None:
             q = q.where(claims.c.document_id.in_(list(document_ids)))
+        if orphaned is not None:
+            q = q.where(claims.c.orphaned == orphaned)
         if statuses is not None:
             q = q.where(claims.c.status.in_([check_status(s) for s in statuses]))
         if tag_ids is not None:
@@ -215,10 +220,12 @@ class ClaimsMixin:
         tag_ids: Iterable[int] | None = None,
         statuses: Iterable[str] | None = None,
         include_deleted: bool = False,
+        orphaned: bool | None = None,
     ) -> list[ClaimRow]:
         return list(
             self.iter_claims(
-                document_ids=document_ids, tag_ids=tag_ids, statuses=statuses, include_deleted=include_deleted
+                document_ids=document_ids, tag_ids=tag_ids, statuses=statuses, include_deleted=include_deleted,
+                orphaned=orphaned,
             )
         )
 
@@ -243,7 +250,12 @@ class ClaimsMixin:
                     yield _claim_row(r, by_claim.get(r.id, ()))
 
     def claims_for_document(self, document_id: int) -> list[ClaimRow]:
-        return list(self.iter_claims(order_by_position=True, document_ids=[document_id]))
+        """The claims placed in the document's current text (what a pane paints)."""
+        return list(self.iter_claims(order_by_position=True, document_ids=[document_id], orphaned=False))
+
+    def list_orphans(self, document_ids: Iterable[int] | None = None) -> list[ClaimRow]:
+        """Claims that a new version of their document no longer contains."""
+        return list(self.iter_claims(document_ids=document_ids, orphaned=True))
 
     def count_claims(self) -> int:
         q = self._claims_query().with_only_columns(sa.func.count()).order_by(None)
@@ -308,7 +320,7 @@ class ClaimsMixin:
             text, doc_deleted = conn.execute(
                 sa.select(documents.c.text, documents.c.deleted_at).where(documents.c.id == row.document_id)
             ).one()
-            if text[row.start : row.end] != row.quote:
+            if not row.orphaned and text[row.start : row.end] != row.quote:
                 raise Conflict(
                     f"The claim “{row.quote[:40]}” cannot be restored: its document was replaced "
                     "by a version in which the quote is no longer at its place."
@@ -317,16 +329,52 @@ class ClaimsMixin:
                 self.search_index.index_claim(conn, claim_id, row.quote, row.note)
             return row
 
-    def _refresh_claim_context(self, conn: sa.Connection, document_id: int, text: str) -> None:
-        """After a document's text changed around its claims: new prefix and suffix."""
-        for cid, start, end, quote in conn.execute(
-            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claims.c.quote).where(
-                claims.c.document_id == document_id
-            )
-        ).all():
-            if text[start:end] == quote:  # binned claims that lost their place keep their old context
-                a = anchor_at(text, start, end)
-                conn.execute(claims.update().where(claims.c.id == cid).values(prefix=a.prefix, suffix=a.suffix))
+    def _document_claims(self, conn: sa.Connection, document_id: int) -> list[ClaimRow]:
+        """Every claim of a document, binned and orphaned ones too."""
+        rows = conn.execute(
+            sa.select(*_CLAIM_COLUMNS).where(claims.c.document_id == document_id).order_by(claims.c.id)
+        ).all()
+        by_claim: dict[int, list[int]] = defaultdict(list)
+        for cid, tid in conn.execute(
+            sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id)
+            .join(claims, claims.c.id == claim_tags.c.claim_id)
+            .where(claims.c.document_id == document_id)
+        ):
+            by_claim[cid].append(tid)
+        return [_claim_row(r, by_claim.get(r.id, ())) for r in rows]
+
+    def _write_anchor(self, conn: sa.Connection, claim_id: int, *, orphaned: bool, **anchor) -> None:
+        values = {"orphaned": orphaned}
+        for key, column in (("start", "start_offset"), ("end", "end_offset"), ("quote", "quote"),
+                            ("prefix", "prefix"), ("suffix", "suffix")):
+            if key in anchor:
+                values[column] = anchor[key]
+        conn.execute(claims.update().where(claims.c.id == claim_id).values(**values))
+
+    def reattach_claim(self, claim_id: int, start: int, end: int) -> ClaimRow:
+        """Place a claim (typically an orphaned one) on ``text[start:end]`` of its
+        document's current text; its quote becomes that text."""
+        with self._tx() as conn:
+            row = self._get_claim(conn, claim_id)
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == row.document_id)).scalar()
+            a = anchor_at(text, start, end)
+            self._write_anchor(conn, claim_id, orphaned=False, start=a.start, end=a.end, quote=a.quote,
+                               prefix=a.prefix, suffix=a.suffix)
+            self._touch(conn, claim_id, None)
+            if not row.deleted:
+                self.search_index.index_claim(conn, claim_id, a.quote, row.note)
+            return self._get_claim(conn, claim_id)
+
+    def restore_claim_anchor(self, before: ClaimRow) -> ClaimRow:
+        """Undo reattach_claim: the anchor (and orphaned state) of ``before``."""
+        with self._tx() as conn:
+            self._write_anchor(conn, before.id, orphaned=before.orphaned, start=before.start, end=before.end,
+                               quote=before.quote, prefix=before.prefix, suffix=before.suffix)
+            self._touch(conn, before.id, None)
+            row = self._get_claim(conn, before.id)
+            if not row.deleted:
+                self.search_index.index_claim(conn, before.id, row.quote, row.note)
+            return row
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from .codebook import clean_text
 from .document import StructuredDocument
 from .errors import Conflict, InvalidInput, NotFound
-from .models import claims, documents
-from .rows import DocumentRow
+from .models import claims, document_versions, documents
+from .rows import DocumentRow, ReplaceResult
 
 _LIST_COLUMNS = (
     documents.c.id,
@@ -27,6 +27,7 @@ _LIST_COLUMNS = (
     documents.c.sha256,
     documents.c.char_count,
     documents.c.imported_at,
+    documents.c.version,
 )
 
 
@@ -55,6 +56,7 @@ def _doc_row(r) -> DocumentRow:
         imported_at=r.imported_at,
         claim_count=r.claim_count,
         deleted=r.deleted_at is not None,
+        version=r.version,
     )
 
 
@@ -178,27 +180,34 @@ class DocumentsMixin:
                 self.search_index.index_document(conn, doc_id, fields["title"], text)
             return self._get_document(conn, doc_id)
 
-    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
-        """Replace a document's text with a new version.
+    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> ReplaceResult:
+        """Replace a document's text with a new version, in one transaction.
 
-        Until claims can be re-anchored, this is refused when any live claim's
-        quote is not at the same place in the new text."""
+        The old text is kept as a numbered version. Every claim (binned ones
+        too) is placed again on the new text: at its old position if the quote
+        is still there, else at the best match (see reanchor.py), else it is
+        marked orphaned and keeps its old quote. No claim is dropped."""
+        from .reanchor import ORPHANED, OldAnchor, reanchor
+
         doc.check()
+        now = datetime.now(timezone.utc)
         with self._tx() as conn:
-            old = self._get_document(conn, doc_id, include_deleted=False)
-            moved = 0
-            for start, end, quote in conn.execute(
-                sa.select(claims.c.start_offset, claims.c.end_offset, claims.c.quote).where(
-                    claims.c.document_id == doc_id, claims.c.deleted_at.is_(None)
+            self._get_document(conn, doc_id, include_deleted=False)
+            current = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).one()
+            before = tuple(self._document_claims(conn, doc_id))
+            live = [c for c in before if not c.orphaned]
+            placements = reanchor(
+                current.text,
+                doc.text,
+                [OldAnchor(c.id, c.start, c.end, c.quote, c.prefix, c.suffix) for c in live],
+            )
+            conn.execute(
+                document_versions.insert().values(
+                    document_id=doc_id, version=current.version, text=current.text, structure=current.structure,
+                    sha256=current.sha256, source_format=current.source_format, encoding=current.encoding,
+                    original_name=current.original_name, imported_at=current.imported_at, replaced_at=now,
                 )
-            ):
-                if doc.text[start:end] != quote:
-                    moved += 1
-            if moved:
-                raise Conflict(
-                    f"The new version would move {moved} of the claims of '{old.title}'; "
-                    "replacing is refused so that no claim loses its place."
-                )
+            )
             meta = doc.metadata
             values = dict(
                 text=doc.text,
@@ -207,18 +216,75 @@ class DocumentsMixin:
                 sha256=doc.sha256,
                 source_format=doc.source_format,
                 encoding=doc.encoding,
-                imported_at=datetime.now(timezone.utc),
+                imported_at=now,
+                version=current.version + 1,
             )
             if original_name:
                 values["original_name"] = original_name
-            for field in ("title", "author", "outlet", "source_url", "published"):
-                if getattr(meta, field):
+            # the metadata the user knows the document by stays; a new version
+            # only fills in what was missing
+            for field in ("author", "outlet", "source_url", "published"):
+                if getattr(meta, field) and not getattr(current, field):
                     values[field] = getattr(meta, field)
             conn.execute(documents.update().where(documents.c.id == doc_id).values(**values))
-            self._refresh_claim_context(conn, doc_id, doc.text)
+            counts = {"unchanged": 0, "moved": 0, "changed": 0, "orphaned": 0}
+            deleted = {c.id for c in before if c.deleted}
+            for p in placements:
+                counts[p.outcome] += 1
+                if p.outcome == ORPHANED:
+                    self._write_anchor(conn, p.claim_id, orphaned=True)
+                else:
+                    self._write_anchor(
+                        conn, p.claim_id, start=p.start, end=p.end, quote=p.quote,
+                        prefix=p.prefix, suffix=p.suffix, orphaned=False,
+                    )
+                if p.claim_id not in deleted:
+                    note = next(c.note for c in live if c.id == p.claim_id)
+                    self.search_index.index_claim(conn, p.claim_id, p.quote, note)
+            counts["orphaned"] += len(before) - len(live)  # orphaned before stay so
             row = self._get_document(conn, doc_id)
             self.search_index.index_document(conn, doc_id, row.title, doc.text)
+            return ReplaceResult(document=row, previous_version=current.version, before=before, **counts)
+
+    def undo_replace(self, result: ReplaceResult) -> DocumentRow:
+        """Put back the text and the claims' anchors as they were before replace_document."""
+        with self._tx() as conn:
+            old = conn.execute(
+                sa.select(document_versions).where(
+                    document_versions.c.document_id == result.document.id,
+                    document_versions.c.version == result.previous_version,
+                )
+            ).one()
+            conn.execute(
+                documents.update().where(documents.c.id == result.document.id).values(
+                    text=old.text, structure=old.structure, char_count=len(old.text), sha256=old.sha256,
+                    source_format=old.source_format, encoding=old.encoding, original_name=old.original_name,
+                    imported_at=old.imported_at, version=old.version,
+                )
+            )
+            conn.execute(document_versions.delete().where(document_versions.c.id == old.id))
+            for c in result.before:
+                self._write_anchor(
+                    conn, c.id, start=c.start, end=c.end, quote=c.quote, prefix=c.prefix,
+                    suffix=c.suffix, orphaned=c.orphaned,
+                )
+                if not c.deleted:
+                    self.search_index.index_claim(conn, c.id, c.quote, c.note)
+            row = self._get_document(conn, result.document.id)
+            self.search_index.index_document(conn, row.id, row.title, old.text)
             return row
+
+    def document_versions(self, doc_id: int) -> list[tuple[int, datetime, str]]:
+        """Earlier versions of a document: (version, replaced at, text), oldest first."""
+        with self._tx(write=False) as conn:
+            return [
+                (r.version, r.replaced_at, r.text)
+                for r in conn.execute(
+                    sa.select(document_versions.c.version, document_versions.c.replaced_at, document_versions.c.text)
+                    .where(document_versions.c.document_id == doc_id)
+                    .order_by(document_versions.c.version)
+                )
+            ]
 
     def delete_document(self, doc_id: int, *, with_claims: bool = False) -> DocumentRow:
         """Move a document to the bin (recoverable with restore_document).

@@ -142,7 +142,10 @@ class Annotator:
 
     def _claim_upserted(self, claim) -> None:
         for pane in self.panes_showing(claim.document_id):
-            pane.view.upsert_highlight(self.span(claim))
+            if claim.orphaned:  # no place in the text shown: nothing to paint
+                pane.view.remove_highlight(claim.id)
+            else:
+                pane.view.upsert_highlight(self.span(claim))
         if self.selected_claim == claim.id:
             self.w.editor.show_claim(claim, document_title=self._title(claim.document_id))
 
@@ -278,12 +281,11 @@ class Annotator:
         return True
 
     def _import_finished(self, run, files, done, failures) -> None:
-        self.import_run = None
-        if self.progress_dialog is not None:
-            self.progress_dialog.close()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
         run.deleteLater()
+        self._close_progress()
+        if self.import_run is not run:
+            return  # stopped on closing: nothing more to show
+        self.import_run = None
         if done and self.store is not None:
             self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
             self.w.open_document(done[-1].id)
@@ -293,11 +295,19 @@ class Annotator:
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
 
+    def _close_progress(self) -> None:
+        progress, self.progress_dialog = self.progress_dialog, None
+        if progress is not None:
+            progress.canceled.disconnect()  # closing it would otherwise "cancel"
+            progress.close()
+            progress.deleteLater()
+
     def stop_import(self) -> None:
         """Cancel a running import and wait for its thread (on closing)."""
-        if self.import_run is not None:
-            self.import_run.stop()
-            self.import_run = None
+        run, self.import_run = self.import_run, None
+        if run is not None:
+            run.stop()
+            self._close_progress()
 
     def make_export_dialog(self):
         from .export_dialog import ExportDialog

@@ -60,10 +60,8 @@ class MainWindow(QMainWindow):
         self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.editor_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
         self.claims_dock = self._dock("Claims", self.claims_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.library_dock, self.codebook_dock], [330, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.library_dock, self.codebook_dock], [520, 260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.claims_dock], [260], Qt.Orientation.Vertical)
-        self.resizeDocks([self.editor_dock], [300], Qt.Orientation.Horizontal)
+        self._layout_restored = False
+        self._default_dock_sizes()
 
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.counts = QLabel()
@@ -83,6 +81,22 @@ class MainWindow(QMainWindow):
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
         return dock
+
+    def _default_dock_sizes(self) -> None:
+        """Docks sized for reading: the panes get most of the width, the
+        claims table shows several rows (about a quarter of the height)."""
+        self.resizeDocks([self.library_dock, self.codebook_dock], [330, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.library_dock, self.codebook_dock], [3, 2], Qt.Orientation.Vertical)
+        self.resizeDocks([self.claims_dock], [max(230, self.height() // 4)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.editor_dock], [300], Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._layout_restored:
+            # Sizes asked for before the window had its final size are
+            # squeezed by the layout; ask again once it is shown.
+            self._layout_restored = True
+            self._default_dock_sizes()
 
     def add_pane(self, document_id: int | None = None) -> ReaderPane:
         pane = ReaderPane()
@@ -294,8 +308,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._layout_restored = True  # the user's dock sizes, not the defaults
 
     def closeEvent(self, event) -> None:
         self.annotator.stop_import()

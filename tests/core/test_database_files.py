@@ -239,7 +239,7 @@ def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
 
     migrated = sa.create_engine(database.sqlite_url(empty_store.path))
     declared = sa.create_engine(database.sqlite_url(tmp_path / "declared.db"))
-    tables = [models.documents, models.tags, models.claims, models.claim_tags]
+    tables = [models.documents, models.document_versions, models.tags, models.claims, models.claim_tags]
     SQLModel.metadata.create_all(declared, tables=tables)
     try:
         got, want = _schema(migrated), _schema(declared)
@@ -275,12 +275,17 @@ def test_backup_copy_is_a_consistent_copy_including_unwritten_wal(db_path):
     assert "only in the wal" in names
 
 
+REAL_REVISIONS = database.REVISIONS
+REAL_HEAD = database.HEAD
+
+
 def _pretend_a_newer_revision_exists(monkeypatch, migrate):
-    """There is only one real revision; make the code believe 0002 is the head
-    so that opening a 0001 database takes the backup-then-migrate path, with
-    ``migrate`` standing in for the Alembic upgrade."""
-    monkeypatch.setattr(database, "REVISIONS", ("0001", "0002"))
-    monkeypatch.setattr(database, "HEAD", "0002")
+    """Make the code believe a revision 9999 follows the real head, so that
+    opening a current database takes the backup-then-migrate path with
+    ``migrate`` standing in for the Alembic upgrade (the real upgrade from
+    0001 is tested on the fixture file in test_migrations.py)."""
+    monkeypatch.setattr(database, "REVISIONS", (*REAL_REVISIONS, "9999"))
+    monkeypatch.setattr(database, "HEAD", "9999")
     monkeypatch.setattr(database, "run_migrations", migrate)
 
 
@@ -290,9 +295,9 @@ def test_older_database_is_backed_up_before_it_is_migrated(db_path, monkeypatch)
     seen = {}
 
     def migrate(conn):
-        backups = sorted(db_path.parent.glob(db_path.name + ".backup-0001-*"))
+        backups = sorted(db_path.parent.glob(db_path.name + f".backup-{REAL_HEAD}-*"))
         seen["backups_at_migration"] = backups
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
 
     _pretend_a_newer_revision_exists(monkeypatch, migrate)
     store = Store.open(db_path, annotator="tester")
@@ -305,13 +310,13 @@ def test_older_database_is_backed_up_before_it_is_migrated(db_path, monkeypatch)
         store.close()
     conn = sqlite3.connect(backup)
     try:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == REAL_HEAD
         assert conn.execute("SELECT count(*) FROM claims").fetchone()[0] == 1
     finally:
         conn.close()
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999"
     finally:
         conn.close()
     assert hashlib.sha256(original).hexdigest() != sha(db_path)  # the migration did write
@@ -329,7 +334,7 @@ def test_a_migration_that_rebuilds_a_table_loses_no_rows_through_cascades(db_pat
         op = Operations(MigrationContext.configure(conn))
         with op.batch_alter_table("claims", recreate="always") as batch:
             batch.add_column(sa.Column("extra", sa.Text, nullable=True))
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
 
     _pretend_a_newer_revision_exists(monkeypatch, migrate)
     with Store.open(db_path, annotator="tester") as store:
@@ -353,7 +358,7 @@ def test_failed_migration_changes_nothing_and_keeps_the_backup(db_path, monkeypa
     make_healthy(db_path)
 
     def migrate(conn):
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0002'")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
         conn.exec_driver_sql("DROP TABLE claim_tags")
         raise RuntimeError("migration script failed")
 
@@ -361,11 +366,11 @@ def test_failed_migration_changes_nothing_and_keeps_the_backup(db_path, monkeypa
     with pytest.raises(RuntimeError):
         Store.open(db_path, annotator="tester")
     monkeypatch.undo()
-    assert len(list(db_path.parent.glob(db_path.name + ".backup-0001-*"))) == 1
-    with Store.open(db_path, annotator="tester") as store:  # still at 0001, still whole
+    assert len(list(db_path.parent.glob(db_path.name + f".backup-{REAL_HEAD}-*"))) == 1
+    with Store.open(db_path, annotator="tester") as store:  # still at the real head, still whole
         assert store.count_claims() == 1
         assert store.integrity_check() == "ok"
-    assert database.inspect_file(db_path) == "0001"
+    assert database.inspect_file(db_path) == REAL_HEAD
 
 
 # ------------------------------------------------------------- atomic creation

@@ -423,7 +423,7 @@ def test_document_delete_never_cascades_silently(empty_store):
         s.restore_document(999)
 
 
-def test_replace_document_keeps_claims_in_place_or_refuses(empty_store):
+def test_replace_document_re_anchors_claims_keeps_orphans_and_can_be_undone(empty_store):
     s = empty_store
     text = "First line stays.\nSecond line changes."
     doc = s.add_document(make_doc(text, "Versions"))
@@ -431,25 +431,39 @@ def test_replace_document_keeps_claims_in_place_or_refuses(empty_store):
     binned = s.add_claim(doc.id, *span(text, "Second line changes"))
     s.delete_claim(binned.id)
 
-    # The live claim keeps its place; the binned one would move.
-    new_text = "First line stays.\nA different second line, longer."
-    row = s.replace_document(doc.id, make_doc(new_text, ""))
-    assert row.title == "Versions"
+    new_text = "First line stays.\nA different line, longer."
+    result = s.replace_document(doc.id, make_doc(new_text, ""))
+    assert result.document.title == "Versions"  # the title the user knows stays
+    assert (result.unchanged, result.orphaned) == (1, 1)
     assert s.document_text(doc.id) == new_text
     assert s.get_claim(kept.id).suffix == new_text[kept.end : kept.end + 32]
-    # Restoring the binned claim would break "text[start:end] == quote": refused.
-    with pytest.raises(Conflict, match="restored"):
-        s.restore_claim(binned.id)
-    assert s.get_claim(binned.id).deleted
-    assert s.get_claim(binned.id).suffix == binned.suffix == "."  # its old context was kept
-    for c in s.list_claims(include_deleted=True):
-        if not c.deleted:
+    # The binned claim's quote is gone: it is orphaned, kept, and can come back as an orphan.
+    restored = s.restore_claim(binned.id)
+    assert restored.orphaned and restored.quote == "Second line changes"
+    assert [c.id for c in s.list_orphans()] == [binned.id]
+    assert binned.id not in [c.id for c in s.claims_for_document(doc.id)]
+    for c in s.list_claims():
+        if not c.orphaned:
             assert new_text[c.start : c.end] == c.quote
+    # The old text is kept as version 1.
+    assert [(v, t) for v, _, t in s.document_versions(doc.id)] == [(1, text)]
+    assert s.get_document(doc.id).version == 2
 
-    with pytest.raises(Conflict, match="move"):
-        s.replace_document(doc.id, make_doc("Totally new text.", "x"))
+    # Re-attaching the orphan by selecting new text.
+    start, end = span(new_text, "A different line")
+    again = s.reattach_claim(binned.id, start, end)
+    assert not again.orphaned and again.quote == "A different line" and again.version > restored.version
+    s.restore_claim_anchor(restored)
+    assert s.get_claim(binned.id).orphaned
+
+    # A text with none of the quotes orphans everything and drops nothing; undo puts it all back.
+    before = {c.id: (c.start, c.end, c.quote, c.orphaned) for c in s.list_claims(include_deleted=True)}
+    result = s.replace_document(doc.id, make_doc("Totally new text.", "x"))
+    assert result.orphaned == 2 and len(s.list_claims()) == 2
+    s.undo_replace(result)
     assert s.document_text(doc.id) == new_text
-    assert s.get_document(doc.id).title == "Versions"
+    assert {c.id: (c.start, c.end, c.quote, c.orphaned) for c in s.list_claims(include_deleted=True)} == before
+    assert s.get_document(doc.id).version == 2
 
 
 # ----------------------------------------------------------------- versions

@@ -284,3 +284,37 @@ def test_export_to_a_missing_folder_says_so(window, tmp_path, modals):
     assert window.annotator.export_to(tmp_path / "nowhere" / "claims.csv") is None
     assert len(modals.texts("warn")) == 1 and "does not exist" in modals.texts("warn")[0]
     assert "could not be exported" in window.statusBar().currentMessage()
+
+
+def test_dropping_files_imports_them(window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    article = tmp_path / "dropped.md"
+    article.write_text("# Dropped 🎉 article\n\nBody text.\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(article))])
+    event = QDropEvent(QPointF(400, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.importFinished, timeout=15000) as finished:
+        window.dropEvent(event)
+    assert len(finished.args[0]) == 1 and finished.args[1] == []
+    assert "Dropped 🎉 article" in _library_titles(window)
+
+
+def test_closing_during_an_import_stops_it_cleanly(window, qtbot, tmp_path, db_file, modals):
+    files = []
+    for i in range(5):
+        f = tmp_path / f"a{i}.md"
+        f.write_text(f"# Article {i}\n\n" + "Some words. " * 2000, encoding="utf-8")
+        files.append(f)
+    finished = []
+    window.importFinished.connect(lambda *args: finished.append(args))
+    assert window.annotator.import_files(files)
+    window.close()
+    assert window.annotator.import_run is None and window.store is None
+    qtbot.wait(50)
+    assert finished == [] and modals.messages == [] and modals.errors == []
+    with Store.open(db_file) as s:  # the database is whole and usable
+        assert s.integrity_check() == "ok"
+        assert 2 <= len(s.list_documents()) <= 7
