@@ -290,6 +290,7 @@ def _claim_json(c, tag_names, doc_titles) -> dict:
 
 def cmd_claim(args) -> int:
     from .core.anchoring import anchor_quote
+    from .core.document import canonicalize  # the quote as the text was stored: NFC, "\n" line ends
 
     with _open_store(args) as store:
         if args.claim_command == "delete":
@@ -298,13 +299,13 @@ def cmd_claim(args) -> int:
             return 0
         if args.claim_command == "reattach":
             claim = store.get_claim(store.resolve_claim(args.claim))
-            anchor = anchor_quote(store.document_text(claim.document_id), args.quote, args.occurrence)
+            anchor = anchor_quote(store.document_text(claim.document_id), canonicalize(args.quote), args.occurrence)
             row = store.reattach_claim(claim.id, anchor.start, anchor.end)
             print(f"{row.id}\t{row.uuid}\t{row.start}-{row.end}")
             return 0
         doc_id = store.resolve_document(args.document)
         tag_ids = [store.resolve_tag(t) for t in args.tag]
-        anchor = anchor_quote(store.document_text(doc_id), args.quote, args.occurrence)
+        anchor = anchor_quote(store.document_text(doc_id), canonicalize(args.quote), args.occurrence)
         claim = store.add_claim(doc_id, anchor.start, anchor.end, tag_ids, note=args.note, status=args.status)
         if args.json:
             names = {t.id: t.name for t in store.list_tags()}

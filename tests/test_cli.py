@@ -357,3 +357,82 @@ def test_replace_re_anchors_claims_and_reports_what_happened(tmp_path, db_path):
 
     kept = tmp_path / "v3.txt"
     fails(run_cli("import", str(kept), str(v1), "--replace", doc_id, db=db_path), "one file")
+
+
+def _parallel(db: Path, calls: list[tuple[str, ...]]) -> list:
+    """Several command lines at once (writers wait for each other's lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda args: run_cli(*args, db=db), calls))
+
+
+UNICODE_ARTICLE = (
+    "# Family 👩‍👩‍👧‍👦 emoji\n\n"
+    "Flags 🇫🇷🇯🇵 side by side, a wave 👋🏽 with a skin tone, and 😀 plain.\n\n"
+    "Math 𝐀𝑩𝒞 letters and CJK 𠀀𠀁 from extension B.\n\n"
+    "Combining: cafe\u0301 and a\u0308\u0323 stacked.\n\n"
+    "Arabic: مرحبا بالعالم. Hebrew: שלום עולם.\n\n"
+    "Mixed: 👩‍👩‍👧‍👦🇫🇷𝐀e\u0301𠀀שלום😀end\n"
+)
+
+
+def test_unicode_offsets_agree_between_text_claims_and_csv(tmp_path, db_path):
+    """Offsets are code points of the canonical text everywhere: what 'text'
+    prints, what 'claim add' anchors, what 'claims --json' and 'export' give."""
+    source = tmp_path / "unicode.md"
+    source.write_text(UNICODE_ARTICLE, encoding="utf-8")
+    doc_id = ok(run_cli("import", str(source), db=db_path)).split("\t")[0]
+    text = run_cli("text", doc_id, db=db_path).stdout.decode("utf-8")
+    assert "a\u0308\u0323" not in text and "\u1ea1\u0308" in text and "café" in text  # NFC
+
+    quotes = [
+        "👩\u200d👩", f"👧\u200d👦 emoji",  # inside a ZWJ sequence, and from inside it to past it
+        "🇷🇯🇵 side", "🏽 with",  # a flag cut apart; a skin tone modifier without its emoji
+        "𝑩𝒞 letters and CJK 𠀀",  # mathematical letters, CJK extension B
+        "é and \u1ea1", "\u0308 stacked",  # composed by NFC; a combining mark alone
+        "بالعالم. Hebrew: ש",  # right to left
+        "🇫🇷𝐀é𠀀ש", "😀end",  # everything packed together, up to the end of the text
+    ]
+    expected, calls = {}, []
+    for quote in quotes:
+        starts = [i for i in range(len(text)) if text.startswith(quote, i)]
+        assert starts, quote
+        occurrence = len(starts)  # the last one: the packed line when there are several
+        expected[quote] = starts[-1]
+        calls.append(("claim", "add", doc_id, f"--quote={quote}", "--occurrence", str(occurrence),
+                      "--note", f"note {len(calls)}", "--json"))
+    added = [json.loads(ok(r)) for r in _parallel(db_path, calls)]
+    for quote, claim in zip(quotes, added):
+        assert claim["quote"] == quote
+        assert (claim["start"], claim["end"]) == (expected[quote], expected[quote] + len(quote))
+
+    exported, listed, printed = _parallel(db_path, [("export", "--document", doc_id), ("claims", "--json"),
+                                                    ("text", doc_id)])
+    assert printed.stdout.decode("utf-8") == text
+    rows = _csv_rows(ok(exported).encode("utf-8"))
+    claims = json.loads(ok(listed))
+    assert len(rows) == len(claims) == len(quotes)
+    for row in rows:
+        start, end = int(row["start"]), int(row["end"])
+        assert text[start:end] == row["quote"] and row["quote"] in expected
+        assert start == expected[row["quote"]]
+        assert row["prefix"] == text[max(0, start - 32) : start]
+        assert row["suffix"] == text[end : end + 32]
+    for c in claims:
+        assert text[c["start"] : c["end"]] == c["quote"] and c["start"] == expected[c["quote"]]
+        assert c["prefix"] == text[max(0, c["start"] - 32) : c["start"]]
+        assert c["suffix"] == text[c["end"] : c["end"] + 32]
+    assert {c["uuid"] for c in claims} == {r["claim_id"] for r in rows} == {c["uuid"] for c in added}
+
+
+def test_file_names_and_arguments_that_are_not_utf8(tmp_path, db_path):
+    """On POSIX a file name or an argument can hold bytes that are not UTF-8;
+    they arrive as lone surrogates and must give a result or a plain error."""
+    folder = os.fsencode(tmp_path)
+    with open(os.path.join(folder, b"caf\xe9 notes.txt"), "wb") as fh:
+        fh.write("Notes about the café.\n".encode())
+    name = os.fsdecode(os.path.join(folder, b"caf\xe9 notes.txt"))
+    imported = json.loads(ok(run_cli("import", "--json", name, db=db_path)))
+    assert imported[0]["original_name"] == "caf\ufffd notes.txt" and imported[0]["title"] == "caf\ufffd notes"
+    fails(run_cli("claims", "--tag", os.fsdecode(b"\xff"), db=db_path), "no tag")

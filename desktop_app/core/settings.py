@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 class Settings:
     annotator: str = ""
     max_import_mb: float = 50.0
+    # how long a write waits for another window or command to finish its own
+    busy_timeout_s: float = 5.0
     # database path -> ids of the documents open in the panes, left to right
     open_documents: dict = field(default_factory=dict)
 

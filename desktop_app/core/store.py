@@ -31,7 +31,8 @@ from .store_tags import TagsMixin
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_S = 5.0  # the default; see busy_timeout()
+BUSY_TIMEOUT_ENV = "MARGINALIA_BUSY_TIMEOUT"
 
 
 def utcnow() -> datetime:
@@ -210,10 +211,29 @@ def default_annotator() -> str:
     return load_settings().annotator
 
 
+def busy_timeout() -> float:
+    """Seconds a write waits for another program's lock before "database is busy":
+    the environment variable MARGINALIA_BUSY_TIMEOUT, else the setting
+    ``busy_timeout_s``, else 5 seconds."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if raw:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if 0 <= value < 3600:
+            return value
+        log.warning("ignoring %s=%r (not a number of seconds)", BUSY_TIMEOUT_ENV, raw)
+    from .settings import load_settings
+
+    return min(float(load_settings().busy_timeout_s), 3600.0)
+
+
 def _make_engine(path: Path) -> sa.Engine:
+    timeout = busy_timeout()
     engine = sa.create_engine(
         database.sqlite_url(path),
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        connect_args={"timeout": timeout, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -221,7 +241,7 @@ def _make_engine(path: Path) -> sa.Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 

@@ -170,7 +170,7 @@ class ClaimsMixin:
 
     def resolve_claim(self, ref: str | int) -> int:
         """A claim id from its id or its UUID (or a unique UUID prefix of 8+ characters)."""
-        text = str(ref).strip()
+        text = clean_text(ref).strip()  # as names were stored: no lone surrogates
         with self._tx(write=False) as conn:
             if text.isdigit():
                 found = conn.execute(sa.select(claims.c.id).where(claims.c.id == int(text))).scalar()

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from .codebook import clean_text
-from .document import StructuredDocument
+from .document import Metadata, StructuredDocument
 from .errors import Conflict, InvalidInput, NotFound
 from .models import claims, document_versions, documents
 from .rows import DocumentRow, ReplaceResult
@@ -60,6 +60,11 @@ def _doc_row(r) -> DocumentRow:
     )
 
 
+def _storable(meta: Metadata) -> Metadata:
+    """Metadata that SQLite can store: lone surrogates become U+FFFD."""
+    return Metadata(**{k: clean_text(v) for k, v in meta.as_dict().items()})
+
+
 class DocumentsMixin:
     """Part of Store; uses its ``_tx`` and ``search_index``."""
 
@@ -67,7 +72,8 @@ class DocumentsMixin:
         doc.check()
         if not doc.text.strip():
             raise InvalidInput(f"{original_name or 'The document'} has no text to annotate.")
-        meta = doc.metadata
+        meta = _storable(doc.metadata)
+        original_name = clean_text(original_name)  # a file name need not be valid UTF-8
         title = meta.title.strip() or original_name or "Untitled"
         with self._tx() as conn:
             doc_id = conn.execute(
@@ -122,8 +128,6 @@ class DocumentsMixin:
 
     def load_document(self, doc_id: int) -> StructuredDocument:
         """The structured document, as the view renders it."""
-        from .document import Metadata
-
         with self._tx(write=False) as conn:
             r = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).first()
         if r is None:
@@ -144,7 +148,7 @@ class DocumentsMixin:
     def resolve_document(self, ref: str | int) -> int:
         """A document id from what a user typed: its id, its UUID, or its title
         (exact, ignoring case, or a part of it that only one title contains)."""
-        text = str(ref).strip()
+        text = clean_text(ref).strip()  # as names were stored: no lone surrogates
         docs = self.list_documents()
         if text.isdigit():
             for d in docs:
@@ -190,6 +194,8 @@ class DocumentsMixin:
         from .reanchor import ORPHANED, OldAnchor, reanchor
 
         doc.check()
+        if not doc.text.strip():  # as for a new document: nothing to annotate, nothing to anchor to
+            raise InvalidInput(f"{original_name or 'The new version'} has no text to annotate.")
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
             self._get_document(conn, doc_id, include_deleted=False)
@@ -208,7 +214,7 @@ class DocumentsMixin:
                     original_name=current.original_name, imported_at=current.imported_at, replaced_at=now,
                 )
             )
-            meta = doc.metadata
+            meta = _storable(doc.metadata)
             values = dict(
                 text=doc.text,
                 structure=doc.structure_json(),
@@ -220,7 +226,7 @@ class DocumentsMixin:
                 version=current.version + 1,
             )
             if original_name:
-                values["original_name"] = original_name
+                values["original_name"] = clean_text(original_name)
             # the metadata the user knows the document by stays; a new version
             # only fills in what was missing
             for field in ("author", "outlet", "source_url", "published"):

@@ -65,7 +65,7 @@ class TagsMixin:
 
     def resolve_tag(self, ref: str | int) -> int:
         """A tag id from its name (any case) or its id."""
-        text = str(ref).strip()
+        text = codebook.clean_text(ref).strip()  # as names were stored: no lone surrogates
         with self._tx(write=False) as conn:
             found = None
             if text:

@@ -1,6 +1,12 @@
 """What the user does to claims in the window, turned into undoable commands:
 tag a selection, select a claim, go to its passage, delete it, edit it; and
-keeping every open pane's highlights in step with the store."""
+keeping every open pane's highlights in step with the store.
+
+Edits made in the claim editor carry the version of the claim it showed. If
+another window or the command line changed the claim since, the store refuses
+the edit and the user chooses: keep the saved version (nothing is written) or
+overwrite it with the edit (one more undo step). Nothing is silently
+overwritten."""
 
 from __future__ import annotations
 
@@ -10,9 +16,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from ..core.errors import MarginaliaError
+from ..core.errors import Conflict, MarginaliaError
 from . import commands, dialogs
 from .highlights import HighlightSpan
+from .item_models import local_time
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +49,12 @@ class Annotator:
         w.claims_panel.claimSelected.connect(self.select_claim)
         w.claims_panel.claimActivated.connect(self.go_to_claim)
         w.claims_panel.deleteRequested.connect(self.delete_claim)
-        w.editor.tagsEdited.connect(lambda cid, ids: self._push_new(commands.SetClaimTags, cid, ids))
-        w.editor.statusEdited.connect(lambda cid, s: self._push_new(commands.SetClaimStatus, cid, s))
-        w.editor.noteEdited.connect(lambda cid, note: self._push_new(commands.SetClaimNote, cid, note))
+        w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
+        w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
+        w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
+        from .versions import Versions
+
+        self.versions = Versions(self)
 
     # ----------------------------------------------------------------- wiring
     def attach(self, store, events) -> None:
@@ -58,6 +68,7 @@ class Annotator:
         events.claimChanged.connect(self._claim_upserted)
         events.claimRemoved.connect(self._claim_removed)
         events.documentsChanged.connect(self._docs_cache.clear)
+        events.documentTextChanged.connect(self._document_text_changed)
 
     def connect_pane(self, pane) -> None:
         if getattr(pane, "_annotator_connected", False):
@@ -85,6 +96,8 @@ class Annotator:
         try:
             commands.push_command(self.w.undo_stack, command)
         except MarginaliaError as exc:
+            if isinstance(exc, Conflict) and self._changed_elsewhere(command):
+                return self.resolve_conflict(command)
             self.w.statusBar().showMessage(str(exc), 6000)
             dialogs.warn(self.w, "Marginalia", str(exc))
             self.resync()
@@ -98,6 +111,59 @@ class Annotator:
             self.resync()
             return False
         return True
+
+    # -------------------------------------------------------- edits, conflicts
+    def edit_claim(self, command_class, claim_id: int, value, version: int | None) -> bool:
+        """An edit from the claim editor, checked against the version it showed."""
+        if self.store is None:
+            return False
+        return self.push(command_class(self.store, self.w.events, claim_id, value, expected_version=version))
+
+    def _changed_elsewhere(self, command) -> bool:
+        if not isinstance(command, commands._ClaimEdit) or command.expected_version is None:
+            return False
+        try:
+            return self.store.get_claim(command.claim_id).version != command.expected_version
+        except MarginaliaError:
+            return False
+
+    def resolve_conflict(self, command) -> bool:
+        """The claim changed elsewhere since the editor showed it: show the
+        saved version and the edit, and do what the user chooses. True if the
+        edit was saved (overwriting)."""
+        saved = self.store.get_claim(command.claim_id)
+        choice = dialogs.choose_conflict(self.w, self.describe_claim(saved), self.describe_edit(command))
+        if choice == dialogs.OVERWRITE:
+            if not self.push(commands.forced_copy(command)):
+                return False
+            self.w.statusBar().showMessage(
+                "Your edit replaced the version saved elsewhere (Ctrl+Z puts that version back).", 8000)
+            return True
+        # Keep theirs: every view shows the saved claim; nothing is written.
+        self.w.events.claimChanged.emit(saved)
+        if self.selected_claim == saved.id:
+            self.w.editor.show_claim(saved, document_title=self._title(saved.document_id))
+        self.w.statusBar().showMessage("Kept the version saved elsewhere; your edit was not saved.", 8000)
+        return False
+
+    def describe_claim(self, claim) -> str:
+        names = ", ".join(sorted((self.tags[t].name for t in claim.tag_ids if t in self.tags), key=str.casefold))
+        lines = [
+            f"Quote: “{claim.quote}”",
+            f"Tags: {names or 'none'}",
+            f"Status: {claim.status}",
+            f"Note: {claim.note or '(none)'}",
+            f"Last saved {local_time(claim.updated_at)}",
+        ]
+        return "\n".join(lines)
+
+    def describe_edit(self, command) -> str:
+        if isinstance(command, commands.SetClaimTags):
+            names = sorted((self.tags[t].name for t in command.new if t in self.tags), key=str.casefold)
+            return f"Tags: {', '.join(names) or 'none'}"
+        if isinstance(command, commands.SetClaimStatus):
+            return f"Status: {command.new}"
+        return f"Note: {command.new or '(none)'}"
 
     def resync(self) -> None:
         """Show the selected claim as the store has it (after a refused edit
@@ -116,6 +182,17 @@ class Annotator:
         pane.show_document(doc_id, doc)
         pane.view.set_highlights([self.span(c) for c in self.store.claims_for_document(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
+
+    def _document_text_changed(self, doc_id: int) -> None:
+        """A new version of the text (or the old one back): panes showing the
+        document render it again, with the claims at their new places."""
+        self._docs_cache.pop(doc_id, None)
+        for pane in self.panes_showing(doc_id):
+            bar = pane.view.verticalScrollBar()
+            scroll = bar.value()
+            self.show_document(pane, doc_id)
+            bar.setValue(min(scroll, bar.maximum()))
+        self.select_claim(self.selected_claim)
 
     def panes_showing(self, doc_id: int):
         return [p for p in self.w.panes if p.view.document_id == doc_id]
@@ -214,9 +291,13 @@ class Annotator:
         for pane in self.w.panes:
             pane.view.set_selected_claim(claim.id if claim else None)
         self.w.claims_panel.select_claim(claim.id if claim else None)
+        self.w.orphans_panel.select_claim(claim.id if claim else None)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)
+        if claim.orphaned:  # no passage to go to: show the document to find one
+            self.versions.show_document_of(claim_id)
+            return
         pane = self.w.open_in_free_pane(claim.document_id)
         if pane.view.document_id != claim.document_id:
             self.show_document(pane, claim.document_id)
@@ -252,7 +333,7 @@ class Annotator:
 
         if self.store is None:
             return False
-        if self.import_run is not None:
+        if self.import_run is not None or self.versions.run is not None:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
@@ -303,7 +384,9 @@ class Annotator:
             progress.deleteLater()
 
     def stop_import(self) -> None:
-        """Cancel a running import and wait for its thread (on closing)."""
+        """Cancel a running import (or reading of a new version) and wait
+        for its thread (on closing)."""
+        self.versions.stop()
         run, self.import_run = self.import_run, None
         if run is not None:
             run.stop()

@@ -2,7 +2,11 @@
 
 The note saves itself while the user types (after a short pause, and when the
 editor loses focus or another claim is selected); the undo commands merge
-one burst of typing into one undo step."""
+one burst of typing into one undo step.
+
+Each edit is sent with the version of the claim the editor shows, so that a
+change made elsewhere meanwhile (another window, the command line) is caught
+instead of overwritten."""
 
 from __future__ import annotations
 
@@ -33,9 +37,9 @@ class _NoteEdit(QPlainTextEdit):
 
 
 class ClaimEditor(QWidget):
-    tagsEdited = Signal(int, list)  # claim id, tag ids
-    statusEdited = Signal(int, str)
-    noteEdited = Signal(int, str)
+    tagsEdited = Signal(int, list, int)  # claim id, tag ids, version shown
+    statusEdited = Signal(int, str, int)  # claim id, status, version shown
+    noteEdited = Signal(int, str, int)  # claim id, note, version shown
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -43,6 +47,8 @@ class ClaimEditor(QWidget):
         self._tags = []
         self._updating = False
         self._note_dirty = False  # typed and not saved yet
+        self._note_base = ""  # the saved note the typing started from
+        self._note_version: int | None = None  # the version a note edit is checked against
         self.placeholder = QLabel("Select a claim to see and edit it here.\nSelect text and press a tag's key to make one.")
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -53,6 +59,12 @@ class ClaimEditor(QWidget):
         self.source = QLabel()
         self.source.setWordWrap(True)
         self.source.setAccessibleName("Source of the claim")
+        self.orphan_note = QLabel(
+            "⚠ Not found in the current text of its document. Select the passage in a pane "
+            "and use Edit > Attach to selection (Ctrl+Shift+A)."
+        )
+        self.orphan_note.setWordWrap(True)
+        self.orphan_note.setAccessibleName("The claim is orphaned")
         self.tag_box = QWidget()
         self.tag_layout = QVBoxLayout(self.tag_box)
         self.tag_layout.setContentsMargins(0, 0, 0, 0)
@@ -74,6 +86,7 @@ class ClaimEditor(QWidget):
         form = QFormLayout(self.form_widget)
         form.addRow("Quote:", self.quote)
         form.addRow("Source:", self.source)
+        form.addRow(self.orphan_note)
         form.addRow("Tags:", self.tag_box)
         form.addRow("&Status:", self.status)
         form.addRow("&Note:", self.note)
@@ -106,6 +119,13 @@ class ClaimEditor(QWidget):
         """Show a ClaimRow (or None). Saves a pending note of the previous claim first."""
         if self.claim is not None and (claim is None or claim.id != self.claim.id):
             self.flush_note()
+        same = claim is not None and self.claim is not None and claim.id == self.claim.id
+        if claim is not None:
+            if not (same and self._note_dirty):
+                self._note_base, self._note_version = claim.note, claim.version
+            elif claim.note == self._note_base:
+                self._note_version = claim.version  # another field changed; the note is as typing began
+            # else: the note changed elsewhere under the typing: saving it must be a conflict
         self.claim = claim
         self._updating = True
         try:
@@ -115,6 +135,7 @@ class ClaimEditor(QWidget):
                 return
             self.quote.setText(f"“{claim.quote}”")
             self.source.setText(document_title)
+            self.orphan_note.setVisible(bool(claim.orphaned))
             for tag_id, check in self.tag_checks.items():
                 check.setChecked(tag_id in claim.tag_ids)
             self.status.setCurrentIndex(max(self.status.findData(claim.status), 0))
@@ -123,18 +144,23 @@ class ClaimEditor(QWidget):
         finally:
             self._updating = False
 
+    @property
+    def version(self) -> int | None:
+        """The version of the claim shown (what edits are checked against)."""
+        return None if self.claim is None else self.claim.version
+
     def _tags_changed(self) -> None:
         if self._updating or self.claim is None:
             return
         ids = [tid for tid, check in self.tag_checks.items() if check.isChecked()]
-        self.tagsEdited.emit(self.claim.id, ids)
+        self.tagsEdited.emit(self.claim.id, ids, self.claim.version)
 
     def _status_changed(self) -> None:
         if self._updating or self.claim is None:
             return
         status = self.status.currentData()
         if status != self.claim.status:
-            self.statusEdited.emit(self.claim.id, status)
+            self.statusEdited.emit(self.claim.id, status, self.claim.version)
 
     def _note_typed(self) -> None:
         if not self._updating and self.claim is not None:
@@ -154,4 +180,5 @@ class ClaimEditor(QWidget):
         self._note_dirty = False
         text = self.note.toPlainText()
         if text != self.claim.note:
-            self.noteEdited.emit(self.claim.id, text)
+            version = self._note_version if self._note_version is not None else self.claim.version
+            self.noteEdited.emit(self.claim.id, text, version)

@@ -1,6 +1,8 @@
 """The claims table: every claim, sortable and filterable by tag, document,
 status and text. Selecting a row selects the claim; double-clicking (or Enter)
-goes to its passage."""
+goes to its passage. An orphaned claim (not found in the current text of its
+document) is marked in the Document column and its quote is in italics; its
+context menu attaches it to the selection."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,6 +27,7 @@ class ClaimsPanel(QWidget):
     claimSelected = Signal(int)
     claimActivated = Signal(int)  # go to the passage
     deleteRequested = Signal(int)
+    attachRequested = Signal(int)  # attach an orphaned claim to the selection in a pane
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -54,6 +58,8 @@ class ClaimsPanel(QWidget):
         self.table.doubleClicked.connect(lambda index: self._emit(self.claimActivated, index))
         # Enter goes to the passage, Delete deletes the claim (keys of the table itself).
         self.table.installEventFilter(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.text_filter.textChanged.connect(lambda text: self.proxy is not None and self.proxy.set_text_filter(text))
         self.tag_filter.currentIndexChanged.connect(self._tag_changed)
         self.document_filter.currentIndexChanged.connect(self._document_changed)
@@ -148,6 +154,32 @@ class ClaimsPanel(QWidget):
     def filter_by_tag(self, tag_id: int | None) -> None:
         index = self.tag_filter.findData(tag_id)
         self.tag_filter.setCurrentIndex(max(index, 0))
+
+    def build_context_menu(self, proxy_index) -> QMenu | None:
+        """The menu for a claim's row (None off the rows); the caller executes
+        and deletes it."""
+        claim_id = self.claim_at(proxy_index)
+        if claim_id is None:
+            return None
+        source = self.proxy.mapToSource(proxy_index)
+        orphaned = self.proxy.sourceModel().claim(source.row()).orphaned
+        menu = QMenu(self)
+        menu.addAction("Go to passage" if not orphaned else "Show document",
+                       lambda: self.claimActivated.emit(claim_id))
+        attach = menu.addAction("Attach to selection\tCtrl+Shift+A", lambda: self.attachRequested.emit(claim_id))
+        attach.setEnabled(orphaned)
+        menu.addSeparator()
+        menu.addAction("Delete claim", lambda: self.deleteRequested.emit(claim_id))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        menu = self.build_context_menu(index)
+        if menu is None:
+            return
+        self.table.setCurrentIndex(index)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def claim_at(self, proxy_index) -> int | None:
         if not proxy_index.isValid() or self.proxy is None:

@@ -46,8 +46,8 @@ from typing import Callable, Iterable
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop_app.core.errors import MarginaliaError
-from desktop_app.core.rows import ClaimRow, MergeRecord, RemovedTag, TagRow
+from desktop_app.core.errors import Conflict, MarginaliaError
+from desktop_app.core.rows import ClaimRow, MergeRecord, RemovedTag, ReplaceResult, TagRow
 
 from .events import StoreEvents
 
@@ -205,43 +205,80 @@ class DeleteClaim(StoreCommand):
         self._events.claimAdded.emit(self._store.restore_claim(self.claim_id))
 
 
-class _ClaimEdit(StoreCommand):
-    """Change one field of a claim, remembering its old value."""
+CHANGED_ELSEWHERE = "This claim was changed elsewhere in the meantime, so that step was not {}; it now shows what is saved."
 
-    def __init__(self, store, events: StoreEvents, claim_id: int, new, text: str) -> None:
+
+class _ClaimEdit(StoreCommand):
+    """Change one field of a claim, remembering its old value.
+
+    ``expected_version`` is the claim's version as the user saw it: the first
+    run raises Conflict if the claim changed elsewhere since (None writes
+    whatever the version, as after the user chose to overwrite). Undo and redo
+    check that the field still holds what this step left there, so that they
+    never overwrite a change made elsewhere either."""
+
+    def __init__(self, store, events: StoreEvents, claim_id: int, new, text: str,
+                 expected_version: int | None = None) -> None:
         super().__init__(store, events, text)
         self.claim_id = claim_id
         self.new = new
         self.old = None
+        self.expected_version = expected_version
+        self.version_after: int | None = None  # the claim's version after this step's last write
+
+    @property
+    def overwrite(self) -> bool:
+        """Written without a version check (the user chose to overwrite)."""
+        return self.expected_version is None
 
     def _read(self, row: ClaimRow):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _write(self, value) -> ClaimRow:  # pragma: no cover - abstract
+    def _write(self, value, expected_version: int | None) -> ClaimRow:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _same(self, a, b) -> bool:
+        return a == b
 
     def _do(self) -> None:
         if self.old is None:
             with self._store.transaction():
-                self.old = self._read(self._store.get_claim(self.claim_id))
-                row = self._write(self.new)
+                old = self._read(self._store.get_claim(self.claim_id))
+                row = self._write(self.new, self.expected_version)
+            self.old, self.new = old, self._read(row)  # as stored
         else:
-            row = self._write(self.new)
+            row = self._checked_write(self.old, self.new, "redone")
+        self.version_after = row.version
         self._events.claimChanged.emit(row)
 
     def _undo(self) -> None:
-        self._events.claimChanged.emit(self._write(self.old))
+        row = self._checked_write(self.new, self.old, "undone")
+        self.version_after = row.version
+        self._events.claimChanged.emit(row)
+
+    def _checked_write(self, expected, value, what: str) -> ClaimRow:
+        with self._store.transaction():
+            current = self._store.get_claim(self.claim_id)
+            if self._same(self._read(current), expected):
+                return self._write(value, current.version)
+        self._events.claimChanged.emit(current)  # show what is saved
+        raise Conflict(CHANGED_ELSEWHERE.format(what))
 
 
 class SetClaimTags(_ClaimEdit):
-    def __init__(self, store, events: StoreEvents, claim_id: int, new_tag_ids: Iterable[int]) -> None:
-        super().__init__(store, events, claim_id, tuple(dict.fromkeys(new_tag_ids)), "Change claim tags")
+    def __init__(self, store, events: StoreEvents, claim_id: int, new_tag_ids: Iterable[int], *,
+                 expected_version: int | None = None) -> None:
+        super().__init__(store, events, claim_id, tuple(dict.fromkeys(new_tag_ids)), "Change claim tags",
+                         expected_version)
 
     def _read(self, row: ClaimRow):
         return row.tag_ids
 
-    def _write(self, value) -> ClaimRow:
-        return self._store.set_claim_tags(self.claim_id, value)
+    def _write(self, value, expected_version: int | None) -> ClaimRow:
+        return self._store.set_claim_tags(self.claim_id, value, expected_version=expected_version)
+
+    def _same(self, a, b) -> bool:
+        return set(a) == set(b)
 
     def _do(self) -> None:
         super()._do()
@@ -250,18 +287,24 @@ class SetClaimTags(_ClaimEdit):
 
 
 class SetClaimStatus(_ClaimEdit):
-    def __init__(self, store, events: StoreEvents, claim_id: int, status: str) -> None:
-        super().__init__(store, events, claim_id, status, f"Mark claim {status}")
+    def __init__(self, store, events: StoreEvents, claim_id: int, status: str, *,
+                 expected_version: int | None = None) -> None:
+        super().__init__(store, events, claim_id, status, f"Mark claim {status}", expected_version)
 
     def _read(self, row: ClaimRow):
         return row.status
 
-    def _write(self, value) -> ClaimRow:
-        return self._store.set_claim_status(self.claim_id, value)
+    def _write(self, value, expected_version: int | None) -> ClaimRow:
+        return self._store.set_claim_status(self.claim_id, value, expected_version=expected_version)
 
 
 class SetClaimNote(_ClaimEdit):
-    """Edit a claim's note; a burst of edits of the same note is one undo step."""
+    """Edit a claim's note; a burst of edits of the same note is one undo step.
+
+    Each edit of a burst is written with the version the previous edit left
+    (the editor passes the version it was shown after that write), so that a
+    change made elsewhere in the middle of a burst is caught, not overwritten.
+    An overwrite chosen after a conflict never merges: it is its own step."""
 
     def __init__(
         self,
@@ -270,16 +313,18 @@ class SetClaimNote(_ClaimEdit):
         claim_id: int,
         note: str,
         *,
+        expected_version: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(store, events, claim_id, note, "Edit claim note")
+        super().__init__(store, events, claim_id, note, "Edit claim note", expected_version)
         self.last_edit = clock()
+        self.forced = False  # True for an overwrite chosen after a conflict
 
     def _read(self, row: ClaimRow):
         return row.note
 
-    def _write(self, value) -> ClaimRow:
-        return self._store.set_claim_note(self.claim_id, value)
+    def _write(self, value, expected_version: int | None) -> ClaimRow:
+        return self._store.set_claim_note(self.claim_id, value, expected_version=expected_version)
 
     def id(self) -> int:
         return _NOTE_COMMAND_ID
@@ -287,13 +332,59 @@ class SetClaimNote(_ClaimEdit):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, SetClaimNote) or other.claim_id != self.claim_id:
             return False
+        if self.forced or other.forced:
+            return False
         if not 0 <= other.last_edit - self.last_edit < NOTE_BURST_S:
             return False
+        if (
+            other.expected_version is not None
+            and self.version_after is not None
+            and other.expected_version != self.version_after
+        ):
+            return False  # not the next write of this burst (undone and redone meanwhile, say)
         self.new = other.new
         self.last_edit = other.last_edit
+        self.version_after = other.version_after
         if self.new == self.old:
             self.setObsolete(True)  # typed and then took it back: no step at all
         return True
+
+
+def forced_copy(command: _ClaimEdit) -> _ClaimEdit:
+    """The same edit, written whatever the claim's version (after the user
+    chose to overwrite a change made elsewhere); a step of its own."""
+    value = command.new
+    if isinstance(command, SetClaimNote):
+        copy = SetClaimNote(command._store, command._events, command.claim_id, value)
+        copy.forced = True
+        return copy
+    return type(command)(command._store, command._events, command.claim_id, value)
+
+
+# ------------------------------------------------------------------- places
+class ReattachClaim(StoreCommand):
+    """Place a claim (an orphaned one, typically) on ``[start, end)`` of its
+    document's current text; undo puts back its previous anchor (orphaned again)."""
+
+    def __init__(self, store, events: StoreEvents, claim_id: int, start: int, end: int) -> None:
+        super().__init__(store, events, "Attach claim")
+        self.claim_id = claim_id
+        self.start = start
+        self.end = end
+        self.before: ClaimRow | None = None
+
+    def _do(self) -> None:
+        if self.before is None:
+            with self._store.transaction():
+                self.before = self._store.get_claim(self.claim_id)
+                row = self._store.reattach_claim(self.claim_id, self.start, self.end)
+            self.setText(f"Attach claim to “{short_quote(row.quote)}”")
+        else:
+            row = self._store.reattach_claim(self.claim_id, self.start, self.end)
+        self._events.claimChanged.emit(row)
+
+    def _undo(self) -> None:
+        self._events.claimChanged.emit(self._store.restore_claim_anchor(self.before))
 
 
 # --------------------------------------------------------------------- tags
@@ -458,3 +549,31 @@ class ImportedDocuments(StoreCommand):
             for doc_id in self.document_ids:
                 self._store.delete_document(doc_id, with_claims=True)
         self._events.documentsChanged.emit()
+
+
+class ReplaceDocument(StoreCommand):
+    """Replace a document's text with a new version (already parsed); the
+    claims are placed again on it, or orphaned. Undo puts back the old text
+    and every claim's anchor; redo replaces again with the same version."""
+
+    def __init__(self, store, events: StoreEvents, document_id: int, document, original_name: str = "") -> None:
+        super().__init__(store, events, "Replace document")
+        self.document_id = document_id
+        self.document = document  # a StructuredDocument: a value, never changed
+        self.original_name = original_name
+        self.result: ReplaceResult | None = None
+
+    def _do(self) -> None:
+        self.result = self._store.replace_document(self.document_id, self.document, original_name=self.original_name)
+        self.setText(f"Replace the text of “{short_quote(self.result.document.title)}”")
+        self._announce()
+
+    def _undo(self) -> None:
+        self._store.undo_replace(self.result)
+        self._announce()
+
+    def _announce(self) -> None:
+        self._events.documentsChanged.emit()
+        signal = getattr(self._events, "documentTextChanged", None)
+        if signal is not None:
+            signal.emit(self.document_id)

@@ -1,12 +1,24 @@
 """Small dialogs: a database that cannot be opened, About, Keyboard shortcuts,
-and the three message boxes every other module asks through (``warn``,
-``inform``, ``confirm``), so that there is one place to replace them."""
+the three message boxes every other module asks through (``warn``,
+``inform``, ``confirm``), and the choice after a claim changed elsewhere
+(``choose_conflict``), so that there is one place to replace them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 from .. import __version__
 from ..core import paths
@@ -14,6 +26,8 @@ from ..core import paths
 SHORTCUTS = (
     ("Tag the selection", "1 … 9 (the tag's key), or click the tag, or right-click > Tag as…"),
     ("Delete the selected claim", "Delete"),
+    ("Attach an orphaned claim to the selection", "Ctrl+Shift+A"),
+    ("Replace a document with a new version", "Ctrl+Shift+R"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
     ("Zoom in / out / reset", "Ctrl++ / Ctrl+- / Ctrl+0"),
@@ -25,7 +39,7 @@ SHORTCUTS = (
     ("Add a reading pane", "Ctrl+Shift+N"),
     ("Close the current pane", "Ctrl+W"),
     ("Synchronised scrolling", "Ctrl+Shift+S"),
-    ("Focus the library / codebook / claims / claim", "Alt+1 / Alt+2 / Alt+3 / Alt+4"),
+    ("Focus the library / codebook / claims / claim / orphaned claims", "Alt+1 / Alt+2 / Alt+3 / Alt+4 / Alt+5"),
     ("Keyboard shortcuts", "F1"),
     ("Quit", "Ctrl+Q"),
 )
@@ -44,6 +58,56 @@ def confirm(parent, title: str, text: str) -> bool:
     """A yes/no question; True for yes."""
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+KEEP_THEIRS = "theirs"
+OVERWRITE = "mine"
+
+
+def conflict_dialog(parent, theirs: str, mine: str) -> QDialog:
+    """The dialog of ``choose_conflict``: accepted means overwrite."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Claim changed elsewhere")
+    heading = QLabel(
+        "This claim was changed elsewhere (in another window or on the command line) "
+        "after you opened it. Which version should be kept?"
+    )
+    heading.setWordWrap(True)
+    grid = QGridLayout()
+    for column, (label, text, name) in enumerate(
+        (("Saved in the database:", theirs, "Saved version"), ("Your edit:", mine, "Your edit"))
+    ):
+        view = QPlainTextEdit(text)
+        view.setReadOnly(True)
+        view.setAccessibleName(name)
+        grid.addWidget(QLabel(label), 0, column)
+        grid.addWidget(view, 1, column)
+    buttons = QDialogButtonBox()
+    keep = QPushButton("Keep theirs")
+    keep.setToolTip("Show the saved version; your edit is not saved")
+    overwrite = QPushButton("Overwrite with mine")
+    overwrite.setToolTip("Save your edit over the saved version (Edit > Undo puts it back)")
+    buttons.addButton(keep, QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.addButton(overwrite, QDialogButtonBox.ButtonRole.AcceptRole)
+    keep.setDefault(True)  # Enter and Escape both keep what is saved
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(heading)
+    layout.addLayout(grid)
+    layout.addWidget(buttons)
+    dialog.resize(640, 320)
+    return dialog
+
+
+def choose_conflict(parent, theirs: str, mine: str) -> str:
+    """A claim was changed elsewhere since the user began an edit: show the
+    saved version and the edit; KEEP_THEIRS or OVERWRITE."""
+    dialog = conflict_dialog(parent, theirs, mine)
+    try:
+        return OVERWRITE if dialog.exec() == QDialog.DialogCode.Accepted else KEEP_THEIRS
+    finally:
+        dialog.deleteLater()
 
 
 def ask_for_other_database(parent, problem: str) -> Path | None:

@@ -19,6 +19,9 @@ class StoreEvents(QObject):
     tagsChanged = Signal()
     # Documents were added, removed, restored or their metadata changed.
     documentsChanged = Signal()
+    # A document's text was replaced by another version (or put back): panes
+    # showing it render it again. Emitted after documentsChanged.
+    documentTextChanged = Signal(int)
     # An undo or redo could not be carried out (the data changed behind it);
     # carries the sentence to show. The step was dropped from the stack.
     commandFailed = Signal(str)

@@ -1,4 +1,5 @@
-"""Importing files off the UI thread, with progress and cancel."""
+"""Importing files off the UI thread, with progress and cancel; and reading
+one file (a new version of a document) off the UI thread."""
 
 from __future__ import annotations
 
@@ -57,14 +58,20 @@ def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThr
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    thread = QThread(parent)
     worker = ImportWorker(store, paths, max_bytes)
+    return _start_worker(parent, worker), worker
+
+
+def _start_worker(parent, worker) -> QThread:
+    """A thread for ``worker`` (a QObject with ``run`` and ``finished``),
+    cleaned up when it finishes; not started yet."""
+    thread = QThread(parent)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
     worker.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
-    return thread, worker
+    return thread
 
 
 class ImportRun(QObject):
@@ -120,3 +127,80 @@ class ImportRun(QObject):
     def _on_finished(self) -> None:
         self.done = True
         self.finished.emit(list(self.imported), list(self.failures))
+
+
+class ParseWorker(QObject):
+    """Reads one file into a StructuredDocument; writes nothing."""
+
+    parsed = Signal(object)  # StructuredDocument
+    failed = Signal(str)  # plain sentence
+    finished = Signal()
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.max_bytes = max_bytes
+
+    def run(self) -> None:
+        from ..core.importers import import_file
+
+        name = self.path.name
+        try:
+            doc = import_file(self.path, max_bytes=self.max_bytes)
+            if not doc.text.strip():
+                raise MarginaliaError(f"{name} has no text to annotate.")
+        except MarginaliaError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # logged, reported as a sentence
+            log.exception("reading %s failed", self.path)
+            self.failed.emit(f"{name} could not be read ({type(exc).__name__}).")
+        else:
+            self.parsed.emit(doc)
+        self.finished.emit()
+
+
+class ParseRun(QObject):
+    """One file read on a worker thread, seen from the GUI thread:
+    ``finished`` carries the StructuredDocument (None on failure) and the
+    sentence saying why it failed ("" on success)."""
+
+    finished = Signal(object, str)
+
+    def __init__(self, parent, path: Path, max_bytes: int) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.document = None
+        self.error = ""
+        self.done = False
+        self.worker = ParseWorker(self.path, max_bytes)
+        self.thread = _start_worker(parent, self.worker)
+        self.worker.parsed.connect(self._on_parsed)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.finished.connect(self._on_finished)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 10000) -> None:
+        """Wait for the thread (reading one file cannot be interrupted)."""
+        if self.done:
+            return
+        try:
+            self.thread.quit()
+            if not self.thread.wait(timeout_ms):
+                log.warning("the reading thread did not stop in time")
+        except RuntimeError:  # the thread object is already gone
+            pass
+
+    @Slot(object)
+    def _on_parsed(self, doc) -> None:
+        self.document = doc
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.error = message
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.done = True
+        self.finished.emit(self.document, self.error)

@@ -11,22 +11,35 @@ Roles common to the models:
 * ``Qt.UserRole`` (``IdRole``): the id of the row's document, tag or claim.
 * ``SortRole`` (``Qt.UserRole + 1``): a raw value to sort the column by
   (strings folded for case, numbers as numbers, times as ISO strings).
+* ``ColorRole`` (``Qt.UserRole + 2``): the colour of a swatch shown as the
+  decoration (a tag's colour), as "#RRGGBB".
+
+Swatches are icons with the same picture for the selected state, so that a
+selected row does not tint them.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import datetime, timezone
 from typing import Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
 from .events import StoreEvents
+from .icons import orphan_icon, swatch
 
 IdRole = int(Qt.ItemDataRole.UserRole)
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
+ColorRole = int(Qt.ItemDataRole.UserRole) + 2
+
+ORPHAN_TIP = (
+    "Not found in the current text of its document (orphaned). Select the passage "
+    "in a pane and use Edit > Attach to selection (Ctrl+Shift+A)."
+)
 
 QUOTE_CHARS = 120  # a quote or note longer than this is cut with an ellipsis in its cell
 
@@ -34,6 +47,7 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _DECORATION = Qt.ItemDataRole.DecorationRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_FONT = Qt.ItemDataRole.FontRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -58,6 +72,10 @@ def local_time(dt: datetime) -> str:
 def _color(value: str) -> QColor | None:
     color = QColor(value)
     return color if color.isValid() else None
+
+
+def _swatch(value: str) -> QIcon | None:
+    return swatch(value) if _color(value) is not None else None
 
 
 class _TableModel(QAbstractTableModel):
@@ -230,7 +248,9 @@ class TagsModel(_TableModel):
         if role == SortRole:
             return (t.name.casefold(), -1 if t.key is None else t.key, t.claim_count)[col]
         if role == _DECORATION and col == self.NAME:
-            return _color(t.color)
+            return _swatch(t.color)
+        if role == ColorRole and col == self.NAME:
+            return t.color
         if role == _TOOLTIP:
             return f"{t.name}\n{t.description}" if t.description else t.name
         if role == _ALIGN and col in (self.KEY, self.CLAIMS):
@@ -362,18 +382,32 @@ class ClaimsModel(_TableModel):
         if role == SortRole:
             return self._sort_value(c, col)
         if role == _TOOLTIP:
+            tip = None
             if col == self.QUOTE:
-                return c.quote
-            if col == self.NOTE:
-                return c.note or None
+                tip = c.quote
+            elif col == self.NOTE:
+                tip = c.note or None
+            elif col == self.TAGS:
+                tip = "\n".join(self.tag_names(c)) or None
+            elif col == self.DOCUMENT:
+                tip = self.document_title(c.document_id)
+            if c.orphaned:
+                return f"{tip}\n\n{ORPHAN_TIP}" if tip else ORPHAN_TIP
+            return tip
+        if role == _DECORATION:
             if col == self.TAGS:
-                return "\n".join(self.tag_names(c)) or None
-            if col == self.DOCUMENT:
-                return self.document_title(c.document_id)
+                first = self._first_tag(c)
+                return _swatch(first.color) if first is not None else None
+            if col == self.DOCUMENT and c.orphaned:
+                return orphan_icon()
             return None
-        if role == _DECORATION and col == self.TAGS:
+        if role == ColorRole and col == self.TAGS:
             first = self._first_tag(c)
-            return _color(first.color) if first is not None else None
+            return first.color if first is not None else None
+        if role == _FONT and col == self.QUOTE and c.orphaned:
+            font = QFont()
+            font.setItalic(True)
+            return font
         return None
 
     def _sort_value(self, c: ClaimRow, col: int):
@@ -390,6 +424,44 @@ class ClaimsModel(_TableModel):
         if col == self.ANNOTATOR:
             return c.annotator.casefold()
         return _utc(c.updated_at).isoformat()
+
+
+class OrphansModel(ClaimsModel):
+    """The orphaned claims: live claims that a new version of their document
+    no longer contains (see Store.list_orphans), by id. Follows StoreEvents:
+    a claim re-attached leaves it, a replace that orphans claims refreshes it."""
+
+    DOCUMENT, TAGS, QUOTE, NOTE = range(4)
+    STATUS = ANNOTATOR = UPDATED = None  # not shown here
+    HEADERS = ("Document", "Tags", "Quote", "Note")
+
+    def _load(self) -> None:
+        self._tags = {t.id: t for t in self._store.list_tags()}
+        self._titles = {d.id: d.title for d in self._store.list_documents()}
+        self._rows = self._store.list_orphans()
+        self._reindex()
+
+    def _on_added(self, claim: ClaimRow) -> None:
+        if claim.id in self._by_id:
+            self._on_changed(claim)
+            return
+        if claim.deleted or not claim.orphaned:
+            return
+        row = bisect_left([c.id for c in self._rows], claim.id)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, claim)
+        self._reindex()
+        self.endInsertRows()
+
+    def _on_changed(self, claim: ClaimRow) -> None:
+        row = self._by_id.get(claim.id)
+        if row is None:
+            self._on_added(claim)
+        elif claim.deleted or not claim.orphaned:
+            self._on_removed(claim.id, claim.document_id)
+        else:
+            self._rows[row] = claim
+            self._row_changed(row)
 
 
 class ClaimsFilterProxy(QSortFilterProxyModel):

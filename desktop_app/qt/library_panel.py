@@ -1,9 +1,10 @@
-"""The library: every document with title, outlet, date and number of claims."""
+"""The library: every document with title, outlet, date and number of claims.
+Right-click a document to open it, replace it with a new version or delete it."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from .item_models import SortRole
 
@@ -13,6 +14,7 @@ TITLE_LINES = 2  # lines of a title shown in a row
 class LibraryPanel(QWidget):
     openRequested = Signal(int)  # document id (double-click or Enter)
     deleteRequested = Signal(int)
+    replaceRequested = Signal(int)  # choose a new version of the document
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -43,6 +45,8 @@ class LibraryPanel(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         # Enter opens the document, Delete moves it to the bin (keys of the table itself).
         self.table.installEventFilter(self)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
@@ -71,11 +75,32 @@ class LibraryPanel(QWidget):
             self.table.setColumnHidden(col, empty and model.rowCount() > 0 and col != model.columnCount() - 1)
 
     def current_document(self) -> int | None:
-        index = self.table.currentIndex()
+        return self.document_at(self.table.currentIndex())
+
+    def document_at(self, index) -> int | None:
         if not index.isValid():
             return None
         value = self.proxy.mapToSource(index).siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
         return int(value) if value is not None else None
+
+    def build_context_menu(self, doc_id: int) -> QMenu:
+        """The menu for a document's row; the caller executes and deletes it."""
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self.openRequested.emit(doc_id))
+        menu.addAction("Replace with new version…", lambda: self.replaceRequested.emit(doc_id))
+        menu.addSeparator()
+        menu.addAction("Move to the bin…", lambda: self.deleteRequested.emit(doc_id))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        doc_id = self.document_at(index)
+        if doc_id is None:
+            return
+        self.table.setCurrentIndex(index)
+        menu = self.build_context_menu(doc_id)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _open_index(self, index) -> None:
         value = self.proxy.mapToSource(index).siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)

@@ -1,5 +1,6 @@
 """The main window: library, reading panes side by side, codebook, claims
-table and claim editor, wired to the store through undoable commands."""
+table, claim editor and orphaned claims, wired to the store through
+undoable commands."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .claims_panel import ClaimsPanel
 from .codebook_panel import CodebookPanel
 from .events import StoreEvents
 from .library_panel import LibraryPanel
+from .orphans_panel import OrphansPanel
 from .reader_pane import ReaderPane
 from .window_actions import build_menus
 
@@ -29,6 +31,7 @@ class MainWindow(QMainWindow):
     importStarted = Signal(int)  # number of files
     importProgress = Signal(int, int, str)  # files done, total, file being read
     importFinished = Signal(list, list)  # ids of the imported documents, sentences of the failures
+    replaceFinished = Signal(int, bool, str)  # document id, replaced?, the summary or why not
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,6 +43,7 @@ class MainWindow(QMainWindow):
         self.events = StoreEvents(self)  # replaced by a fresh hub for each database
         self.undo_stack = QUndoStack(self)
         self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
+        self.orphans_model = None
         self.panes: list[ReaderPane] = []
         self.active_pane: ReaderPane | None = None
         self.sync_scrolling = False
@@ -56,10 +60,15 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel()
         self.claims_panel = ClaimsPanel()
         self.editor = ClaimEditor()
+        self.orphans_panel = OrphansPanel()
         self.library_dock = self._dock("Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.editor_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
         self.claims_dock = self._dock("Claims", self.claims_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.orphans_dock = self._dock("Orphaned claims", self.orphans_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.orphans_dock.setObjectName("OrphansDock")
+        self.tabifyDockWidget(self.claims_dock, self.orphans_dock)  # a tab beside the claims table
+        self.orphans_dock.hide()  # shown from the View menu, and after a replace that orphans claims
         self._layout_restored = False
         self._default_dock_sizes()
 
@@ -154,6 +163,7 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage(message, 8000)
         show_error(self, message)
+        self.annotator.resync()  # the editor shows what is saved
 
     # --------------------------------------------------------------- database
     def open_database(self, path: Path | None) -> bool:
@@ -188,7 +198,7 @@ class MainWindow(QMainWindow):
         return self.open_database(other)
 
     def attach_store(self, store) -> None:
-        from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, TagsModel
+        from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, OrphansModel, TagsModel
 
         if self.store is not None:
             self.editor.flush_note()
@@ -198,7 +208,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         # A fresh hub and fresh models: nothing made for the previous database
         # keeps listening (or reading from it).
-        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.claims_proxy)
+        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.claims_proxy,
+               self.orphans_model)
         self.events = events = StoreEvents(self)
         events.commandFailed.connect(self._command_failed)
         self.store = store
@@ -207,6 +218,8 @@ class MainWindow(QMainWindow):
         self.claims_model = ClaimsModel(store, events, self)
         self.claims_proxy = ClaimsFilterProxy(self)
         self.claims_proxy.setSourceModel(self.claims_model)
+        self.orphans_model = OrphansModel(store, events, self)
+        self.orphans_panel.set_model(self.orphans_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
         self.claims_panel.set_proxy(self.claims_proxy)
@@ -247,7 +260,11 @@ class MainWindow(QMainWindow):
             return
         docs = self.documents_model.rowCount()
         claims = self.claims_model.rowCount()
-        self.counts.setText(f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}")
+        text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
+        orphans = self.orphans_model.rowCount() if self.orphans_model is not None else 0
+        if orphans:
+            text += f" · {orphans} orphaned"
+        self.counts.setText(text)
 
     # -------------------------------------------------------------- documents
     def open_document(self, doc_id: int, pane: ReaderPane | None = None) -> ReaderPane:

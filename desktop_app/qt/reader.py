@@ -17,9 +17,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QIcon,
     QKeyEvent,
-    QPainter,
     QPalette,
-    QPixmap,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -31,6 +29,7 @@ from desktop_app.core.document import Block, StructuredDocument
 from desktop_app.core.rows import TagRow
 
 from .highlights import HighlightLayer, HighlightSpan
+from .icons import swatch
 from .offsets import OffsetMap
 from .rendering import LINE_HEIGHT_PERCENT, build_document, is_openable_link
 
@@ -95,7 +94,6 @@ class ReaderView(QTextEdit):
         self._offsets = OffsetMap("")
         self._layer = HighlightLayer(self.document(), self._offsets)
         self._tags: list[TagRow] = []
-        self._swatches: dict[str, QIcon] = {}
         self._press_pos: QPoint | None = None
         self._flash: list[QTextEdit.ExtraSelection] = []
         self._flash_timer = QTimer(self)
@@ -321,18 +319,7 @@ class ReaderView(QTextEdit):
         self._tags = list(tags)
 
     def _swatch(self, color: str) -> QIcon:
-        if color not in self._swatches:
-            pix = QPixmap(14, 14)
-            pix.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pix)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            c = QColor(color) if QColor(color).isValid() else QColor("#9e9e9e")
-            painter.setPen(c.darker(150))
-            painter.setBrush(c)
-            painter.drawRoundedRect(1, 1, 12, 12, 3, 3)
-            painter.end()
-            self._swatches[color] = QIcon(pix)
-        return self._swatches[color]
+        return swatch(color)
 
     def build_context_menu(self, pos: QPoint) -> QMenu:
         """The context menu at viewport position ``pos`` (standard entries plus

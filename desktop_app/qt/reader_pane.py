@@ -1,5 +1,5 @@
 """One reading pane: a header to choose the document, the reader itself and a
-find bar."""
+find bar. A long title is shown elided in the header, in full as its tooltip."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSizePolicy,
     QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +22,35 @@ from PySide6.QtWidgets import (
 from desktop_app.core.document import StructuredDocument
 
 from .reader import ReaderView
+
+
+CHOOSER_HINT = "Choose the document shown in this pane"
+MIN_PANE_WIDTH = 220  # a pane narrower than this cannot show a line of text
+
+
+class TitleChooser(QComboBox):
+    """A combo box of document titles that elides the current title (…)
+    instead of cutting it off mid-word; the tooltip has it in full."""
+
+    def _option(self) -> QStyleOptionComboBox:
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        return option
+
+    def elided_text(self) -> str:
+        """The current title as it is painted."""
+        option = self._option()
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight, max(field.width() - 4, 0))
+
+    def paintEvent(self, event) -> None:
+        painter = QStylePainter(self)
+        option = self._option()
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.elided_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class ReaderPane(QWidget):
@@ -31,12 +62,13 @@ class ReaderPane(QWidget):
         self.view = ReaderView(self)
 
         # Header: document chooser and close button.
-        self.chooser = QComboBox(self)
+        self.setMinimumWidth(MIN_PANE_WIDTH)
+        self.chooser = TitleChooser(self)
         self.chooser.setAccessibleName("Document")
-        self.chooser.setToolTip("Choose the document shown in this pane")
+        self.chooser.setToolTip(CHOOSER_HINT)
         self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.chooser.setMinimumContentsLength(12)
+        self.chooser.setMinimumContentsLength(14)
         self.chooser.activated.connect(self._on_chosen)
         self.close_button = QToolButton(self)
         self.close_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_TitleBarCloseButton))
@@ -97,14 +129,23 @@ class ReaderPane(QWidget):
         self.chooser.clear()
         for doc_id, title in documents:
             self.chooser.addItem(title or f"Document {doc_id}", doc_id)
+            self.chooser.setItemData(self.chooser.count() - 1, title or f"Document {doc_id}",
+                                     Qt.ItemDataRole.ToolTipRole)
         self.chooser.setCurrentIndex(self.chooser.findData(current) if current is not None else -1)
         self.chooser.blockSignals(False)
+        self._update_tooltip()
 
     def set_current_document(self, doc_id: int | None) -> None:
         """Select ``doc_id`` in the chooser without emitting documentChosen."""
         self.chooser.blockSignals(True)
         self.chooser.setCurrentIndex(self.chooser.findData(doc_id) if doc_id is not None else -1)
         self.chooser.blockSignals(False)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        title = self.chooser.currentText()
+        self.chooser.setToolTip(f"{title}\n\n{CHOOSER_HINT}" if title else CHOOSER_HINT)
+        self.chooser.update()
 
     def show_document(self, doc_id: int, doc: StructuredDocument) -> None:
         self.view.show_document(doc_id, doc)

@@ -81,10 +81,12 @@ def build_menus(w) -> dict[str, QAction]:
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
+    a["replace"] = _action(w, "&Replace with new version…", lambda: ann.versions.ask_replace(), "Ctrl+Shift+R")
+    a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
     a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
     a["new_database"] = _action(w, "&New database…", ask_new_database)
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "export", None, "open_database", "new_database", None, "quit"):
+    for key in ("import", "export", "replace", None, "open_database", "new_database", None, "quit"):
         if key is None:
             menu.addSeparator()
         else:
@@ -99,11 +101,14 @@ def build_menus(w) -> dict[str, QAction]:
     a["redo"].setIcon(icon("redo"))
     a["delete_claim"] = _action(w, "&Delete claim", lambda: ann.delete_claim(), None, "remove")
     a["new_tag"] = _action(w, "New &tag…", w.codebook.ask_add, "Ctrl+T", "tag")
+    a["attach"] = _action(w, "&Attach to selection", lambda: ann.versions.attach(), "Ctrl+Shift+A")
+    a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
     for key in ("undo", "redo"):
         w.addAction(a[key])
         menu.addAction(a[key])
     menu.addSeparator()
     menu.addAction(a["delete_claim"])
+    menu.addAction(a["attach"])
     menu.addAction(a["new_tag"])
 
     menu = w.menuBar().addMenu("&View")
@@ -124,7 +129,8 @@ def build_menus(w) -> dict[str, QAction]:
             menu.addSeparator()
         else:
             menu.addAction(a[key])
-    for n, dock in enumerate((w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock), start=1):
+    docks = (w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock, w.orphans_dock)
+    for n, dock in enumerate(docks, start=1):
         toggle = dock.toggleViewAction()
         menu.addAction(toggle)
         focus = _action(w, f"Go to {dock.windowTitle()}", lambda d=dock: (d.show(), d.raise_(), d.widget().setFocus()),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -150,3 +152,146 @@ def test_anchor_quote_edge_cases():
     assert (a.start, a.end, a.prefix) == (3, 4, "\U0001F600x\U0001F600")
     with pytest.raises(InvalidInput):
         anchor_at("abc", 1, 2.5)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------- any quote, any replacement
+def _variant(piece: str, how: str) -> str:
+    """The same text as a user might type or paste it: decomposed, or with
+    Windows line ends."""
+    if how == "nfd":
+        return unicodedata.normalize("NFD", piece)
+    if how == "crlf":
+        return piece.replace("\n", "\r\n")
+    return piece
+
+
+@SETTINGS
+@given(raw=raw_text, data=st.data())
+def test_any_quote_anchors_exactly_or_is_refused_plainly(raw, data):
+    text = canonicalize(raw)
+    assume(text)
+    if data.draw(st.booleans(), label="piece of the text"):
+        start = data.draw(st.integers(0, len(text) - 1))
+        quote = text[start : data.draw(st.integers(start, min(len(text), start + 15)))]
+    else:
+        quote = data.draw(raw_text | st.just(""), label="any quote")
+    occurrence = data.draw(st.none() | st.integers(-1, 4), label="occurrence")
+    starts = occurrences(text, quote)
+    try:
+        a = anchor_quote(text, quote, occurrence)
+    except InvalidInput as exc:
+        assert str(exc) and "\n" not in str(exc).strip()
+        assert not quote or not starts or (occurrence is None and len(starts) > 1) or not (
+            occurrence is None or 1 <= occurrence <= len(starts))
+        return
+    assert quote and a.quote == quote == text[a.start : a.end]
+    assert a.start == starts[(occurrence or 1) - 1]
+    assert occurrence is not None or len(starts) == 1
+
+
+@settings(max_examples=50, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(raw=raw_text, data=st.data())
+def test_claim_add_on_the_command_line_anchors_any_quote_or_says_why(prop_store, capsys, monkeypatch, raw, data):
+    """The command, in this process: the quote is read as the document's text
+    is (NFC, newlines), found exactly, or refused in one line."""
+    from desktop_app import cli
+
+    monkeypatch.setattr("desktop_app.core.logs.setup_logging", lambda *a, **k: None)  # leave pytest's logging be
+
+    text = canonicalize(raw)
+    assume(text.strip())
+    doc = prop_store.add_document(make_doc(text))
+    if data.draw(st.booleans(), label="piece of the text"):
+        start = data.draw(st.integers(0, len(text) - 1))
+        piece = text[start : data.draw(st.integers(start + 1, min(len(text), start + 15)))]
+        quote = _variant(piece, data.draw(st.sampled_from(["same", "nfd", "crlf"])))
+    else:
+        quote = data.draw(raw_text, label="any quote")
+    quote = quote.replace("\x00", "")  # a command line cannot hold NUL
+    occurrence = data.draw(st.none() | st.integers(-1, 4), label="occurrence")
+    argv = ["claim", "add", "--db", str(prop_store.path), str(doc.id), f"--quote={quote}", "--json"]
+    if occurrence is not None:
+        argv.append(f"--occurrence={occurrence}")
+    capsys.readouterr()
+    code = cli.run(argv)
+    out, err = capsys.readouterr()
+
+    wanted = canonicalize(quote)
+    starts = occurrences(text, wanted)
+    found = bool(wanted) and bool(starts) and (
+        len(starts) == 1 if occurrence is None else 1 <= occurrence <= len(starts))
+    if not found:
+        assert code == 1 and out == "", out
+        assert err.startswith("marginalia: ") and err.count("\n") == 1 and "unexpected" not in err, err
+        return
+    assert code == 0, err
+    claim = json.loads(out)
+    start = starts[(occurrence or 1) - 1]
+    assert (claim["start"], claim["end"], claim["quote"]) == (start, start + len(wanted), wanted)
+    assert claim["prefix"] == text[max(0, start - CONTEXT) : start]
+    assert claim["suffix"] == text[start + len(wanted) : start + len(wanted) + CONTEXT]
+
+
+@st.composite
+def edits(draw, text: str) -> str:
+    """A new version of ``text``: a few insertions, deletions and replacements,
+    or now and then an entirely different text."""
+    if draw(st.integers(0, 5)) == 0:
+        return canonicalize(draw(raw_text))
+    new = text
+    for _ in range(draw(st.integers(0, 5))):
+        pos = draw(st.integers(0, len(new)))
+        cut = draw(st.integers(0, 12))
+        piece = canonicalize(draw(st.sampled_from(SPECIAL) | st.text(max_size=8)))
+        new = new[:pos] + piece + new[pos + cut :] if draw(st.booleans()) else new[:pos] + new[pos + cut :]
+    return canonicalize(new)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(raw=raw_text, data=st.data())
+def test_replacing_a_text_never_loses_a_claim(prop_store, raw, data):
+    s = prop_store
+    text = canonicalize(raw)
+    assume(text.strip())
+    doc = s.add_document(make_doc(text))
+    tags = [s.resolve_tag(n) for n in ("deepfakes", "salaries", "strikes")]
+    for i in range(data.draw(st.integers(1, 5), label="claims")):
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        claim = s.add_claim(doc.id, start, end, tags[: i % 4], note=f"note {i}")
+        if data.draw(st.integers(0, 4)) == 0:
+            s.delete_claim(claim.id)  # claims in the bin are placed again too
+
+    versions = [text]
+    for _round in range(2):  # a second replacement: orphans of the first stay orphans
+        before = {c.id: c for c in s.list_claims(document_ids=[doc.id], include_deleted=True)}
+        new = data.draw(edits(versions[-1]), label="new text")
+        if not new.strip():
+            with pytest.raises(InvalidInput):
+                s.replace_document(doc.id, make_doc(new))
+            continue
+        result, replaced_from = s.replace_document(doc.id, make_doc(new)), before
+        versions.append(new)
+        assert s.document_text(doc.id) == new
+        after = {c.id: c for c in s.list_claims(document_ids=[doc.id], include_deleted=True)}
+        assert sorted(after) == sorted(before)
+        assert result.unchanged + result.moved + result.changed + result.orphaned == len(before)
+        assert sum(c.orphaned for c in after.values()) == result.orphaned
+        for cid, c in after.items():
+            old = before[cid]
+            assert (c.note, c.tag_ids, c.deleted, c.status) == (old.note, old.tag_ids, old.deleted, old.status)
+            if c.orphaned:
+                assert (c.quote, c.start, c.end) == (old.quote, old.start, old.end)  # kept for re-attaching
+            else:
+                assert not old.orphaned
+                assert 0 <= c.start < c.end <= len(new) and new[c.start : c.end] == c.quote
+                assert c.prefix == new[max(0, c.start - CONTEXT) : c.start]
+                assert c.suffix == new[c.end : c.end + CONTEXT]
+    if len(versions) > 1:  # and the last replacement can be undone exactly
+        s.undo_replace(result)
+        assert s.document_text(doc.id) == versions[-2]
+        undone = {c.id: c for c in s.list_claims(document_ids=[doc.id], include_deleted=True)}
+        assert {i: (c.start, c.end, c.quote, c.prefix, c.suffix, c.orphaned) for i, c in undone.items()} == {
+            i: (c.start, c.end, c.quote, c.prefix, c.suffix, c.orphaned) for i, c in replaced_from.items()}

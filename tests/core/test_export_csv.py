@@ -10,9 +10,11 @@ import tracemalloc
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
-from desktop_app.core.errors import InvalidInput
+from desktop_app.core.errors import Conflict, InvalidInput
 from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
 from desktop_app.core.store import Store
 
@@ -292,3 +294,71 @@ def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path
     got = as_dicts(rows)
     assert [r["document_title"] for r in got] == ["First", "First", "Meanwhile"]
     assert got[2]["tags"] == "new tag" and got[0]["note"] == "changed meanwhile"
+
+
+# ------------------------------------------------------------ round trip fuzz
+_CELL_PIECES = ['"', '""', ",", "\n", "\r", "\r\n", "\t", "=", "+", "-", "@", "'", ";", " ", "\u00a0", "\ufeff",
+                "\u2028", "\x85", "\x1b", "é", "e\u0301", "😀", "שלום", "=SUM(A1)", "+cmd|' /C calc'!A0"]
+# Any text without NUL (which no CSV reader takes) or lone surrogates (which no file can hold).
+cells = st.lists(
+    st.one_of(st.sampled_from(_CELL_PIECES),
+              st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=6)),
+    max_size=10,
+).map("".join)
+
+
+@pytest.fixture
+def fuzz_store(tmp_path):
+    """One database for all the examples of the test."""
+    s = Store.open(tmp_path / "fuzz.db", seed=False, annotator="fuzz")
+    yield s
+    s.close()
+
+
+def _read_back(store, doc_id: int, guard: bool) -> dict[str, str]:
+    out = io.StringIO(newline="")
+    assert export_csv(store, out, ExportOptions(document_ids=[doc_id], formula_guard=guard)) == 1
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert len(rows) == 2 and rows[0] == list(HEADER)
+    return dict(zip(HEADER, rows[1], strict=True))
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=cells, text=cells, note=cells, annotator=cells, tag_names=st.lists(cells, max_size=3), data=st.data())
+def test_any_text_survives_the_csv_round_trip(fuzz_store, title, text, note, annotator, tag_names, data):
+    s = fuzz_store
+    text = canonicalize(text)
+    assume(text.strip())
+    tag_ids = []
+    for name in tag_names:
+        try:
+            tag_ids.append(s.add_tag(name).id)
+        except InvalidInput:  # blank, too long or with ';' (the separator of the tags column)
+            assert not " ".join(name.split()) or ";" in name or len(" ".join(name.split())) > 200
+        except Conflict:  # the same name as a tag of an earlier example
+            tag_ids.append(s.resolve_tag(name))
+    doc = s.add_document(make_doc(text, title))
+    assert doc.title == (title.strip() or "Untitled")
+    start = data.draw(st.integers(0, len(text) - 1), label="start")
+    end = data.draw(st.integers(start + 1, len(text)), label="end")
+    claim = s.add_claim(doc.id, start, end, tag_ids, note=note, annotator=annotator)
+    assert (claim.note, claim.annotator, claim.quote) == (note, annotator, text[start:end])
+    names = sorted((t.name for t in s.list_tags() if t.id in set(tag_ids)), key=str.casefold)
+    expected = {
+        "document_title": doc.title, "tags": "; ".join(names), "quote": claim.quote, "prefix": claim.prefix,
+        "suffix": claim.suffix, "note": note, "annotator": annotator,
+    }
+
+    raw = _read_back(s, doc.id, guard=False)
+    guarded = _read_back(s, doc.id, guard=True)
+    for column, value in expected.items():
+        assert raw[column] == value, column
+        if value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert guarded[column] == "'" + value, column
+        else:
+            assert guarded[column] == value, column
+    assert raw["tags"].split("; ") == (names or [""])
+    for column in ("claim_id", "document_id", "start", "end", "status", "created_at", "updated_at"):
+        assert guarded[column] == raw[column]
+    assert (int(raw["start"]), int(raw["end"])) == (start, end)

@@ -644,3 +644,27 @@ def test_text_that_cannot_be_stored_is_made_storable(empty_store, db_path):
     with Store.open(db_path, annotator="\udcff") as other:
         other.add_claims_bulk(doc.id, [(0, 2)])
     assert s.list_claims()[-1].annotator == "\ufffd"
+
+
+def test_metadata_and_file_names_that_cannot_be_stored_are_made_storable(empty_store):
+    """A file name with bytes that are not UTF-8 arrives as lone surrogates
+    (os.fsdecode); documents and lookups by name must not fail on them."""
+    s = empty_store
+    bad = "caf\udce9"
+    doc = s.add_document(make_doc("some text", title=bad, author=bad, outlet=bad, source_url=bad, published=bad),
+                         original_name=bad + ".txt")
+    row = s.get_document(doc.id)
+    assert (row.title, row.author, row.outlet, row.source_url, row.published) == ("caf\ufffd",) * 5
+    assert row.original_name == "caf\ufffd.txt"
+    untitled = s.add_document(make_doc("other text", title=""), original_name="\udcff.md")
+    assert untitled.title == untitled.original_name == "\ufffd.md"
+    result = s.replace_document(untitled.id, make_doc("new text", title="", author="\ud800"), original_name="x\udcff")
+    assert result.document.original_name == "x\ufffd" and result.document.author == "\ufffd"
+    # Looking things up by what a user typed (with the same undecodable byte) finds them.
+    assert s.resolve_document(bad) == doc.id
+    tag = s.add_tag("tag \udcff")
+    assert s.resolve_tag("TAG \udcff") == tag.id
+    with pytest.raises(NotFound):
+        s.resolve_tag("\udcff")
+    with pytest.raises(NotFound):
+        s.resolve_claim("\udcff" * 9)

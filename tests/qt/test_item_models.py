@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QCoreApplication, QModelIndex, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QUndoStack
 
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
 from desktop_app.qt.commands import (
@@ -21,6 +21,7 @@ from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.item_models import (
     ClaimsFilterProxy,
     ClaimsModel,
+    ColorRole,
     DocumentsModel,
     IdRole,
     SortRole,
@@ -100,6 +101,16 @@ def _cell(model, row, col, role=Qt.ItemDataRole.DisplayRole):
 
 def _column(model, col, role=Qt.ItemDataRole.DisplayRole):
     return [_cell(model, r, col, role) for r in range(model.rowCount())]
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return QColor(color).getRgb()[:3]
+
+
+def _swatch_color(icon: QIcon, mode=QIcon.Mode.Normal) -> tuple[int, int, int]:
+    """The colour in the middle of a swatch icon, drawn in ``mode``."""
+    image = icon.pixmap(QSize(14, 14), 1.0, mode).toImage()
+    return image.pixelColor(image.width() // 2, image.height() // 2).getRgb()[:3]
 
 
 # -------------------------------------------------------------- model tests
@@ -193,8 +204,9 @@ def test_tags_model(env, checked):
     assert _column(model, 0) == ["deepfakes", "salaries", "strikes"]
     assert _column(model, 1) == ["1", "2", "3"]
     assert _column(model, 2) == ["0", "0", "0"]
-    swatch = _cell(model, 1, 0, Qt.ItemDataRole.DecorationRole)
-    assert isinstance(swatch, QColor) and swatch.name().upper() == env.store.get_tag(env.tags["salaries"]).color.upper()
+    assert _swatch_color(_cell(model, 1, 0, Qt.ItemDataRole.DecorationRole)) == _rgb(
+        env.store.get_tag(env.tags["salaries"]).color)
+    assert _cell(model, 1, 0, ColorRole).upper() == env.store.get_tag(env.tags["salaries"]).color.upper()
     sid = env.tags["salaries"]
     assert model.tag_id(1) == sid and model.row_of(sid) == 1 and model.tag(sid).name == "salaries"
     assert model.tag_for_key(2).id == sid and model.tag_for_key(9) is None
@@ -245,7 +257,7 @@ def test_claims_model_follows_events_incrementally(env, checked):
     assert _cell(model, 0, ClaimsModel.ANNOTATOR) == "tester"
     assert len(_cell(model, 0, ClaimsModel.UPDATED)) == len("2024-01-01 12:00")
     swatch = _cell(model, 0, ClaimsModel.TAGS, Qt.ItemDataRole.DecorationRole)
-    assert swatch.name().upper() == env.store.get_tag(env.tags["salaries"]).color.upper()
+    assert _swatch_color(swatch) == _rgb(env.store.get_tag(env.tags["salaries"]).color)
     assert _cell(model, 1, ClaimsModel.TAGS, Qt.ItemDataRole.DecorationRole) is None
     assert _cell(model, 0, 0, IdRole) == first
 

@@ -438,11 +438,13 @@ def test_widgets_have_accessible_names(window, qtbot):
 
     pane = window.panes[0]
     make_claim(window, qtbot, pane, 0, 12, "1")  # the claim editor shows its fields
+    window.orphans_dock.show()  # hidden until a new version orphans a claim
     assert window.editor.note.isVisibleTo(window)
     checked = len([w for w in window.findChildren(QWidget) if w.isVisibleTo(window)])
     assert checked > 50
     assert not _unnamed(window), _unnamed(window)
-    for dock in (window.library_dock, window.codebook_dock, window.claims_dock, window.editor_dock):
+    for dock in (window.library_dock, window.codebook_dock, window.claims_dock, window.editor_dock,
+                 window.orphans_dock):
         assert dock.accessibleName()
     for dialog in (window.annotator.make_export_dialog(), TagDialog(window)):
         try:

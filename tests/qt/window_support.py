@@ -24,6 +24,8 @@ class Modals:
     messages: list = field(default_factory=list)  # (kind, title, text)
     errors: list = field(default_factory=list)  # sentences given to app.show_error
     confirm_answers: list = field(default_factory=list)  # popped by each confirm()
+    conflict_answers: list = field(default_factory=list)  # popped by each choose_conflict()
+    conflicts: list = field(default_factory=list)  # (theirs, mine) shown by each choose_conflict()
 
     def texts(self, kind: str | None = None) -> list[str]:
         return [m[2] for m in self.messages if kind is None or m[0] == kind]
@@ -63,6 +65,14 @@ def modals(monkeypatch):
         return m.confirm_answers.pop(0)
 
     monkeypatch.setattr(dialogs, "confirm", confirm)
+
+    def choose_conflict(parent, theirs, mine):
+        m.conflicts.append((theirs, mine))
+        if not m.conflict_answers:
+            raise AssertionError(f"unexpected conflict: {theirs!r} / {mine!r}")
+        return m.conflict_answers.pop(0)
+
+    monkeypatch.setattr(dialogs, "choose_conflict", choose_conflict)
     monkeypatch.setattr(dialogs, "ask_for_other_database", _refuse("ask_for_other_database"))
     monkeypatch.setattr(app, "error_hook", lambda parent, message: m.errors.append(message))
     monkeypatch.setattr(QDialog, "exec", _refuse("QDialog.exec"))

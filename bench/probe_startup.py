@@ -1,0 +1,56 @@
+"""Started as its own process by run.py: prints READY when the window is up.
+
+    python bench/probe_startup.py bare            # a bare PySide6 QMainWindow
+    python bench/probe_startup.py first-paint DB  # Marginalia's frame and panels
+    python bench/probe_startup.py library DB      # ...with the library filled
+
+It runs the same code as ``marginalia`` (make_application, MainWindow, show,
+then open_database), on Qt's offscreen platform.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def ready() -> None:
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "bare":
+        from PySide6.QtWidgets import QApplication, QMainWindow
+
+        app = QApplication([])
+        window = QMainWindow()
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        ready()
+        return
+    from pathlib import Path
+
+    from desktop_app.qt.app import make_application
+    from desktop_app.qt.main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow()
+    window.restore_layout()
+    window.show()
+    app.processEvents()
+    if mode == "first-paint":
+        ready()
+        return
+    window.open_database(Path(sys.argv[2]))
+    while window.documents_model is None or window.documents_model.rowCount() < 2:
+        app.processEvents()
+    app.processEvents()
+    ready()
+
+
+if __name__ == "__main__":
+    main()
+    os._exit(0)  # the figure is the time to READY; skip teardown

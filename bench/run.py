@@ -1,0 +1,414 @@
+"""Marginalia's benchmark suite.
+
+    python bench/run.py                # the full suite, a table on stdout
+    python bench/run.py --quick        # small inputs, a few seconds
+    python bench/run.py --json FILE    # also write the figures as JSON
+
+Every figure is the median of several runs, and every ratio compares with a
+baseline measured in the same run (what Qt, sqlite3 or the csv module do
+alone), so that ratios hold on a noisy machine. No test asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from inputs import novel_markdown, spans  # noqa: E402
+
+TARGETS = {
+    "first_paint_ratio": ("<=", 1.5),
+    "startup_ratio": ("<=", 5),
+    "open_3mb_s": ("<=", 0.5),
+    "open_3mb_ratio": ("<=", 3),
+    "open_3mb_10k_claims_ratio": ("<=", 4),
+    "add_claim_ms_10k": ("<=", 16),
+    "add_claim_scaling": ("<=", 1.3),
+    "scroll_frame_ms": ("<=", 16),
+    "export_100k_ratio": ("<=", 3),
+    "export_peak_mb": ("<=", 50),
+    "import_ratio": ("<=", 2),
+    "search_ms": ("<=", 50),
+    "bulk_claims_ratio": ("<=", 3),
+    "rss_mb": ("<=", 400),
+}
+
+
+class Sizes:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.doc_bytes = 300_000 if quick else 3_200_000
+        self.claims = 1_000 if quick else 10_000
+        self.few_claims = 100
+        self.export_claims = 10_000 if quick else 100_000
+        self.search_docs = 100 if quick else 1_000
+        self.search_claims = 10_000 if quick else 100_000
+        self.repeats = 3 if quick else 7
+        self.startup_repeats = 2 if quick else 7
+        self.adds = 5 if quick else 25
+
+
+def median_time(fn, repeats: int, setup=None) -> float:
+    times = []
+    for _ in range(repeats):
+        if setup is not None:
+            setup()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def user_dirs(root: Path) -> None:
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state")):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        os.environ[var] = str(root / sub)
+
+
+# ---------------------------------------------------------------- start-up
+def startup(sizes: Sizes, tmp: Path) -> dict:
+    from desktop_app.core.store import Store
+
+    db = tmp / "startup.db"
+    Store.open(db).close()
+    probe = str(HERE / "probe_startup.py")
+
+    def launch(*args: str) -> float:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, probe, *args], stdout=subprocess.PIPE, text=True)
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - t0
+        proc.wait(timeout=60)
+        if line.strip() != "READY":
+            raise RuntimeError(f"probe {args} failed")
+        return elapsed
+
+    launch("bare")  # warm the file cache
+    launch("library", str(db))
+    bare, first, full = [], [], []
+    for _ in range(sizes.startup_repeats):  # interleaved, so that drift hits all three
+        bare.append(launch("bare"))
+        first.append(launch("first-paint", str(db)))
+        full.append(launch("library", str(db)))
+    b = statistics.median(bare)
+    return {
+        "bare_window_s": b,
+        "first_paint_s": statistics.median(first),
+        "startup_s": statistics.median(full),
+        "first_paint_ratio": statistics.median(first) / b,
+        "startup_ratio": statistics.median(full) / b,
+    }
+
+
+# ------------------------------------------------------------- the window
+def window_figures(sizes: Sizes, tmp: Path) -> dict:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QTextEdit
+
+    from desktop_app.core.importers import import_bytes
+    from desktop_app.core.store import Store
+    from desktop_app.qt.app import make_application
+    from desktop_app.qt.main_window import MainWindow
+
+    app = make_application()
+    markdown = novel_markdown(sizes.doc_bytes)
+    db = tmp / "window.db"
+    with Store.open(db, seed=False) as store:
+        doc_many = store.add_document(import_bytes(markdown.encode(), name="novel.md"), original_name="novel.md")
+        doc_few = store.add_document(import_bytes(markdown.encode(), name="novel2.md"), original_name="novel2.md")
+        text = store.document_text(doc_many.id)
+        tag = store.resolve_tag("salaries")
+        store.add_claims_bulk(doc_many.id, spans(len(text), sizes.claims), [tag])
+        store.add_claims_bulk(doc_few.id, spans(len(text), sizes.few_claims), [tag])
+        doc_plain = store.add_document(import_bytes(markdown.encode(), name="plain.md"), original_name="plain.md")
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_database(db)
+    app.processEvents()
+    pane = window.panes[0]
+    for other in window.panes[1:]:
+        window.close_pane(other)
+    app.processEvents()
+
+    # baseline: the same text straight into a QTextEdit of the same size
+    edit = QTextEdit()
+    edit.resize(pane.view.size())
+    edit.show()
+
+    def baseline_open():
+        edit.setPlainText(text)
+        edit.viewport().repaint()
+
+    def open_doc(doc_id):
+        def run():
+            window.annotator._docs_cache.clear()
+            window.open_document(doc_id, pane)
+            pane.view.viewport().repaint()
+        return run
+
+    base = median_time(baseline_open, sizes.repeats)
+    plain = median_time(open_doc(doc_plain.id), sizes.repeats)
+    many = median_time(open_doc(doc_many.id), sizes.repeats)
+    out = {
+        "qtextedit_open_s": base,
+        "open_3mb_s": plain,
+        "open_3mb_ratio": plain / base,
+        "open_3mb_10k_claims_s": many,
+        "open_3mb_10k_claims_ratio": many / base,
+    }
+
+    def add_claims(doc_id) -> float:
+        window.open_document(doc_id, pane)
+        app.processEvents()
+        view = pane.view
+        view.setFocus()
+        length = len(view.canonical_text)
+        times = []
+        for i in range(sizes.adds):
+            start = (i * 7919 * 13) % (length - 100)
+            view.select_offsets(start, start + 30)
+            t0 = time.perf_counter()
+            QTest.keyClick(view, Qt.Key.Key_2)
+            view.viewport().repaint()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    add_many = add_claims(doc_many.id)
+    add_few = add_claims(doc_few.id)
+    out["add_claim_ms_10k"] = add_many * 1000
+    out["add_claim_ms_100"] = add_few * 1000
+    out["add_claim_scaling"] = add_many / add_few
+
+    window.open_document(doc_many.id, pane)
+    app.processEvents()
+    bar = pane.view.verticalScrollBar()
+    frames = []
+    for i in range(40 if not sizes.quick else 10):
+        bar.setValue(min(bar.maximum(), bar.value() + bar.pageStep()))
+        t0 = time.perf_counter()
+        pane.view.viewport().repaint()
+        frames.append(time.perf_counter() - t0)
+    out["scroll_frame_ms"] = statistics.median(frames) * 1000
+    out["rss_mb"] = rss_mb()
+    window.close()
+    return out
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# ------------------------------------------------------------------ export
+def export_figures(sizes: Sizes, tmp: Path) -> dict:
+    from desktop_app.core.export_csv import HEADER, export_csv
+    from desktop_app.core.store import Store
+
+    db = tmp / "export.db"
+    with Store.open(db) as store:
+        doc = store.list_documents()[0]
+        text = store.document_text(doc.id)
+        tags = [t.id for t in store.list_tags()][:2]
+        per = len(text) - 60
+        rows = [((i * 37) % per, (i * 37) % per + 40) for i in range(sizes.export_claims)]
+        store.add_claims_bulk(doc.id, rows, tags)
+        # the same rows, in memory, for the baseline
+        memory = []
+        for c in store.iter_claims():
+            memory.append((c.uuid, doc.id, doc.title, doc.original_name, doc.published, "deepfakes; salaries",
+                           c.quote, c.prefix, c.suffix, c.start, c.end, c.note, c.status, c.annotator,
+                           c.created_at.isoformat(timespec="seconds"), c.updated_at.isoformat(timespec="seconds")))
+
+        def baseline():
+            with open(tmp / "baseline.csv", "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(HEADER)
+                writer.writerows(memory)
+
+        def product():
+            with open(tmp / "export.csv", "w", newline="", encoding="utf-8") as fh:
+                export_csv(store, fh)
+
+        repeats = max(3, sizes.repeats // 2)
+        base = median_time(baseline, repeats)
+        mine = median_time(product, repeats)
+        del memory
+        tracemalloc.start()
+        product()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return {
+        "csv_module_100k_s": base,
+        "export_100k_s": mine,
+        "export_100k_ratio": mine / base,
+        "export_peak_mb": peak / 1024 / 1024,
+    }
+
+
+# ------------------------------------------------------------------ import
+def import_figures(sizes: Sizes) -> dict:
+    from markdown_it import MarkdownIt
+
+    from desktop_app.core.importers import import_bytes
+
+    markdown = novel_markdown(sizes.doc_bytes, seed=5)
+    data = markdown.encode()
+    parser = MarkdownIt("commonmark")
+    repeats = max(3, sizes.repeats // 2)
+    parse = median_time(lambda: parser.parse(markdown), repeats)
+    full = median_time(lambda: import_bytes(data, name="novel.md"), repeats)
+    return {
+        "markdown_it_parse_s": parse,
+        "import_s": full,
+        "import_mb_s": len(data) / 1e6 / full,
+        "import_ratio": full / parse,
+    }
+
+
+# ------------------------------------------------ search and bulk insertion
+def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
+    from desktop_app.core.document import StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+
+    out = {}
+    db = tmp / "search.db"
+    rng_words = novel_markdown(400_000, seed=9).split()
+    with Store.open(db, seed=False) as store:
+        per_doc = sizes.search_claims // sizes.search_docs
+        with store.transaction():
+            ids = []
+            for i in range(sizes.search_docs):
+                first = (i * 211) % (len(rng_words) - 600)
+                words = rng_words[first : first + 600]
+                text = " ".join(words)
+                doc = StructuredDocument(text=text, blocks=blocks_for_lines(text), source_format="text",
+                                         sha256="0" * 64)
+                ids.append(store.add_document(doc, original_name=f"doc{i}.txt").id)
+        for doc_id in ids:
+            text = store.document_text(doc_id)
+            store.add_claims_bulk(doc_id, spans(len(text), per_doc, seed=doc_id))
+        queries = ["strike", "machine learning", "salary guild", "café", "netflix contract", "zürich"]
+        times = []
+        for q in queries * 3:
+            t0 = time.perf_counter()
+            store.search(q)
+            times.append(time.perf_counter() - t0)
+        out["search_ms"] = statistics.median(times) * 1000
+
+    # bulk: 100k claims in one operation against sqlite3 executemany of the same rows
+    with Store.open(tmp / "bulk.db") as store:
+        doc = store.list_documents()[0]
+        text = store.document_text(doc.id)
+        bulk = spans(len(text), sizes.export_claims, seed=4)
+        t0 = time.perf_counter()
+        store.add_claims_bulk(doc.id, bulk, [store.resolve_tag("strikes")])
+        mine = time.perf_counter() - t0
+    con = sqlite3.connect(tmp / "bulk_baseline.db")
+    con.execute(
+        "CREATE TABLE claims (id INTEGER PRIMARY KEY, uuid TEXT, document_id INT, start_offset INT, "
+        "end_offset INT, quote TEXT, prefix TEXT, suffix TEXT, note TEXT, status TEXT, annotator TEXT, "
+        "version INT, created_at TEXT, updated_at TEXT)"
+    )
+    import uuid
+
+    now = "2026-01-01 00:00:00"
+    rows = [
+        (i + 1, str(uuid.uuid4()), 1, s, e, text[s:e], text[max(0, s - 32) : s], text[e : e + 32], "",
+         "unverified", "bench", 1, now, now)
+        for i, (s, e) in enumerate(bulk)
+    ]
+    t0 = time.perf_counter()
+    with con:
+        con.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    base = time.perf_counter() - t0
+    con.close()
+    out.update({"bulk_claims_s": mine, "sqlite3_executemany_s": base, "bulk_claims_ratio": mine / base})
+    return out
+
+
+# --------------------------------------------------------------------- main
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import PySide6
+
+    return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, PySide6 {PySide6.__version__}, "
+            f"SQLite {sqlite3.sqlite_version}; Qt platform {os.environ.get('QT_QPA_PLATFORM')}")
+
+
+def verdict(name: str, value: float) -> str:
+    if name not in TARGETS:
+        return ""
+    op, target = TARGETS[name]
+    ok = value <= target if op == "<=" else value >= target
+    return f"{op} {target:g}  {'ok' if ok else 'MISSED'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
+    parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
+    parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
+                                                        "import, search")
+    args = parser.parse_args(argv)
+    sizes = Sizes(args.quick)
+    groups = {
+        "startup": lambda tmp: startup(sizes, tmp),
+        "window": lambda tmp: window_figures(sizes, tmp),
+        "export": lambda tmp: export_figures(sizes, tmp),
+        "import": lambda tmp: import_figures(sizes),
+        "search": lambda tmp: search_and_bulk(sizes, tmp),
+    }
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        user_dirs(tmp / "home")
+        for name, run in groups.items():
+            if args.only and name not in args.only:
+                continue
+            t0 = time.perf_counter()
+            figures.update(run(tmp))
+            print(f"# {name} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
+    width = max(len(k) for k in figures)
+    print(f"Marginalia benchmarks ({'quick' if args.quick else 'full'}) on {machine()}")
+    for name, value in figures.items():
+        print(f"{name:<{width}}  {value:12.4f}  {verdict(name, value)}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"quick": args.quick, "machine": machine(), "figures": figures}, indent=2), encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
