@@ -70,10 +70,10 @@ class DocumentsMixin:
 
     def add_document(self, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
         doc.check()
+        original_name = clean_text(original_name)  # a file name need not be valid UTF-8
         if not doc.text.strip():
             raise InvalidInput(f"{original_name or 'The document'} has no text to annotate.")
         meta = _storable(doc.metadata)
-        original_name = clean_text(original_name)  # a file name need not be valid UTF-8
         title = meta.title.strip() or original_name or "Untitled"
         with self._tx() as conn:
             doc_id = conn.execute(
@@ -194,6 +194,7 @@ class DocumentsMixin:
         from .reanchor import ORPHANED, OldAnchor, reanchor
 
         doc.check()
+        original_name = clean_text(original_name)
         if not doc.text.strip():  # as for a new document: nothing to annotate, nothing to anchor to
             raise InvalidInput(f"{original_name or 'The new version'} has no text to annotate.")
         now = datetime.now(timezone.utc)
@@ -226,7 +227,7 @@ class DocumentsMixin:
                 version=current.version + 1,
             )
             if original_name:
-                values["original_name"] = clean_text(original_name)
+                values["original_name"] = original_name
             # the metadata the user knows the document by stays; a new version
             # only fills in what was missing
             for field in ("author", "outlet", "source_url", "published"):

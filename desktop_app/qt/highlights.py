@@ -11,14 +11,22 @@ segment gets one ExtraSelection:
 * for the selected claim, a stronger fill and a wavy underline.
 
 The foreground is never set, so text keeps the palette's colour in light and
-dark themes. Building an ExtraSelection costs tens of microseconds, so they are
-cached per segment and an upsert or removal only rebuilds the segments in the
-range it touches (``rebuild_count`` counts the ones built).
+dark themes.
+
+Only the segments inside a window around what the view shows get selections
+(the view moves the window as it scrolls), so opening, painting, adding a
+claim and scrolling cost the same with ten or ten thousand claims. Claims are
+kept in an index sorted by start, so finding those in a range is a bisection.
+Building an ExtraSelection costs tens of microseconds, so they are cached by
+segment and look, and rebuilt only when a segment changes (``rebuild_count``
+counts the segments built). A segment that spans paragraphs gets one selection
+per paragraph: Qt measures a selection across blocks by laying out the whole
+document.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
@@ -103,33 +111,49 @@ def _innermost_key(span: HighlightSpan) -> tuple[int, int, int]:
 
 
 class HighlightLayer:
-    """The claims of one view and their cached extra selections."""
+    """The claims of one view and the extra selections that paint them."""
 
     def __init__(self, document: QTextDocument | None = None, offsets: OffsetMap | None = None) -> None:
         self._doc = document
         self._offsets = offsets
         self._spans: dict[int, HighlightSpan] = {}
+        self._index: list[tuple[int, int, int]] = []  # (start, end, claim id), sorted
+        self._max_len = 0  # an upper bound of any span's length
         self._selected: int | None = None
-        # Segments, sorted and disjoint: parallel lists.
-        self._seg_start: list[int] = []
-        self._seg_end: list[int] = []
-        self._seg_ids: list[tuple[int, ...]] = []  # covering claims, innermost first
-        self._seg_style: list[SegmentStyle] = []
-        self._seg_sel: list[QTextEdit.ExtraSelection | None] = []
-        self._list_cache: list[QTextEdit.ExtraSelection] | None = None
+        self._window: tuple[int, int] | None = None  # None: the whole text
+        self._cache: dict[tuple[int, int, SegmentStyle], list[QTextEdit.ExtraSelection]] = {}
+        self._list: list[QTextEdit.ExtraSelection] | None = None
         self.rebuild_count = 0  # ExtraSelection objects built so far
 
-    # -- document ---------------------------------------------------------
+    # -- document and window ---------------------------------------------------
     def set_document(self, document: QTextDocument | None, offsets: OffsetMap | None) -> None:
         """Point the layer at another document; every selection is rebuilt."""
         self._doc = document
         self._offsets = offsets
-        self._seg_sel = [None] * len(self._seg_start)
-        self._list_cache = None
+        self._cache = {}
+        self._list = None
 
-    # -- spans ------------------------------------------------------------
+    @property
+    def window(self) -> tuple[int, int] | None:
+        return self._window
+
+    def set_window(self, lo: int | None, hi: int | None = None) -> None:
+        """Paint only ``[lo, hi)`` (code points); ``None`` paints everything."""
+        window = None if lo is None else (lo, hi)
+        if window != self._window:
+            self._window = window
+            self._list = None
+
+    def _touches_window(self, lo: int, hi: int) -> bool:
+        return self._window is None or (lo < self._window[1] and hi > self._window[0])
+
+    def _changed(self, lo: int, hi: int) -> None:
+        if self._touches_window(lo, hi):
+            self._list = None
+
+    # -- spans ------------------------------------------------------------------
     def spans(self) -> list[HighlightSpan]:
-        return sorted(self._spans.values(), key=lambda s: (s.start, s.end, s.claim_id))
+        return [self._spans[cid] for _, _, cid in self._index]
 
     def span(self, claim_id: int) -> HighlightSpan | None:
         return self._spans.get(claim_id)
@@ -141,35 +165,43 @@ class HighlightLayer:
         return claim_id in self._spans
 
     def set_spans(self, spans: list[HighlightSpan]) -> None:
-        self._spans = {s.claim_id: s for s in spans}
-        self._seg_start, self._seg_end, self._seg_ids, self._seg_style, self._seg_sel = [], [], [], [], []
-        if self._spans:
-            lo = min(s.start for s in self._spans.values())
-            hi = max(s.end for s in self._spans.values())
-            self._resegment(lo, hi)
-        self._list_cache = None
+        self._spans = {s.claim_id: s for s in spans if s.end > s.start}
+        self._index = sorted((s.start, s.end, s.claim_id) for s in self._spans.values())
+        self._max_len = max((s.end - s.start for s in self._spans.values()), default=0)
+        self._list = None
 
     def upsert(self, span: HighlightSpan) -> None:
         old = self._spans.get(span.claim_id)
-        self._spans[span.claim_id] = span
-        lo, hi = span.start, span.end
+        if old == span:
+            return
         if old is not None:
-            if old == span:
-                return
-            lo, hi = min(lo, old.start), max(hi, old.end)
-        self._resegment(lo, hi)
+            self._unindex(old)
+            self._changed(old.start, old.end)
+        if span.end <= span.start:
+            return
+        self._spans[span.claim_id] = span
+        insort(self._index, (span.start, span.end, span.claim_id))
+        self._max_len = max(self._max_len, span.end - span.start)
+        self._changed(span.start, span.end)
+
+    def _unindex(self, span: HighlightSpan) -> None:
+        del self._spans[span.claim_id]
+        i = bisect_left(self._index, (span.start, span.end, span.claim_id))
+        if i < len(self._index) and self._index[i][2] == span.claim_id:
+            del self._index[i]
 
     def remove(self, claim_id: int) -> None:
-        old = self._spans.pop(claim_id, None)
+        old = self._spans.get(claim_id)
         if old is not None:
-            self._resegment(old.start, old.end)
+            self._unindex(old)
+            self._changed(old.start, old.end)
         if self._selected == claim_id:
             self._selected = None
 
     def clear(self) -> None:
         self.set_spans([])
 
-    # -- selection --------------------------------------------------------
+    # -- selection ---------------------------------------------------------------
     @property
     def selected_claim(self) -> int | None:
         return self._selected
@@ -181,80 +213,32 @@ class HighlightLayer:
         self._selected = claim_id
         for s in touched:
             if s is not None:
-                self._resegment(s.start, s.end)
+                self._changed(s.start, s.end)
 
-    # -- queries ----------------------------------------------------------
+    # -- queries -----------------------------------------------------------------
+    def _covering(self, lo: int, hi: int) -> list[HighlightSpan]:
+        """Spans overlapping ``[lo, hi)``: those starting before ``hi`` and no
+        earlier than the longest span could reach back from ``lo``."""
+        first = bisect_left(self._index, (lo - self._max_len,))
+        last = bisect_left(self._index, (hi,))
+        return [self._spans[cid] for start, end, cid in self._index[first:last] if end > lo]
+
     def claims_at(self, cp: int) -> list[int]:
         """Claims covering code point ``cp``, innermost (shortest) first."""
-        i = bisect_right(self._seg_start, cp) - 1
-        if i >= 0 and cp < self._seg_end[i]:
-            return list(self._seg_ids[i])
-        return []
+        return [s.claim_id for s in sorted(self._covering(cp, cp + 1), key=_innermost_key)]
 
-    def segments(self) -> list[tuple[int, int, tuple[int, ...]]]:
-        """``(start, end, claim_ids)`` of every elementary segment, in order."""
-        return list(zip(self._seg_start, self._seg_end, self._seg_ids))
-
-    def segment_format(self, cp: int) -> QTextCharFormat | None:
-        """The format painted over code point ``cp`` (None if unpainted)."""
-        i = bisect_right(self._seg_start, cp) - 1
-        if i >= 0 and cp < self._seg_end[i]:
-            return _char_format(self._seg_style[i])
-        return None
-
-    def selections(self) -> list[QTextEdit.ExtraSelection]:
-        if self._list_cache is None:
-            out = []
-            for i, sel in enumerate(self._seg_sel):
-                if sel is None:
-                    sel = self._build(i)
-                    if sel is None:
-                        continue
-                    self._seg_sel[i] = sel
-                out.append(sel)
-            self._list_cache = out
-        return self._list_cache
-
-    # -- internals --------------------------------------------------------
-    def _build(self, i: int) -> QTextEdit.ExtraSelection | None:
-        if self._doc is None:
-            return None
-        to_u16 = self._offsets.to_utf16 if self._offsets is not None else (lambda x: x)
-        cursor = QTextCursor(self._doc)
-        cursor.setPosition(to_u16(self._seg_start[i]))
-        cursor.setPosition(to_u16(self._seg_end[i]), QTextCursor.MoveMode.KeepAnchor)
-        sel = QTextEdit.ExtraSelection()
-        sel.cursor = cursor
-        sel.format = _char_format(self._seg_style[i])
-        self.rebuild_count += 1
-        return sel
-
-    def _resegment(self, lo: int, hi: int) -> None:
-        """Recompute the segments over ``[lo, hi)``, widened to the edges of
-        the existing segments it cuts, reusing unchanged selections."""
-        starts, ends = self._seg_start, self._seg_end
-        # Segments that overlap or touch [lo, hi), so that neighbours left
-        # with the same claims merge again.
-        a = bisect_left(ends, lo)
-        b = bisect_right(starts, hi)
-        if a < b:
-            lo = min(lo, starts[a])
-            hi = max(hi, ends[b - 1])
-        old = {
-            (starts[k], ends[k], self._seg_style[k]): self._seg_sel[k] for k in range(a, b)
-        }
-        covering = [s for s in self._spans.values() if s.start < hi and s.end > lo and s.end > s.start]
+    def _segments(self, lo: int, hi: int) -> list[tuple[int, int, tuple[int, ...], SegmentStyle]]:
+        """Elementary segments over ``[lo, hi)``, equal neighbours merged."""
+        covering = self._covering(lo, hi)
+        if not covering:
+            return []
         bounds = {lo, hi}
         for s in covering:
             bounds.add(max(s.start, lo))
             bounds.add(min(s.end, hi))
         points = sorted(bounds)
-        new_start: list[int] = []
-        new_end: list[int] = []
-        new_ids: list[tuple[int, ...]] = []
-        new_style: list[SegmentStyle] = []
-        new_sel: list[QTextEdit.ExtraSelection | None] = []
         by_start = sorted(covering, key=lambda s: s.start)
+        out: list[tuple[int, int, tuple[int, ...], SegmentStyle]] = []
         active: list[HighlightSpan] = []
         j = 0
         for x, y in zip(points, points[1:]):
@@ -267,20 +251,65 @@ class HighlightLayer:
             inner = sorted(active, key=_innermost_key)
             style = segment_style(inner, self._selected)
             ids = tuple(s.claim_id for s in inner)
-            if new_end and new_end[-1] == x and new_ids[-1] == ids and new_style[-1] == style:
-                new_end[-1] = y  # same claims on both sides of a boundary
-                new_sel[-1] = None
-                continue
-            new_start.append(x)
-            new_end.append(y)
-            new_ids.append(ids)
-            new_style.append(style)
-            new_sel.append(None)
-        for k in range(len(new_start)):
-            new_sel[k] = old.get((new_start[k], new_end[k], new_style[k]))
-        starts[a:b] = new_start
-        ends[a:b] = new_end
-        self._seg_ids[a:b] = new_ids
-        self._seg_style[a:b] = new_style
-        self._seg_sel[a:b] = new_sel
-        self._list_cache = None
+            if out and out[-1][1] == x and out[-1][2] == ids and out[-1][3] == style:
+                out[-1] = (out[-1][0], y, ids, style)  # same claims on both sides of a boundary
+            else:
+                out.append((x, y, ids, style))
+        return out
+
+    def _extent(self) -> tuple[int, int]:
+        if not self._index:
+            return (0, 0)
+        return (self._index[0][0], max(end for _, end, _ in self._index))
+
+    def segments(self) -> list[tuple[int, int, tuple[int, ...]]]:
+        """``(start, end, claim_ids)`` of every elementary segment of the whole text."""
+        return [(a, b, ids) for a, b, ids, _ in self._segments(*self._extent())]
+
+    def segment_format(self, cp: int) -> QTextCharFormat | None:
+        """The format painted over code point ``cp`` (None if unpainted)."""
+        found = self._segments(cp, cp + 1)
+        return _char_format(found[0][3]) if found else None
+
+    def selections(self) -> list[QTextEdit.ExtraSelection]:
+        """The extra selections of the segments inside the window."""
+        if self._list is None:
+            lo, hi = self._window if self._window is not None else self._extent()
+            cache: dict[tuple[int, int, SegmentStyle], list[QTextEdit.ExtraSelection]] = {}
+            out: list[QTextEdit.ExtraSelection] = []
+            if self._doc is not None:
+                for a, b, _ids, style in self._segments(lo, hi):
+                    key = (a, b, style)
+                    sels = self._cache.get(key)
+                    if sels is None:
+                        sels = self._build(a, b, style)
+                    cache[key] = sels
+                    out.extend(sels)
+            self._cache = cache
+            self._list = out
+        return self._list
+
+    # -- internals ---------------------------------------------------------------
+    def _build(self, start: int, end: int, style: SegmentStyle) -> list[QTextEdit.ExtraSelection]:
+        """One selection per block the segment touches: Qt lays out the whole
+        document to measure a selection that spans blocks, which would make a
+        long document slow to paint."""
+        to_u16 = self._offsets.to_utf16 if self._offsets is not None else (lambda x: x)
+        u_start, u_end = to_u16(start), to_u16(end)
+        fmt = _char_format(style)
+        out = []
+        block = self._doc.findBlock(u_start)
+        while block.isValid() and block.position() < u_end:
+            a = max(u_start, block.position())
+            b = min(u_end, block.position() + block.length() - 1)
+            if b > a:
+                cursor = QTextCursor(self._doc)
+                cursor.setPosition(a)
+                cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+                sel = QTextEdit.ExtraSelection()
+                sel.cursor = cursor
+                sel.format = fmt
+                out.append(sel)
+            block = block.next()
+        self.rebuild_count += 1
+        return out

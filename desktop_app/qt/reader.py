@@ -11,6 +11,7 @@ import html
 from bisect import bisect_left
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
@@ -71,6 +72,7 @@ class ReaderView(QTextEdit):
     ZOOM_MIN = -5
     ZOOM_MAX = 12
     ZOOM_STEP = 0.1  # of the base font size per level
+    WINDOW_MARGIN = 4000  # code points painted beyond the visible text, at least
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +108,7 @@ class ReaderView(QTextEdit):
         base = self.font()
         self._base_point_size = base.pointSizeF() if base.pointSizeF() > 0 else 10.0
         self._rebuild_pending = False
+        self.verticalScrollBar().valueChanged.connect(self._update_window)
 
     # -- document ---------------------------------------------------------
     @property
@@ -138,6 +141,7 @@ class ReaderView(QTextEdit):
         self.setAccessibleName(f"Document text: {title}" if title else "Document text")
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.verticalScrollBar().setValue(0)
+        self._update_window()
 
     def clear_document(self) -> None:
         """Show nothing (e.g. after the document was removed)."""
@@ -153,9 +157,54 @@ class ReaderView(QTextEdit):
         self.setExtraSelections([])
         qdoc = build_document(doc, parent=self, offsets=self._offsets, palette=self.palette())
         qdoc.setDefaultFont(self.font())
-        self.setDocument(qdoc)  # the previous document (our child) is deleted
+        previous = self.document()
+        ours = previous is not None and previous.parent() is self
+        self.setDocument(qdoc)
+        if ours and shiboken6.isValid(previous):
+            previous.deleteLater()  # QTextEdit keeps a replaced document of ours alive otherwise
         self._layer.set_document(qdoc, self._offsets)
+        if self.isVisible():  # until the view knows what it shows, paint the top
+            self._layer.set_window(0, self.WINDOW_MARGIN)
         self._refresh()
+
+    # -- the painted window ------------------------------------------------
+    def _visible_range(self) -> tuple[int, int]:
+        viewport = self.viewport()
+        top = self.cursorForPosition(QPoint(0, 0)).position()
+        bottom = self.cursorForPosition(QPoint(viewport.width() - 1, viewport.height() - 1)).position()
+        lo, hi = min(top, bottom), max(top, bottom)
+        return self._offsets.to_codepoint(lo), self._offsets.to_codepoint(hi, round_up=True)
+
+    def _update_window(self, *_args) -> None:
+        """Keep the highlights painted around what is visible: when the view
+        scrolls or resizes past the painted window, move the window."""
+        if self._structured is None or not self.isVisible():
+            return
+        lo, hi = self._visible_range()
+        # Before the text is laid out, the bottom can read far off; no screen
+        # shows more characters than fit its area in the current font.
+        metrics = self.fontMetrics()
+        viewport = self.viewport()
+        fits = (viewport.width() // max(1, metrics.averageCharWidth()) + 1) * (
+            viewport.height() // max(1, metrics.lineSpacing()) + 1
+        )
+        hi = min(hi, lo + 2 * fits)
+        margin = max(self.WINDOW_MARGIN, 2 * (hi - lo))
+        wanted = (max(0, lo - margin), hi + margin)
+        window = self._layer.window
+        if window is not None and window[0] <= lo and hi <= window[1]:
+            if window[1] - window[0] <= 2 * (wanted[1] - wanted[0]):
+                return  # still covers what is seen, and not needlessly large
+        self._layer.set_window(*wanted)
+        self._refresh()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_window()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._update_window()
 
     def loadResource(self, type: int, name: QUrl):  # noqa: A002 - Qt's name
         """Never load anything (images, style sheets), local or remote."""
@@ -495,6 +544,7 @@ class ReaderView(QTextEdit):
         font.setPointSizeF(self._base_point_size * (1 + self.ZOOM_STEP * level))
         self.setFont(font)  # QTextEdit passes it on as the document's default font
         self.document().setDefaultFont(font)
+        self._update_window()
         self.zoomChanged.emit(level)
 
     def zoom_in(self) -> None:

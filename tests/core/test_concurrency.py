@@ -4,8 +4,6 @@ the database is busy; no write is lost and a stale edit is refused."""
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import sqlite3
 import subprocess
 import sys
