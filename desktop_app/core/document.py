@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "code")
 SPAN_KINDS = ("em", "strong", "code", "link", "strike")
@@ -51,9 +51,11 @@ def canonicalize(text: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One block of the document, covering ``text[start:end]`` (no newline)."""
+class Block(NamedTuple):
+    """One block of the document, covering ``text[start:end]`` (no newline).
+
+    A named tuple: a long document has tens of thousands of them, and tuples
+    are the cheapest immutable records to make."""
 
     kind: str
     start: int
@@ -65,8 +67,7 @@ class Block:
     language: str = ""  # code blocks: the info string
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Inline formatting over ``text[start:end]``; spans may nest."""
 
     kind: str

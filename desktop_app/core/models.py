@@ -101,6 +101,10 @@ class Tag(SQLModel, table=True):
 
 class Claim(SQLModel, table=True):
     __tablename__ = "claims"
+    # covers what a pane reads to paint a document's claims (Store.paint_rows)
+    __table_args__ = (
+        sa.Index("ix_claims_position", "document_id", "start_offset", "end_offset", "deleted_at", "orphaned"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 STATUSES = ("unverified", "supported", "disputed", "refuted")
 
@@ -59,6 +60,15 @@ class ClaimRow:
     tag_ids: tuple[int, ...] = field(default_factory=tuple)
     deleted: bool = False
     orphaned: bool = False  # not placed in the current text of its document
+
+
+class PaintRow(NamedTuple):
+    """The little a view needs to paint a claim (see Store.paint_rows)."""
+
+    id: int
+    start: int
+    end: int
+    tag_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
         self.annotator = clean_text(annotator or default_annotator())
         self.search_index = SearchIndex(engine.dialect.name)
         self._local = threading.local()
+        self._text_cache: dict[int, tuple[tuple, str]] = {}  # document id -> (row key, text)
 
     # ----------------------------------------------------------------- opening
     @classmethod

@@ -13,7 +13,7 @@ from .anchoring import anchor_at
 from .codebook import clean_text
 from .errors import Conflict, InvalidInput, NotFound
 from .models import claim_tags, claims, documents, tags
-from .rows import STATUSES, ClaimRow, SearchHit
+from .rows import STATUSES, ClaimRow, PaintRow, SearchHit
 
 _BATCH = 1000
 
@@ -87,11 +87,7 @@ class ClaimsMixin:
         annotator = clean_text(self.annotator if annotator is None else annotator)
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
-            text = conn.execute(
-                sa.select(documents.c.text).where(documents.c.id == document_id, documents.c.deleted_at.is_(None))
-            ).scalar()
-            if text is None:
-                raise NotFound(f"There is no document {document_id}.")
+            text = self._text(conn, document_id)
             anchor = anchor_at(text, start, end)
             self._check_tags(conn, tag_ids)
             claim_id = conn.execute(
@@ -121,11 +117,7 @@ class ClaimsMixin:
         tag_ids = list(dict.fromkeys(tag_ids))
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
-            text = conn.execute(
-                sa.select(documents.c.text).where(documents.c.id == document_id, documents.c.deleted_at.is_(None))
-            ).scalar()
-            if text is None:
-                raise NotFound(f"There is no document {document_id}.")
+            text = self._text(conn, document_id)
             self._check_tags(conn, tag_ids)
             first = (conn.execute(sa.select(sa.func.max(claims.c.id))).scalar() or 0) + 1
             rows = []
@@ -253,6 +245,35 @@ class ClaimsMixin:
         """The claims placed in the document's current text (what a pane paints)."""
         return list(self.iter_claims(order_by_position=True, document_ids=[document_id], orphaned=False))
 
+    def paint_rows(self, document_id: int) -> list[PaintRow]:
+        """What a pane needs to paint the claims placed in a document, by
+        position: one pass over an index that covers it, no quotes, notes or
+        timestamps, so that opening a long document with thousands of claims
+        stays quick."""
+        q = (
+            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claim_tags.c.tag_id)
+            .select_from(claims.outerjoin(claim_tags, claim_tags.c.claim_id == claims.c.id))
+            .where(
+                claims.c.document_id == document_id,
+                claims.c.deleted_at.is_(None),
+                claims.c.orphaned.is_(False),
+            )
+            .order_by(claims.c.start_offset, claims.c.id, claim_tags.c.tag_id)
+        )
+        out: list[PaintRow] = []
+        with self._tx(write=False) as conn:
+            last, tag_list = None, []
+            for cid, start, end, tag_id in conn.execute(q).all():
+                if last is None or cid != last[0]:
+                    if last is not None:
+                        out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
+                    last, tag_list = (cid, start, end), []
+                if tag_id is not None:
+                    tag_list.append(tag_id)
+            if last is not None:
+                out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
+        return out
+
     def list_orphans(self, document_ids: Iterable[int] | None = None) -> list[ClaimRow]:
         """Claims that a new version of their document no longer contains."""
         return list(self.iter_claims(document_ids=document_ids, orphaned=True))
@@ -356,7 +377,7 @@ class ClaimsMixin:
         document's current text; its quote becomes that text."""
         with self._tx() as conn:
             row = self._get_claim(conn, claim_id)
-            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == row.document_id)).scalar()
+            text = self._text(conn, row.document_id, include_deleted=True)
             a = anchor_at(text, start, end)
             self._write_anchor(conn, claim_id, orphaned=False, start=a.start, end=a.end, quote=a.quote,
                                prefix=a.prefix, suffix=a.suffix)

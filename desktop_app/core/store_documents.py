@@ -119,11 +119,35 @@ class DocumentsMixin:
         with self._tx(write=False) as conn:
             return [_doc_row(r) for r in conn.execute(q)]
 
+    def document_title(self, doc_id: int) -> str:
+        """A document's title, without counting its claims (cheap)."""
+        with self._tx(write=False) as conn:
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == doc_id)).scalar()
+        if title is None:
+            raise NotFound(f"There is no document {doc_id}.")
+        return title
+
     def document_text(self, doc_id: int) -> str:
         with self._tx(write=False) as conn:
-            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
-        if text is None:
+            return self._text(conn, doc_id, include_deleted=True)
+
+    def _text(self, conn: sa.Connection, doc_id: int, *, include_deleted: bool = False) -> str:
+        """A document's text, kept in memory between calls and checked against
+        its row (version, hash, length) each time: the text is megabytes, the
+        check a few bytes, and annotating reads it for every claim."""
+        row = conn.execute(
+            sa.select(documents.c.version, documents.c.sha256, documents.c.char_count, documents.c.deleted_at).where(
+                documents.c.id == doc_id
+            )
+        ).first()
+        if row is None or (row.deleted_at is not None and not include_deleted):
             raise NotFound(f"There is no document {doc_id}.")
+        key = (row.version, row.sha256, row.char_count)
+        cached = self._text_cache.get(doc_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+        self._text_cache[doc_id] = (key, text)
         return text
 
     def load_document(self, doc_id: int) -> StructuredDocument:

@@ -34,6 +34,7 @@ class Annotator:
         self.w = window
         self.store = None
         self.tags: dict[int, object] = {}
+        self._looks: dict[tuple[int, ...], tuple[tuple[str, ...], str]] = {}  # tag ids -> colours, names
         self.selected_claim: int | None = None
         self._docs_cache: dict[int, object] = {}
         self.import_run = None  # the ImportRun under way, if any
@@ -82,6 +83,7 @@ class Annotator:
         view.selectedClaimChanged.connect(lambda cid: self.select_claim(None) if cid is None else None)
         view.deleteRequested.connect(self.delete_claim)
         view.set_tags(list(self.tags.values()))
+        view.tooltip_provider = self.tooltip
 
     def _push_new(self, command_class, *args, **kwargs) -> bool:
         if self.store is None:
@@ -180,7 +182,7 @@ class Annotator:
     def show_document(self, pane, doc_id: int) -> None:
         doc = self.document(doc_id)
         pane.show_document(doc_id, doc)
-        pane.view.set_highlights([self.span(c) for c in self.store.claims_for_document(doc_id)])
+        pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
 
     def _document_text_changed(self, doc_id: int) -> None:
@@ -197,23 +199,37 @@ class Annotator:
     def panes_showing(self, doc_id: int):
         return [p for p in self.w.panes if p.view.document_id == doc_id]
 
+    def _look(self, tag_ids: tuple[int, ...]) -> tuple[tuple[str, ...], str]:
+        """Colours and names of a set of tags (cached: thousands of claims share a few sets)."""
+        look = self._looks.get(tag_ids)
+        if look is None:
+            tags = sorted((self.tags[t] for t in tag_ids if t in self.tags), key=lambda t: t.name.casefold())
+            look = (tuple(t.color for t in tags) or (NO_TAG_COLOR,), ", ".join(t.name for t in tags) or "no tag")
+            self._looks[tag_ids] = look
+        return look
+
     def span(self, claim) -> HighlightSpan:
-        tags = [self.tags[t] for t in claim.tag_ids if t in self.tags]
-        tags.sort(key=lambda t: t.name.casefold())
-        colors = tuple(t.color for t in tags) or (NO_TAG_COLOR,)
-        names = ", ".join(t.name for t in tags) or "no tag"
-        tip = f"{names} — {claim.status}"
-        if claim.note:
-            tip += f"\n{claim.note}"
-        return HighlightSpan(claim.id, claim.start, claim.end, colors, tip)
+        """The highlight of a claim (a ClaimRow or the lighter PaintRow); its
+        hover text is asked for when needed (tooltip below)."""
+        return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0])
+
+    def tooltip(self, claim_id: int) -> str:
+        """Tags, status and note of a claim, as the pane shows them on hover."""
+        try:
+            claim = self.store.get_claim(claim_id)
+        except MarginaliaError:
+            return ""
+        tip = f"{self._look(claim.tag_ids)[1]} — {claim.status}"
+        return f"{tip}\n{claim.note}" if claim.note else tip
 
     def tags_changed(self, tags) -> None:
         self.tags = {t.id: t for t in tags}
+        self._looks = {}
         for pane in self.w.panes:
             pane.view.set_tags(list(tags))
             if pane.view.document_id is not None and self.store is not None:
-                claims = self.store.claims_for_document(pane.view.document_id)
-                pane.view.set_highlights([self.span(c) for c in claims])
+                rows = self.store.paint_rows(pane.view.document_id)
+                pane.view.set_highlights([self.span(c) for c in rows])
         if self.selected_claim is not None:
             self.select_claim(self.selected_claim)  # its tags may have changed
 
@@ -234,7 +250,7 @@ class Annotator:
 
     def _title(self, doc_id: int) -> str:
         try:
-            return self.store.get_document(doc_id).title
+            return self.store.document_title(doc_id)
         except MarginaliaError:
             return ""
 

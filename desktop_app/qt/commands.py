@@ -142,13 +142,9 @@ class StoreCommand(QUndoCommand):
         raise NotImplementedError
 
     def _tag_names(self, tag_ids: Iterable[int]) -> str:
-        names = []
-        for tag_id in tag_ids:
-            try:
-                names.append(self._store.get_tag(tag_id).name)
-            except MarginaliaError:
-                names.append(str(tag_id))
-        return ", ".join(names)
+        ids = list(tag_ids)
+        known = self._store.tag_names(ids)
+        return ", ".join(known.get(tag_id, str(tag_id)) for tag_id in ids)
 
 
 # ------------------------------------------------------------------- claims

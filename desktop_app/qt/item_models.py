@@ -24,13 +24,34 @@ from bisect import bisect_left
 from datetime import datetime, timezone
 from typing import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QFont, QIcon
 
+from desktop_app.core.errors import MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
 from .events import StoreEvents
 from .icons import orphan_icon, swatch
+
+# Claim counts in the library and the codebook are read from the store once
+# the user pauses, not on every claim made: a count reads every claim.
+COUNT_DELAY_MS = 250
+
+
+def _count_timer(parent: QObject, slot) -> QTimer:
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(COUNT_DELAY_MS)
+    timer.timeout.connect(slot)
+    return timer
 
 IdRole = int(Qt.ItemDataRole.UserRole)
 SortRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -114,6 +135,8 @@ class DocumentsModel(_TableModel):
         self._store = store
         self._rows: list[DocumentRow] = []
         self._by_id: dict[int, int] = {}
+        self._stale_counts: set[int] = set()
+        self._count_timer = _count_timer(self, self._update_counts)
         self._load()
         events.documentsChanged.connect(self.refresh)
         events.claimAdded.connect(self._on_claim_added)
@@ -138,16 +161,30 @@ class DocumentsModel(_TableModel):
         return self._by_id.get(doc_id)
 
     def _on_claim_added(self, claim: ClaimRow) -> None:
-        self._update_count(claim.document_id)
+        self._count_later(claim.document_id)
 
     def _on_claim_removed(self, _claim_id: int, doc_id: int) -> None:
-        self._update_count(doc_id)
+        self._count_later(doc_id)
+
+    def _count_later(self, doc_id: int) -> None:
+        """Counting a document's claims reads all of them: do it once the user
+        pauses, not on every claim made (see COUNT_DELAY_MS)."""
+        self._stale_counts.add(doc_id)
+        self._count_timer.start()
+
+    def _update_counts(self) -> None:
+        stale, self._stale_counts = self._stale_counts, set()
+        for doc_id in stale:
+            self._update_count(doc_id)
 
     def _update_count(self, doc_id: int) -> None:
         row = self._by_id.get(doc_id)
         if row is None:
             return
-        fresh = self._store.get_document(doc_id)
+        try:
+            fresh = self._store.get_document(doc_id)
+        except MarginaliaError:  # removed meanwhile: documentsChanged refreshes
+            return
         if fresh.claim_count != self._rows[row].claim_count:
             self._rows[row] = fresh
             self._row_changed(row, self.CLAIMS, self.CLAIMS)
@@ -183,6 +220,7 @@ class TagsModel(_TableModel):
         self._store = store
         self._rows: list[TagRow] = []
         self._by_id: dict[int, int] = {}
+        self._count_timer = _count_timer(self, self._refresh_counts)
         self._load()
         events.tagsChanged.connect(self.refresh)
         events.claimAdded.connect(self._on_claim)
@@ -200,10 +238,10 @@ class TagsModel(_TableModel):
         self.endResetModel()
 
     def _on_claim(self, _claim: ClaimRow) -> None:
-        self._refresh_counts()
+        self._count_timer.start()  # counting reads every claim: once the user pauses
 
     def _on_claim_removed(self, _claim_id: int, _doc_id: int) -> None:
-        self._refresh_counts()
+        self._count_timer.start()
 
     def _refresh_counts(self) -> None:
         rows = self._store.list_tags()

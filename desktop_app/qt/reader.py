@@ -90,6 +90,9 @@ class ReaderView(QTextEdit):
         self.setAccessibleDescription("Select text and press 1 to 9 to tag it as a claim")
         # Called with a QUrl for Ctrl+click on a web or mail link.
         self.link_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
+        # Gives the hover text of a claim whose span carries none (spans of a
+        # long document are built without, and the text is asked for on hover).
+        self.tooltip_provider: Callable[[int], str] | None = None
 
         self._doc_id: int | None = None
         self._structured: StructuredDocument | None = None
@@ -511,8 +514,11 @@ class ReaderView(QTextEdit):
         parts = []
         for cid in self.claims_at_point(point):
             span = self._layer.span(cid)
-            if span is not None and span.tooltip:
-                parts.append(html.escape(span.tooltip).replace("\n", "<br>"))
+            tip = span.tooltip if span is not None else ""
+            if not tip and self.tooltip_provider is not None:
+                tip = self.tooltip_provider(cid)
+            if tip:
+                parts.append(html.escape(tip).replace("\n", "<br>"))
         href = self.anchorAt(point)
         if href:
             hint = "Ctrl+click to open" if is_openable_link(href) else "Link"

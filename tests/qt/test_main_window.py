@@ -83,7 +83,7 @@ def test_key_press_on_a_selection_makes_a_claim(window, qtbot, db_file):
     # The claims table, the library's count and the claim editor follow.
     assert window.claims_panel.table.model().rowCount() == table_rows + 1
     assert window.claims_panel.selected_claim() == claim_id
-    assert _count_cell(window, doc_id) == "1"
+    qtbot.waitUntil(lambda: _count_cell(window, doc_id) == "1")  # counted once the user pauses
     assert window.editor.claim.id == claim_id
     assert "salaries" in window.statusBar().currentMessage()
     assert "1 claim" in window.counts.text()
@@ -99,7 +99,7 @@ def test_key_press_on_a_selection_makes_a_claim(window, qtbot, db_file):
     claim2 = fresh_claim(db_file, second_id)
     assert claim2.tag_ids == (tag_id(window, "deepfakes"),) and claim2.quote == text[start2:end2]
     assert view.highlight_layer.claims_at(start2) == [second_id]
-    assert _count_cell(window, doc_id) == "2"
+    qtbot.waitUntil(lambda: _count_cell(window, doc_id) == "2")
 
     # A key no tag has, and a key without a selection, make nothing.
     view.select_offsets(start2, end2)
@@ -499,3 +499,22 @@ def test_switching_databases_leaves_the_first_one_alone(window, qtbot, tmp_path,
     assert window.claims_model.rowCount() == 1 and len(fresh_claims(other)) == 1
     assert len(fresh_claims(db_file)) == 1
     assert "1 claim" in window.counts.text()
+
+
+def test_hovering_a_highlight_shows_its_tags_status_and_current_note(window, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    pane = window.panes[0]
+    text = pane.view.canonical_text
+    start = text.index("Netflix hires AI experts")
+    claim_id = make_claim(window, qtbot, pane, start, start + 24, "2")
+    window.store.set_claim_note(claim_id, "check the <pay> figures")  # as another window would
+
+    pos = point_of(pane.view, start + 3)
+    pane.view.event(QHelpEvent(QEvent.Type.ToolTip, pos, pane.view.viewport().mapToGlobal(pos)))
+    tip = QToolTip.text()
+    QToolTip.hideText()
+    assert "salaries" in tip and "unverified" in tip
+    assert "check the &lt;pay&gt; figures" in tip  # the note as saved now, escaped

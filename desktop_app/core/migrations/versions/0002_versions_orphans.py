@@ -2,7 +2,8 @@
 
 When a document's text is replaced, the old text is kept as a version, and
 claims that cannot be found in the new text are marked orphaned (kept, not
-placed) instead of being dropped.
+placed) instead of being dropped. An index covers what a pane reads to paint
+a document's claims.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,6 +24,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
     with op.batch_alter_table("claims") as batch:
         batch.add_column(sa.Column("orphaned", sa.Boolean, nullable=False, server_default=sa.false()))
+    # covers what a pane reads to paint a document's claims
+    op.create_index(
+        "ix_claims_position", "claims", ["document_id", "start_offset", "end_offset", "deleted_at", "orphaned"]
+    )
     op.create_table(
         "document_versions",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -44,6 +49,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("document_versions")
+    op.drop_index("ix_claims_position", "claims")
     with op.batch_alter_table("claims") as batch:
         batch.drop_column("orphaned")
     with op.batch_alter_table("documents") as batch:
