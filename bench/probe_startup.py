@@ -3,6 +3,8 @@
     python bench/probe_startup.py bare            # a bare PySide6 QMainWindow
     python bench/probe_startup.py first-paint DB  # Marginalia's frame and panels
     python bench/probe_startup.py library DB      # ...with the library filled
+    python bench/probe_startup.py rss DB          # prints the resident memory (MB)
+                                                  # once the first document is open
 
 It runs the same code as ``marginalia`` (make_application, MainWindow, show,
 then open_database), on Qt's offscreen platform.
@@ -45,6 +47,16 @@ def main() -> None:
         ready()
         return
     window.open_database(Path(sys.argv[2]))
+    if mode == "rss":
+        first = window.documents_model.document_id(0)
+        window.open_document(first, window.panes[0])
+        for _ in range(20):
+            app.processEvents()
+        with open("/proc/self/status") as fh:
+            kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        sys.stdout.write(f"{kb / 1024:.1f}\n")
+        sys.stdout.flush()
+        return
     while window.documents_model is None or window.documents_model.rowCount() < 2:
         app.processEvents()
     app.processEvents()

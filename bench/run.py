@@ -214,17 +214,15 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
         pane.view.viewport().repaint()
         frames.append(time.perf_counter() - t0)
     out["scroll_frame_ms"] = statistics.median(frames) * 1000
-    out["rss_mb"] = rss_mb()
     window.close()
+    # resident memory of a fresh process showing the document with its claims
+    with Store.open(tmp / "rss.db", seed=False) as store:
+        doc = store.add_document(import_bytes(markdown.encode(), name="novel.md"), original_name="novel.md")
+        store.add_claims_bulk(doc.id, spans(len(text), sizes.claims), [store.resolve_tag("salaries")])
+    probe = subprocess.run([sys.executable, str(HERE / "probe_startup.py"), "rss", str(tmp / "rss.db")],
+                           capture_output=True, text=True, timeout=120)
+    out["rss_mb"] = float(probe.stdout.strip())
     return out
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # ------------------------------------------------------------------ export

@@ -119,7 +119,7 @@ class StructuredDocument:
     # Structure is stored as compact JSON next to the text.
     def structure_json(self) -> str:
         blocks = [
-            [b.kind, b.start, b.end, b.level, b.quote_depth, int(b.ordered), b.number, b.language]
+            [b.kind, b.start, b.end, b.level, b.quote_depth, bool(b.ordered), b.number, b.language]
             for b in self.blocks
         ]
         spans = [[s.kind, s.start, s.end, s.href] for s in self.spans]
@@ -128,12 +128,8 @@ class StructuredDocument:
     @staticmethod
     def structure_from_json(data: str) -> tuple[list[Block], list[Span]]:
         raw: dict[str, Any] = json.loads(data)
-        blocks = [
-            Block(kind=k, start=s, end=e, level=lv, quote_depth=q, ordered=bool(o), number=n, language=lang)
-            for k, s, e, lv, q, o, n, lang in raw["blocks"]
-        ]
-        spans = [Span(kind=k, start=s, end=e, href=h) for k, s, e, h in raw["spans"]]
-        return blocks, spans
+        # rows are stored in field order (``ordered`` as 0/1 or a JSON boolean)
+        return list(map(Block._make, raw["blocks"])), list(map(Span._make, raw["spans"]))
 
 
 def blocks_for_lines(text: str, kind: str = "paragraph") -> list[Block]:
