@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import TextIO
 
 HEADER = (
@@ -41,38 +42,49 @@ def export_csv(store, out: TextIO, options: ExportOptions | None = None) -> int:
         return _write(store, out, options)
 
 
+def iso_utc(value) -> str:
+    """A stored UTC timestamp as ISO 8601 with its zone, to the second.
+
+    SQLite hands back the text it keeps ("2026-11-22 01:28:04.566325"); other
+    databases hand back datetimes."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return f"{value[:10]}T{value[11:19]}+00:00"
+
+
 def _write(store, out: TextIO, options: ExportOptions) -> int:
-    docs = {d.id: d for d in store.list_documents()}
+    guard = guard_formula if options.formula_guard else (lambda v: v)
+    # what repeats from row to row is computed once
+    docs = {
+        d.id: (d.id, guard(d.title), guard(d.source_url or d.original_name), guard(d.published))
+        for d in store.list_documents()
+    }
     tag_names = {t.id: t.name for t in store.list_tags()}
+    tag_cells: dict[tuple[int, ...], str] = {}
     if options.excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(HEADER)
-    guard = guard_formula if options.formula_guard else (lambda v: v)
+    write = writer.writerow
     count = 0
-    for claim in store.iter_claims(
+    for (uuid, doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
+         orphaned, tag_ids) in store.iter_export_rows(
         document_ids=options.document_ids, tag_ids=options.tag_ids, statuses=options.statuses
     ):
-        doc = docs[claim.document_id]
-        names = sorted((tag_names[t] for t in claim.tag_ids if t in tag_names), key=str.casefold)
-        writer.writerow(
+        tags = tag_cells.get(tag_ids)
+        if tags is None:
+            names = sorted((tag_names[t] for t in tag_ids if t in tag_names), key=str.casefold)
+            tags = tag_cells[tag_ids] = guard(TAG_SEPARATOR.join(names))
+        doc = docs[doc_id]
+        write(
             (
-                claim.uuid,
-                doc.id,
-                guard(doc.title),
-                guard(doc.source_url or doc.original_name),
-                guard(doc.published),
-                guard(TAG_SEPARATOR.join(names)),
-                guard(claim.quote),
-                guard(claim.prefix),
-                guard(claim.suffix),
-                "" if claim.orphaned else claim.start,  # an orphan has no place in the current text
-                "" if claim.orphaned else claim.end,
-                guard(claim.note),
-                claim.status,
-                guard(claim.annotator),
-                claim.created_at.isoformat(timespec="seconds"),
-                claim.updated_at.isoformat(timespec="seconds"),
+                uuid, doc[0], doc[1], doc[2], doc[3], tags,
+                guard(quote), guard(prefix), guard(suffix),
+                "" if orphaned else start,  # an orphan has no place in the current text
+                "" if orphaned else end,
+                guard(note), status, guard(annotator), iso_utc(created), iso_utc(updated),
             )
         )
         count += 1

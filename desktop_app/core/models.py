@@ -108,9 +108,7 @@ class Claim(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
-    document_id: int = Field(
-        sa_column_args=[sa.ForeignKey("documents.id", ondelete="RESTRICT")], nullable=False, index=True
-    )
+    document_id: int = Field(sa_column_args=[sa.ForeignKey("documents.id", ondelete="RESTRICT")], nullable=False)
     start_offset: int = Field(nullable=False)
     end_offset: int = Field(nullable=False)
     quote: str = Field(sa_type=sa.Text, nullable=False)

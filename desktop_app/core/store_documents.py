@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid as uuidlib
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 from .codebook import clean_text
 from .document import Metadata, StructuredDocument
 from .errors import Conflict, InvalidInput, NotFound
+from .ids import new_uuid
 from .models import claims, document_versions, documents
 from .rows import DocumentRow, ReplaceResult
 
@@ -78,7 +78,7 @@ class DocumentsMixin:
         with self._tx() as conn:
             doc_id = conn.execute(
                 documents.insert().values(
-                    uuid=str(uuidlib.uuid4()),
+                    uuid=new_uuid(),
                     title=title,
                     author=meta.author,
                     outlet=meta.outlet,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid as uuidlib
 from typing import Iterable
 from datetime import datetime, timezone
 
@@ -10,6 +9,7 @@ import sqlalchemy as sa
 
 from . import codebook
 from .errors import Conflict, InvalidInput, NotFound
+from .ids import new_uuid
 from .models import claim_tags, claims, documents, tags
 from .rows import MergeRecord, RemovedTag, TagRow
 
@@ -146,7 +146,7 @@ class TagsMixin:
                 used = set(conn.execute(sa.select(tags.c.color)).scalars())
                 color = codebook.next_color(used)
             values = dict(
-                uuid=tag_uuid or str(uuidlib.uuid4()),
+                uuid=tag_uuid or new_uuid(),
                 name=name,
                 name_key=name.casefold(),
                 color=codebook.clean_color(color),

@@ -269,7 +269,7 @@ def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path
     s = empty_store
     doc = s.add_document(make_doc("first document text", "First"))
     s.add_claims_bulk(doc.id, [(0, 5), (6, 14)], [s.resolve_tag("deepfakes")])
-    real_iter = s.iter_claims
+    real_iter = s.iter_export_rows
     calls = []
 
     def iter_claims_after_another_window_wrote(*args, **kwargs):
@@ -281,11 +281,11 @@ def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path
         calls.append(1)
         yield from real_iter(*args, **kwargs)
 
-    s.iter_claims = iter_claims_after_another_window_wrote
+    s.iter_export_rows = iter_claims_after_another_window_wrote
     try:
         _, rows = export_to_file(s, tmp_path / "out.csv")
     finally:
-        del s.iter_claims
+        del s.iter_export_rows
     assert calls
     got = as_dicts(rows)
     assert [r["document_title"] for r in got] == ["First", "First"]

@@ -119,7 +119,7 @@ def test_everything_survives_close_and_reopen(db_path):
         assert s.get_tag(child.id).parent_id == parent.id
         assert s.get_tag(parent.id).color == "#2BA7A0" and s.get_tag(parent.id).key == 7
         assert s.resolve_claim(claim.uuid) == claim.id
-        assert s.resolve_claim(claim.uuid[:8]) == claim.id
+        assert s.resolve_claim(claim.uuid[-8:]) == claim.id
         restructured = s.load_document(doc.id)
         restructured.check()
         assert restructured.text == stored_text

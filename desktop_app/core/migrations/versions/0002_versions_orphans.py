@@ -24,10 +24,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
     with op.batch_alter_table("claims") as batch:
         batch.add_column(sa.Column("orphaned", sa.Boolean, nullable=False, server_default=sa.false()))
-    # covers what a pane reads to paint a document's claims
+    # covers what a pane reads to paint a document's claims; it starts with
+    # the document, so the index on the document alone is no longer needed
     op.create_index(
         "ix_claims_position", "claims", ["document_id", "start_offset", "end_offset", "deleted_at", "orphaned"]
     )
+    op.drop_index("ix_claims_document_id", "claims")
     op.create_table(
         "document_versions",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -49,6 +51,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("document_versions")
+    op.create_index("ix_claims_document_id", "claims", ["document_id"])
     op.drop_index("ix_claims_position", "claims")
     with op.batch_alter_table("claims") as batch:
         batch.drop_column("orphaned")
