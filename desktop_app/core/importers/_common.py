@@ -19,11 +19,20 @@ _NONCHARACTERS = "".join(chr((plane << 16) | 0xFFFE) + chr((plane << 16) | 0xFFF
 _NEEDS_CANON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
 
 
+# The same check in two steps, an order of magnitude faster on ordinary text:
+# a small pattern of ranges first, the astral non-characters only when the
+# text has characters outside the Basic Multilingual Plane at all.
+_BMP_NEEDS_CANON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def clean(text: str) -> str:
     """``canonicalize(text)``, skipping the work when the text is already canonical."""
-    if _NEEDS_CANON.search(text) is None and unicodedata.is_normalized("NFC", text):
-        return text
-    return canonicalize(text)
+    if _BMP_NEEDS_CANON.search(text) is not None:
+        return canonicalize(text)
+    if _ASTRAL.search(text) is not None and _NEEDS_CANON.search(text) is not None:
+        return canonicalize(text)
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else canonicalize(text)
 
 
 def clean_inline(text: str) -> str:
