@@ -3,6 +3,7 @@
     python bench/probe_startup.py bare            # a bare PySide6 QMainWindow
     python bench/probe_startup.py first-paint DB  # Marginalia's frame and panels
     python bench/probe_startup.py library DB      # ...with the library filled
+    python bench/probe_startup.py store-ready DB  # ...and the store opened behind it
     python bench/probe_startup.py rss DB          # prints the resident memory (MB)
                                                   # once the first document is open
 
@@ -46,8 +47,8 @@ def main() -> None:
     if mode == "first-paint":
         ready()
         return
-    window.open_database(Path(sys.argv[2]))
     if mode == "rss":
+        window.open_database(Path(sys.argv[2]))
         first = window.documents_model.document_id(0)
         window.open_document(first, window.panes[0])
         for _ in range(20):
@@ -57,7 +58,16 @@ def main() -> None:
         sys.stdout.write(f"{kb / 1024:.1f}\n")
         sys.stdout.flush()
         return
-    while window.documents_model is None or window.documents_model.rowCount() < 2:
+    if mode == "store-ready":
+        window.open_database_in_background(Path(sys.argv[2]))
+        while window.store is None:
+            app.processEvents()
+        app.processEvents()
+        ready()
+        return
+    # as ``marginalia`` does: the library is listed first, the store opens behind
+    window.open_database_in_background(Path(sys.argv[2]))
+    while window.library.proxy.rowCount() < 2:
         app.processEvents()
     app.processEvents()
     ready()

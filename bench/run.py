@@ -102,16 +102,18 @@ def startup(sizes: Sizes, tmp: Path) -> dict:
 
     launch("bare")  # warm the file cache
     launch("library", str(db))
-    bare, first, full = [], [], []
-    for _ in range(sizes.startup_repeats):  # interleaved, so that drift hits all three
+    bare, first, full, ready = [], [], [], []
+    for _ in range(sizes.startup_repeats):  # interleaved, so that drift hits all of them
         bare.append(launch("bare"))
         first.append(launch("first-paint", str(db)))
         full.append(launch("library", str(db)))
+        ready.append(launch("store-ready", str(db)))
     b = statistics.median(bare)
     return {
         "bare_window_s": b,
         "first_paint_s": statistics.median(first),
         "startup_s": statistics.median(full),
+        "store_ready_s": statistics.median(ready),
         "first_paint_ratio": statistics.median(first) / b,
         "startup_ratio": statistics.median(full) / b,
     }

@@ -129,7 +129,8 @@ def run_app(db: str | None = None) -> int:
     install_excepthook(lambda: window)
     window.restore_layout()
     window.show()
+    log.info("window shown (Qt platform %s)", app.platformName())
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: window.open_database(Path(db) if db else None))
+    QTimer.singleShot(0, lambda: window.open_database_in_background(Path(db) if db else None))
     return app.exec()

@@ -64,6 +64,22 @@ class LibraryPanel(QWidget):
         model.modelReset.connect(self._hide_empty_columns)
         self._hide_empty_columns()
 
+    def show_preview(self, rows) -> None:
+        """List documents read straight from the file (database.peek_library)
+        while the store is still opening; set_model replaces them."""
+        from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+        model = QStandardItemModel(0, 4, self)
+        model.setHorizontalHeaderLabels(["Title", "Outlet", "Date", "Claims"])
+        for doc_id, title, outlet, published, claims in rows:
+            items = [QStandardItem(title), QStandardItem(outlet), QStandardItem(published), QStandardItem(str(claims))]
+            items[0].setData(doc_id, Qt.ItemDataRole.UserRole)
+            items[0].setToolTip(title)
+            for item in items:
+                item.setEditable(False)
+            model.appendRow(items)
+        self.set_model(model)
+
     def _hide_empty_columns(self) -> None:
         """Outlet and date are often unknown: a column empty for every
         document is hidden, leaving its room to the titles."""

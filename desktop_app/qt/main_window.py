@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QSplitter
 
@@ -27,6 +27,32 @@ DEFAULT_PANES = 2
 MAX_RESTORED_PANES = 6
 
 
+class StoreLoader(QThread):
+    """Opens a Store off the UI thread (see MainWindow.open_database_in_background)."""
+
+    opened = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, parent=None) -> None:
+        super().__init__(parent)
+        self.path = path
+
+    def run(self) -> None:
+        from ..core.errors import MarginaliaError
+
+        try:
+            from ..core.store import Store
+
+            store = Store.open(self.path)
+        except MarginaliaError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # logged; open_database then explains it in the window
+            log.exception("opening %s in the background failed", self.path)
+            self.failed.emit(str(exc))
+        else:
+            self.opened.emit(store)
+
+
 class MainWindow(QMainWindow):
     importStarted = Signal(int)  # number of files
     importProgress = Signal(int, int, str)  # files done, total, file being read
@@ -40,6 +66,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self.store = None
+        self._loader: StoreLoader | None = None
         self.events = StoreEvents(self)  # replaced by a fresh hub for each database
         self.undo_stack = QUndoStack(self)
         self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
@@ -197,6 +224,32 @@ class MainWindow(QMainWindow):
             return False
         return self.open_database(other)
 
+    def open_database_in_background(self, path: Path | None) -> None:
+        """Open the database at start-up without holding up the window: the
+        file is checked and its documents listed with sqlite3 alone, then the
+        store (which loads SQLAlchemy, a few tenths of a second) opens in a
+        worker thread and is attached when ready. Any problem falls back to
+        open_database, which explains it and offers another file."""
+        from ..core import database, paths
+        from ..core.errors import MarginaliaError
+
+        target = Path(path) if path is not None else paths.default_database()
+        try:
+            revision = database.inspect_file(target)
+            rows = database.peek_library(target) if revision == database.HEAD else []
+        except MarginaliaError:
+            self.open_database(target)
+            return
+        if rows:
+            self.library.show_preview(rows)
+        self.statusBar().showMessage("Opening the library…")
+        loader = StoreLoader(target, self)
+        loader.opened.connect(self.attach_store)
+        loader.failed.connect(lambda _message: self.open_database(target))
+        loader.finished.connect(loader.deleteLater)
+        self._loader = loader
+        loader.start()
+
     def attach_store(self, store) -> None:
         from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, OrphansModel, TagsModel
 
@@ -269,6 +322,9 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- documents
     def open_document(self, doc_id: int, pane: ReaderPane | None = None) -> ReaderPane:
         pane = pane or self.active_pane or self.panes[0]
+        if self.store is None:  # still opening: the panes fill in when it is ready
+            self.statusBar().showMessage("The library is still opening…", 2000)
+            return pane
         self.annotator.show_document(pane, doc_id)
         return pane
 
@@ -329,6 +385,9 @@ class MainWindow(QMainWindow):
             self._layout_restored = True  # the user's dock sizes, not the defaults
 
     def closeEvent(self, event) -> None:
+        if self._loader is not None and self._loader.isRunning():
+            self._loader.opened.disconnect()
+            self._loader.wait()  # the store being opened closes with the process
         self.annotator.stop_import()
         if self.store is not None:
             self.editor.flush_note()

@@ -518,3 +518,41 @@ def test_hovering_a_highlight_shows_its_tags_status_and_current_note(window, qtb
     QToolTip.hideText()
     assert "salaries" in tip and "unverified" in tip
     assert "check the &lt;pay&gt; figures" in tip  # the note as saved now, escaped
+
+
+def test_start_up_lists_the_library_before_the_store_has_opened(qtbot, db_file, modals, isolated_qsettings):
+    """As ``marginalia`` starts: the documents are listed straight from the
+    file, the store opens in a worker thread and is attached when ready, and
+    the panes then show the first documents."""
+    from desktop_app.core.store import Store
+    from desktop_app.qt.main_window import MainWindow
+
+    Store.open(db_file).close()  # an existing database with the sample articles
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.open_database_in_background(db_file)
+    assert w.store is None  # not yet: the library is a preview
+    titles = [w.library.proxy.index(r, 0).data() for r in range(w.library.proxy.rowCount())]
+    assert len(titles) == 2 and any("Netflix" in t for t in titles)
+    w.open_document(1)  # asked for too early: nothing breaks
+    qtbot.waitUntil(lambda: w.store is not None, timeout=20000)
+    assert w.library.proxy.sourceModel() is w.documents_model
+    assert all(p.view.document_id is not None for p in w.panes)
+    w.close()
+
+
+def test_start_up_on_a_damaged_file_still_explains_it(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    from desktop_app.qt import dialogs
+    from desktop_app.qt.main_window import MainWindow
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_for_other_database", lambda parent, problem: asked.append(problem))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.open_database_in_background(bad)
+    assert asked and "bad.db" in asked[0] and w.store is None
+    assert bad.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
+    w.close()
