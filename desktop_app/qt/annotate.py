@@ -17,9 +17,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from ..core.errors import Conflict, MarginaliaError
-from . import commands, dialogs
 from .highlights import HighlightSpan
-from .item_models import local_time
+from .lazy import LazyModule
+
+# loaded on first use, after the window's first paint (see lazy.py)
+commands = LazyModule("desktop_app.qt.commands")
+dialogs = LazyModule("desktop_app.qt.dialogs")
+item_models = LazyModule("desktop_app.qt.item_models")
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +159,7 @@ class Annotator:
             f"Tags: {names or 'none'}",
             f"Status: {claim.status}",
             f"Note: {claim.note or '(none)'}",
-            f"Last saved {local_time(claim.updated_at)}",
+            f"Last saved {item_models.local_time(claim.updated_at)}",
         ]
         return "\n".join(lines)
 

@@ -106,7 +106,7 @@ class ClaimEditor(QWidget):
             check.deleteLater()
         self.tag_checks = {}
         for t in self._tags:
-            label = f"{t.name}  ({t.key})" if t.key else t.name
+            label = f"{t.name}   key {t.key}" if t.key else t.name
             check = QCheckBox(label)
             check.setIcon(swatch(t.color))
             check.setAccessibleName(f"Tag {t.name}")

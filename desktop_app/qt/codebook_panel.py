@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.codebook import PALETTE
-from . import dialogs
 from .icons import icon, swatch
+from .lazy import LazyModule
+
+# loaded on first use, after the window's first paint (see lazy.py)
+dialogs = LazyModule("desktop_app.qt.dialogs")
 
 
 class TagDialog(QDialog):

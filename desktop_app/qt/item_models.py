@@ -40,6 +40,7 @@ from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
 from .events import StoreEvents
 from .icons import orphan_icon, swatch
+from .roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 
 # Claim counts in the library and the codebook are read from the store once
 # the user pauses, not on every claim made: a count reads every claim.
@@ -53,9 +54,6 @@ def _count_timer(parent: QObject, slot) -> QTimer:
     timer.timeout.connect(slot)
     return timer
 
-IdRole = int(Qt.ItemDataRole.UserRole)
-SortRole = int(Qt.ItemDataRole.UserRole) + 1
-ColorRole = int(Qt.ItemDataRole.UserRole) + 2
 
 ORPHAN_TIP = (
     "Not found in the current text of its document (orphaned). Select the passage "

@@ -7,8 +7,11 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from . import dialogs
 from .icons import icon
+from .lazy import LazyModule
+
+# loaded on first use, after the window's first paint (see lazy.py)
+dialogs = LazyModule("desktop_app.qt.dialogs")
 
 IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
 DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"

@@ -84,6 +84,9 @@ def test_window_screenshot(window, qtbot, tmp_path, db_file):
     for pane in window.panes:
         pane.view.verticalScrollBar().setValue(0)
     window.library.table.selectRow(0)
+    # counts follow once the user pauses: the library and codebook show them
+    qtbot.waitUntil(lambda: window.library.proxy.index(0, 3).data() == "4")
+    qtbot.waitUntil(lambda: window.tags_model.index(0, 2).data() == "3")
     qtbot.wait(50)
 
     image = window.grab().toImage()
