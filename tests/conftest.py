@@ -64,3 +64,14 @@ def run_cli(*args: str, db: Path | None = None, input: bytes | None = None, env:
     full_env = dict(os.environ)
     full_env.update(env or {})
     return subprocess.run(cmd, input=input, capture_output=True, env=full_env, cwd=cwd, timeout=120)
+
+
+def sqlite_dump(db: Path) -> list[str]:
+    """Every statement that would rebuild the database: equal dumps, equal data."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

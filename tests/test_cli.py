@@ -47,14 +47,6 @@ def dated_sample(store):
     return next(d for d in store.list_documents() if d.published == "2023-08-01")
 
 
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
 def test_version_and_help(db_path):
     out = ok(run_cli("--version"))
     assert out.strip() == f"Marginalia {__version__}"

@@ -8,11 +8,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from conftest import run_cli
+from conftest import sqlite_dump as dump
 from desktop_app.core import settings as settings_module
 from desktop_app.core import store as store_module
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
@@ -42,14 +42,6 @@ def make_doc(text: str) -> StructuredDocument:
         text=text, blocks=blocks_for_lines(text), metadata=Metadata(title="Shared"),
         source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def test_two_processes_adding_claims_at_once_lose_nothing(db_path):

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import re
-import sqlite3
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from conftest import sqlite_dump as dump
 from desktop_app.core.errors import ImportRefused
 from desktop_app.core.export_csv import HEADER
 from desktop_app.core.importers import import_file
@@ -91,14 +91,6 @@ FORBIDDEN = re.compile(
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def parallel(calls):
