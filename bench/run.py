@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import platform
@@ -260,7 +259,7 @@ def export_figures(sizes: Sizes, tmp: Path) -> dict:
         repeats = max(3, sizes.repeats // 2)
         base = median_time(baseline, repeats)
         mine = median_time(product, repeats)
-        del memory
+        memory.clear()  # out of the way of the memory figure
         tracemalloc.start()
         product()
         _, peak = tracemalloc.get_traced_memory()
