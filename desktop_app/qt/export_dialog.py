@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -70,6 +71,10 @@ class ExportDialog(QDialog):
         line.addWidget(self.path)
         line.addWidget(browse)
         form = QFormLayout(self)
+        hint = QLabel("Claims are exported to CSV, one row per claim. Check items to export only "
+                      "those; a list left unchecked exports everything.")
+        hint.setWordWrap(True)
+        form.addRow(hint)
         form.addRow("Tags (any of):", self.tags)
         form.addRow("Documents:", self.documents)
         form.addRow("Status:", self.statuses)
