@@ -7,6 +7,8 @@ non-zero exit, and a command that fails changes nothing.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import io
 import json
 import logging
@@ -19,6 +21,12 @@ log = logging.getLogger(__name__)
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+
+# Modules with a ``register(subparsers, common)`` that adds their commands
+# (each sets ``func`` on its parser); only those that exist are loaded.
+EXTRA_COMMANDS = tuple(
+    name for name in ("desktop_app.cli_exchange", "desktop_app.cli_suggest") if importlib.util.find_spec(name)
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,14 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--limit", type=int, default=50)
     c.add_argument("--json", action="store_true")
 
+    from .core.exports import FORMATS
+
     c = sub.add_parser("export", parents=[common], help="export claims")
-    c.add_argument("--format", default="csv", choices=["csv"])
+    c.add_argument("--format", default="csv", choices=list(FORMATS))
     c.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write, or - for standard output")
     c.add_argument("--tag", action="append", metavar="TAG")
     c.add_argument("--document", action="append", metavar="DOC")
     c.add_argument("--status", action="append")
     c.add_argument("--excel", action="store_true", help="add a byte-order mark for Excel")
     c.add_argument("--no-formula-guard", action="store_true", help="do not neutralise formula-like cells")
+
+    from .core.rows import RELATIONS
+
+    c = sub.add_parser("link", parents=[common], help="link two claims of different documents")
+    c.add_argument("source", metavar="CLAIM")
+    c.add_argument("target", metavar="CLAIM")
+    c.add_argument("--relation", choices=RELATIONS, default="same")
+    c.add_argument("--note", default="")
+    c = sub.add_parser("links", parents=[common], help="list links between claims")
+    c.add_argument("--json", action="store_true")
+    c = sub.add_parser("unlink", parents=[common], help="delete a link between two claims")
+    c.add_argument("link", metavar="LINK", type=int)
+
+    # commands that live in their own modules register themselves
+    for name in EXTRA_COMMANDS:
+        module = importlib.import_module(name)
+        module.register(sub, common)
     return p
 
 
@@ -125,7 +152,8 @@ def run(argv: list[str]) -> int:
 
         return run_app(db=args.db)
     try:
-        return _COMMANDS[args.command](args)
+        handler = getattr(args, "func", None) or _COMMANDS[args.command]
+        return handler(args)
     except MarginaliaError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -346,8 +374,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .core.export_csv import ExportOptions, export_csv
-    from .core.files import write_atomically as _write_atomically
+    from .core.export_csv import ExportOptions
+    from .core.exports import run_export
 
     with _open_store(args) as store:
         options = ExportOptions(
@@ -361,19 +389,41 @@ def cmd_export(args) -> int:
             from .core.store_claims import check_status
 
             options.statuses = [check_status(s) for s in options.statuses]
-        if args.output == "-":
-            sys.stdout.flush()
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
-            try:
-                n = export_csv(store, out, options)
-            finally:
-                out.flush()
-                out.detach()
-            print(f"Exported {n} claims.", file=sys.stderr)
-            return 0
-        target = Path(args.output)
-        n = _write_atomically(target, lambda fh: export_csv(store, fh, options))
-        print(f"Exported {n} claims to {target}.", file=sys.stderr)
+        target = None if args.output == "-" else Path(args.output)
+        n = run_export(store, args.format, target, options)
+        what = "links" if args.format == "links-csv" else "claims"
+        where = f" to {target}" if target is not None else ""
+        print(f"Exported {n} {what}{where}.", file=sys.stderr)
+    return 0
+
+
+def cmd_unlink(args) -> int:
+    with _open_store(args) as store:
+        link = store.delete_link(args.link)
+    print(f"Deleted link {link.id}.")
+    return 0
+
+
+def cmd_link(args) -> int:
+    with _open_store(args) as store:
+        source, target = store.resolve_claim(args.source), store.resolve_claim(args.target)
+        link = store.add_link(source, target, args.relation, note=args.note)
+        print(f"{link.id}\t{link.uuid}\t{link.relation}")
+    return 0
+
+
+def cmd_links(args) -> int:
+    with _open_store(args) as store:
+        links = store.list_links()
+        uuids = {c.id: c.uuid for c in store.iter_claims()} if links else {}
+    if args.json:
+        _print_json([{"id": k.id, "uuid": k.uuid, "source": uuids.get(k.source_id), "target": uuids.get(k.target_id),
+                      "source_claim_id": k.source_id, "target_claim_id": k.target_id, "relation": k.relation,
+                      "note": k.note, "annotator": k.annotator, "created_at": k.created_at.isoformat()}
+                     for k in links])
+    else:
+        for k in links:
+            print(f"{k.id}\t{k.source_id}\t{k.relation}\t{k.target_id}\t{_one_line(k.note, 60)}")
     return 0
 
 
@@ -392,4 +442,7 @@ _COMMANDS = {
     "claims": cmd_claims,
     "search": cmd_search,
     "export": cmd_export,
+    "link": cmd_link,
+    "links": cmd_links,
+    "unlink": cmd_unlink,
 }

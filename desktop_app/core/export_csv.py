@@ -2,7 +2,9 @@
 
 An orphaned claim (one that a new version of its document no longer contains)
 is exported with its quote and empty ``start`` and ``end``: it has no place in
-the current text until it is re-attached.
+the current text until it is re-attached. ``linked_claims`` lists the claims
+linked to this one as ``UUID (relation)``, the relation read from this claim
+("corroborated by" at the other end of "corroborates"), joined with "; ".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TextIO
 HEADER = (
     "claim_id", "document_id", "document_title", "document_source", "document_published", "tags",
     "quote", "prefix", "suffix", "start", "end", "note", "status", "annotator", "created_at", "updated_at",
+    "linked_claims",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TAG_SEPARATOR = "; "
@@ -63,13 +66,17 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
     }
     tag_names = {t.id: t.name for t in store.list_tags()}
     tag_cells: dict[tuple[int, ...], str] = {}
+    links = {
+        claim_id: guard(TAG_SEPARATOR.join(f"{uuid} ({relation})" for uuid, relation in pairs))
+        for claim_id, pairs in store.linked_claims().items()
+    }
     if options.excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
     writer.writerow(HEADER)
     write = writer.writerow
     count = 0
-    for (uuid, doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
+    for (claim_id, uuid, doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
          orphaned, tag_ids) in store.iter_export_rows(
         document_ids=options.document_ids, tag_ids=options.tag_ids, statuses=options.statuses
     ):
@@ -85,6 +92,7 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
                 "" if orphaned else start,  # an orphan has no place in the current text
                 "" if orphaned else end,
                 guard(note), status, guard(annotator), iso_utc(created), iso_utc(updated),
+                links.get(claim_id, ""),
             )
         )
         count += 1

@@ -137,8 +137,29 @@ class ClaimTag(SQLModel, table=True):
     )
 
 
+class ClaimLink(SQLModel, table=True):
+    """A link from one claim to a claim of another document, with a relation."""
+
+    __tablename__ = "claim_links"
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "target_id", name="uq_claim_links_pair"),
+        sa.Index("ix_claim_links_target", "target_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
+    source_id: int = Field(sa_column_args=[sa.ForeignKey("claims.id", ondelete="CASCADE")], nullable=False)
+    target_id: int = Field(sa_column_args=[sa.ForeignKey("claims.id", ondelete="CASCADE")], nullable=False)
+    relation: str = Field(sa_type=sa.String(20), nullable=False)
+    note: str = Field(default="", sa_type=sa.Text, nullable=False)
+    annotator: str = Field(default="", sa_type=sa.String(200), nullable=False)
+    created_at: datetime | None = _ts()
+    deleted_at: datetime | None = _ts(nullable=True)
+
+
 documents = Document.__table__
 document_versions = DocumentVersion.__table__
 tags = Tag.__table__
 claims = Claim.__table__
 claim_tags = ClaimTag.__table__
+claim_links = ClaimLink.__table__

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 STATUSES = ("unverified", "supported", "disputed", "refuted")
+# How a claim relates to a claim of another source; "same" is symmetric.
+RELATIONS = ("same", "corroborates", "contradicts", "qualifies", "cites")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +125,18 @@ class ReplaceResult:
             f"{self.unchanged} kept their place, {self.moved} moved, {self.changed} changed "
             f"and {self.orphaned} could not be found (orphaned, kept for re-attaching)."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    """A link from the claim ``source_id`` to the claim ``target_id``."""
+
+    id: int
+    uuid: str
+    source_id: int
+    target_id: int
+    relation: str
+    note: str
+    annotator: str
+    created_at: datetime
+    deleted: bool = False

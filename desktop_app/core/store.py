@@ -27,6 +27,7 @@ from .errors import DatabaseBusy, DatabaseUnusable, MarginaliaError
 from .search import SearchIndex
 from .store_claims import ClaimsMixin
 from .store_documents import DocumentsMixin
+from .store_links import LinksMixin
 from .store_tags import TagsMixin
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Store(DocumentsMixin, TagsMixin, ClaimsMixin):
+class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
     """A Marginalia database. Open with ``Store.open(path)``."""
 
     def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "") -> None:

@@ -270,7 +270,7 @@ class ClaimsMixin:
                     yield _claim_row(r, by_claim.get(r.id, ()))
 
     def iter_export_rows(self, **filters) -> Iterator[tuple]:
-        """Claims for an export, as plain tuples, streamed in batches: (uuid,
+        """Claims for an export, as plain tuples, streamed in batches: (id, uuid,
         document id, quote, prefix, suffix, start, end, note, status,
         annotator, created, updated, orphaned, tag ids). Timestamps come as the
         database gives them (see export_csv.iso_utc); no row objects are built,
@@ -298,7 +298,7 @@ class ClaimsMixin:
                 ).all():
                     by_claim[cid].append(tid)
                 for r in batch:
-                    yield (*r[1:], tuple(by_claim.get(r[0], ())))
+                    yield (*r, tuple(by_claim.get(r[0], ())))
 
     def claims_for_document(self, document_id: int) -> list[ClaimRow]:
         """The claims placed in the document's current text (what a pane paints)."""

@@ -239,7 +239,8 @@ def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
 
     migrated = sa.create_engine(database.sqlite_url(empty_store.path))
     declared = sa.create_engine(database.sqlite_url(tmp_path / "declared.db"))
-    tables = [models.documents, models.document_versions, models.tags, models.claims, models.claim_tags]
+    tables = [models.documents, models.document_versions, models.tags, models.claims, models.claim_tags,
+              models.claim_links]
     SQLModel.metadata.create_all(declared, tables=tables)
     try:
         got, want = _schema(migrated), _schema(declared)
