@@ -20,7 +20,7 @@ from desktop_app.core.store import Store
 
 EXPECTED_HEADER = (
     "claim_id,document_id,document_title,document_source,document_published,tags,quote,prefix,suffix,"
-    "start,end,note,status,annotator,created_at,updated_at"
+    "start,end,note,status,annotator,created_at,updated_at,linked_claims"
 )
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -91,6 +91,7 @@ def test_every_field_of_every_row(empty_store, tmp_path):
             "annotator": claim.annotator,
             "created_at": claim.created_at.isoformat(timespec="seconds"),
             "updated_at": claim.updated_at.isoformat(timespec="seconds"),
+            "linked_claims": "",
         }
         assert row == expected
         stamp = datetime.fromisoformat(row["created_at"])

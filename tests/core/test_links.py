@@ -1,0 +1,141 @@
+"""Links between claims of different sources: the store, the CSV exports and
+the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import run_cli
+
+from desktop_app.core.anchoring import anchor_quote
+from desktop_app.core.errors import Conflict, InvalidInput, NotFound
+from desktop_app.core.export_csv import ExportOptions, export_csv
+from desktop_app.core.export_links import LINKS_HEADER, export_links_csv
+
+
+def claim_on(store, doc_id: int, quote: str, tag: str = "salaries") -> int:
+    a = anchor_quote(store.document_text(doc_id), quote)
+    return store.add_claim(doc_id, a.start, a.end, [store.resolve_tag(tag)]).id
+
+
+@pytest.fixture
+def pair(store):
+    first, second = (d.id for d in store.list_documents())
+    a = claim_on(store, first, "Salaries for this profile range from $300,000 to $900,000 a year")
+    b = claim_on(store, second, "it pays a whopping $900K")
+    return store, a, b
+
+
+def test_links_join_claims_of_different_documents(pair):
+    store, a, b = pair
+    link = store.add_link(a, b, "corroborates", note="same job ad")
+    assert (link.source_id, link.target_id, link.relation, link.note) == (a, b, "corroborates", "same job ad")
+    assert link.annotator == "tester" and link.created_at.tzinfo is not None
+    assert store.list_links() == [link]
+    assert store.list_links(claim_ids=[b]) == [link]
+    uuid_a, uuid_b = store.get_claim(a).uuid, store.get_claim(b).uuid
+    assert store.linked_claims() == {a: [(uuid_b, "corroborates")], b: [(uuid_a, "corroborated by")]}
+
+
+def test_bad_links_are_refused_with_a_sentence(pair):
+    store, a, b = pair
+    first = store.get_claim(a).document_id
+    same_doc = claim_on(store, first, "Netflix hires AI experts", "strikes")
+    with pytest.raises(InvalidInput, match="different documents"):
+        store.add_link(a, same_doc, "same")
+    with pytest.raises(InvalidInput, match="itself"):
+        store.add_link(a, a, "same")
+    with pytest.raises(InvalidInput, match="not a relation"):
+        store.add_link(a, b, "agrees")
+    with pytest.raises(NotFound):
+        store.add_link(a, 9999, "same")
+    store.add_link(a, b, "same")
+    with pytest.raises(Conflict, match="already linked"):
+        store.add_link(b, a, "contradicts")  # either way round
+    assert len(store.list_links()) == 1
+
+
+def test_change_delete_and_restore(pair):
+    store, a, b = pair
+    link = store.add_link(a, b, "same")
+    changed = store.update_link(link.id, relation="qualifies", note="partly")
+    assert (changed.relation, changed.note) == ("qualifies", "partly")
+    store.delete_link(link.id)
+    assert store.list_links() == [] and store.get_link(link.id).deleted
+    store.restore_link(link.id)
+    assert [k.id for k in store.list_links()] == [link.id]
+    # a link of a binned claim is not listed, and comes back with the claim
+    store.delete_claim(b)
+    assert store.list_links() == []
+    store.restore_claim(b)
+    assert len(store.list_links()) == 1
+    # linking a pair whose link was deleted makes a fresh link
+    store.delete_link(link.id)
+    again = store.add_link(b, a, "contradicts")
+    assert (again.source_id, again.relation) == (b, "contradicts") and len(store.list_links()) == 1
+
+
+def test_links_survive_reopening(pair, db_path):
+    from desktop_app.core.store import Store
+
+    store, a, b = pair
+    link = store.add_link(a, b, "cites", note="quoted")
+    store.close()
+    with Store.open(db_path) as again:
+        assert again.list_links() == [link]
+
+
+def test_csv_lists_the_linked_claims_and_links_export_on_their_own(pair):
+    store, a, b = pair
+    store.add_link(a, b, "corroborates", note="=1+1")
+    out = io.StringIO()
+    export_csv(store, out)
+    rows = {r["claim_id"]: r for r in csv.DictReader(io.StringIO(out.getvalue()))}
+    ua, ub = store.get_claim(a).uuid, store.get_claim(b).uuid
+    assert rows[ua]["linked_claims"] == f"{ub} (corroborates)"
+    assert rows[ub]["linked_claims"] == f"{ua} (corroborated by)"
+
+    out = io.StringIO()
+    assert export_links_csv(store, out) == 1
+    reader = csv.reader(io.StringIO(out.getvalue()))
+    assert next(reader) == list(LINKS_HEADER)
+    row = dict(zip(LINKS_HEADER, next(reader), strict=True))
+    assert (row["source_claim_id"], row["target_claim_id"], row["relation"]) == (ua, ub, "corroborates")
+    assert row["note"] == "'=1+1"  # the formula guard applies here too
+    assert row["target_quote"] == "it pays a whopping $900K"
+    out = io.StringIO()
+    export_links_csv(store, out, ExportOptions(formula_guard=False))
+    assert "=1+1" in out.getvalue() and "'=1+1" not in out.getvalue()
+    # filtered by a tag neither claim has: no link
+    out = io.StringIO()
+    assert export_links_csv(store, out, ExportOptions(tag_ids=[store.resolve_tag("deepfakes")])) == 0
+
+
+def test_command_line_links(db_path, tmp_path):
+    def ok(result):
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stdout.decode()
+
+    first = ok(run_cli("claim", "add", "1", "--quote", "Salaries for this profile range", "--tag", "salaries",
+                       "--json", db=db_path))
+    second = ok(run_cli("claim", "add", "2", "--quote", "it pays a whopping $900K", "--tag", "salaries",
+                        "--json", db=db_path))
+    a, b = json.loads(first)["id"], json.loads(second)["id"]
+    link_line = ok(run_cli("link", str(a), str(b), "--relation", "corroborates", "--note", "same ad", db=db_path))
+    link_id = int(link_line.split("\t")[0])
+    listed = json.loads(ok(run_cli("links", "--json", db=db_path)))
+    assert [(k["source_claim_id"], k["target_claim_id"], k["relation"], k["note"]) for k in listed] == [
+        (a, b, "corroborates", "same ad")
+    ]
+    again = run_cli("link", str(b), str(a), db=db_path)
+    assert again.returncode != 0 and "already linked" in again.stderr.decode()
+    assert len(again.stderr.decode().strip().splitlines()) == 1
+    target = tmp_path / "links.csv"
+    ok(run_cli("export", "--format", "links-csv", "-o", str(target), db=db_path))
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    assert rows[0] == list(LINKS_HEADER) and len(rows) == 2
+    ok(run_cli("unlink", str(link_id), db=db_path))
+    assert json.loads(ok(run_cli("links", "--json", db=db_path))) == []
