@@ -1,0 +1,354 @@
+"""W3C Web Annotation export and import: the MUST assertions of the W3C test
+suite, round trips between databases, re-anchoring, hostile files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
+from desktop_app.core.errors import ImportRefused, MarginaliaError
+from desktop_app.core.export_csv import ExportOptions
+from desktop_app.core.exchange_w3c import export_w3c, import_annotations
+from desktop_app.core.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+W3C_TESTS = ROOT.parent / "shared" / "interop" / "w3c-web-annotation-tests"
+
+ARTICLE = (
+    "Studio pays actors 🎬 a flat fee of $400 per day.\n"
+    "The union says the deepfake clause is unacceptable.\n"
+    "Strikes could begin in May, organisers said.\n"
+    "Strikes could begin in May, organisers said.\n"
+    "Café owners 😀 reported wages rising by 3%."
+)
+
+
+def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
+    text = canonicalize(text)
+    return StructuredDocument(
+        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
+        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def claim_on(store: Store, doc_id: int, quote: str, tags=(), note="", status="unverified", nth=1):
+    text = store.document_text(doc_id)
+    start = -1
+    for _ in range(nth):
+        start = text.index(quote, start + 1)
+    ids = [store.resolve_tag(t) for t in tags]
+    return store.add_claim(doc_id, start, start + len(quote), ids, note=note, status=status)
+
+
+def fill(store: Store) -> dict[str, int]:
+    """Claims of every kind: on the sample articles, with emoji, several tags,
+    notes, a repeated quote, an orphan, documents with and without web addresses."""
+    docs = {}
+    seeds = store.list_documents()
+    for d in seeds[:2]:
+        text = store.document_text(d.id)
+        store.add_claim(d.id, 0, min(40, len(text)), [store.resolve_tag("strikes")])
+        store.add_claim(d.id, len(text) // 2, len(text) // 2 + 25, [], note="Check this 🔎")
+    docs["web"] = store.add_document(make_doc(ARTICLE, "Web article", source_url="https://example.org/news/1?a=b")).id
+    docs["odd"] = store.add_document(make_doc(ARTICLE, "Odd address", source_url="https://exämple.org/a b")).id
+    docs["local"] = store.add_document(make_doc("Alpha beta gamma delta.\nEpsilon zeta eta theta.", "Local")).id
+    store.add_tag("Labour")
+    claim_on(store, docs["web"], "actors 🎬 a flat fee", tags=["salaries", "deepfakes", "Labour"], note="Two tags\nand a line")
+    claim_on(store, docs["web"], "Strikes could begin in May", tags=["strikes"], nth=2, status="supported")
+    claim_on(store, docs["web"], "Café owners 😀", note="émoji 😀 note")
+    claim_on(store, docs["odd"], "deepfake clause", tags=["deepfakes"], status="disputed")
+    claim_on(store, docs["local"], "beta gamma")
+    claim_on(store, docs["local"], "Epsilon zeta", tags=["strikes"])
+    # an orphan: the new text no longer holds "Epsilon zeta"
+    store.replace_document(docs["local"], make_doc("Alpha beta gamma delta.\nSomething else entirely now.", "Local"))
+    return docs
+
+
+def export_data(store: Store, options: ExportOptions | None = None) -> dict:
+    out = io.StringIO()
+    n = export_w3c(store, out, options or ExportOptions())
+    data = json.loads(out.getvalue())
+    assert data["total"] == n == len(data["first"]["items"])
+    return data
+
+
+# ------------------------------------------------------------ W3C schemas
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*$")
+
+
+def _date_time(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.match(value):
+        return False
+    datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))  # raises if impossible
+    return True
+
+
+def _uri(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(_URI.match(value)) and not re.search(r"%(?![0-9A-Fa-f]{2})", value)
+
+
+def must_validators():
+    """(name, validator) for every MUST assertion of the suite, with the $refs
+    between its definition files resolved from the local folder."""
+    if not W3C_TESTS.is_dir():
+        pytest.skip(f"the W3C Web Annotation test suite is not at {W3C_TESTS} (CI keeps shared/ beside the checkout)")
+    from jsonschema import Draft4Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    resources = []
+    for path in sorted((W3C_TESTS / "definitions").glob("*.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((path.name, Resource.from_contents(contents, default_specification=DRAFT4)))
+    registry = Registry().with_resources(resources)
+    checker = FormatChecker(formats=())
+    checker.checks("date-time", raises=ValueError)(_date_time)
+    checker.checks("uri")(_uri)
+    found = []
+    for path in sorted((W3C_TESTS / "annotations").rglob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if schema.get("assertionType") != "must":
+            continue
+        assert schema.get("expectedResult") == "valid", path
+        found.append((str(path.relative_to(W3C_TESTS)), Draft4Validator(schema, registry=registry, format_checker=checker)))
+    musts = json.loads((W3C_TESTS / "annotations" / "annotationMusts.test").read_text(encoding="utf-8"))
+    assert {name for name, _ in found} >= set(musts["assertions"])
+    return found
+
+
+@pytest.fixture(scope="module")
+def validators():
+    return must_validators()
+
+
+def failures(annotation: dict, validators) -> list[str]:
+    return [
+        f"{name}: {error.message[:200]}"
+        for name, validator in validators
+        for error in validator.iter_errors(annotation)
+    ]
+
+
+def test_every_exported_annotation_passes_every_must_assertion(store, validators):
+    assert len(validators) >= 54
+    fill(store)
+    data = export_data(store)
+    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["type"] == "AnnotationCollection" and data["first"]["type"] == "AnnotationPage"
+    items = data["first"]["items"]
+    assert len(items) == store.count_claims() >= 10
+    for annotation in items:
+        assert failures(annotation, validators) == [], annotation["id"]
+    by_quote = {a["target"]["selector"][0]["exact"]: a for a in items}
+    tagged = by_quote["actors 🎬 a flat fee"]
+    assert tagged["motivation"] == "tagging"
+    assert [b["value"] for b in tagged["body"] if b["purpose"] == "tagging"] == ["deepfakes", "Labour", "salaries"]
+    assert [b["value"] for b in tagged["body"] if b["purpose"] == "commenting"] == ["Two tags\nand a line"]
+    assert tagged["target"]["source"] == "https://example.org/news/1?a=b"
+    assert tagged["creator"] == {"type": "Person", "name": "tester"}
+    odd = by_quote["deepfake clause"]["target"]["source"]
+    assert odd == "https://ex%C3%A4mple.org/a%20b"
+    orphan = by_quote["Epsilon zeta"]
+    assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
+    assert orphan["target"]["source"].startswith("urn:uuid:")
+    placed = by_quote["beta gamma"]["target"]["selector"]
+    assert placed[1] == {"type": "TextPositionSelector", "start": 6, "end": 16}
+
+
+def test_the_assertions_do_catch_bad_annotations(store, validators):
+    fill(store)
+    good = export_data(store)["first"]["items"][0]
+    for broken in (
+        {k: v for k, v in good.items() if k != "@context"},
+        {**good, "created": "yesterday"},
+        {**good, "id": "not a uri"},
+        {**good, "bodyValue": "both"},
+        {**good, "target": {**good["target"], "selector": [{"type": "TextPositionSelector", "start": -1, "end": 2}]}},
+    ):
+        assert failures(broken, validators), broken
+
+
+def test_export_follows_the_options(store):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    assert data["total"] == 3
+    data = export_data(store, ExportOptions(statuses=["disputed"]))
+    assert [a["target"]["selector"][0]["exact"] for a in data["first"]["items"]] == ["deepfake clause"]
+    empty = export_data(store, ExportOptions(statuses=["refuted"]))
+    assert empty["total"] == 0 and empty["first"]["items"] == []
+
+
+# ------------------------------------------------------------ round trips
+def second_store(tmp_path, name="other.db") -> Store:
+    other = Store.open(tmp_path / name, annotator="someone else")
+    other.add_document(make_doc(ARTICLE, "Web article", source_url="https://example.org/news/1?a=b"))
+    other.add_document(make_doc(ARTICLE, "Odd address", source_url="https://exämple.org/a b"))
+    other.add_document(make_doc("Alpha beta gamma delta.\nSomething else entirely now.", "Local"))
+    return other
+
+
+def comparable(store: Store) -> list[tuple]:
+    names = {t.id: t.name for t in store.list_tags()}
+    titles = {d.id: d.title for d in store.list_documents()}
+    return sorted(
+        (titles[c.document_id], c.start, c.end, c.quote, tuple(sorted(names[t] for t in c.tag_ids)), c.note,
+         c.status, c.annotator)
+        for c in store.iter_claims(orphaned=False)
+    )
+
+
+def test_round_trip_into_a_second_database(store, tmp_path):
+    fill(store)
+    path = tmp_path / "claims.jsonld"
+    path.write_text(json.dumps(export_data(store), ensure_ascii=False), encoding="utf-8")
+    with second_store(tmp_path) as other:
+        summary = import_annotations(other, path)
+        # every placed claim comes back; the orphan names a document by an id this
+        # database does not have, and its quote is in none of its texts
+        assert (summary.imported, summary.already_present, summary.unplaced, summary.unknown_documents) == (
+            store.count_claims() - 1, 0, 0, 1)
+        assert comparable(other) == comparable(store)
+        assert {t.name for t in other.list_tags()} >= {"Labour", "salaries"}
+        assert len([t for t in other.list_tags() if t.name.casefold() == "labour"]) == 1
+        # importing again adds nothing
+        again = import_annotations(other, path)
+        assert again.imported == 0 and again.already_present == store.count_claims() - 1
+        assert comparable(other) == comparable(store)
+
+
+def test_reimport_into_the_same_database_is_recognised_by_id(store):
+    fill(store)
+    before = comparable(store)
+    summary = import_annotations(store, export_data(store))
+    assert summary.imported == 0 and summary.already_present == store.count_claims()
+    assert comparable(store) == before
+
+
+def test_existing_tags_are_matched_without_regard_to_case(store, tmp_path):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    with second_store(tmp_path) as other:
+        other.add_tag("LABOUR")
+        import_annotations(other, data)
+        assert [t.name for t in other.list_tags() if t.name.casefold() == "labour"] == ["LABOUR"]
+
+
+def test_import_after_the_text_changed_reanchors(store, tmp_path):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    changed = "A new first paragraph was added on top.\n\n" + ARTICLE.replace("a flat fee", "a flat  fee")
+    with second_store(tmp_path) as other:
+        web = other.resolve_document("Web article")
+        other.replace_document(web, make_doc(changed, "Web article", source_url="https://example.org/news/1?a=b"))
+        summary = import_annotations(other, data)
+        assert summary.imported == 3 and summary.unplaced == 0
+        text = other.document_text(web)
+        quotes = {c.quote: c for c in other.claims_for_document(web)}
+        assert "Café owners 😀" in quotes  # moved by the new paragraph
+        assert quotes["Café owners 😀"].start == text.index("Café owners 😀")
+        strikes = quotes["Strikes could begin in May"]
+        assert strikes.start == text.index("Strikes could begin in May", text.index("Strikes") + 1)  # the second one
+        assert "actors 🎬 a flat  fee" in quotes  # fuzzy: the quote itself changed a little
+
+
+def test_a_quote_no_longer_in_the_document_is_counted_unplaced(store, tmp_path):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    with second_store(tmp_path) as other:
+        web = other.resolve_document("Web article")
+        shorter = ARTICLE.replace("Café owners 😀 reported wages rising by 3%.", "Nothing about cafés.")
+        other.replace_document(web, make_doc(shorter, "Web article", source_url="https://example.org/news/1?a=b"))
+        summary = import_annotations(other, data)
+        assert (summary.imported, summary.unplaced) == (2, 1)
+        assert "Café owners 😀" not in {c.quote for c in other.claims_for_document(web)}
+
+
+def test_documents_are_matched_by_uuid_and_unknown_ones_counted(store, tmp_path):
+    docs = fill(store)
+    local_uuid = store.get_document(docs["local"]).uuid
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        "target": {"source": f"urn:uuid:{local_uuid}",
+                   "selector": {"type": "TextQuoteSelector", "exact": "gamma delta"}},
+        "body": {"type": "TextualBody", "purpose": "tagging", "value": "Greek"},
+    }
+    unknown = {**annotation, "target": {"source": "https://nowhere.example/x",
+                                        "selector": {"type": "TextQuoteSelector", "exact": "not in any text here"}}}
+    summary = import_annotations(store, [annotation, unknown])
+    assert (summary.imported, summary.unknown_documents) == (1, 1)
+    claim = next(c for c in store.claims_for_document(docs["local"]) if c.quote == "gamma delta")
+    assert store.tag_names(claim.tag_ids) == {store.resolve_tag("Greek"): "Greek"}
+
+
+# ------------------------------------------------------------ hostile files
+HOSTILE = [
+    b"",
+    b"not json at all",
+    b"\xff\xfe\x00garbage",
+    b"[" * 100000 + b"]" * 100000,
+    b'{"type": "Something"}',
+    b"42",
+    b'["a string"]',
+    b'{"type": "Annotation"}',
+    b'{"type": "Annotation", "target": 7}',
+    b'{"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "x"}}}',
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextQuoteSelector", "exact": 5}}}',
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextPositionSelector", "start": 1e999, "end": 2}}}',
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextPositionSelector", "start": 1, "end": '
+    + b"9" * 5000 + b"}}}",
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextPositionSelector", "start": 0, "end": 99999999999999}}}',
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextPositionSelector", "start": 5, "end": 2}}}',
+    b'{"type": "Annotation", "target": {"source": "urn:x", "selector": {"type": "TextPositionSelector", "start": NaN, "end": 2}}}',
+    b'{"type": "AnnotationCollection", "first": "https://example.org/page1"}',
+    b'{"type": "AnnotationPage", "items": {"not": "a list"}}',
+    b'{"type": "Annotation", "target": "urn:x", "body": 12}',
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_files_are_refused_and_change_nothing(store, tmp_path, raw):
+    fill(store)
+    before = (comparable(store), [t.name for t in store.list_tags()])
+    path = tmp_path / "hostile.json"
+    path.write_bytes(raw)
+    with pytest.raises(ImportRefused) as caught:
+        import_annotations(store, path)
+    message = str(caught.value)
+    assert message.endswith("Nothing was imported.") and "\n" not in message and len(message) < 400
+    assert (comparable(store), [t.name for t in store.list_tags()]) == before
+
+
+def test_a_refused_annotation_late_in_the_file_leaves_the_earlier_ones_out(store):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    items = data["first"]["items"]
+    items.append({**items[0], "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
+                  "body": [{"type": "TextualBody", "purpose": "tagging", "value": "bad;name"}]})
+    with Store.open(store.path.with_name("third.db")) as third:
+        third.add_document(make_doc(ARTICLE, "Web article", source_url="https://example.org/news/1?a=b"))
+        before = (comparable(third), [t.name for t in third.list_tags()])
+        with pytest.raises(MarginaliaError):
+            import_annotations(third, data)
+        assert (comparable(third), [t.name for t in third.list_tags()]) == before
+
+
+def test_a_missing_file_is_refused(tmp_path, store):
+    with pytest.raises(ImportRefused, match="could not be read"):
+        import_annotations(store, tmp_path / "nope.jsonld")
+
+
+def test_an_empty_collection_imports_nothing(store):
+    summary = import_annotations(store, {"type": "AnnotationCollection", "total": 0})
+    assert summary.total == 0 and summary.imported == 0
