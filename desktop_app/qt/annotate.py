@@ -188,6 +188,7 @@ class Annotator:
         pane.show_document(doc_id, doc)
         pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
+        self.w.splitter.update_gutters()
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
@@ -312,6 +313,9 @@ class Annotator:
             pane.view.set_selected_claim(claim.id if claim else None)
         self.w.claims_panel.select_claim(claim.id if claim else None)
         self.w.orphans_panel.select_claim(claim.id if claim else None)
+        links = getattr(self.w, "links", None)
+        if links is not None:
+            links.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)

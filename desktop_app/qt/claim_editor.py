@@ -16,7 +16,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -40,6 +44,8 @@ class ClaimEditor(QWidget):
     tagsEdited = Signal(int, list, int)  # claim id, tag ids, version shown
     statusEdited = Signal(int, str, int)  # claim id, status, version shown
     noteEdited = Signal(int, str, int)  # claim id, note, version shown
+    linkRemoveRequested = Signal(int)  # link id
+    linkActivated = Signal(int)  # the other claim of a link, double-clicked
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -82,6 +88,27 @@ class ClaimEditor(QWidget):
         self.note.focusLost.connect(self.flush_note)
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.flush_note)
+        self.links_list = QListWidget()
+        self.links_list.setAccessibleName("Links of the claim")
+        self.links_list.setToolTip("Double-click a link to go to the other claim")
+        self.links_list.setMaximumHeight(110)
+        self.links_list.itemDoubleClicked.connect(
+            lambda item: self.linkActivated.emit(int(item.data(Qt.ItemDataRole.UserRole + 1))))
+        self.links_list.currentItemChanged.connect(lambda *_: self._update_unlink())
+        self.unlink_button = QPushButton("Remove link")
+        self.unlink_button.setAccessibleName("Remove the selected link")
+        self.unlink_button.clicked.connect(self._remove_link)
+        self.links_hint = QLabel("No links. Edit > Link claims… (Ctrl+L) links it with a claim of another pane.")
+        self.links_hint.setWordWrap(True)
+        links_box = QWidget()
+        links_layout = QVBoxLayout(links_box)
+        links_layout.setContentsMargins(0, 0, 0, 0)
+        links_layout.addWidget(self.links_hint)
+        links_layout.addWidget(self.links_list)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.unlink_button)
+        links_layout.addLayout(row)
         self.form_widget = QWidget()
         form = QFormLayout(self.form_widget)
         form.addRow("Quote:", self.quote)
@@ -90,6 +117,7 @@ class ClaimEditor(QWidget):
         form.addRow("Tags:", self.tag_box)
         form.addRow("&Status:", self.status)
         form.addRow("&Note:", self.note)
+        form.addRow("Links:", links_box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_widget)
@@ -98,7 +126,39 @@ class ClaimEditor(QWidget):
         layout.addWidget(self.placeholder)
         layout.addWidget(scroll)
         self._scroll = scroll
+        self.set_links([])
         self.show_claim(None)
+
+    def set_links(self, rows) -> None:
+        """The links of the claim shown: (link id, other claim id, text, colour)."""
+        current = self.links_list.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self.links_list.clear()
+        for link_id, other_id, text, color in rows:
+            item = QListWidgetItem(swatch(color), text)
+            item.setData(Qt.ItemDataRole.UserRole, link_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, other_id)
+            item.setToolTip(text)
+            self.links_list.addItem(item)
+            if link_id == keep:
+                self.links_list.setCurrentItem(item)
+        if self.links_list.currentItem() is None and self.links_list.count():
+            self.links_list.setCurrentRow(0)
+        self.links_list.setVisible(bool(rows))
+        self.links_hint.setVisible(not rows)
+        self._update_unlink()
+
+    def link_ids(self) -> list[int]:
+        return [self.links_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.links_list.count())]
+
+    def _update_unlink(self) -> None:
+        self.unlink_button.setVisible(self.links_list.count() > 0)
+        self.unlink_button.setEnabled(self.links_list.currentItem() is not None)
+
+    def _remove_link(self) -> None:
+        item = self.links_list.currentItem()
+        if item is not None:
+            self.linkRemoveRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def set_tags(self, tags) -> None:
         self._tags = list(tags)

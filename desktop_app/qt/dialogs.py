@@ -28,6 +28,8 @@ SHORTCUTS = (
     ("Delete the selected claim", "Delete"),
     ("Attach an orphaned claim to the selection", "Ctrl+Shift+A"),
     ("Replace a document with a new version", "Ctrl+Shift+R"),
+    ("Link the selected claim with a claim of another pane", "Ctrl+L"),
+    ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
     ("Zoom in / out / reset", "Ctrl++ / Ctrl+- / Ctrl+0"),

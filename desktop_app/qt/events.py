@@ -22,6 +22,8 @@ class StoreEvents(QObject):
     # A document's text was replaced by another version (or put back): panes
     # showing it render it again. Emitted after documentsChanged.
     documentTextChanged = Signal(int)
+    # Links between claims were added, changed, deleted or restored.
+    linksChanged = Signal()
     # An undo or redo could not be carried out (the data changed behind it);
     # carries the sentence to show. The step was dropped from the stack.
     commandFailed = Signal(str)

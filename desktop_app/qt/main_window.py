@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QSplitter
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
 from .annotate import Annotator
 from .claim_editor import ClaimEditor
@@ -17,6 +17,8 @@ from .claims_panel import ClaimsPanel
 from .codebook_panel import CodebookPanel
 from .events import StoreEvents
 from .library_panel import LibraryPanel
+from .link_gutter import LinkSplitter
+from .links import LinksController
 from .orphans_panel import OrphansPanel
 from .reader_pane import ReaderPane
 from .window_actions import build_menus
@@ -76,7 +78,7 @@ class MainWindow(QMainWindow):
         self.sync_scrolling = False
         self._syncing = False
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = LinkSplitter(Qt.Orientation.Horizontal)  # its handles draw the links
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setObjectName("ReadingArea")
         self.setCentralWidget(self.splitter)
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Opening the library…")
 
         self.annotator = Annotator(self)
+        self.links = LinksController(self)
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         pane.documentChosen.connect(lambda doc_id, p=pane: self.open_document(doc_id, p))
         pane.closeRequested.connect(lambda p=pane: self.close_pane(p))
         pane.view.verticalScrollBar().valueChanged.connect(lambda _v, p=pane: self._scrolled(p))
+        self.splitter.watch(pane.view)
         if self.store is not None:
             self.annotator.connect_pane(pane)
             pane.set_documents([(d.id, d.title) for d in self.store.list_documents()])
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
             self.active_pane = self.panes[-1]
         pane.setParent(None)
         pane.deleteLater()
+        self.splitter.update_gutters()  # two other panes may now sit side by side
 
     def _focus_changed(self, _old, new) -> None:
         for pane in self.panes:
@@ -280,6 +285,7 @@ class MainWindow(QMainWindow):
             if obj is not None:
                 obj.deleteLater()
         self.annotator.attach(store, events)
+        self.links.attach(store, events)
         self.setWindowTitle(f"Marginalia — {Path(store.path).name}")
         events.documentsChanged.connect(self._documents_changed)
         events.tagsChanged.connect(self._tags_changed)

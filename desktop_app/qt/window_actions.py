@@ -106,12 +106,15 @@ def build_menus(w) -> dict[str, QAction]:
     a["new_tag"] = _action(w, "New &tag…", w.codebook.ask_add, "Ctrl+T", "tag")
     a["attach"] = _action(w, "&Attach to selection", lambda: ann.versions.attach(), "Ctrl+Shift+A")
     a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
+    a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
+    a["link"].setStatusTip("Link the selected claim with a claim of another open document")
     for key in ("undo", "redo"):
         w.addAction(a[key])
         menu.addAction(a[key])
     menu.addSeparator()
     menu.addAction(a["delete_claim"])
     menu.addAction(a["attach"])
+    menu.addAction(a["link"])
     menu.addAction(a["new_tag"])
 
     menu = w.menuBar().addMenu("&View")
@@ -126,8 +129,10 @@ def build_menus(w) -> dict[str, QAction]:
                            "zoom-in")
     a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
     a["zoom_reset"] = _action(w, "&Reset zoom", on_view("zoom_reset"), "Ctrl+0")
+    a["matrix"] = _action(w, "Claims across &sources", lambda: w.links.show_matrix(), "Ctrl+Shift+M")
+    a["matrix"].setStatusTip("Groups of linked claims and how each document treats them")
     for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
-                "zoom_in", "zoom_out", "zoom_reset", None):
+                "zoom_in", "zoom_out", "zoom_reset", None, "matrix", None):
         if key is None:
             menu.addSeparator()
         else:

@@ -1,0 +1,171 @@
+"""The "Claims across sources" matrix: one row per group of linked claims
+(a connected component of the link graph), one column per document, and in
+each cell how that document treats the group.
+
+A cell reads, from the links of the document's claims in the group:
+"contradicts", "qualifies", "corroborates" or "cites" when one of its claims
+is the source of such a link (the strongest first, in that order); "said"
+when its claims are only the targets of links, or joined by "same"; and
+"absent" when the document has no claim in the group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout
+
+from .commands import short_quote
+from .link_gutter import RELATION_COLORS
+
+SAID, ABSENT = "said", "absent"
+# When a document's claims of a group do several things, the cell shows the strongest.
+STRENGTH = ("contradicts", "qualifies", "corroborates", "cites", SAID)
+TREATMENT_COLORS = {**RELATION_COLORS, SAID: RELATION_COLORS["same"]}
+CLAIM_ROLE = Qt.ItemDataRole.UserRole
+
+
+@dataclass(frozen=True)
+class Group:
+    claim_ids: tuple[int, ...]
+    label: str  # the quote of its first claim
+    cells: dict  # document id -> (treatment, first claim id, quotes)
+
+
+def _components(links) -> list[list[int]]:
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for link in links:
+        a, b = find(link.source_id), find(link.target_id)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for claim_id in parent:
+        groups.setdefault(find(claim_id), []).append(claim_id)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def build_groups(links, claims: dict) -> list[Group]:
+    """``claims``: claim id -> ClaimRow (every claim the links name)."""
+    acts: dict[int, set[str]] = {}
+    for link in links:
+        acts.setdefault(link.source_id, set()).add(SAID if link.relation == "same" else link.relation)
+        acts.setdefault(link.target_id, set()).add(SAID)
+    groups = []
+    for ids in _components(links):
+        ids = [i for i in ids if i in claims]
+        if not ids:
+            continue
+        cells: dict[int, tuple[str, int, list[str]]] = {}
+        for claim_id in sorted(ids, key=lambda i: (claims[i].document_id, claims[i].start)):
+            claim = claims[claim_id]
+            best = min(acts.get(claim_id, {SAID}), key=STRENGTH.index)
+            if claim.document_id in cells:
+                old, first, quotes = cells[claim.document_id]
+                best = min((old, best), key=STRENGTH.index)
+                cells[claim.document_id] = (best, first, quotes + [claim.quote])
+            else:
+                cells[claim.document_id] = (best, claim_id, [claim.quote])
+        groups.append(Group(tuple(ids), claims[ids[0]].quote, cells))
+    return groups
+
+
+class MatrixModel(QAbstractTableModel):
+    """Groups of linked claims × documents."""
+
+    def __init__(self, store, events, parent=None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.groups: list[Group] = []
+        self.documents: list[tuple[int, str]] = []  # (id, title) of the columns
+        for signal in (events.linksChanged, events.documentsChanged):
+            signal.connect(self.reload)
+        events.claimAdded.connect(lambda _row: self.reload())
+        events.claimRemoved.connect(lambda *_: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        try:
+            links = self.store.list_links()
+            ids = {i for link in links for i in (link.source_id, link.target_id)}
+            claims = {c.id: c for c in self.store.list_claims() if c.id in ids}
+            self.groups = build_groups(links, claims)
+            used = {d for g in self.groups for d in g.cells}
+            self.documents = [(d.id, d.title) for d in self.store.list_documents() if d.id in used]
+        finally:
+            self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.groups)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.documents)
+
+    def cell(self, row: int, column: int) -> tuple[str, int | None, list[str]]:
+        found = self.groups[row].cells.get(self.documents[column][0])
+        return found if found is not None else (ABSENT, None, [])
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.groups) or index.column() >= len(self.documents):
+            return None
+        treatment, claim_id, quotes = self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return treatment
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(f"“{q}”" for q in quotes) if quotes else "No claim of this document in the group"
+        if role == Qt.ItemDataRole.ForegroundRole and treatment != ABSENT:
+            return QColor(TREATMENT_COLORS[treatment])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == CLAIM_ROLE:
+            return claim_id
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.documents):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self.documents[section][1]
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.groups):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return short_quote(self.groups[section].label, 50)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.groups[section].label
+        return None
+
+
+class MatrixWindow(QDialog):
+    """View > Claims across sources: the matrix in a window of its own."""
+
+    claimActivated = Signal(int)
+
+    def __init__(self, parent, store, events) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Claims across sources")
+        self.setModal(False)
+        self.model = MatrixModel(store, events, self)
+        self.table = QTableView()
+        self.table.setAccessibleName("Claims across sources")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._activated)
+        hint = QLabel("Each row is a group of linked claims; double-click a cell to go to the passage.")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        self.resize(760, 360)
+
+    def _activated(self, index: QModelIndex) -> None:
+        claim_id = index.data(CLAIM_ROLE)
+        if claim_id is not None:
+            self.claimActivated.emit(int(claim_id))
