@@ -25,7 +25,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSplitter, QSplitterHandle
 
-GUTTER_WIDTH = 16  # wider squeezes the panes' lines (the screenshot test's passages wrap)
+GUTTER_WIDTH = 44  # room for a curve to read as one between the panes
 HIT_DISTANCE = 5.0
 SAMPLES = 48
 PEN_WIDTH = 3.0

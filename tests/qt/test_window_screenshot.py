@@ -43,10 +43,14 @@ def _dominant(image: QImage, rect: QRect) -> tuple[int, int, int]:
 
 
 def _text_rect(window, view, start: int, end: int) -> QRect:
-    """The window rectangle over the first line of ``[start, end)``."""
+    """The window rectangle over ``[start, end)``, cut back to the line the
+    passage starts on (the width of the panes decides where lines wrap)."""
     a = view.cursorRect(view._cursor_for(start))
     b = view.cursorRect(view._cursor_for(end))
-    assert a.top() == b.top(), "the passage must sit on one line"
+    while b.top() != a.top() and end > start + 3:
+        end -= 1
+        b = view.cursorRect(view._cursor_for(end))
+    assert a.top() == b.top() and b.left() - a.left() > 8, "no room to sample on the first line"
     top_left = view.viewport().mapTo(window, QPoint(a.left() + 2, a.top() + 1))
     return QRect(top_left.x(), top_left.y(), b.left() - a.left() - 4, a.height() - 2)
 

@@ -1,0 +1,75 @@
+"""The command line's qdpx, xlsx and report formats, end to end."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+from conftest import run_cli
+from lxml import etree
+
+from desktop_app.core.store import Store
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def library(db_path):
+    """Two claims on the first sample document, one tagged, with a hostile note."""
+    with Store.open(db_path, annotator="reporter") as store:
+        doc = store.list_documents()[0]
+        text = store.document_text(doc.id)
+        tag = store.list_tags()[0]
+        first = store.add_claim(doc.id, 0, 20, [tag.id], note="=1+1")
+        second = store.add_claim(doc.id, 30, 45, [])
+        return doc, tag, text, first, second
+
+
+def test_export_qdpx(tmp_path, db_path):
+    doc, tag, text, first, second = library(db_path)
+    target = tmp_path / "x.qdpx"
+    r = run_cli("export", "--format", "qdpx", "-o", str(target), db=db_path)
+    assert ok(r) == "" and b"Exported 2 claims" in r.stderr
+    with zipfile.ZipFile(target) as zf:
+        assert f"sources/{doc.uuid}.txt" in zf.namelist()
+        assert zf.read(f"sources/{doc.uuid}.txt").decode("utf-8") == text
+        root = etree.fromstring(zf.read("project.qde"))
+    selections = {s.get("guid"): s for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")}
+    assert set(selections) == {first.uuid, second.uuid}
+    assert selections[first.uuid].get("endPosition") == "20"
+    # a file format cannot go to standard output
+    r = run_cli("export", "--format", "qdpx", db=db_path)
+    assert r.returncode != 0 and b"-o" in r.stderr and b"Traceback" not in r.stderr
+
+
+def test_export_xlsx(tmp_path, db_path):
+    _, tag, _, first, second = library(db_path)
+    target = tmp_path / "x.xlsx"
+    r = run_cli("export", "--format", "xlsx", "-o", str(target), db=db_path)
+    ok(r)
+    assert b"Exported 2 claims" in r.stderr
+    wb = openpyxl.load_workbook(target)
+    assert wb.sheetnames == ["Claims", "Codebook", "Links"]
+    rows = list(wb["Claims"].iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [first.uuid, second.uuid]
+    header = rows[0]
+    assert rows[1][header.index("note")] == "'=1+1" and rows[1][header.index(tag.name)] == 1
+    ok(run_cli("export", "--format", "xlsx", "-o", str(target), "--no-formula-guard", db=db_path))
+    cell = openpyxl.load_workbook(target)["Claims"].cell(row=2, column=header.index("note") + 1)
+    assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+def test_export_report(tmp_path, db_path):
+    doc, tag, text, first, second = library(db_path)
+    target = tmp_path / "r.md"
+    r = run_cli("export", "--format", "report", "-o", str(target), db=db_path)
+    ok(r)
+    assert b"Exported 2 claims" in r.stderr
+    md = target.read_text(encoding="utf-8")
+    assert md.startswith("# Claims by tag\n") and f"\n## {tag.name}\n" in md and "\n## Untagged\n" in md
+    assert "\\=1\\+1" in md
+    stdout = ok(run_cli("export", "--format", "report", db=db_path))
+    assert stdout == md
