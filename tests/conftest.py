@@ -75,3 +75,34 @@ def sqlite_dump(db: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def make_doc(text: str, title: str = "A document", **meta):
+    """A plain-text StructuredDocument, as the store receives one from an importer."""
+    import hashlib
+
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
+
+    text = canonicalize(text)
+    return StructuredDocument(
+        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
+        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in result.stderr
+    return result.stdout.decode("utf-8")
+
+
+def fails(result, *words: str) -> str:
+    """A failure: non-zero exit, one line on stderr naming the problem, no traceback."""
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode != 0, (result.stdout, err)
+    assert "Traceback" not in err and "unexpected error" not in err, err
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert err.startswith("marginalia: "), err
+    for word in words:
+        assert word.lower() in err.lower(), (word, err)
+    return err

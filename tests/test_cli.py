@@ -13,29 +13,11 @@ import sqlite3
 from pathlib import Path
 
 
-from conftest import run_cli
+from conftest import fails, ok, run_cli
 
 from desktop_app import __version__
 from desktop_app.core.export_csv import HEADER
 from desktop_app.core.store import Store
-
-
-def ok(result) -> str:
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    assert b"Traceback" not in result.stderr
-    return result.stdout.decode("utf-8")
-
-
-def fails(result, *words: str) -> str:
-    """A failure: non-zero exit, one line on stderr naming the problem, no traceback."""
-    err = result.stderr.decode("utf-8", "replace")
-    assert result.returncode != 0, (result.stdout, err)
-    assert "Traceback" not in err and "unexpected error" not in err, err
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert err.startswith("marginalia: "), err
-    for word in words:
-        assert word.lower() in err.lower(), (word, err)
-    return err
 
 
 def sha(path: Path) -> str:

@@ -5,16 +5,10 @@ from __future__ import annotations
 import zipfile
 
 import openpyxl
-from conftest import run_cli
+from conftest import ok, run_cli
 from lxml import etree
 
 from desktop_app.core.store import Store
-
-
-def ok(result) -> str:
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    assert b"Traceback" not in result.stderr
-    return result.stdout.decode("utf-8")
 
 
 def library(db_path):

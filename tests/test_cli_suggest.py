@@ -5,24 +5,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
+from conftest import fails, ok, run_cli
 
 from desktop_app.core.store import Store
-
-
-def ok(result) -> str:
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    assert b"Traceback" not in result.stderr
-    return result.stdout.decode("utf-8")
-
-
-def fails(result, *words: str) -> str:
-    err = result.stderr.decode("utf-8", "replace")
-    assert result.returncode != 0, (result.stdout, err)
-    assert "Traceback" not in err and err.count("\n") == 1 and err.startswith("marginalia: "), err
-    for word in words:
-        assert word.lower() in err.lower(), (word, err)
-    return err
 
 
 def seeded(db_path):

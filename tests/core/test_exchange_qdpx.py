@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 import zipfile
@@ -11,10 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 from desktop_app.core.export_csv import ExportOptions
 from desktop_app.core.exchange_qdpx import NS, export_qdpx, user_guid
 from desktop_app.core.exports import run_export
+from conftest import make_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = ROOT.parent / "shared" / "interop" / "refi-qda-project-1.0.xsd"
@@ -27,14 +26,6 @@ TEXT_1 = (
     "Combining: café, naïve; tab\there. Last line without newline"
 )
 TEXT_2 = "Another source 😀 says the strikes ended in November.\n\nA second paragraph."
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 def span(text: str, quote: str) -> tuple[int, int]:

@@ -3,7 +3,6 @@ suite, round trips between databases, re-anchoring, hostile files."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -12,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 from desktop_app.core.errors import ImportRefused, MarginaliaError
 from desktop_app.core.export_csv import ExportOptions
 from desktop_app.core.exchange_w3c import export_w3c, import_annotations
 from desktop_app.core.store import Store
+from conftest import make_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 W3C_TESTS = ROOT.parent / "shared" / "interop" / "w3c-web-annotation-tests"
@@ -28,14 +27,6 @@ ARTICLE = (
     "Strikes could begin in May, organisers said.\n"
     "Café owners 😀 reported wages rising by 3%."
 )
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 def claim_on(store: Store, doc_id: int, quote: str, tags=(), note="", status="unverified", nth=1):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
 import tracemalloc
 from datetime import datetime
@@ -13,24 +12,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
+from desktop_app.core.document import canonicalize
 from desktop_app.core.errors import Conflict, InvalidInput
 from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
 from desktop_app.core.store import Store
+from conftest import make_doc
 
 EXPECTED_HEADER = (
     "claim_id,document_id,document_title,document_source,document_published,tags,quote,prefix,suffix,"
     "start,end,note,status,annotator,created_at,updated_at,linked_claims"
 )
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 def export_to_file(store, path, **options) -> tuple[bytes, list[list[str]]]:

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
 import openpyxl
 import pytest
 
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
 from desktop_app.core.export_links import LINKS_HEADER, export_links_csv
 from desktop_app.core.export_xlsx import CODEBOOK_HEADER, export_xlsx
 from desktop_app.core.exports import run_export
+from conftest import make_doc
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 @pytest.fixture

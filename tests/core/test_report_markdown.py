@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 
 import pytest
 
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
+from desktop_app.core.document import canonicalize
 from desktop_app.core.export_csv import ExportOptions
 from desktop_app.core.report_markdown import block_quote, codebook_order, escape, export_report
+from conftest import make_doc
 
 HOSTILE = [
     "# Heading",
@@ -23,14 +23,6 @@ HOSTILE = [
     "    indented code\n1. list\n- item\n===",
     "text ending in a backslash \\",
 ]
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 def report(store, **options) -> tuple[str, int]:

@@ -3,7 +3,6 @@ search, transactions and the connection settings."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import timezone
 from pathlib import Path
@@ -13,17 +12,10 @@ import sqlalchemy as sa
 import yaml
 
 from desktop_app.core import paths
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
+from desktop_app.core.document import canonicalize
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.store import Store
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
+from conftest import make_doc
 
 
 def span(text: str, quote: str, nth: int = 1) -> tuple[int, int]:
