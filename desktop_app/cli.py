@@ -182,6 +182,12 @@ def _open_store(args):
     return Store.open(Path(args.db) if getattr(args, "db", None) else paths.default_database())
 
 
+def _text_arg(value) -> str:
+    """An option's text as typed. Python 3.11's argparse turns the value
+    ``--`` (as in ``--quote=--``) into an empty list; it meant "--"."""
+    return "--" if isinstance(value, list) else value
+
+
 def _print_json(data) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
@@ -327,14 +333,14 @@ def cmd_claim(args) -> int:
             return 0
         if args.claim_command == "reattach":
             claim = store.get_claim(store.resolve_claim(args.claim))
-            anchor = anchor_quote(store.document_text(claim.document_id), canonicalize(args.quote), args.occurrence)
+            anchor = anchor_quote(store.document_text(claim.document_id), canonicalize(_text_arg(args.quote)), args.occurrence)
             row = store.reattach_claim(claim.id, anchor.start, anchor.end)
             print(f"{row.id}\t{row.uuid}\t{row.start}-{row.end}")
             return 0
         doc_id = store.resolve_document(args.document)
         tag_ids = [store.resolve_tag(t) for t in args.tag]
-        anchor = anchor_quote(store.document_text(doc_id), canonicalize(args.quote), args.occurrence)
-        claim = store.add_claim(doc_id, anchor.start, anchor.end, tag_ids, note=args.note, status=args.status)
+        anchor = anchor_quote(store.document_text(doc_id), canonicalize(_text_arg(args.quote)), args.occurrence)
+        claim = store.add_claim(doc_id, anchor.start, anchor.end, tag_ids, note=_text_arg(args.note), status=args.status)
         if args.json:
             names = {t.id: t.name for t in store.list_tags()}
             _print_json(_claim_json(claim, names, {doc_id: store.get_document(doc_id).title}))
@@ -407,7 +413,7 @@ def cmd_unlink(args) -> int:
 def cmd_link(args) -> int:
     with _open_store(args) as store:
         source, target = store.resolve_claim(args.source), store.resolve_claim(args.target)
-        link = store.add_link(source, target, args.relation, note=args.note)
+        link = store.add_link(source, target, args.relation, note=_text_arg(args.note))
         print(f"{link.id}\t{link.uuid}\t{link.relation}")
     return 0
 
