@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -30,6 +32,8 @@ SHORTCUTS = (
     ("Replace a document with a new version", "Ctrl+Shift+R"),
     ("Link the selected claim with a claim of another pane", "Ctrl+L"),
     ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
+    ("Analysis (charts of the claims)", "Ctrl+Shift+Y"),
+    ("Preferences (your annotator name)", "Ctrl+,"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
     ("Zoom in / out / reset", "Ctrl++ / Ctrl+- / Ctrl+0"),
@@ -169,3 +173,42 @@ def show_shortcuts(parent) -> None:
     layout.addWidget(buttons)
     dialog.resize(560, 460)
     dialog.exec()
+
+
+def preferences_dialog(parent, settings) -> QDialog:
+    """Edit > Preferences: the name new claims are made under."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Preferences")
+    name = QLineEdit(settings.annotator)
+    name.setObjectName("annotator")
+    name.setAccessibleName("Annotator name")
+    name.setPlaceholderText("your system user name")
+    name.setMaxLength(200)
+    hint = QLabel("New claims carry this name; Compare annotators tells people apart by it. "
+                  "Leave it empty for your system user name.")
+    hint.setWordWrap(True)
+    form = QFormLayout()
+    form.addRow("&Annotator name:", name)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(hint)
+    layout.addWidget(buttons)
+    dialog.annotator_edit = name
+    dialog.resize(420, 150)
+    return dialog
+
+
+def ask_preferences(parent, settings) -> str | None:
+    """The annotator name chosen (cleaned; "" for the system user's), or None if cancelled."""
+    from ..core.codebook import clean_text
+
+    dialog = preferences_dialog(parent, settings)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return clean_text(dialog.annotator_edit.text()).strip()
+    finally:
+        dialog.deleteLater()

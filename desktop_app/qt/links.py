@@ -113,6 +113,23 @@ class LinkDialog(QDialog):
                           self.note.text().strip())
 
 
+FIGURE_WARNING = "⚠"
+CHECKED_RELATIONS = ("same", "corroborates")  # a "contradicts" link is expected to disagree
+
+
+def figure_warning(quote_a: str, quote_b: str, relation: str) -> str | None:
+    """A sentence naming the figures two linked quotes disagree on (None if they agree)."""
+    from ..core.figures import figures_disagree
+
+    if relation not in CHECKED_RELATIONS:
+        return None
+    pairs = figures_disagree(quote_a, quote_b)
+    if not pairs:
+        return None
+    figures = "; ".join(f"{a.text} vs {b.text}" for a, b in pairs[:3])
+    return f"{FIGURE_WARNING} The figures differ: {figures}."
+
+
 def choose_link(parent, source: str, candidates: list[Candidate], preselected: int | None) -> LinkChoice | None:
     """Ask which claim to link to (None if cancelled)."""
     dialog = LinkDialog(parent, source, candidates, preselected)
@@ -232,6 +249,11 @@ class LinksController:
     def show_links_of(self, claim_id: int | None) -> None:
         rows = []
         if claim_id is not None and self.store is not None:
+            forward = {link.id: link.relation for link in self.links}
+            try:
+                this = self.store.get_claim(claim_id)
+            except MarginaliaError:
+                this = None
             for link_id, other_id, relation in self.links_of(claim_id):
                 try:
                     other = self.store.get_claim(other_id)
@@ -239,6 +261,9 @@ class LinksController:
                     continue
                 relation_key = relation if relation in RELATION_COLORS else self._forward(relation)
                 text = f"{relation} — {self._title(other.document_id)}: “{commands.short_quote(other.quote, 60)}”"
+                warning = this and figure_warning(this.quote, other.quote, forward.get(link_id, relation))
+                if warning:
+                    text = f"{FIGURE_WARNING} {text} — {warning[2:]}"
                 rows.append((link_id, other_id, text, RELATION_COLORS.get(relation_key, "#808080")))
         self.w.editor.set_links(rows)
 
@@ -281,7 +306,9 @@ class LinksController:
         if not self.w.annotator.push(cmd):
             return False
         self.w.splitter.set_selected_link(cmd.link_id)
-        self.w.statusBar().showMessage("Linked. Saved (Ctrl+Z undoes it).", 4000)
+        warning = figure_warning(source.quote, self.store.get_claim(choice.target_id).quote, choice.relation)
+        message = "Linked. Saved (Ctrl+Z undoes it)."
+        self.w.statusBar().showMessage(f"{message} {warning}" if warning else message, 10000 if warning else 4000)
         return True
 
     def _refuse(self, sentence: str) -> None:

@@ -12,6 +12,9 @@ from .lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")
+# these two load matplotlib and the statistics: only when their view opens
+analysis_view = LazyModule("desktop_app.qt.analysis_view")
+agreement_view = LazyModule("desktop_app.qt.agreement_view")
 
 IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
 DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"
@@ -81,6 +84,50 @@ def build_menus(w) -> dict[str, QAction]:
         if w.active_pane is not None:
             w.close_pane(w.active_pane)
 
+    # One analysis and one agreement window per open database (a new
+    # database gets new ones: the old ones followed the old store's events).
+    extra_windows: dict[str, object] = {}
+
+    def show_window(key: str, make):
+        if w.store is None:
+            w.statusBar().showMessage("No database is open.", 3000)
+            return None
+        shown = extra_windows.get(key)
+        if shown is None or shown.store is not w.store:
+            if shown is not None:
+                shown.close()
+                shown.deleteLater()
+            shown = extra_windows[key] = make(w, w.store, w.events)
+        else:
+            shown.refresh()
+        shown.show()
+        shown.raise_()
+        shown.activateWindow()
+        return shown
+
+    def show_analysis():
+        return show_window("analysis", lambda *args: analysis_view.AnalysisWindow(*args))
+
+    def show_agreement():
+        return show_window("agreement", lambda *args: agreement_view.AgreementWindow(*args))
+
+    w.show_analysis = show_analysis
+    w.show_agreement = show_agreement
+
+    def edit_preferences():
+        from ..core.settings import load_settings, save_settings
+
+        current = load_settings()
+        name = dialogs.ask_preferences(w, current)
+        if name is None:
+            return
+        current.annotator = name
+        save_settings(current)
+        annotator = load_settings().annotator  # an empty name falls back to the system user's
+        if w.store is not None:
+            w.store.annotator = annotator
+        w.statusBar().showMessage(f"New claims are made by {annotator}.", 4000)
+
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
@@ -116,6 +163,10 @@ def build_menus(w) -> dict[str, QAction]:
     menu.addAction(a["attach"])
     menu.addAction(a["link"])
     menu.addAction(a["new_tag"])
+    a["preferences"] = _action(w, "&Preferences…", edit_preferences, "Ctrl+,")
+    a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
+    menu.addSeparator()
+    menu.addAction(a["preferences"])
 
     menu = w.menuBar().addMenu("&View")
     a["add_pane"] = _action(w, "&Add reading pane", lambda: w.add_pane(), "Ctrl+Shift+N", "pane-add")
@@ -131,12 +182,17 @@ def build_menus(w) -> dict[str, QAction]:
     a["zoom_reset"] = _action(w, "&Reset zoom", on_view("zoom_reset"), "Ctrl+0")
     a["matrix"] = _action(w, "Claims across &sources", lambda: w.links.show_matrix(), "Ctrl+Shift+M")
     a["matrix"].setStatusTip("Groups of linked claims and how each document treats them")
+    a["analysis"] = _action(w, "A&nalysis…", show_analysis, "Ctrl+Shift+Y")
+    a["analysis"].setStatusTip("Charts of the claims per tag, document and published date")
+    a["agreement"] = _action(w, "Compare a&nnotators…", show_agreement)
+    a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
     for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
-                "zoom_in", "zoom_out", "zoom_reset", None, "matrix", None):
+                "zoom_in", "zoom_out", "zoom_reset", None, "matrix", "analysis", "agreement", None):
         if key is None:
             menu.addSeparator()
         else:
             menu.addAction(a[key])
+    a.update(_suggestion_actions(w, menu))
     docks = (w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock, w.orphans_dock)
     for n, dock in enumerate(docks, start=1):
         toggle = dock.toggleViewAction()
@@ -159,4 +215,32 @@ def build_menus(w) -> dict[str, QAction]:
             toolbar.addSeparator()
         else:
             toolbar.addAction(a[key])
+    return a
+
+
+def _suggestion_actions(w, menu) -> dict[str, QAction]:
+    """View > Matching passages…, View > Claim candidates, Edit > Auto-code…"""
+    suggestions_panel = LazyModule("desktop_app.qt.suggestions_panel")
+    autocode_dialog = LazyModule("desktop_app.qt.autocode_dialog")
+
+    def candidates(on: bool) -> None:
+        if w.store is not None or not on:
+            suggestions_panel.show_claim_candidates(w, on, a["candidates"])
+        else:
+            a["candidates"].setChecked(False)
+
+    a: dict[str, QAction] = {}
+    a["matching"] = _action(w, "&Matching passages…", lambda: w.store is not None and
+                            suggestions_panel.show_matching_passages(w), "Ctrl+Shift+P")
+    a["matching"].setStatusTip("Passages of the two leftmost documents that seem to report the same thing")
+    a["candidates"] = _action(w, "Claim &candidates", candidates, checkable=True)
+    a["candidates"].setStatusTip("Sentences of the active document worth a claim (figures, quotations, keywords)")
+    a["autocode"] = _action(w, "Auto-&code…", lambda: autocode_dialog.show_autocode(w), "Ctrl+Shift+K")
+    a["autocode"].setStatusTip("Tag every passage that matches a word, phrase or pattern")
+    menu.addAction(a["matching"])
+    menu.addAction(a["candidates"])
+    menu.addSeparator()
+    edit = next((m.menu() for m in w.menuBar().actions() if m.menu() is not None and m.text() == "&Edit"), None)
+    if edit is not None:
+        edit.addAction(a["autocode"])
     return a

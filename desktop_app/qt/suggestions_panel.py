@@ -1,0 +1,504 @@
+"""Suggestions in the window: passages of the two leftmost documents that
+report the same thing (View > Matching passages…), and sentences of the
+active document worth a claim (View > Claim candidates).
+
+Matching passages are looked for on a worker thread; selecting a pair shows
+both passages; Enter accepts it (both become claims linked as "same", one
+undo step), Delete hides it for this session. A claim candidate is accepted
+with Enter (the tags its keywords suggest) or a tag's digit key."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.errors import MarginaliaError
+from .commands import CreateClaim, StoreCommand, short_quote
+from .events import StoreEvents
+
+log = logging.getLogger(__name__)
+
+ROLE = Qt.ItemDataRole.UserRole
+ELIDE = 110  # characters of a sentence shown in a list
+
+
+# --------------------------------------------------------------- the command
+class AcceptMatch(StoreCommand):
+    """Both passages of a suggested pair become claims, linked as "same".
+    Redo restores the same claims and link (same ids); undo deletes the link
+    and the claims this step made (a claim that was there already stays)."""
+
+    def __init__(self, store, events: StoreEvents, match, doc_a: int, doc_b: int, tag_ids=None) -> None:
+        super().__init__(store, events, "Accept matching passages")
+        self.match = match
+        self.doc_a = doc_a
+        self.doc_b = doc_b
+        self.tag_ids = None if tag_ids is None else tuple(tag_ids)
+        self.claim_a: int | None = None
+        self.claim_b: int | None = None
+        self.link_id: int | None = None
+        self.new_claims: tuple[int, ...] = ()
+
+    def _do(self) -> None:
+        from ..core.suggest import accept_match
+
+        if self.link_id is None:
+            with self._store.transaction():
+                before = {c.id for c in self._store.list_claims(document_ids=[self.doc_a, self.doc_b])}
+                self.claim_a, self.claim_b, self.link_id = accept_match(
+                    self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
+            self.new_claims = tuple(c for c in dict.fromkeys((self.claim_a, self.claim_b)) if c not in before)
+            self.setText(f"Link “{short_quote(self.match.quote_a, 24)}” same “{short_quote(self.match.quote_b, 24)}”")
+            rows = [self._store.get_claim(c) for c in self.new_claims]
+        else:
+            with self._store.transaction():
+                rows = [self._store.restore_claim(c) for c in self.new_claims]
+                self._store.restore_link(self.link_id)
+        for row in rows:
+            self._events.claimAdded.emit(row)
+        self._events.linksChanged.emit()
+
+    def _undo(self) -> None:
+        with self._store.transaction():
+            self._store.delete_link(self.link_id)
+            rows = [self._store.delete_claim(c) for c in self.new_claims]
+        for row in rows:
+            self._events.claimRemoved.emit(row.id, row.document_id)
+        self._events.linksChanged.emit()
+
+
+# --------------------------------------------------------------- the worker
+class MatchFinder(QThread):
+    """suggest_links off the UI thread (the store serves each thread its own connection)."""
+
+    found = Signal(list)
+    failed = Signal(str)
+
+    def __init__(self, store, doc_a: int, doc_b: int, min_score: float, parent=None) -> None:
+        super().__init__(parent)
+        self.store, self.doc_a, self.doc_b, self.min_score = store, doc_a, doc_b, min_score
+
+    def run(self) -> None:
+        from ..core.suggest import suggest_links
+
+        try:
+            self.found.emit(suggest_links(self.store, self.doc_a, self.doc_b, self.min_score))
+        except MarginaliaError as exc:
+            self.failed.emit(str(exc))
+        except Exception:  # logged; the panel says it in one sentence
+            log.exception("looking for matching passages failed")
+            self.failed.emit("Matching passages could not be found (the log has the details).")
+
+
+class KeyList(QTreeWidget):
+    """A list that turns Enter, Delete and digit keys into signals."""
+
+    enterPressed = Signal()
+    deletePressed = Signal()
+    digitPressed = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.enterPressed.emit()
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
+            self.deletePressed.emit()
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and plain:
+            self.digitPressed.emit(key - Qt.Key.Key_0)
+        else:
+            super().keyPressEvent(event)
+
+
+def _list(columns: list[str], name: str) -> KeyList:
+    tree = KeyList()
+    tree.setAccessibleName(name)
+    tree.setHeaderLabels(columns)
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return tree
+
+
+# ------------------------------------------------------- matching passages
+class MatchesPanel(QWidget):
+    """Suggested pairs of passages of the documents in the two leftmost panes."""
+
+    MIN_SCORE = 0.5
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.w = window
+        self.doc_a = self.doc_b = None
+        self.matches: list = []
+        self.rejected: set[tuple] = set()  # hidden for this session
+        self.finder: MatchFinder | None = None
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.list = _list(["Score", "First document", "Second document", "Shared figures"], "Matching passages")
+        header = self.list.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.list.currentItemChanged.connect(lambda item, _old: self.show_pair(item))
+        self.list.enterPressed.connect(self.accept_current)
+        self.list.deletePressed.connect(self.reject_current)
+        self.list.itemDoubleClicked.connect(lambda _item, _col: self.accept_current())
+        self.accept_button = QPushButton("&Accept (Enter)")
+        self.accept_button.setToolTip("Make claims of both passages, linked as “same”")
+        self.accept_button.clicked.connect(self.accept_current)
+        self.reject_button = QPushButton("Re&ject (Delete)")
+        self.reject_button.setToolTip("Hide this pair until the window closes")
+        self.reject_button.clicked.connect(self.reject_current)
+        self.refresh_button = QPushButton("&Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.about, 1)
+        for b in (self.accept_button, self.reject_button, self.refresh_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        window.installEventFilter(self)
+        self._update_buttons()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.w and event.type() == QEvent.Type.Close:
+            self.stop()  # the store closes with the window: let the search end first
+        return False
+
+    def stop(self) -> None:
+        finder, self.finder = self.finder, None
+        if finder is not None:
+            finder.found.disconnect()
+            finder.failed.disconnect()
+            finder.wait()
+
+    @property
+    def busy(self) -> bool:
+        return self.finder is not None
+
+    def _documents(self) -> tuple[int | None, int | None]:
+        docs = [p.view.document_id for p in self.w.panes[:2]]
+        return (docs + [None, None])[0], (docs + [None, None])[1]
+
+    def refresh(self) -> bool:
+        """Look again for pairs in the two leftmost panes' documents (False if there is nothing to compare)."""
+        self.stop()
+        self.list.clear()
+        self.matches = []
+        doc_a, doc_b = self._documents()
+        if self.w.store is None or doc_a is None or doc_b is None or doc_a == doc_b:
+            self.doc_a = self.doc_b = None
+            self.about.setText("Open two different documents in the two leftmost panes to see matching passages.")
+            self._update_buttons()
+            return False
+        self.doc_a, self.doc_b = doc_a, doc_b
+        self.about.setText("Looking for matching passages…")
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        finder = MatchFinder(self.w.store, doc_a, doc_b, self.MIN_SCORE, self)
+        finder.found.connect(lambda matches, f=finder: self._found(f, matches))
+        finder.failed.connect(lambda message, f=finder: self._failed(f, message))
+        finder.finished.connect(finder.deleteLater)
+        self.finder = finder
+        finder.start()
+        self._update_buttons()
+        return True
+
+    def _key(self, m) -> tuple:
+        return (self.doc_a, self.doc_b, m.start_a, m.end_a, m.start_b, m.end_b)
+
+    def _found(self, finder, matches) -> None:
+        if finder is not self.finder:
+            return
+        self.finder = None
+        self.unsetCursor()
+        self.matches = [m for m in matches if self._key(m) not in self.rejected]
+        for m in self.matches:
+            item = QTreeWidgetItem([f"{m.score:.2f}", short_quote(m.quote_a, ELIDE), short_quote(m.quote_b, ELIDE),
+                                    ", ".join(_figure_label(s) for s in m.shared)])
+            item.setData(0, ROLE, m)
+            item.setToolTip(1, m.quote_a)
+            item.setToolTip(2, m.quote_b)
+            item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.list.addTopLevelItem(item)
+        self._say_count()
+        if self.list.topLevelItemCount():
+            self.list.setCurrentItem(self.list.topLevelItem(0))
+        self._update_buttons()
+
+    def _failed(self, finder, message: str) -> None:
+        if finder is not self.finder:
+            return
+        self.finder = None
+        self.unsetCursor()
+        self.about.setText(message)
+        self._update_buttons()
+
+    def _say_count(self) -> None:
+        n = self.list.topLevelItemCount()
+        titles = [self._title(d) for d in (self.doc_a, self.doc_b)]
+        if n:
+            self.about.setText(f"{n} suggested pair{'s' if n != 1 else ''} between “{short_quote(titles[0], 40)}” "
+                               f"and “{short_quote(titles[1], 40)}”. Enter accepts, Delete hides.")
+        else:
+            self.about.setText("No matching passages left to suggest between these two documents.")
+
+    def _title(self, doc_id) -> str:
+        try:
+            return self.w.store.document_title(doc_id)
+        except MarginaliaError:
+            return ""
+
+    def _update_buttons(self) -> None:
+        has = self.list.currentItem() is not None
+        self.accept_button.setEnabled(has)
+        self.reject_button.setEnabled(has)
+
+    def pairs(self) -> list:
+        """The Match of each row shown, in order."""
+        return [self.list.topLevelItem(i).data(0, ROLE) for i in range(self.list.topLevelItemCount())]
+
+    def show_pair(self, item) -> None:
+        self._update_buttons()
+        if item is None:
+            return
+        m = item.data(0, ROLE)
+        for pane, doc_id, start, end in ((self.w.panes[0], self.doc_a, m.start_a, m.end_a),
+                                         (self.w.panes[1], self.doc_b, m.start_b, m.end_b)):
+            if pane.view.document_id == doc_id:
+                pane.view.scroll_to_offset(start)
+                pane.view.flash(start, end)
+
+    def _take_current(self):
+        item = self.list.currentItem()
+        if item is None:
+            return None, None
+        row = self.list.indexOfTopLevelItem(item)
+        return row, item.data(0, ROLE)
+
+    def _drop_row(self, row: int) -> None:
+        self.list.takeTopLevelItem(row)
+        if self.list.topLevelItemCount():
+            self.list.setCurrentItem(self.list.topLevelItem(min(row, self.list.topLevelItemCount() - 1)))
+        self._say_count()
+        self._update_buttons()
+
+    def accept_current(self) -> AcceptMatch | None:
+        row, m = self._take_current()
+        if m is None or self.w.store is None:
+            return None
+        cmd = AcceptMatch(self.w.store, self.w.events, m, self.doc_a, self.doc_b)
+        if not self.w.annotator.push(cmd):
+            return None
+        self._drop_row(row)
+        from .links import figure_warning
+
+        warning = figure_warning(m.quote_a, m.quote_b, "same")
+        message = "Both passages are claims now, linked as “same” (Ctrl+Z undoes it)."
+        self.w.statusBar().showMessage(f"{message} {warning}" if warning else message, 8000)
+        self.list.setFocus()
+        return cmd
+
+    def reject_current(self) -> None:
+        row, m = self._take_current()
+        if m is None:
+            return
+        self.rejected.add(self._key(m))
+        self._drop_row(row)
+        self.w.statusBar().showMessage("Pair hidden for this session.", 3000)
+
+
+def _figure_label(shared: str) -> str:
+    """"USD 900000" → "$900,000"; "percent 35" → "35%"."""
+    unit, _, value = shared.partition(" ")
+    try:
+        number = float(value)
+        plain = f"{number:,.0f}" if number == int(number) else f"{number:,}"
+    except ValueError:
+        plain = value
+    return {"USD": f"${plain}", "percent": f"{value}%", "year": value}.get(unit, plain)
+
+
+# -------------------------------------------------------- claim candidates
+class CandidatesPanel(QWidget):
+    """Sentences of the active pane's document worth a claim."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.w = window
+        self.doc_id: int | None = None
+        self._events = None
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.list = _list(["Sentence"], "Claim candidates")
+        self.list.setHeaderHidden(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elided; full text in tooltips
+        self.list.currentItemChanged.connect(lambda item, _old: self.show_candidate(item))
+        self.list.enterPressed.connect(lambda: self.accept_current())
+        self.list.digitPressed.connect(self.accept_with_key)
+        self.list.itemDoubleClicked.connect(lambda _item, _col: self.accept_current())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.about)
+        layout.addWidget(self.list, 1)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _active_document(self) -> int | None:
+        pane = self.w.active_pane or (self.w.panes[0] if self.w.panes else None)
+        return pane.view.document_id if pane is not None else None
+
+    def _focus_changed(self, _old, _new) -> None:
+        if self.isVisible() and self._active_document() not in (None, self.doc_id):
+            self.refresh()
+
+    def _listen(self) -> None:
+        events = self.w.events
+        if events is self._events:
+            return
+        self._events = events
+        events.claimAdded.connect(lambda row: row.document_id == self.doc_id and self.refresh(keep_row=True))
+        events.claimRemoved.connect(lambda _c, doc: doc == self.doc_id and self.refresh(keep_row=True))
+        events.documentTextChanged.connect(lambda doc: doc == self.doc_id and self.refresh(keep_row=True))
+
+    def refresh(self, keep_row: bool = False) -> None:
+        from ..core.suggest import claim_candidates
+
+        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if keep_row and self.list.currentItem() else 0
+        self.list.clear()
+        doc_id = self._active_document()
+        self.doc_id = doc_id
+        if self.w.store is None or doc_id is None:
+            self.about.setText("Open a document to see the sentences worth a claim.")
+            return
+        self._listen()
+        try:
+            candidates = claim_candidates(self.w.store, doc_id)
+            claimed = {(c.start, c.end) for c in self.w.store.list_claims(document_ids=[doc_id], orphaned=False)}
+        except MarginaliaError as exc:
+            self.about.setText(str(exc))
+            return
+        tags = {t.id: t for t in self.w.store.list_tags()}
+        for c in candidates:
+            if (c.start, c.end) in claimed:
+                continue  # accepted already: it left the list
+            item = QTreeWidgetItem([f"{', '.join(c.kinds)} — {short_quote(c.text, ELIDE)}"])
+            item.setData(0, ROLE, c)
+            names = ", ".join(tags[t].name for t in c.tag_ids if t in tags)
+            item.setToolTip(0, f"{c.text}\n\nKinds: {', '.join(c.kinds)}\nSuggested tags: {names or 'none'}")
+            self.list.addTopLevelItem(item)
+        n = self.list.topLevelItemCount()
+        self.about.setText(f"{n} sentence{'s' if n != 1 else ''} of “{short_quote(self.w.store.document_title(doc_id), 40)}”"
+                           " worth a claim. Enter accepts with the suggested tags, a digit with that tag.")
+        if n:
+            self.list.setCurrentItem(self.list.topLevelItem(min(row, n - 1)))
+
+    def candidates(self) -> list:
+        return [self.list.topLevelItem(i).data(0, ROLE) for i in range(self.list.topLevelItemCount())]
+
+    def show_candidate(self, item) -> None:
+        if item is None:
+            return
+        c = item.data(0, ROLE)
+        for pane in self.w.panes:
+            if pane.view.document_id == self.doc_id:
+                pane.view.scroll_to_offset(c.start)
+                pane.view.flash(c.start, c.end)
+                break
+
+    def accept_with_key(self, key: int) -> int | None:
+        tag = next((t for t in self.w.store.list_tags() if t.key == key), None) if self.w.store else None
+        if tag is None:
+            self.w.statusBar().showMessage(f"No tag has the key {key}; give one a key in the codebook.", 4000)
+            return None
+        return self.accept_current([tag.id])
+
+    def accept_current(self, tag_ids=None) -> int | None:
+        """Make a claim of the current candidate (its suggested tags unless
+        ``tag_ids`` is given); the new claim's id."""
+        item = self.list.currentItem()
+        if item is None or self.w.store is None or self.doc_id is None:
+            return None
+        c = item.data(0, ROLE)
+        tags = list(c.tag_ids if tag_ids is None else tag_ids)
+        cmd = CreateClaim(self.w.store, self.w.events, self.doc_id, c.start, c.end, tags)
+        if not self.w.annotator.push(cmd):
+            return None
+        self.w.statusBar().showMessage("Claim made (Ctrl+Z undoes it).", 3000)
+        self.list.setFocus()
+        return cmd.claim_id
+
+
+# ------------------------------------------------------------------- docks
+def _dock(window, title: str, name: str, widget, area) -> QDockWidget:
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setAccessibleName(title)
+    dock.setWidget(widget)
+    window.addDockWidget(area, dock)
+    return dock
+
+
+def matches_dock(window) -> QDockWidget:
+    dock = getattr(window, "matches_dock", None)
+    if dock is None:
+        dock = _dock(window, "Matching passages", "MatchingPassagesDock", MatchesPanel(window),
+                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.tabifyDockWidget(window.claims_dock, dock)
+        window.matches_dock = dock
+    return dock
+
+
+def show_matching_passages(window) -> MatchesPanel:
+    """View > Matching passages…: look again and show the list."""
+    dock = matches_dock(window)
+    dock.show()
+    dock.raise_()
+    panel = dock.widget()
+    panel.refresh()
+    panel.list.setFocus()
+    return panel
+
+
+def candidates_dock(window, toggle=None) -> QDockWidget:
+    """The dock of claim candidates (made on first use); ``toggle`` is the
+    View menu's checkable action, kept in step with the dock."""
+    dock = getattr(window, "candidates_dock", None)
+    if dock is None:
+        panel = CandidatesPanel(window)
+        dock = _dock(window, "Claim candidates", "ClaimCandidatesDock", panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        dock.hide()
+        if toggle is not None:
+            dock.visibilityChanged.connect(toggle.setChecked)
+        window.candidates_dock = dock
+    return dock
+
+
+def show_claim_candidates(window, shown: bool = True, toggle=None) -> CandidatesPanel:
+    dock = candidates_dock(window, toggle)
+    dock.setVisible(shown)
+    panel = dock.widget()
+    if shown:
+        dock.raise_()
+        window.resizeDocks([window.editor_dock, dock], [1, 2], Qt.Orientation.Vertical)
+        panel.refresh()
+        panel.list.setFocus()
+    return panel
