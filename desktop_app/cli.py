@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--key", help="shortcut key 1-9")
     t.add_argument("--description", default="")
     t.add_argument("--parent", metavar="TAG")
+    t.add_argument("--keywords", default="", help="words that suggest the tag, separated by commas")
+    t = tsub.add_parser("keywords", parents=[common], help="set the words that suggest a tag")
+    t.add_argument("tag")
+    t.add_argument("keywords", nargs="*", help="the keywords (none: clear them)")
     t = tsub.add_parser("rename", parents=[common], help="rename a tag")
     t.add_argument("tag")
     t.add_argument("new_name")
@@ -270,7 +274,7 @@ def cmd_text(args) -> int:
 def _tag_json(t, names) -> dict:
     return {
         "id": t.id, "name": t.name, "color": t.color, "key": t.key, "description": t.description,
-        "parent": names.get(t.parent_id), "claims": t.claim_count,
+        "parent": names.get(t.parent_id), "claims": t.claim_count, "keywords": list(t.keywords),
     }
 
 
@@ -290,8 +294,12 @@ def cmd_tags(args) -> int:
             return 0
         if action == "add":
             parent = store.resolve_tag(args.parent) if args.parent else None
-            t = store.add_tag(args.name, color=args.color, key=args.key, description=args.description, parent_id=parent)
+            t = store.add_tag(args.name, color=args.color, key=args.key, description=args.description,
+                              parent_id=parent, keywords=args.keywords)
             print(f"Added tag '{t.name}' ({t.color}, key {t.key or '-'}).")
+        elif action == "keywords":
+            t = store.update_tag(store.resolve_tag(args.tag), keywords=",".join(args.keywords))
+            print(f"Tag '{t.name}' keywords: {', '.join(t.keywords) or '(none)'}.")
         elif action == "rename":
             old = store.get_tag(store.resolve_tag(args.tag))
             t = store.rename_tag(old.id, args.new_name)

@@ -80,6 +80,25 @@ def clean_key(key: int | str | None) -> int | None:
     return value
 
 
+MAX_KEYWORDS = 200
+
+
+def clean_keywords(keywords) -> str:
+    """Keywords as stored: one per line, trimmed, without repeats (ignoring
+    case). Accepts a list, or text separated by commas, semicolons or lines."""
+    if isinstance(keywords, str):
+        keywords = re.split(r"[,;\n]", keywords)
+    seen, out = set(), []
+    for word in keywords:
+        word = " ".join(clean_text(str(word)).split())
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            out.append(word[:MAX_NAME])
+    if len(out) > MAX_KEYWORDS:
+        raise InvalidInput(f"A tag can have at most {MAX_KEYWORDS} keywords.")
+    return "\n".join(out)
+
+
 def next_color(used: set[str]) -> str:
     for color in PALETTE:
         if color not in used:

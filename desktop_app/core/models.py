@@ -97,6 +97,8 @@ class Tag(SQLModel, table=True):
         default=None, sa_column_args=[sa.ForeignKey("tags.id", ondelete="SET NULL")], nullable=True
     )
     created_at: datetime | None = _ts()
+    # words that suggest the tag, one per line
+    keywords: str = Field(default="", sa_type=sa.Text, nullable=False, sa_column_kwargs={"server_default": ""})
 
 
 class Claim(SQLModel, table=True):

@@ -41,6 +41,7 @@ class TagRow:
     key: int | None = None
     parent_id: int | None = None
     claim_count: int = 0
+    keywords: tuple[str, ...] = ()  # words that suggest the tag
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,10 +38,14 @@ def _tag_row(r) -> TagRow:
         key=r.key,
         parent_id=r.parent_id,
         claim_count=r.claim_count,
+        keywords=tuple(w for w in r.keywords.split("\n") if w),
     )
 
 
-_TAG_COLUMNS = (tags.c.id, tags.c.uuid, tags.c.name, tags.c.color, tags.c.description, tags.c.key, tags.c.parent_id)
+_TAG_COLUMNS = (
+    tags.c.id, tags.c.uuid, tags.c.name, tags.c.color, tags.c.description, tags.c.key, tags.c.parent_id,
+    tags.c.keywords,
+)
 
 
 class TagsMixin:
@@ -133,6 +137,7 @@ class TagsMixin:
         description: str = "",
         key: int | str | None = None,
         parent_id: int | None = None,
+        keywords: Iterable[str] | str = (),
         tag_id: int | None = None,
         tag_uuid: str | None = None,
     ) -> TagRow:
@@ -153,6 +158,7 @@ class TagsMixin:
                 description=codebook.clean_text(description),
                 key=key,
                 parent_id=parent_id,
+                keywords=codebook.clean_keywords(keywords),
                 created_at=datetime.now(timezone.utc),
             )
             if tag_id is not None:
@@ -161,8 +167,8 @@ class TagsMixin:
             return self._get_tag(conn, new_id)
 
     def update_tag(self, tag_id: int, **fields) -> TagRow:
-        """Change any of name, color, description, key, parent_id."""
-        allowed = {"name", "color", "description", "key", "parent_id"}
+        """Change any of name, color, description, key, parent_id, keywords."""
+        allowed = {"name", "color", "description", "key", "parent_id", "keywords"}
         unknown = set(fields) - allowed
         if unknown:
             raise InvalidInput(f"Tags have no field {sorted(unknown)[0]!r}.")
@@ -178,6 +184,8 @@ class TagsMixin:
             values["key"] = codebook.clean_key(fields["key"])
         if "parent_id" in fields:
             values["parent_id"] = fields["parent_id"]
+        if "keywords" in fields:
+            values["keywords"] = codebook.clean_keywords(fields["keywords"])
         with self._tx() as conn:
             self._get_tag(conn, tag_id)
             self._check_unique(conn, name_key=values.get("name_key"), key=values.get("key"), exclude=tag_id)
@@ -283,6 +291,7 @@ class TagsMixin:
         values = dict(
             uuid=tag.uuid, name=tag.name, name_key=tag.name.casefold(), color=tag.color,
             description=tag.description, key=tag.key, parent_id=parent, created_at=datetime.now(timezone.utc),
+            keywords="\n".join(tag.keywords),
         )
         if not taken:
             values["id"] = tag.id

@@ -294,14 +294,15 @@ def accept_match(
 
 # ---------------------------------------------------------------- tag keywords
 def tag_keywords(tags, extra: Mapping[int, Iterable[str]] | None = None) -> dict[int, set[str]]:
-    """Keyword stems for each tag: the content words of its name and
-    description (general words like "figures" left out), plus any words given
-    for it in ``extra`` (tag id → words). The store keeps no keyword list; a
-    description is where a codebook says what a tag covers."""
+    """Keyword stems for each tag: its keywords (set in the codebook), the
+    content words of its name and description (general words like "figures"
+    left out), plus any words given for it in ``extra`` (tag id → words)."""
     out: dict[int, set[str]] = {}
     for tag in tags:
         words = {w for w in content_words(f"{tag.name} {tag.description}")
                  if w not in {stem(g) for g in GENERIC_WORDS} and len(w) >= 3}
+        for keyword in getattr(tag, "keywords", ()):
+            words.update(_stems_with_joins(keyword))
         out[tag.id] = words
     for tag_id, words in (extra or {}).items():
         out.setdefault(tag_id, set()).update(stem(w) for w in words if w.strip())

@@ -124,6 +124,11 @@ class CodebookPanel(QWidget):
         self.key_button.setAccessibleName("Set tag key")
         self.key_button.clicked.connect(self.ask_key)
         tools.addWidget(self.key_button)
+        self.keywords_button = QToolButton(text="Keywords…")
+        self.keywords_button.setToolTip("Words that suggest the selected tag (claim candidates, matching passages)")
+        self.keywords_button.setAccessibleName("Set tag keywords")
+        self.keywords_button.clicked.connect(self.ask_keywords)
+        tools.addWidget(self.keywords_button)
         tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -216,6 +221,19 @@ class CodebookPanel(QWidget):
             new = None if choice == "none" else int(choice)
             if new != tag.key:
                 self.updateRequested.emit(tag.id, {"key": new})
+
+    def ask_keywords(self) -> None:
+        tag = self._need_selection()
+        if tag is None:
+            return
+        text, ok = QInputDialog.getText(
+            self, "Tag keywords", f"Words that suggest '{tag.name}', separated by commas:",
+            text=", ".join(tag.keywords),
+        )
+        if ok:
+            words = tuple(w.strip() for w in text.split(",") if w.strip())
+            if words != tag.keywords:
+                self.updateRequested.emit(tag.id, {"keywords": words})
 
     def ask_merge(self) -> None:
         tag = self._need_selection()

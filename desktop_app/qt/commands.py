@@ -427,7 +427,8 @@ class AddTag(StoreCommand):
 
 class UpdateTag(StoreCommand):
     """Rename, recolour, re-key or describe a tag (any of ``name``, ``color``,
-    ``key``, ``description``, ``parent_id``); undo puts the old values back."""
+    ``key``, ``description``, ``parent_id``, ``keywords``); undo puts the old
+    values back."""
 
     def __init__(self, store, events: StoreEvents, tag_id: int, **fields) -> None:
         super().__init__(store, events, "Change tag")
@@ -457,6 +458,8 @@ class UpdateTag(StoreCommand):
             return f"Recolour tag “{new.name}”"
         if set(self.fields) == {"key"}:
             return f"Set the key of tag “{new.name}”" if new.key is not None else f"Clear the key of tag “{new.name}”"
+        if set(self.fields) == {"keywords"}:
+            return f"Set the keywords of tag “{new.name}”"
         return f"Change tag “{new.name}”"
 
 

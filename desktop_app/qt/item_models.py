@@ -288,7 +288,10 @@ class TagsModel(_TableModel):
         if role == ColorRole and col == self.NAME:
             return t.color
         if role == _TOOLTIP:
-            return f"{t.name}\n{t.description}" if t.description else t.name
+            lines = [t.name] + ([t.description] if t.description else [])
+            if t.keywords:
+                lines.append("Keywords: " + ", ".join(t.keywords))
+            return "\n".join(lines)
         if role == _ALIGN and col in (self.KEY, self.CLAIMS):
             return _RIGHT
         return None
