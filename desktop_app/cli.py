@@ -427,17 +427,27 @@ def cmd_link(args) -> int:
 
 
 def cmd_links(args) -> int:
+    from .core.figures import disagreeing_links
+
     with _open_store(args) as store:
         links = store.list_links()
         uuids = {c.id: c.uuid for c in store.iter_claims()} if links else {}
+        # links between claims whose figures differ once normalised ($900K vs $650,000)
+        flagged = {link.id: pairs for link, pairs in disagreeing_links(store)} if links else {}
+
+    def differ(link) -> list[str]:
+        return [f"{a.text} vs {b.text}" for a, b in flagged.get(link.id, ())]
+
     if args.json:
         _print_json([{"id": k.id, "uuid": k.uuid, "source": uuids.get(k.source_id), "target": uuids.get(k.target_id),
                       "source_claim_id": k.source_id, "target_claim_id": k.target_id, "relation": k.relation,
-                      "note": k.note, "annotator": k.annotator, "created_at": k.created_at.isoformat()}
+                      "note": k.note, "annotator": k.annotator, "created_at": k.created_at.isoformat(),
+                      "figures_differ": differ(k)}
                      for k in links])
     else:
         for k in links:
-            print(f"{k.id}\t{k.source_id}\t{k.relation}\t{k.target_id}\t{_one_line(k.note, 60)}")
+            warning = f"\tfigures differ: {'; '.join(differ(k))}" if k.id in flagged else ""
+            print(f"{k.id}\t{k.source_id}\t{k.relation}\t{k.target_id}\t{_one_line(k.note, 60)}{warning}")
     return 0
 
 

@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from conftest import run_cli
+from conftest import ok, run_cli
 
 from desktop_app.core.anchoring import anchor_quote
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
@@ -115,10 +115,6 @@ def test_csv_lists_the_linked_claims_and_links_export_on_their_own(pair):
 
 
 def test_command_line_links(db_path, tmp_path):
-    def ok(result):
-        assert result.returncode == 0, result.stderr.decode()
-        return result.stdout.decode()
-
     first = ok(run_cli("claim", "add", "1", "--quote", "Salaries for this profile range", "--tag", "salaries",
                        "--json", db=db_path))
     second = ok(run_cli("claim", "add", "2", "--quote", "it pays a whopping $900K", "--tag", "salaries",
@@ -139,3 +135,22 @@ def test_command_line_links(db_path, tmp_path):
     assert rows[0] == list(LINKS_HEADER) and len(rows) == 2
     ok(run_cli("unlink", str(link_id), db=db_path))
     assert json.loads(ok(run_cli("links", "--json", db=db_path))) == []
+
+
+def test_links_whose_figures_differ_are_flagged_on_the_command_line(db_path):
+    def claim(doc: str, quote: str) -> int:
+        return json.loads(ok(run_cli("claim", "add", doc, "--quote", quote, "--tag", "salaries", "--json",
+                                     db=db_path)))["id"]
+
+    a = claim("1", "Salaries for this profile range from $300,000 to $900,000 a year")
+    b = claim("2", "It’s also hiring a $650K AI technical director role")
+    c = claim("2", "it pays a whopping $900K")
+    ok(run_cli("link", str(a), str(b), "--relation", "corroborates", db=db_path))
+    other_doc = claim("1", "This role brings in up to $650,000 annually")
+    ok(run_cli("link", str(other_doc), str(b), "--relation", "same", db=db_path))
+    listed = {(k["source_claim_id"], k["target_claim_id"]): k for k in json.loads(ok(run_cli("links", "--json", db=db_path)))}
+    assert "$650K" in " ".join(listed[(a, b)]["figures_differ"])  # $300,000 / $900,000 vs $650K
+    assert listed[(other_doc, b)]["figures_differ"] == []  # $650,000 and $650K are the same figure
+    plain = ok(run_cli("links", db=db_path))
+    assert plain.count("figures differ") == 1
+    assert c  # a third claim on the page changes nothing
