@@ -24,6 +24,11 @@ Annotators of a document are those with at least one placed claim in it
 (with any tag): an annotator who read the document and never used a tag
 there covers no character with it. A (document, tag) pair is reported when
 two or more annotators worked on the document and one of them used the tag.
+
+Where they agree and differ (``differences``): the document cut into maximal
+stretches over which the same annotators cover every character with the tag;
+a stretch covered by all of them is agreement, one covered by only some is
+disagreement, and characters nobody covered are left out.
 """
 
 from __future__ import annotations
@@ -208,6 +213,70 @@ def agreement_table(store) -> list[AgreementRow]:
             rows.append(AgreementRow(doc.id, doc.title, tag.id, tag.name, names, result.characters,
                                      result.observed, result.kappa, result.alpha, result.note))
     return rows
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A maximal run ``[start, end)`` (code points) covered by the same
+    annotators; ``missing``: those of the compared annotators who did not."""
+
+    start: int
+    end: int
+    covered_by: tuple[str, ...]
+    missing: tuple[str, ...]
+    quote: str = ""
+
+    @property
+    def agreed(self) -> bool:
+        return not self.missing
+
+
+def stretches(length: int, coverages: dict[str, Iterable[tuple[int, int]]],
+              text: str = "") -> list[Stretch]:
+    """The maximal runs of ``[0, length)`` over which the set of covering
+    annotators is constant and not empty, in order; ``coverages``: each
+    annotator's ``(start, end)`` spans (they may overlap one another)."""
+    names = tuple(coverages)
+    events: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for name in names:
+        for start, end in _merged(coverages[name], length):
+            events[start].append((1, name))
+            events[end].append((-1, name))
+    out: list[Stretch] = []
+    inside: set[str] = set()
+    pos = 0
+    for at in sorted(events):
+        if inside and at > pos:
+            covered = tuple(n for n in names if n in inside)
+            if out and out[-1].end == pos and out[-1].covered_by == covered:
+                prev = out.pop()
+                pos = prev.start
+            missing = tuple(n for n in names if n not in inside)
+            out.append(Stretch(pos, at, covered, missing, text[pos:at]))
+        for step, name in events[at]:
+            if step > 0:
+                inside.add(name)
+            else:
+                inside.discard(name)
+        pos = at
+    return out
+
+
+def differences(store, document_id: int, tag_id: int,
+                annotators: Sequence[str] | None = None) -> list[Stretch]:
+    """Where the annotators agree and differ on one tag in one document: the
+    maximal stretches coded with the tag by the same annotators (all of them:
+    agreement; only some: disagreement), with their text. ``annotators``:
+    whom to compare (default: everyone with a placed claim in the document)."""
+    claims = [c for c in store.claims_for_document(document_id) if not c.deleted and not c.orphaned]
+    if annotators is None:
+        annotators = sorted({c.annotator for c in claims}, key=str.casefold)
+    coverages: dict[str, list[tuple[int, int]]] = {name: [] for name in annotators}
+    for claim in claims:
+        if claim.annotator in coverages and tag_id in claim.tag_ids:
+            coverages[claim.annotator].append((claim.start, claim.end))
+    text = store.document_text(document_id)
+    return stretches(len(text), coverages, text)
 
 
 HEADER = ("document_id", "document", "tag", "annotators", "characters", "observed_agreement", "kappa",
