@@ -12,12 +12,15 @@ from hypothesis import strategies as st
 
 from desktop_app.core.agreement import (
     NOT_TWO,
+    Stretch,
     agreement_table,
     character_agreement,
     cohen_kappa,
     coverage_histogram,
+    differences,
     export_agreement_csv,
     krippendorff_alpha_nominal,
+    stretches,
 )
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 
@@ -193,3 +196,86 @@ def test_table_from_the_store_and_csv(store):
     parsed = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert parsed[0]["annotators"] == "ann; bob" and parsed[0]["kappa"] == "0.5455"
     assert parsed[0]["observed_agreement"] == "0.8000"
+
+
+# ------------------------------------------------- where they agree and differ
+def runs(found):
+    return [(s.start, s.end, s.covered_by, s.missing) for s in found]
+
+
+def test_stretches_of_two_overlapping_annotators():
+    # ann 2-8, bob 5-12: ann alone 2-5, both 5-8, bob alone 8-12.
+    found = stretches(20, {"ann": [(2, 8)], "bob": [(5, 12)]}, "abcdefghijklmnopqrst")
+    assert runs(found) == [(2, 5, ("ann",), ("bob",)), (5, 8, ("ann", "bob"), ()), (8, 12, ("bob",), ("ann",))]
+    assert [s.quote for s in found] == ["cde", "fgh", "ijkl"]
+    assert [s.agreed for s in found] == [False, True, False]
+
+
+def test_stretches_of_disjoint_claims_and_an_annotators_own_overlaps():
+    # ann's two claims overlap and touch: one run 0-6; bob's 8-10 is apart.
+    found = stretches(12, {"ann": [(0, 4), (2, 5), (5, 6)], "bob": [(8, 10)]})
+    assert runs(found) == [(0, 6, ("ann",), ("bob",)), (8, 10, ("bob",), ("ann",))]
+    # identical coverage cut differently: one agreed run
+    assert runs(stretches(10, {"ann": [(1, 3), (3, 7)], "bob": [(1, 7)]})) == [(1, 7, ("ann", "bob"), ())]
+    assert stretches(10, {"ann": [], "bob": []}) == []
+    # spans past the text are clipped, empty ones ignored
+    assert runs(stretches(5, {"ann": [(3, 9), (4, 4)], "bob": []})) == [(3, 5, ("ann",), ("bob",))]
+
+
+def test_stretches_of_three_annotators():
+    # ann 0-6, bob 2-6, cy 4-8
+    found = stretches(10, {"ann": [(0, 6)], "bob": [(2, 6)], "cy": [(4, 8)]})
+    assert runs(found) == [
+        (0, 2, ("ann",), ("bob", "cy")),
+        (2, 4, ("ann", "bob"), ("cy",)),
+        (4, 6, ("ann", "bob", "cy"), ()),
+        (6, 8, ("cy",), ("ann", "bob")),
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(coverages())
+def test_stretches_partition_the_covered_characters(case):
+    length, covs = case
+    names = [f"a{i}" for i in range(len(covs))]
+    found = stretches(length, dict(zip(names, covs)))
+    per_char = {}
+    for s in found:
+        assert s.start < s.end and s.covered_by and set(s.covered_by) | set(s.missing) == set(names)
+        for i in range(s.start, s.end):
+            per_char[i] = set(s.covered_by)
+    for a, b in zip(found, found[1:]):  # maximal: neighbours differ or are apart
+        assert a.end <= b.start and (a.end < b.start or a.covered_by != b.covered_by)
+    expected = {}
+    for i, unit in enumerate(units(length, covs)):
+        who = {n for n, v in zip(names, unit) if v}
+        if who:
+            expected[i] = who
+    assert per_char == expected
+
+
+def test_differences_from_the_store_count_code_points(store):
+    # astral characters before and inside the claims: offsets are code points
+    text = "\U0001F600ab \U0001D11Ecd efgh"
+    doc = store.add_document(make_doc(text, "Astral"))
+    assert doc.char_count == len(text) == 12
+    first, second = [t.id for t in store.list_tags()[:2]]
+    store.add_claim(doc.id, 1, 5, [first], annotator="bob")   # "ab 𝄞"
+    store.add_claim(doc.id, 4, 7, [first, second], annotator="ann")  # "𝄞cd"
+    store.add_claim(doc.id, 8, 12, [second], annotator="bob")
+
+    found = differences(store, doc.id, first)
+    assert found == [
+        Stretch(1, 4, ("bob",), ("ann",), "ab "),
+        Stretch(4, 5, ("ann", "bob"), (), "\U0001D11E"),
+        Stretch(5, 7, ("ann",), ("bob",), "cd"),
+    ]
+    assert runs(differences(store, doc.id, second)) == [(4, 7, ("ann",), ("bob",)), (8, 12, ("bob",), ("ann",))]
+    # a chosen set of annotators, one of whom never worked here
+    assert runs(differences(store, doc.id, first, ["ann", "cy"])) == [(4, 7, ("ann",), ("cy",))]
+
+    # a deleted claim no longer counts
+    third = store.add_claim(doc.id, 0, 1, [first], annotator="cy")
+    assert differences(store, doc.id, first)[0] == Stretch(0, 1, ("cy",), ("ann", "bob"), "\U0001F600")
+    store.delete_claim(third.id)
+    assert runs(differences(store, doc.id, first))[0] == (1, 4, ("bob",), ("ann",))

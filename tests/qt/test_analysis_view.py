@@ -183,6 +183,83 @@ def test_agreement_table_and_export(window, qtbot, qtmodeltester, tmp_path, monk
     assert parsed[0]["annotators"] == "ann; bob; cy" and parsed[0]["kappa"] == ""
 
 
+def test_agreement_lists_where_annotators_agree_and_differ(window, qtbot, qtmodeltester):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.qt import agreement_view
+
+    store = window.store
+    tag_a, tag_b = store.list_tags()[:2]
+    # a long document: the passages sit far below the first screen
+    text = "".join(f"Filler line {i}.\n" for i in range(300)) + "The minister said the budget grew by ten percent."
+    doc = store.add_document(make_doc(text, "Long story"))
+    base = text.index("The minister")
+    said, budget = base + text[base:].index("said"), base + text[base:].index("the budget")
+    store.add_claim(doc.id, base, budget, [tag_a.id], annotator="ann")  # "The minister said "
+    store.add_claim(doc.id, said, len(text), [tag_a.id], annotator="bob")  # "said the budget …"
+    store.add_claim(doc.id, 0, 6, [tag_b.id], annotator="bob")
+    window.events.documentsChanged.emit()
+
+    view = window.show_agreement()
+    stretches = view.stretch_model
+    qtmodeltester.check(stretches)
+    assert stretches.rowCount() == 0 and "Select a row" in view.stretch_label.text()
+
+    view.table.selectRow(0)  # Long story, tag A
+    qtmodeltester.check(stretches)
+    shown = [[stretches.index(r, c).data() for c in range(stretches.columnCount())]
+             for r in range(stretches.rowCount())]
+    assert shown == [
+        ["differ", "The minister", "ann", "bob", "13"],
+        ["agree", "said", "ann, bob", agreement_view.NOBODY, "5"],
+        ["differ", "the budget grew by ten percent.", "bob", "ann", str(len(text) - budget)],
+    ]
+    agree_bg = stretches.index(1, 0).data(Qt.ItemDataRole.BackgroundRole)
+    differ_bg = stretches.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert agree_bg == agreement_view.AGREE_COLOR and differ_bg == agreement_view.DIFFER_COLOR != agree_bg
+    assert "1 passage coded by everyone, 2 by some only" in view.stretch_label.text()
+
+    # a change elsewhere refreshes the list and keeps the row selected
+    row = store.add_claim(doc.id, budget, budget + 3, [tag_a.id], annotator="ann")
+    with qtbot.waitSignal(view.model.modelReset, timeout=3000):
+        window.events.claimAdded.emit(row)
+    qtmodeltester.check(stretches)
+    assert [stretches.index(r, 0).data() for r in range(stretches.rowCount())] == \
+        ["differ", "agree", "differ"]
+    assert stretches.index(1, 1).data() == "said the"
+
+    # the other tag: bob alone
+    view.table.selectRow(1)
+    assert [stretches.index(0, c).data() for c in range(4)] == ["differ", "Filler", "bob", "ann"]
+
+    # double-click: the passage is shown in a pane, scrolled to and flashed
+    view.table.selectRow(0)
+    pane = window.panes[0]
+    window.open_document(doc.id, pane)
+    bar = pane.view.verticalScrollBar()
+    bar.setValue(0)
+    assert not pane.view.is_flashing
+    index = stretches.index(2, 1)
+    view.stretch_table.scrollTo(index)
+    at = view.stretch_table.visualRect(index).center()
+    qtbot.mouseClick(view.stretch_table.viewport(), Qt.MouseButton.LeftButton, pos=at)  # QTest's double
+    assert not pane.view.is_flashing  # one click only selects
+    qtbot.mouseDClick(view.stretch_table.viewport(), Qt.MouseButton.LeftButton, pos=at)  # click follows a press
+    assert pane.view.document_id == doc.id
+    assert pane.view.is_flashing
+    assert bar.value() > 0
+    cursor = pane.view.cursorForPosition(pane.view.viewport().rect().center())
+    assert cursor.block().text().startswith(("Filler line 2", "The minister"))
+
+    # Enter on a passage does the same
+    qtbot.waitUntil(lambda: not pane.view.is_flashing, timeout=3000)
+    bar.setValue(0)
+    view.stretch_table.setCurrentIndex(stretches.index(0, 1))
+    view.stretch_table.setFocus()
+    qtbot.keyClick(view.stretch_table, Qt.Key.Key_Return)
+    assert pane.view.is_flashing and bar.value() > 0
+
+
 def test_preferences_change_the_annotator_of_the_next_claim(window, qtbot, db_file, monkeypatch):
     store = window.store
     doc = store.add_document(make_doc("Somebody said something worth checking.", "Quote"))
