@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import make_doc
 
 from desktop_app.core.agreement import (
     NOT_TWO,
@@ -22,15 +23,6 @@ from desktop_app.core.agreement import (
     krippendorff_alpha_nominal,
     stretches,
 )
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 # --------------------------------------------------------------- Cohen's kappa

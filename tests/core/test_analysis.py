@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
+
+from conftest import make_doc
 
 from desktop_app.core.analysis import (
     UNDATED,
@@ -12,15 +13,6 @@ from desktop_app.core.analysis import (
     published_date,
     tag_cooccurrence,
 )
-from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
-
-
-def make_doc(text: str, title: str = "A document", **meta) -> StructuredDocument:
-    text = canonicalize(text)
-    return StructuredDocument(
-        text=text, blocks=blocks_for_lines(text), metadata=Metadata(title=title, **meta),
-        source_format="text", encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest(),
-    )
 
 
 def setup(store):
