@@ -223,7 +223,7 @@ def test_plain_text_is_canonicalized():
 
 
 def seed_files():
-    return sorted((ROOT / "seeds").glob("*.md")) + sorted(Path("/work/shared/seeds").glob("*.txt"))
+    return sorted((ROOT / "seeds").glob("*.md")) + sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
 
 
 @pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
