@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="marginalia", description="Read sources side by side, highlight and tag claims, export them.")
     p.add_argument("--version", action="version", version=f"Marginalia {__version__}")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this installation on a temporary database (never your own) and exit")
     p.add_argument("--db", metavar="PATH", help="database file (default: the one in your user data folder)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
@@ -150,6 +152,10 @@ def run(argv: list[str]) -> int:
 
     _utf8_stdio()
     args = build_parser().parse_args(argv)
+    if args.self_test:  # before logging: it keeps its files, logs too, in a temporary folder
+        from .selftest import run_self_test
+
+        return run_self_test()
     log_path = setup_logging()
     if args.command is None:
         from .qt.app import run_app

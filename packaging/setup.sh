@@ -25,7 +25,7 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
           libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0
           libxcb-xkb1 libxcb-xfixes0 libx11-xcb1)
 if [ "$want_test" = 1 ]; then
-  packages+=(xvfb xauth)
+  packages+=(xvfb xauth desktop-file-utils appstream)  # the last two check packaging/ files
 fi
 
 missing=()

@@ -29,7 +29,6 @@ def _ensure_platform() -> None:
 
 
 def make_application(argv: list[str] | None = None):
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from .. import __version__
@@ -43,10 +42,22 @@ def make_application(argv: list[str] | None = None):
     app.setApplicationDisplayName("Marginalia")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("marginalia")
-    icon = paths.resources_dir() / "icons" / "marginalia.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setWindowIcon(app_icon(paths.resources_dir() / "icons"))
     return app
+
+
+def app_icon(folder: Path):
+    """The window and taskbar icon: the SVG, plus the rendered PNG sizes (used
+    where the SVG image plugin is missing, and by taskbars that want pixels)."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    svg = folder / "marginalia.svg"
+    if svg.exists():
+        icon.addFile(str(svg))
+    for png in sorted((folder / "hicolor").glob("*/apps/marginalia.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 # Tests (and embedders) may set this to ``callable(parent, message)``: every
