@@ -45,6 +45,7 @@ class ClaimEditor(QWidget):
     statusEdited = Signal(int, str, int)  # claim id, status, version shown
     noteEdited = Signal(int, str, int)  # claim id, note, version shown
     linkRemoveRequested = Signal(int)  # link id
+    linkEditRequested = Signal(int)  # link id: change its relation or note
     linkActivated = Signal(int)  # the other claim of a link, double-clicked
 
     def __init__(self, parent=None) -> None:
@@ -98,6 +99,9 @@ class ClaimEditor(QWidget):
         self.unlink_button = QPushButton("Remove link")
         self.unlink_button.setAccessibleName("Remove the selected link")
         self.unlink_button.clicked.connect(self._remove_link)
+        self.edit_link_button = QPushButton("Change link…")
+        self.edit_link_button.setAccessibleName("Change the relation or note of the selected link")
+        self.edit_link_button.clicked.connect(self._edit_link)
         self.links_hint = QLabel("No links. Edit > Link claims… (Ctrl+L) links it with a claim of another pane.")
         self.links_hint.setWordWrap(True)
         links_box = QWidget()
@@ -107,6 +111,7 @@ class ClaimEditor(QWidget):
         links_layout.addWidget(self.links_list)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.edit_link_button)
         row.addWidget(self.unlink_button)
         links_layout.addLayout(row)
         self.form_widget = QWidget()
@@ -152,8 +157,14 @@ class ClaimEditor(QWidget):
         return [self.links_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.links_list.count())]
 
     def _update_unlink(self) -> None:
-        self.unlink_button.setVisible(self.links_list.count() > 0)
-        self.unlink_button.setEnabled(self.links_list.currentItem() is not None)
+        for button in (self.unlink_button, self.edit_link_button):
+            button.setVisible(self.links_list.count() > 0)
+            button.setEnabled(self.links_list.currentItem() is not None)
+
+    def _edit_link(self) -> None:
+        item = self.links_list.currentItem()
+        if item is not None:
+            self.linkEditRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _remove_link(self) -> None:
         item = self.links_list.currentItem()

@@ -154,6 +154,7 @@ class LinksController:
         window.splitter.link_provider = self.pairs
         window.splitter.linkClicked.connect(self.select_link)
         window.editor.linkRemoveRequested.connect(self.delete_link)
+        window.editor.linkEditRequested.connect(self.edit_link)
         window.editor.linkActivated.connect(lambda claim_id: self.store is not None and
                                             self.w.annotator.go_to_claim(claim_id))
 
@@ -322,6 +323,46 @@ class LinksController:
             self.w.statusBar().showMessage("Link deleted (Ctrl+Z brings it back).", 4000)
             return True
         return False
+
+    def edit_link(self, link_id: int) -> bool:
+        """Change a link's relation and note (asked in a small dialog), undoably."""
+        if self.store is None:
+            return False
+        link = self.store.get_link(link_id)
+        answer = self.ask_link_change(link)
+        if answer is None:
+            return False
+        relation, note = answer
+        if (relation, note) == (link.relation, link.note):
+            return False
+        if self.w.annotator.push(link_commands.UpdateLink(self.store, self.w.events, link_id,
+                                                          relation=relation, note=note)):
+            self.w.statusBar().showMessage(f"Link changed to “{relation}”. Saved.", 4000)
+            return True
+        return False
+
+    def ask_link_change(self, link) -> tuple[str, str] | None:
+        """The new relation and note of a link, or None if cancelled (tests replace this)."""
+        from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+
+        dialog = QDialog(self.w)
+        dialog.setWindowTitle("Change link")
+        relation = QComboBox()
+        relation.setAccessibleName("Relation")
+        relation.addItems(list(RELATIONS))
+        relation.setCurrentText(link.relation)
+        note = QLineEdit(link.note)
+        note.setAccessibleName("Note of the link")
+        form = QFormLayout(dialog)
+        form.addRow("&Relation:", relation)
+        form.addRow("&Note:", note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return relation.currentText(), note.text()
 
     def show_matrix(self):
         """View > Claims across sources."""

@@ -152,6 +152,28 @@ def test_changing_a_link_is_one_undo_step(window, qtbot, db_file, monkeypatch):
     assert not window.annotator.push(UpdateLink(window.store, window.events, link.id, relation="agrees"))
 
 
+def test_changing_a_link_from_the_claim_editor(window, qtbot, db_file, monkeypatch):
+    a, b = two_claims(window, qtbot)
+    link_through_window(window, monkeypatch, b, "corroborates", "first")
+    [link] = fresh_links(db_file)
+    window.annotator.select_claim(a)
+    window.editor.links_list.setCurrentRow(0)
+    assert window.editor.edit_link_button.isEnabled()
+    asked = []
+    controller = window.links
+    monkeypatch.setattr(controller, "ask_link_change",
+                        lambda current: asked.append(current.relation) or ("contradicts", "says $650K"))
+    qtbot.mouseClick(window.editor.edit_link_button, Qt.MouseButton.LeftButton)
+    assert asked == ["corroborates"]
+    assert [(x.relation, x.note) for x in fresh_links(db_file)] == [("contradicts", "says $650K")]
+    assert window.splitter.gutters()[0].curves()[0].relation == "contradicts"
+    window.undo_stack.undo()
+    assert [(x.relation, x.note) for x in fresh_links(db_file)] == [("corroborates", "first")]
+    monkeypatch.setattr(controller, "ask_link_change", lambda current: None)  # cancelled: nothing changes
+    qtbot.mouseClick(window.editor.edit_link_button, Qt.MouseButton.LeftButton)
+    assert [(x.relation, x.note) for x in fresh_links(db_file)] == [("corroborates", "first")]
+
+
 def test_a_saved_splitter_state_keeps_the_gutters(window):
     from PySide6.QtWidgets import QSplitter
 
