@@ -134,13 +134,19 @@ class PerDocumentTab(ChartTab):
                                          edgecolor="white", linewidth=0.5)
         ax.set_xticks(list(xs), [_short(d.title) for d in documents],
                       rotation=30 if len(documents) > 3 else 0, ha="right" if len(documents) > 3 else "center")
-        ax.set_ylabel("Claims")
-        ax.set_title("Claims per tag per document")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.grid(axis="y", alpha=0.3)
-        ax.set_axisbelow(True)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(title="Tag", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        _style_counts(ax, "Claims per tag per document")
+
+
+def _style_counts(ax, title: str) -> None:
+    """The look the bar charts of claim counts share: whole numbers, a light
+    grid, the tag legend outside on the right."""
+    ax.set_ylabel("Claims")
+    ax.set_title(title)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(title="Tag", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
 
 
 class CooccurrenceTab(ChartTab):
@@ -225,13 +231,7 @@ class DatesTab(ChartTab):
         if analysis.UNDATED in periods and len(periods) > 1:
             ax.axvline(len(periods) - 1.5, color="#999999", linestyle=":", linewidth=1)
         ax.set_xlabel("Published " + ("month" if by_month else "date"))
-        ax.set_ylabel("Claims")
-        ax.set_title("Claims over the documents' published dates")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.grid(axis="y", alpha=0.3)
-        ax.set_axisbelow(True)
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(title="Tag", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+        _style_counts(ax, "Claims over the documents' published dates")
 
 
 class AnalysisWindow(QWidget):

@@ -231,7 +231,7 @@ def build_document(
             cursor.setBlockCharFormat(cfmt)
             if blk.end > blk.start:
                 cursor.setPosition(to_u16(blk.end), keep)
-                cursor.mergeCharFormat(cfmt)
+                cursor.mergeCharFormat(cfmt)  # the block's own look (heading, code), never a claim
         if blk.kind == "list_item":
             level = max(1, blk.level)
             for deeper in [lv for lv in lists if lv > level]:
@@ -263,7 +263,7 @@ def build_document(
             continue
         cursor.setPosition(to_u16(span.start))
         cursor.setPosition(to_u16(span.end), keep)
-        cursor.mergeCharFormat(sfmt)
+        cursor.mergeCharFormat(sfmt)  # the source's emphasis or link, never a claim
     cursor.endEditBlock()
     qdoc.setModified(False)
     return qdoc
