@@ -40,13 +40,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file (default: the one in your user data folder)")
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
 
     p = _Parser(prog="marginalia", description="Read sources side by side, highlight and tag claims, export them.")
     p.add_argument("--version", action="version", version=f"Marginalia {__version__}")
     p.add_argument("--self-test", action="store_true",
                    help="check this installation on a temporary database (never your own) and exit")
-    p.add_argument("--db", metavar="PATH", help="database file (default: the one in your user data folder)")
+    p.add_argument("--db", metavar="PATH", help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common], help="import Markdown, text or HTML files")
@@ -189,7 +189,16 @@ def _open_store(args):
     from .core import paths
     from .core.store import Store
 
-    return Store.open(Path(args.db) if getattr(args, "db", None) else paths.default_database())
+    return Store.open(database_target(getattr(args, "db", None)) or paths.default_database())
+
+
+def database_target(value: str | None):
+    """What --db names: a team database address as it is, else a file path."""
+    from .core.server import is_server_address
+
+    if not value:
+        return None
+    return value.strip() if is_server_address(value) else Path(value)
 
 
 def _text_arg(value) -> str:

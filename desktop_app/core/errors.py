@@ -36,3 +36,7 @@ class InvalidInput(MarginaliaError):
 
 class Conflict(MarginaliaError):
     """The change collides with existing data (a duplicate name, a claim changed elsewhere)."""
+
+
+class DatabaseUnreachable(MarginaliaError):
+    """The team database's server cannot be reached (down, refused, network lost)."""

@@ -159,9 +159,23 @@ class ClaimLink(SQLModel, table=True):
     deleted_at: datetime | None = _ts(nullable=True)
 
 
+class ChangeLog(SQLModel, table=True):
+    """One row per committed write: who wrote (the store instance's origin)
+    and what it touched, so that open windows pick up others' changes."""
+
+    __tablename__ = "change_log"
+
+    seq: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(sa_type=sa.String(40), nullable=False)
+    at: datetime | None = _ts()
+    # space-separated: "claims:<document id>", "documents", "tags", "links", or "*"
+    scope: str = Field(sa_type=sa.Text, nullable=False)
+
+
 documents = Document.__table__
 document_versions = DocumentVersion.__table__
 tags = Tag.__table__
 claims = Claim.__table__
 claim_tags = ClaimTag.__table__
 claim_links = ClaimLink.__table__
+change_log = ChangeLog.__table__

@@ -2,7 +2,10 @@
 
 On SQLite this is an FTS5 table whose rowid encodes what a row indexes:
 ``2 * id`` for a document, ``2 * id + 1`` for a claim, so that updating or
-removing one entry is a lookup by rowid, never a scan.
+removing one entry is a lookup by rowid, never a scan. On PostgreSQL it is a
+table with the same keys and a ``tsvector`` column under a GIN index, searched
+with the server's own text search (the 'simple' configuration: no stemming,
+any language, as FTS5's unicode61 tokenizer).
 """
 
 from __future__ import annotations
@@ -29,10 +32,32 @@ def fts_query(user_query: str) -> str:
     return " ".join(parts)
 
 
-class SearchIndex:
-    def __init__(self, dialect: str) -> None:
-        if dialect != "sqlite":
-            raise NotImplementedError(f"full-text search on {dialect} is not available yet")
+def ts_query(user_query: str) -> str:
+    """The same rules as ``fts_query`` in PostgreSQL's tsquery syntax: words
+    joined by &, a phrase by <->, a prefix as word:*. Only word characters
+    reach the query, each quoted as a lexeme, so no input can break it."""
+    parts = []
+    for token in _TOKEN.findall(user_query):
+        star = token.endswith("*") and not token.startswith('"')
+        words = re.findall(r"\w+", token.strip('"').rstrip("*"))
+        if not words:
+            continue
+        lexemes = [f"'{w.lower()}'" for w in words]
+        if star:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+    return " & ".join(parts)
+
+
+def SearchIndex(dialect: str) -> "SqliteSearchIndex | PostgresSearchIndex":
+    if dialect == "sqlite":
+        return SqliteSearchIndex()
+    if dialect == "postgresql":
+        return PostgresSearchIndex()
+    raise NotImplementedError(f"full-text search on {dialect} is not available")
+
+
+class SqliteSearchIndex:
 
     @staticmethod
     def _doc_rowid(document_id: int) -> int:
@@ -77,5 +102,43 @@ class SearchIndex:
             "SELECT rowid, snippet(search_index, 0, '[', ']', '…', 12), bm25(search_index) AS rank "
             "FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),
+        ).fetchall()
+        return [("claim" if r % 2 else "document", r // 2, snip, float(rank)) for r, snip, rank in rows]
+
+
+class PostgresSearchIndex(SqliteSearchIndex):
+    """The same keys in a plain table (``key``, ``body``, ``tsv``)."""
+
+    def index_claims(self, conn: sa.Connection, rows: list[tuple[int, str, str]]) -> None:
+        if rows:
+            conn.execute(
+                sa.text("INSERT INTO search_index (key, body) VALUES (:k, :b)"),
+                [{"k": self._claim_rowid(cid), "b": f"{quote}\n{note}"} for cid, quote, note in rows],
+            )
+
+    def _put(self, conn: sa.Connection, rowid: int, body: str) -> None:
+        conn.execute(
+            sa.text(
+                "INSERT INTO search_index (key, body) VALUES (:k, :b) "
+                "ON CONFLICT (key) DO UPDATE SET body = excluded.body"
+            ),
+            {"k": rowid, "b": body},
+        )
+
+    def _drop(self, conn: sa.Connection, rowid: int) -> None:
+        conn.execute(sa.text("DELETE FROM search_index WHERE key = :k"), {"k": rowid})
+
+    def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, str, float]]:
+        match = ts_query(user_query)
+        if not match:
+            return []
+        rows = conn.execute(
+            sa.text(
+                "SELECT key, ts_headline('simple', body, q, "
+                "'StartSel=[, StopSel=], MaxWords=24, MinWords=6, ShortWord=0, MaxFragments=1, "
+                "FragmentDelimiter=…'), -ts_rank(tsv, q) AS rank "
+                "FROM search_index, to_tsquery('simple', :q) AS q WHERE tsv @@ q ORDER BY rank, key LIMIT :n"
+            ),
+            {"q": match, "n": limit},
         ).fetchall()
         return [("claim" if r % 2 else "document", r // 2, snip, float(rank)) for r, snip, rank in rows]

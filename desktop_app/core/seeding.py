@@ -10,9 +10,9 @@ from .codebook import DEFAULT_CODEBOOK
 log = logging.getLogger(__name__)
 
 
-def seed_new_database(store, *, documents: bool = True) -> None:
+def seed_new_database(store, *, documents: bool = True, codebook: bool = True) -> None:
     with store.transaction():
-        for name, color, key, description in DEFAULT_CODEBOOK:
+        for name, color, key, description in DEFAULT_CODEBOOK if codebook else ():
             store.add_tag(name, color=color, key=key, description=description)
         seeds = sorted(paths.seeds_dir().glob("*.md")) if documents else []
         if documents and not seeds:

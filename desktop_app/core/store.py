@@ -3,8 +3,9 @@
 Ids in, plain rows out (see ``rows.py``). Each public method that changes
 anything is one transaction, committed before it returns. SQL is written
 with SQLAlchemy Core on the tables of ``models.py`` so that another backend
-can serve the same API; what only SQLite does (the file checks, FTS5, the
-locking mode of a write) is kept in ``database.py`` and ``search.py``.
+serve the same API on SQLite and PostgreSQL; what only one of them does (the
+file checks, the write lock, full-text search) is kept in ``database.py``,
+``server.py`` and ``search.py``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from . import database
+from . import database, server
 from .codebook import clean_text
 from .errors import DatabaseBusy, DatabaseUnusable, MarginaliaError
+from .ids import new_uuid
+from .models import change_log
 from .search import SearchIndex
 from .store_claims import ClaimsMixin
 from .store_documents import DocumentsMixin
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 5.0  # the default; see busy_timeout()
 BUSY_TIMEOUT_ENV = "MARGINALIA_BUSY_TIMEOUT"
+KEEP_CHANGES = 5000  # change_log rows kept behind the newest
 
 
 def utcnow() -> datetime:
@@ -41,29 +45,39 @@ def utcnow() -> datetime:
 
 
 class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
-    """A Marginalia database. Open with ``Store.open(path)``."""
+    """A Marginalia database. Open with ``Store.open(path or address)``."""
 
-    def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "") -> None:
+    def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "", *, location: str = "") -> None:
         self._engine = engine
-        self.path = path
+        self.path = path  # the file; None for a team database on a server
+        self.location = location or str(path)  # what the user is shown (no password)
+        self.is_team = engine.dialect.name != "sqlite"
         self.annotator = clean_text(annotator or default_annotator())
         self.search_index = SearchIndex(engine.dialect.name)
+        self.origin = new_uuid()  # names this store's writes in change_log
         self._local = threading.local()
         self._text_cache: dict[int, tuple[tuple, str]] = {}  # document id -> (row key, text)
+        self._writes = 0
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike, *, seed: bool = True, annotator: str = "") -> "Store":
+    def open(
+        cls, path: str | os.PathLike, *, seed: bool = True, annotator: str = "", codebook: bool = True
+    ) -> "Store":
         """Open a database file, creating it if it does not exist (with the default
-        codebook, and with the sample articles unless ``seed`` is false).
+        codebook unless ``codebook`` is false, and with the sample articles
+        unless ``seed`` is false). A ``postgresql://user@host:port/name``
+        address opens a team database on that server instead (see server.py).
 
         A damaged, foreign or newer file raises DatabaseUnusable and is not touched.
         An older schema is backed up beside the file, then migrated.
         """
+        if server.is_server_address(path):
+            return cls._open_server(str(path), seed=seed, annotator=annotator, codebook=codebook)
         path = Path(path).expanduser()
         revision = database.inspect_file(path)
         if revision is None:
-            if cls._create(path, seed=seed, annotator=annotator):
+            if cls._create(path, seed=seed, annotator=annotator, codebook=codebook):
                 revision = database.HEAD
             else:  # another process created it first: open theirs
                 revision = database.inspect_file(path)
@@ -85,7 +99,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         return store
 
     @classmethod
-    def _create(cls, path: Path, *, seed: bool, annotator: str) -> bool:
+    def _create(cls, path: Path, *, seed: bool, annotator: str, codebook: bool = True) -> bool:
         """Build a new database beside ``path`` and move it into place; False if
         a file appeared at ``path`` meanwhile (it is left as it is)."""
         tmp = database.temporary_sibling(path)
@@ -98,7 +112,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
                 database.run_migrations(conn)
             from .seeding import seed_new_database
 
-            seed_new_database(store, documents=seed)
+            seed_new_database(store, documents=seed, codebook=codebook)
             engine.dispose()
             created = database.move_into_place(tmp, path)
             if created:
@@ -109,6 +123,33 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
             for leftover in (tmp, Path(str(tmp) + "-journal")):
                 leftover.unlink(missing_ok=True)
             raise
+
+    @classmethod
+    def _open_server(cls, address: str, *, seed: bool, annotator: str, codebook: bool) -> "Store":
+        """Open a team database: create its schema if the database is empty
+        (in one transaction, under the write lock, so two people opening a new
+        team database at once make it once), migrate it if it is older.
+        PostgreSQL changes schemas inside transactions, so a failed migration
+        leaves the database as it was."""
+        url = server.parse_address(address)
+        where = f"The team database {server.display_address(url)}"
+        store = cls(server.make_engine(url, busy_timeout()), None, annotator, location=server.display_address(url))
+        try:
+            with store._tx() as conn:
+                revision = server.schema_revision(conn, where)
+                if revision != database.HEAD:
+                    database.run_migrations(conn)
+                    if revision is None:
+                        from .seeding import seed_new_database
+
+                        seed_new_database(store, documents=seed, codebook=codebook)
+                        log.info("created the team database %s", store.location)
+                    else:
+                        log.info("migrated the team database %s from schema %s", store.location, revision)
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     def _migrate(self) -> None:
         """Run the migrations in one transaction with foreign keys off: on SQLite
@@ -158,6 +199,11 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         are committed when they return, not whenever the stream ends."""
         current = getattr(self._local, "conn", None)
         if current is not None:
+            if write and self.is_team and not self._local.locked:
+                server.take_write_lock(current)  # a write inside a read: lock from here on
+                self._local.locked = True
+            if write:
+                self._local.wrote = True
             yield current
             return
         try:
@@ -165,29 +211,98 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
                 if self._engine.dialect.name == "sqlite":
                     conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-                    if share:
-                        self._local.conn = conn
+                    self._enter(conn, write, share)
                     try:
                         yield conn
+                        self._log_change(conn)
                     except BaseException:
                         conn.exec_driver_sql("ROLLBACK")
                         raise
                     else:
                         conn.exec_driver_sql("COMMIT")
                     finally:
-                        if share:
-                            self._local.conn = None
+                        self._leave(share)
                 else:
+                    if not write:  # one consistent view for a group of reads
+                        conn = conn.execution_options(isolation_level="REPEATABLE READ")
                     with conn.begin():
-                        if share:
-                            self._local.conn = conn
+                        if write:
+                            server.take_write_lock(conn)
+                        self._enter(conn, write, share)
                         try:
                             yield conn
+                            self._log_change(conn)
                         finally:
-                            if share:
-                                self._local.conn = None
-        except OperationalError as exc:
-            raise _translate(exc, self.path) from exc
+                            self._leave(share)
+        except sa.exc.DBAPIError as exc:
+            if self.is_team:
+                raise server.translate(exc, f"The team database {self.location}") from exc
+            if isinstance(exc, OperationalError):
+                raise _translate(exc, self.path) from exc
+            raise
+
+    def _enter(self, conn: sa.Connection, write: bool, share: bool) -> None:
+        self._local.wrote = write
+        self._local.locked = write
+        self._local.scope = set()
+        if share:
+            self._local.conn = conn
+
+    def _leave(self, share: bool) -> None:
+        self._local.wrote = False
+        if share:
+            self._local.conn = None
+
+    def _changed(self, *scope) -> None:
+        """Note what the current write touches ("claims", document id), for
+        change_log; a write that notes nothing is logged as touching all."""
+        noted = getattr(self._local, "scope", None)
+        if noted is not None:
+            if len(scope) == 2:
+                noted.add(f"{scope[0]}:{scope[1]}")
+            else:
+                noted.update(scope)
+
+    def _log_change(self, conn: sa.Connection) -> None:
+        """Append this transaction's row to change_log (the last thing before
+        COMMIT), and now and then drop rows old enough that no open window can
+        still need them."""
+        if not getattr(self._local, "wrote", False):
+            return
+        scope = " ".join(sorted(self._local.scope)) or "*"
+        seq = conn.execute(
+            change_log.insert().values(origin=self.origin, at=utcnow(), scope=scope)
+        ).inserted_primary_key[0]
+        self._writes += 1
+        if self._writes % 200 == 0:
+            conn.execute(change_log.delete().where(change_log.c.seq < seq - KEEP_CHANGES))
+
+    # ----------------------------------------------------------------- changes
+    def change_mark(self) -> int:
+        """The newest change so far: pass it to changes_since later."""
+        with self._tx(write=False) as conn:
+            return int(conn.execute(sa.select(sa.func.max(change_log.c.seq))).scalar() or 0)
+
+    def changes_since(self, mark: int) -> tuple[int, set[str]]:
+        """(new mark, what others touched) since ``mark``: the scopes of every
+        change committed by another store (another window, program or
+        annotator). "*" means anything may have changed: reload it all, as when
+        the log no longer reaches back to ``mark``."""
+        with self._tx(write=False) as conn:
+            rows = conn.execute(
+                sa.select(change_log.c.seq, change_log.c.origin, change_log.c.scope)
+                .where(change_log.c.seq > mark)
+                .order_by(change_log.c.seq)
+            ).fetchall()
+            if rows and mark:  # rows after the mark may have been dropped
+                oldest = conn.execute(sa.select(sa.func.min(change_log.c.seq))).scalar()
+                if oldest is not None and oldest > mark:
+                    return rows[-1].seq, {"*"}
+        scopes: set[str] = set()
+        for r in rows:
+            if r.origin != self.origin:
+                scopes.update(r.scope.split())
+        return (rows[-1].seq if rows else mark), scopes
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -203,6 +318,10 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
             yield
 
     def integrity_check(self) -> str:
+        if self.is_team:  # the server checks its own pages; answer whether it is there
+            with self._tx(write=False) as conn:
+                conn.execute(sa.select(sa.func.count()).select_from(change_log)).scalar()
+            return "ok"
         with self._engine.connect() as conn:
             return str(conn.exec_driver_sql("PRAGMA integrity_check").scalar())
 

@@ -14,6 +14,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .ids import new_uuid, new_uuids
 from .models import claim_tags, claims, documents, tags
 from .rows import STATUSES, ClaimRow, PaintRow, SearchHit
+from .server import allocate_ids
 
 _BATCH = 1000
 
@@ -110,6 +111,7 @@ class ClaimsMixin:
             if tag_ids:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
             self.search_index.index_claim(conn, claim_id, anchor.quote, note)
+            self._changed("claims", document_id)
             return self._get_claim(conn, claim_id)
 
     def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
@@ -121,14 +123,18 @@ class ClaimsMixin:
         with self._tx() as conn:
             text = self._text(conn, document_id)
             self._check_tags(conn, tag_ids)
-            first = (conn.execute(sa.select(sa.func.max(claims.c.id))).scalar() or 0) + 1
+            if conn.dialect.name == "sqlite":  # one writer at a time: the next ids are free
+                first = (conn.execute(sa.select(sa.func.max(claims.c.id))).scalar() or 0) + 1
+                ids = range(first, first + len(spans))
+            else:
+                ids = allocate_ids(conn, "claims", len(spans)) if spans else []
             rows = []
             uuids = new_uuids(len(spans))
             length = len(text)
             for i, (start, end) in enumerate(spans):
                 if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
                     anchor_at(text, start, end)  # raises the user-facing error
-                rows.append((first + i, uuids[i], start, end, text[start:end],
+                rows.append((ids[i], uuids[i], start, end, text[start:end],
                              text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
             if not rows:
                 return 0
@@ -144,6 +150,7 @@ class ClaimsMixin:
                 if tag_ids:
                     conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
             self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
+            self._changed("claims", document_id)
             return len(rows)
 
     @staticmethod
@@ -355,6 +362,8 @@ class ClaimsMixin:
             if exists is None:
                 raise NotFound(f"There is no claim {claim_id}.")
             raise Conflict("This claim was changed elsewhere in the meantime; reload it before saving.")
+        document_id = conn.execute(sa.select(claims.c.document_id).where(claims.c.id == claim_id)).scalar()
+        self._changed("claims", document_id)
 
     def set_claim_note(self, claim_id: int, note: str, *, expected_version: int | None = None) -> ClaimRow:
         note = clean_text(note)
@@ -389,6 +398,7 @@ class ClaimsMixin:
                 claims.update().where(claims.c.id == claim_id).values(deleted_at=datetime.now(timezone.utc))
             )
             self.search_index.unindex_claim(conn, claim_id)
+            self._changed("claims", row.document_id)
             return row
 
     def restore_claim(self, claim_id: int) -> ClaimRow:
@@ -407,6 +417,7 @@ class ClaimsMixin:
                 )
             if doc_deleted is None:  # else restore_document indexes it
                 self.search_index.index_claim(conn, claim_id, row.quote, row.note)
+            self._changed("claims", row.document_id)
             return row
 
     def _document_claims(self, conn: sa.Connection, document_id: int) -> list[ClaimRow]:

@@ -95,6 +95,7 @@ class DocumentsMixin:
                 )
             ).inserted_primary_key[0]
             self.search_index.index_document(conn, doc_id, title, doc.text)
+            self._changed("documents")
             return self._get_document(conn, doc_id)
 
     def _get_document(self, conn: sa.Connection, doc_id: int, include_deleted: bool = True) -> DocumentRow:
@@ -206,6 +207,7 @@ class DocumentsMixin:
             if "title" in fields:
                 text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
                 self.search_index.index_document(conn, doc_id, fields["title"], text)
+            self._changed("documents")
             return self._get_document(conn, doc_id)
 
     def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> ReplaceResult:

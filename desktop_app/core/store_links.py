@@ -103,6 +103,7 @@ class LinksMixin:
                     annotator=self.annotator, created_at=datetime.now(timezone.utc),
                 )
             ).inserted_primary_key[0]
+            self._changed("links")
             return self._get_link(conn, link_id)
 
     def update_link(self, link_id: int, *, relation: str | None = None, note: str | None = None) -> LinkRow:
@@ -115,6 +116,7 @@ class LinksMixin:
             self._get_link(conn, link_id)
             if values:
                 conn.execute(claim_links.update().where(claim_links.c.id == link_id).values(**values))
+            self._changed("links")
             return self._get_link(conn, link_id)
 
     def delete_link(self, link_id: int) -> LinkRow:
@@ -124,11 +126,13 @@ class LinksMixin:
             conn.execute(
                 claim_links.update().where(claim_links.c.id == link_id).values(deleted_at=datetime.now(timezone.utc))
             )
+            self._changed("links")
             return row
 
     def restore_link(self, link_id: int) -> LinkRow:
         with self._tx() as conn:
             conn.execute(claim_links.update().where(claim_links.c.id == link_id).values(deleted_at=None))
+            self._changed("links")
             return self._get_link(conn, link_id)
 
     def list_links(self, *, claim_ids: Iterable[int] | None = None) -> list[LinkRow]:

@@ -164,6 +164,7 @@ class TagsMixin:
             if tag_id is not None:
                 values["id"] = tag_id
             new_id = conn.execute(tags.insert().values(**values)).inserted_primary_key[0]
+            self._changed("tags")
             return self._get_tag(conn, new_id)
 
     def update_tag(self, tag_id: int, **fields) -> TagRow:
@@ -193,6 +194,7 @@ class TagsMixin:
                 self._check_parent(conn, tag_id, values["parent_id"])
             if values:
                 conn.execute(tags.update().where(tags.c.id == tag_id).values(**values))
+            self._changed("tags")
             return self._get_tag(conn, tag_id)
 
     def rename_tag(self, tag_id: int, name: str) -> TagRow:

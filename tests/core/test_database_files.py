@@ -240,7 +240,7 @@ def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
     migrated = sa.create_engine(database.sqlite_url(empty_store.path))
     declared = sa.create_engine(database.sqlite_url(tmp_path / "declared.db"))
     tables = [models.documents, models.document_versions, models.tags, models.claims, models.claim_tags,
-              models.claim_links]
+              models.claim_links, models.change_log]
     SQLModel.metadata.create_all(declared, tables=tables)
     try:
         got, want = _schema(migrated), _schema(declared)
@@ -380,7 +380,7 @@ def test_creating_a_database_is_all_or_nothing(db_path, monkeypatch):
 
     calls = []
 
-    def failing_seed(store, *, documents=True):
+    def failing_seed(store, *, documents=True, codebook=True):
         store.add_tag("half made")
         calls.append(store.path)
         raise RuntimeError("seeding failed")
@@ -413,8 +413,8 @@ def test_creating_never_replaces_a_database_another_program_just_created(db_path
     real_seed = seeding.seed_new_database
     state = {"raced": False}
 
-    def seed_while_another_program_creates_the_file(store, *, documents=True):
-        real_seed(store, documents=documents)
+    def seed_while_another_program_creates_the_file(store, *, documents=True, codebook=True):
+        real_seed(store, documents=documents, codebook=codebook)
         if not state["raced"]:
             state["raced"] = True
             with Store.open(db_path, seed=False, annotator="other program") as other:
