@@ -35,25 +35,6 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "library.db"
 
 
-@pytest.fixture
-def store(db_path):
-    from desktop_app.core.store import Store
-
-    s = Store.open(db_path, annotator="tester")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def empty_store(db_path):
-    """A database with the default codebook and no documents."""
-    from desktop_app.core.store import Store
-
-    s = Store.open(db_path, seed=False, annotator="tester")
-    yield s
-    s.close()
-
-
 def run_cli(*args: str, db: Path | None = None, input: bytes | None = None, env: dict | None = None, cwd=None):
     """Run the real command line in a subprocess; returns CompletedProcess (bytes)."""
     import subprocess
@@ -106,3 +87,169 @@ def fails(result, *words: str) -> str:
     for word in words:
         assert word.lower() in err.lower(), (word, err)
     return err
+
+
+# -- PostgreSQL ---------------------------------------------------------------
+
+_pg_db_counter = iter(range(1, 10**9))
+
+
+@pytest.fixture(scope="session")
+def pg_server(request):
+    """One real PostgreSQL server on 127.0.0.1 for the whole session (see tests/pgserver.py).
+
+    MARGINALIA_TEST_PG=0 skips the tests that use it; otherwise a server that
+    cannot start is an error, so a CI machine cannot skip them silently.
+    """
+    if os.environ.get("MARGINALIA_TEST_PG") == "0":
+        pytest.skip("PostgreSQL tests disabled by MARGINALIA_TEST_PG=0")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from pgserver import PostgresServer
+
+    server = PostgresServer()
+    request.addfinalizer(server.cleanup)
+    server.start()
+    return server
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the session's server; its URL. Dropped afterwards."""
+    name = f"t_{next(_pg_db_counter)}_{os.getpid()}"
+    pg_server.create_database(name)
+    yield pg_server.url(name)
+    pg_server.start()  # the test may have stopped the server; start() does nothing if it runs
+    pg_server.drop_database(name)
+
+
+# -- the store's tests on both backends ---------------------------------------
+#
+# A test in tests/core that uses ``store``, ``empty_store``, ``store_target``
+# or ``raw_sql`` runs twice: on an SQLite file and on a PostgreSQL database of
+# the session's server. ``@pytest.mark.sqlite_only`` keeps a test about the
+# file itself (its header, WAL, PRAGMAs) on SQLite.
+
+BACKENDS = ("sqlite", "postgresql")
+_BOTH_BACKENDS_UNDER = Path(__file__).resolve().parent / "core"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a store test about the SQLite file itself")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    both = (
+        Path(str(metafunc.definition.path)).resolve().parent == _BOTH_BACKENDS_UNDER
+        and metafunc.definition.get_closest_marker("sqlite_only") is None
+    )
+    metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1], indirect=True)
+
+
+@pytest.fixture
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _pg_templates(request):
+    """Seeded and codebook-only databases built once, copied for each test."""
+    server = request.getfixturevalue("pg_server")
+    from desktop_app.core.store import Store
+
+    made = {}
+    for name, seed in (("tmpl_seeded", True), ("tmpl_codebook", False)):
+        server.create_database(name)
+        Store.open(server.url(name), seed=seed, annotator="tester").close()
+        made[seed] = name
+    return made
+
+
+@pytest.fixture
+def store_target(request, backend, db_path):
+    """Where the test's database is: the file path, or the address of a fresh,
+    empty PostgreSQL database (Store.open creates the schema on first open)."""
+    if backend == "sqlite":
+        return db_path
+    server = request.getfixturevalue("pg_server")
+    name = f"s_{next(_pg_db_counter)}_{os.getpid()}"
+    server.create_database(name)
+
+    def drop():
+        server.start()  # the test may have stopped it
+        server.drop_database(name)
+
+    request.addfinalizer(drop)
+    return server.url(name)
+
+
+def _from_template(request, target, seed: bool) -> None:
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("_pg_templates")[seed]
+    name = target.rsplit("/", 1)[1]
+    server.drop_database(name)
+    server.create_database(name, template=template)
+
+
+@pytest.fixture
+def store(request, backend, store_target):
+    from desktop_app.core.store import Store
+
+    if backend == "postgresql":
+        _from_template(request, store_target, seed=True)
+    s = Store.open(store_target, annotator="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def empty_store(request, backend, store_target):
+    """A database with the default codebook and no documents."""
+    from desktop_app.core.store import Store
+
+    if backend == "postgresql":
+        _from_template(request, store_target, seed=False)
+    s = Store.open(store_target, seed=False, annotator="tester")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def raw_sql(backend, store_target):
+    """Run SQL on the test's database outside the store (its own connection);
+    placeholders are written ``?`` for both backends. Returns rows as tuples."""
+
+    def run(sql: str, *params):
+        if backend == "sqlite":
+            import sqlite3
+
+            conn = sqlite3.connect(store_target)
+            try:
+                return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(store_target, autocommit=True) as conn:
+            cur = conn.execute(sql.replace("?", "%s"), params)
+            return [tuple(r) for r in cur.fetchall()] if cur.description else []
+
+    return run
+
+
+@pytest.fixture
+def another_target(request, backend, tmp_path):
+    """Makes more databases of the test's backend: each call a new, empty one."""
+    counter = iter(range(1, 1000))
+
+    def make():
+        if backend == "sqlite":
+            return tmp_path / f"another-{next(counter)}.db"
+        server = request.getfixturevalue("pg_server")
+        name = f"a_{next(_pg_db_counter)}_{os.getpid()}"
+        server.create_database(name)
+        request.addfinalizer(lambda: (server.start(), server.drop_database(name)))
+        return server.url(name)
+
+    return make

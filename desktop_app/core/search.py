@@ -4,8 +4,9 @@ On SQLite this is an FTS5 table whose rowid encodes what a row indexes:
 ``2 * id`` for a document, ``2 * id + 1`` for a claim, so that updating or
 removing one entry is a lookup by rowid, never a scan. On PostgreSQL it is a
 table with the same keys and a ``tsvector`` column under a GIN index, searched
-with the server's own text search (the 'simple' configuration: no stemming,
-any language, as FTS5's unicode61 tokenizer).
+with the server's own text search (the configuration 'marginalia' made by
+migration 0005: no stemming, any language, accents folded, as FTS5's
+unicode61 tokenizer does here).
 """
 
 from __future__ import annotations
@@ -134,10 +135,10 @@ class PostgresSearchIndex(SqliteSearchIndex):
             return []
         rows = conn.execute(
             sa.text(
-                "SELECT key, ts_headline('simple', body, q, "
+                "SELECT key, ts_headline('marginalia', body, q, "
                 "'StartSel=[, StopSel=], MaxWords=24, MinWords=6, ShortWord=0, MaxFragments=1, "
                 "FragmentDelimiter=…'), -ts_rank(tsv, q) AS rank "
-                "FROM search_index, to_tsquery('simple', :q) AS q WHERE tsv @@ q ORDER BY rank, key LIMIT :n"
+                "FROM search_index, to_tsquery('marginalia', :q) AS q WHERE tsv @@ q ORDER BY rank, key LIMIT :n"
             ),
             {"q": match, "n": limit},
         ).fetchall()

@@ -119,8 +119,10 @@ def reset_sequences(conn: sa.Connection, tables: list[str]) -> None:
         )
 
 
-def translate(exc: BaseException, where: str) -> MarginaliaError:
-    """One sentence for an error the server or the connection raised."""
+def translate(exc: BaseException, where: str) -> MarginaliaError | None:
+    """One sentence for an error the server or the connection raised; None
+    for an error of the program itself (a wrong statement), which is raised as
+    it is."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     sqlstate = getattr(orig, "sqlstate", None) or ""
@@ -134,7 +136,11 @@ def translate(exc: BaseException, where: str) -> MarginaliaError:
         return DatabaseUnreachable(f"{where} does not exist on that server: {text}.")
     if sqlstate.startswith("28"):
         return DatabaseUnreachable(f"{where} refused the login: {text}.")
-    if sqlstate.startswith(("08", "57P")) or getattr(exc, "connection_invalidated", False) or not sqlstate:
+    lost = getattr(exc, "connection_invalidated", False) or sqlstate.startswith(("08", "57P"))
+    if lost or (not sqlstate and type(orig).__name__ in ("OperationalError", "InterfaceError")):
+        text = text.removeprefix("connection failed: ")
         return DatabaseUnreachable(f"{where} cannot be reached: {text}.")
-    log.error("database error on %s", where, exc_info=exc)
-    return DatabaseUnusable(f"{where} could not be used: {text}.")
+    if sqlstate.startswith(("53", "54", "58", "XX")):  # out of resources, system or internal error
+        log.error("database error on %s", where, exc_info=exc)
+        return DatabaseUnusable(f"{where} could not be used: {text}.")
+    return None

@@ -135,8 +135,12 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         where = f"The team database {server.display_address(url)}"
         store = cls(server.make_engine(url, busy_timeout()), None, annotator, location=server.display_address(url))
         try:
-            with store._tx() as conn:
+            with store._tx(write=False) as conn:  # opening a current database writes nothing
                 revision = server.schema_revision(conn, where)
+            if revision == database.HEAD:
+                return store
+            with store._tx() as conn:
+                revision = server.schema_revision(conn, where)  # again, now under the write lock
                 if revision != database.HEAD:
                     database.run_migrations(conn)
                     if revision is None:
@@ -236,7 +240,10 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
                             self._leave(share)
         except sa.exc.DBAPIError as exc:
             if self.is_team:
-                raise server.translate(exc, f"The team database {self.location}") from exc
+                error = server.translate(exc, f"The team database {self.location}")
+                if error is None:
+                    raise
+                raise error from exc
             if isinstance(exc, OperationalError):
                 raise _translate(exc, self.path) from exc
             raise

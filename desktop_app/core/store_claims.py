@@ -265,7 +265,7 @@ class ClaimsMixin:
         else:
             q = q.order_by(claims.c.id)
         with self._tx(write=False, share=False) as conn:
-            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(q)
+            result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
             for batch in result.partitions(_BATCH):
                 ids = [r.id for r in batch]
                 by_claim: dict[int, list[int]] = defaultdict(list)
@@ -295,7 +295,7 @@ class ClaimsMixin:
             .order_by(claims.c.id)
         )
         with self._tx(write=False, share=False) as conn:
-            result = conn.execution_options(stream_results=True, yield_per=_BATCH).execute(q)
+            result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
             for batch in result.partitions(_BATCH):
                 by_claim: dict[int, list[int]] = defaultdict(list)
                 for cid, tid in conn.execute(

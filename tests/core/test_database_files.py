@@ -232,6 +232,7 @@ def _schema(engine: sa.Engine) -> dict:
     return schema
 
 
+@pytest.mark.sqlite_only
 def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
     from sqlmodel import SQLModel
 

@@ -321,13 +321,13 @@ def test_hostile_files_are_refused_and_change_nothing(store, tmp_path, raw):
     assert (comparable(store), [t.name for t in store.list_tags()]) == before
 
 
-def test_a_refused_annotation_late_in_the_file_leaves_the_earlier_ones_out(store):
+def test_a_refused_annotation_late_in_the_file_leaves_the_earlier_ones_out(store, another_target):
     docs = fill(store)
     data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
     items = data["first"]["items"]
     items.append({**items[0], "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
                   "body": [{"type": "TextualBody", "purpose": "tagging", "value": "bad;name"}]})
-    with Store.open(store.path.with_name("third.db")) as third:
+    with Store.open(another_target()) as third:
         third.add_document(make_doc(ARTICLE, "Web article", source_url="https://example.org/news/1?a=b"))
         before = (comparable(third), [t.name for t in third.list_tags()])
         with pytest.raises(MarginaliaError):

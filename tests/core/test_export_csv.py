@@ -256,7 +256,7 @@ def test_memory_stays_flat_while_exporting(tmp_path):
     assert len(rows) == 20_001 and rows[-1][5] == "deepfakes; strikes"
 
 
-def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path, tmp_path):
+def test_export_sees_one_moment_while_another_window_writes(empty_store, store_target, tmp_path):
     """A document, tag and claim committed by another window while the export
     runs are either wholly in it or wholly out of it, never half."""
     s = empty_store
@@ -266,7 +266,7 @@ def test_export_sees_one_moment_while_another_window_writes(empty_store, db_path
     calls = []
 
     def iter_claims_after_another_window_wrote(*args, **kwargs):
-        with Store.open(db_path, annotator="other window") as other:
+        with Store.open(store_target, annotator="other window") as other:
             new_doc = other.add_document(make_doc("written meanwhile", "Meanwhile"))
             new_tag = other.add_tag("new tag")
             other.add_claim(new_doc.id, 0, 7, [new_tag.id])

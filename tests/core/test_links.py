@@ -78,13 +78,13 @@ def test_change_delete_and_restore(pair):
     assert (again.source_id, again.relation) == (b, "contradicts") and len(store.list_links()) == 1
 
 
-def test_links_survive_reopening(pair, db_path):
+def test_links_survive_reopening(pair, store_target):
     from desktop_app.core.store import Store
 
     store, a, b = pair
     link = store.add_link(a, b, "cites", note="quoted")
     store.close()
-    with Store.open(db_path) as again:
+    with Store.open(store_target) as again:
         assert again.list_links() == [link]
 
 
@@ -114,43 +114,43 @@ def test_csv_lists_the_linked_claims_and_links_export_on_their_own(pair):
     assert export_links_csv(store, out, ExportOptions(tag_ids=[store.resolve_tag("deepfakes")])) == 0
 
 
-def test_command_line_links(db_path, tmp_path):
+def test_command_line_links(store_target, tmp_path):
     first = ok(run_cli("claim", "add", "1", "--quote", "Salaries for this profile range", "--tag", "salaries",
-                       "--json", db=db_path))
+                       "--json", db=store_target))
     second = ok(run_cli("claim", "add", "2", "--quote", "it pays a whopping $900K", "--tag", "salaries",
-                        "--json", db=db_path))
+                        "--json", db=store_target))
     a, b = json.loads(first)["id"], json.loads(second)["id"]
-    link_line = ok(run_cli("link", str(a), str(b), "--relation", "corroborates", "--note", "same ad", db=db_path))
+    link_line = ok(run_cli("link", str(a), str(b), "--relation", "corroborates", "--note", "same ad", db=store_target))
     link_id = int(link_line.split("\t")[0])
-    listed = json.loads(ok(run_cli("links", "--json", db=db_path)))
+    listed = json.loads(ok(run_cli("links", "--json", db=store_target)))
     assert [(k["source_claim_id"], k["target_claim_id"], k["relation"], k["note"]) for k in listed] == [
         (a, b, "corroborates", "same ad")
     ]
-    again = run_cli("link", str(b), str(a), db=db_path)
+    again = run_cli("link", str(b), str(a), db=store_target)
     assert again.returncode != 0 and "already linked" in again.stderr.decode()
     assert len(again.stderr.decode().strip().splitlines()) == 1
     target = tmp_path / "links.csv"
-    ok(run_cli("export", "--format", "links-csv", "-o", str(target), db=db_path))
+    ok(run_cli("export", "--format", "links-csv", "-o", str(target), db=store_target))
     rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
     assert rows[0] == list(LINKS_HEADER) and len(rows) == 2
-    ok(run_cli("unlink", str(link_id), db=db_path))
-    assert json.loads(ok(run_cli("links", "--json", db=db_path))) == []
+    ok(run_cli("unlink", str(link_id), db=store_target))
+    assert json.loads(ok(run_cli("links", "--json", db=store_target))) == []
 
 
-def test_links_whose_figures_differ_are_flagged_on_the_command_line(db_path):
+def test_links_whose_figures_differ_are_flagged_on_the_command_line(store_target):
     def claim(doc: str, quote: str) -> int:
         return json.loads(ok(run_cli("claim", "add", doc, "--quote", quote, "--tag", "salaries", "--json",
-                                     db=db_path)))["id"]
+                                     db=store_target)))["id"]
 
     a = claim("1", "Salaries for this profile range from $300,000 to $900,000 a year")
     b = claim("2", "It’s also hiring a $650K AI technical director role")
     c = claim("2", "it pays a whopping $900K")
-    ok(run_cli("link", str(a), str(b), "--relation", "corroborates", db=db_path))
+    ok(run_cli("link", str(a), str(b), "--relation", "corroborates", db=store_target))
     other_doc = claim("1", "This role brings in up to $650,000 annually")
-    ok(run_cli("link", str(other_doc), str(b), "--relation", "same", db=db_path))
-    listed = {(k["source_claim_id"], k["target_claim_id"]): k for k in json.loads(ok(run_cli("links", "--json", db=db_path)))}
+    ok(run_cli("link", str(other_doc), str(b), "--relation", "same", db=store_target))
+    listed = {(k["source_claim_id"], k["target_claim_id"]): k for k in json.loads(ok(run_cli("links", "--json", db=store_target)))}
     assert "$650K" in " ".join(listed[(a, b)]["figures_differ"])  # $300,000 / $900,000 vs $650K
     assert listed[(other_doc, b)]["figures_differ"] == []  # $650,000 and $650K are the same figure
-    plain = ok(run_cli("links", db=db_path))
+    plain = ok(run_cli("links", db=store_target))
     assert plain.count("figures differ") == 1
     assert c  # a third claim on the page changes nothing

@@ -36,12 +36,12 @@ def test_keywords_suggest_their_tag(store):
     assert {c.start for c in after} > before
 
 
-def test_command_line_keywords(db_path):
-    ok(run_cli("tags", "add", "pay gap", "--keywords", "wage gap, earnings", db=db_path))
-    ok(run_cli("tags", "keywords", "strikes", "picket", "walkout", db=db_path))
-    tags = {t["name"]: t for t in json.loads(ok(run_cli("tags", "--json", db=db_path)))}
+def test_command_line_keywords(store_target):
+    ok(run_cli("tags", "add", "pay gap", "--keywords", "wage gap, earnings", db=store_target))
+    ok(run_cli("tags", "keywords", "strikes", "picket", "walkout", db=store_target))
+    tags = {t["name"]: t for t in json.loads(ok(run_cli("tags", "--json", db=store_target)))}
     assert tags["pay gap"]["keywords"] == ["wage gap", "earnings"]
     assert tags["strikes"]["keywords"] == ["picket", "walkout"]
-    ok(run_cli("tags", "keywords", "strikes", db=db_path))
-    tags = {t["name"]: t for t in json.loads(ok(run_cli("tags", "--json", db=db_path)))}
+    ok(run_cli("tags", "keywords", "strikes", db=store_target))
+    tags = {t["name"]: t for t in json.loads(ok(run_cli("tags", "--json", db=store_target)))}
     assert tags["strikes"]["keywords"] == []

@@ -28,10 +28,11 @@ def upgrade() -> None:
         sa.Column("scope", sa.Text, nullable=False),
     )
     if op.get_bind().dialect.name == "postgresql":
+        _search_configuration(op.get_bind())
         op.execute(
             "CREATE TABLE search_index ("
             "key BIGINT PRIMARY KEY, body TEXT NOT NULL, "
-            "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED)"
+            "tsv tsvector GENERATED ALWAYS AS (to_tsvector('marginalia', body)) STORED)"
         )
         op.execute("CREATE INDEX ix_search_index_tsv ON search_index USING GIN (tsv)")
         op.execute(
@@ -44,7 +45,27 @@ def upgrade() -> None:
         )
 
 
+def _search_configuration(bind) -> None:
+    """The text search configuration 'marginalia': words as they are, in any
+    language, lower-cased, and with accents removed when the server has the
+    unaccent extension (a trusted one: the database's owner may add it), so
+    that "cafe" finds "café" as it does in a file."""
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+        unaccent = True
+    except Exception:  # not installed on that server, or not allowed: no accent folding
+        unaccent = False
+    op.execute("CREATE TEXT SEARCH CONFIGURATION marginalia (COPY = simple)")
+    if unaccent:
+        op.execute(
+            "ALTER TEXT SEARCH CONFIGURATION marginalia "
+            "ALTER MAPPING FOR word, hword, hword_part, asciiword, asciihword, hword_asciipart WITH unaccent, simple"
+        )
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TABLE search_index")
+        op.execute("DROP TEXT SEARCH CONFIGURATION marginalia")
     op.drop_table("change_log")
