@@ -226,7 +226,9 @@ def raw_sql(backend, store_target):
 
             conn = sqlite3.connect(store_target)
             try:
-                return [tuple(r) for r in conn.execute(sql, params).fetchall()]
+                rows = [tuple(r) for r in conn.execute(sql, params).fetchall()]
+                conn.commit()
+                return rows
             finally:
                 conn.close()
         import psycopg
