@@ -74,13 +74,18 @@ def inspect_file(path: Path) -> str | None:
         raise DatabaseUnusable(f"{name} is damaged and cannot be read ({exc}).") from exc
     finally:
         conn.close()
+    return known_revision(rows, name, "The file was left as it is.")
+
+
+def known_revision(rows: list, name: str, left_as_is: str) -> str:
+    """The one revision in ``alembic_version``'s rows, if this Marginalia knows it."""
     if len(rows) != 1:
         raise DatabaseUnusable(f"{name} is damaged: its schema version is missing.")
     revision = rows[0][0]
     if revision not in REVISIONS:
         raise DatabaseUnusable(
             f"{name} was written by a newer version of Marginalia (schema {revision}); "
-            "update Marginalia to open it. The file was left as it is."
+            f"update Marginalia to open it. {left_as_is}"
         )
     return revision
 

@@ -14,8 +14,8 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from .database import known_revision
 from .errors import DatabaseBusy, DatabaseUnreachable, DatabaseUnusable, InvalidInput, MarginaliaError
-from .migrations import REVISIONS
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +86,7 @@ def schema_revision(conn: sa.Connection, where: str) -> str | None:
             f"{where} holds tables of another program, not a Marginalia database; it was left as it is."
         )
     rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
-    if len(rows) != 1:
-        raise DatabaseUnusable(f"{where} is damaged: its schema version is missing.")
-    revision = rows[0][0]
-    if revision not in REVISIONS:
-        raise DatabaseUnusable(
-            f"{where} was written by a newer version of Marginalia (schema {revision}); "
-            "update Marginalia to open it. It was left as it is."
-        )
-    return revision
+    return known_revision(rows, where, "It was left as it is.")
 
 
 def allocate_ids(conn: sa.Connection, table: str, count: int) -> list[int]:
