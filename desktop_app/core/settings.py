@@ -27,6 +27,8 @@ class Settings:
     busy_timeout_s: float = 5.0
     # database path -> ids of the documents open in the panes, left to right
     open_documents: dict = field(default_factory=dict)
+    # team databases opened lately, newest first, as postgresql://user@host:port/name (never a password)
+    recent_team_databases: list = field(default_factory=list)
 
     @property
     def max_import_bytes(self) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from ..core.errors import Conflict, MarginaliaError
+from ..core.errors import Conflict, DatabaseUnreachable, MarginaliaError
 from .highlights import HighlightSpan
 from .lazy import LazyModule
 
@@ -98,10 +98,21 @@ class Annotator:
         """Carry out a command and put it on the undo stack; a refusal from the
         store is shown as a sentence and leaves the stack as it was. An
         unexpected error is logged with its traceback, shown as one sentence,
-        and the panels are re-read from the store."""
+        and the panels are re-read from the store.
+
+        If the team database cannot be reached, the command waits in the
+        window's queue of pending edits (pending_edits.py), behind any edit
+        already waiting, and goes on the stack once it is saved; False until then."""
+        pending = getattr(self.w, "pending", None)
+        if pending is not None and pending.waiting() and not pending.retry():
+            pending.add(command)  # after the edits made before it
+            return False
         try:
             commands.push_command(self.w.undo_stack, command)
         except MarginaliaError as exc:
+            if isinstance(exc, DatabaseUnreachable) and pending is not None:
+                pending.add(command, str(exc))
+                return False
             if isinstance(exc, Conflict) and self._changed_elsewhere(command):
                 return self.resolve_conflict(command)
             self.w.statusBar().showMessage(str(exc), 6000)

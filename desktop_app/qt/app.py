@@ -143,5 +143,8 @@ def run_app(db: str | None = None) -> int:
     log.info("window shown (Qt platform %s)", app.platformName())
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: window.open_database_in_background(Path(db) if db else None))
+    from ..cli import database_target
+
+    target = database_target(db)  # a team database's address as it is, else a file path
+    QTimer.singleShot(0, lambda: window.open_database_in_background(target))
     return app.exec()

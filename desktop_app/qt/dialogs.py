@@ -41,6 +41,7 @@ SHORTCUTS = (
     ("Import files", "Ctrl+O, or drop files on the window"),
     ("Export claims", "Ctrl+E"),
     ("Open another database", "Ctrl+Shift+O"),
+    ("Open a team database (PostgreSQL)", "Ctrl+Shift+D"),
     ("New tag", "Ctrl+T"),
     ("Add a reading pane", "Ctrl+Shift+N"),
     ("Close the current pane", "Ctrl+W"),

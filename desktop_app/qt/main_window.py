@@ -19,7 +19,9 @@ from .events import StoreEvents
 from .library_panel import LibraryPanel
 from .link_gutter import LinkSplitter
 from .links import LinksController
+from .live_updates import LiveUpdates
 from .orphans_panel import OrphansPanel
+from .pending_edits import PendingEdits
 from .reader_pane import ReaderPane
 from .window_actions import build_menus
 
@@ -35,9 +37,9 @@ class StoreLoader(QThread):
     opened = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, path: Path, parent=None) -> None:
+    def __init__(self, path: Path | str, parent=None) -> None:
         super().__init__(parent)
-        self.path = path
+        self.path = path  # a file, or a team database's address (with its password: never log it)
 
     def run(self) -> None:
         from ..core.errors import MarginaliaError
@@ -49,7 +51,7 @@ class StoreLoader(QThread):
         except MarginaliaError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # logged; open_database then explains it in the window
-            log.exception("opening %s in the background failed", self.path)
+            log.exception("opening a database in the background failed")
             self.failed.emit(str(exc))
         else:
             self.opened.emit(store)
@@ -105,10 +107,21 @@ class MainWindow(QMainWindow):
         self.counts = QLabel()
         self.counts.setAccessibleName("Counts")
         self.statusBar().addPermanentWidget(self.counts)
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("ConnectionState")
+        self.connection_label.setAccessibleName("Connection")
+        self.connection_label.setStyleSheet(
+            "QLabel { color: white; background: #B3261E; border-radius: 3px; padding: 1px 8px; font-weight: bold; }")
+        self.connection_label.hide()
+        self.statusBar().addPermanentWidget(self.connection_label)
         self.statusBar().showMessage("Opening the library…")
 
         self.annotator = Annotator(self)
         self.links = LinksController(self)
+        self.live = LiveUpdates(self)
+        self.pending = PendingEdits(self)
+        self.live.reachabilityChanged.connect(self._reachability_changed)
+        self.pending.changed.connect(lambda _n: self._show_connection_state())
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
@@ -206,7 +219,7 @@ class MainWindow(QMainWindow):
 
         from . import dialogs
 
-        target = Path(path) if path is not None else paths.default_database()
+        target = _target(path) if path is not None else paths.default_database()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(target)
@@ -219,7 +232,10 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.attach_store(store)
             return True
-        log.warning("cannot open %s: %s", target, problem)
+        log.warning("cannot open %s: %s", _shown(target), problem)
+        if isinstance(target, str):  # a team database: say why; the open database stays
+            self._team_failed(problem)
+            return False
         other = dialogs.ask_for_other_database(self, problem)
         if other is None:
             if self.store is None:
@@ -238,7 +254,10 @@ class MainWindow(QMainWindow):
         from ..core import database, paths
         from ..core.errors import MarginaliaError
 
-        target = Path(path) if path is not None else paths.default_database()
+        target = _target(path) if path is not None else paths.default_database()
+        if isinstance(target, str):
+            self.open_team_database(target)
+            return
         try:
             revision = database.inspect_file(target)
             rows = database.peek_library(target) if revision == database.HEAD else []
@@ -251,7 +270,7 @@ class MainWindow(QMainWindow):
         loader = StoreLoader(target, self)
         loader.opened.connect(self.attach_store)
         loader.failed.connect(lambda _message: self.open_database(target))
-        loader.finished.connect(loader.deleteLater)
+        loader.finished.connect(lambda: self._loader_done(loader))
         self._loader = loader
         loader.start()
 
@@ -262,7 +281,12 @@ class MainWindow(QMainWindow):
             self.editor.flush_note()
             self.annotator.stop_import()
             self.save_layout()
+            self.live.stop()
+            self.pending.detach()
             self.store.close()
+        else:
+            self.live.stop()
+        mark = self.live.initial_mark(store)  # before anything is read: nothing written meanwhile is missed
         self.undo_stack.clear()
         # A fresh hub and fresh models: nothing made for the previous database
         # keeps listening (or reading from it).
@@ -286,7 +310,7 @@ class MainWindow(QMainWindow):
                 obj.deleteLater()
         self.annotator.attach(store, events)
         self.links.attach(store, events)
-        self.setWindowTitle(f"Marginalia — {Path(store.path).name}")
+        self.setWindowTitle(f"Marginalia — {database_title(store)}")
         events.documentsChanged.connect(self._documents_changed)
         events.tagsChanged.connect(self._tags_changed)
         for signal in (events.claimAdded, events.claimChanged):
@@ -295,6 +319,9 @@ class MainWindow(QMainWindow):
         self._documents_changed()
         self._tags_changed()
         self.restore_open_documents()
+        self.live.start(store, mark)
+        self.pending.attach(store)
+        self._show_connection_state()
         self.statusBar().showMessage("Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
 
     def _documents_changed(self) -> None:
@@ -351,7 +378,7 @@ class MainWindow(QMainWindow):
         from ..core.settings import load_settings
 
         docs = [d.id for d in self.store.list_documents()]
-        wanted = load_settings().open_documents.get(str(self.store.path))
+        wanted = load_settings().open_documents.get(self.store.location)
         if not isinstance(wanted, list) or not wanted:
             wanted = docs[: max(len(self.panes), 1)]
         wanted = [d if isinstance(d, int) and d in docs else None for d in wanted[:MAX_RESTORED_PANES]]
@@ -378,7 +405,7 @@ class MainWindow(QMainWindow):
             from ..core.settings import load_settings, save_settings
 
             user = load_settings()
-            user.open_documents[str(self.store.path)] = self.open_documents()
+            user.open_documents[self.store.location] = self.open_documents()
             save_settings(user)
 
     def restore_layout(self) -> None:
@@ -391,19 +418,132 @@ class MainWindow(QMainWindow):
             self._layout_restored = True  # the user's dock sizes, not the defaults
 
     def closeEvent(self, event) -> None:
+        if self.pending.waiting() and not self.pending.retry(force=True):
+            from . import dialogs
+
+            n = len(self.pending)
+            text = (f"{n} edit{'s are' if n != 1 else ' is'} still waiting for the team database "
+                    f"{self.store.location}. They are kept and will be saved the next time you open it. "
+                    "Close anyway?")
+            if not dialogs.confirm(self, "Edits waiting", text):
+                event.ignore()
+                return
         if self._loader is not None and self._loader.isRunning():
             self._loader.opened.disconnect()
             self._loader.wait()  # the store being opened closes with the process
         self.annotator.stop_import()
+        self.live.stop()
         if self.store is not None:
             self.editor.flush_note()
+            self.pending.detach()
             try:
                 self.save_layout()
             except Exception:  # a layout that cannot be saved must not stop closing
                 log.exception("could not save the window layout")
             self.store.close()
             self.store = self.annotator.store = None
+            self._quiet_models()
         super().closeEvent(event)
+
+    def _quiet_models(self) -> None:
+        """After the store closed: nothing made for it reads from it any more
+        (a count refresh left on a timer would reconnect to it)."""
+        self.events.blockSignals(True)
+        for model in (self.documents_model, self.tags_model, self.claims_model, self.orphans_model):
+            if model is not None:
+                for timer in model.findChildren(QTimer):
+                    timer.stop()
+
+    # ---------------------------------------------------------- team database
+    def show_team_dialog(self):
+        """File > Open team database…: the dialog (window-modal, not blocking);
+        accepting it opens the database in the background. Returns the dialog."""
+        from ..core.settings import load_settings
+        from .team_dialog import TeamDatabaseDialog
+
+        recent = load_settings().recent_team_databases
+        dialog = TeamDatabaseDialog(self, recent[0] if recent and isinstance(recent[0], str) else "")
+        dialog.accepted.connect(lambda: self.open_team_database(dialog.address()))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def open_team_database(self, address: str) -> bool:
+        """Open a team database in a worker thread (connecting can take a few
+        seconds); the window stays on its database until it is ready, and
+        stays there if it cannot be opened. False if it was not started."""
+        from ..core import server
+        from ..core.errors import MarginaliaError
+
+        try:
+            shown = server.display_address(server.parse_address(address))
+        except MarginaliaError as exc:
+            self._team_failed(str(exc))
+            return False
+        if self._loader is not None and self._loader.isRunning():
+            self.statusBar().showMessage("Another database is still opening; wait for it.", 4000)
+            return False
+        self.statusBar().showMessage(f"Opening the team database {shown}…")
+        loader = StoreLoader(address, self)
+        loader.opened.connect(self._team_opened)
+        loader.failed.connect(self._team_failed)
+        loader.finished.connect(lambda: self._loader_done(loader))
+        self._loader = loader
+        loader.start()
+        return True
+
+    def _loader_done(self, loader) -> None:
+        if self._loader is loader:
+            self._loader = None
+        loader.deleteLater()
+
+    def _team_opened(self, store) -> None:
+        from ..core.settings import load_settings, save_settings
+
+        self.attach_store(store)
+        try:
+            user = load_settings()
+            recent = [store.location] + [r for r in user.recent_team_databases if r != store.location]
+            user.recent_team_databases = recent[:8]
+            save_settings(user)
+        except OSError:
+            log.exception("could not remember the team database")
+        self.statusBar().showMessage(f"Opened the team database {store.location}.", 8000)
+
+    def _team_failed(self, message: str) -> None:
+        from .app import show_error
+
+        log.warning("team database not opened: %s", message)
+        if self.store is None:
+            self.statusBar().showMessage(f"{message} No database is open.")
+        else:
+            self.statusBar().showMessage(message, 10000)
+        show_error(self, message)
+
+    def _reachability_changed(self, reachable: bool) -> None:
+        self._show_connection_state()
+        if reachable and self.pending.waiting():
+            self.pending.retry()
+        if reachable:
+            self.statusBar().showMessage("The team database answers again.", 4000)
+
+    def _show_connection_state(self) -> None:
+        """The permanent label: shown while the database cannot be reached or
+        edits are waiting for it."""
+        waiting = len(self.pending)
+        if not self.live.reachable:
+            text = "Team database unreachable — retrying"
+        elif waiting:
+            text = "Saving waiting edits"
+        else:
+            self.connection_label.hide()
+            self.connection_label.clear()
+            return
+        if waiting:
+            text += f" · {waiting} edit{'s' if waiting != 1 else ''} waiting"
+        self.connection_label.setText(text)
+        self.connection_label.setToolTip(self.live.last_problem or "Edits are kept and saved when it answers.")
+        self.connection_label.show()
 
     # ---------------------------------------------------------- drag and drop
     def dragEnterEvent(self, event) -> None:
@@ -416,3 +556,35 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.annotator.import_files(files))
 
+
+
+def _target(path) -> Path | str:
+    """A file path, or a team database's address as it is."""
+    from ..core.server import is_server_address
+
+    return path.strip() if is_server_address(path) else Path(path)
+
+
+def _shown(target) -> str:
+    """What a log line may say about a target: never a password."""
+    if isinstance(target, str):
+        from ..core import server
+
+        try:
+            return server.display_address(server.parse_address(target))
+        except Exception:  # noqa: BLE001
+            return "a team database"
+    return str(target)
+
+
+def database_title(store) -> str:
+    """The window title's part naming the database."""
+    if getattr(store, "is_team", False):
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(store.location)
+            return f"team: {url.database} on {url.host or 'localhost'}:{url.port or 5432}"
+        except Exception:  # noqa: BLE001
+            return store.location
+    return Path(store.path).name if store.path is not None else store.location

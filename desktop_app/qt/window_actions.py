@@ -44,7 +44,7 @@ def build_menus(w) -> dict[str, QAction]:
     def ask_open_database():
         from ..core import paths
 
-        start = str(Path(w.store.path).parent) if w.store is not None else str(paths.data_dir())
+        start = str(_folder_of(w.store) or paths.data_dir())
         name, _ = QFileDialog.getOpenFileName(w, "Open database", start, DATABASE_FILTER)
         if name:
             w.open_database(Path(name))
@@ -52,7 +52,7 @@ def build_menus(w) -> dict[str, QAction]:
     def ask_new_database():
         from ..core import paths
 
-        start = Path(w.store.path).parent if w.store is not None else paths.data_dir()
+        start = _folder_of(w.store) or paths.data_dir()
         name, _ = QFileDialog.getSaveFileName(w, "New database", str(start / "new.db"), "Marginalia databases (*.db)")
         if not name:
             return
@@ -135,8 +135,10 @@ def build_menus(w) -> dict[str, QAction]:
     a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
     a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
     a["new_database"] = _action(w, "&New database…", ask_new_database)
+    a["open_team"] = _action(w, "Open &team database…", lambda: w.show_team_dialog(), "Ctrl+Shift+D")
+    a["open_team"].setStatusTip("Open the team's shared database on a PostgreSQL server")
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "export", "replace", None, "open_database", "new_database", None, "quit"):
+    for key in ("import", "export", "replace", None, "open_database", "new_database", "open_team", None, "quit"):
         if key is None:
             menu.addSeparator()
         else:
@@ -203,7 +205,7 @@ def build_menus(w) -> dict[str, QAction]:
 
     menu = w.menuBar().addMenu("&Help")
     a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w), "F1")
-    a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.path if w.store else None))
+    a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.location if w.store else None))
     menu.addAction(a["shortcuts"])
     menu.addAction(a["about"])
 
@@ -216,6 +218,13 @@ def build_menus(w) -> dict[str, QAction]:
         else:
             toolbar.addAction(a[key])
     return a
+
+
+def _folder_of(store) -> Path | None:
+    """The folder of the open database file (None for none, or a team database)."""
+    if store is None or getattr(store, "path", None) is None:
+        return None
+    return Path(store.path).parent
 
 
 def _suggestion_actions(w, menu) -> dict[str, QAction]:

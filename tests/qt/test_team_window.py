@@ -1,0 +1,275 @@
+"""The window on a team database (PostgreSQL): opening it from File > Open
+team database…, what it shows, and losing the server while editing (the edit
+waits, is saved when the server is back, and can be undone)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy.engine import make_url
+from window_support import (  # noqa: F401 - fixtures
+    db_file,
+    isolated_qsettings,
+    make_window,
+    modals,
+    window,
+)
+
+from desktop_app.core.settings import load_settings
+from desktop_app.core.store import Store
+from desktop_app.qt import commands
+from desktop_app.qt.pending_edits import pending_file
+
+BACK_MS = 20000  # bound on how long the window may take to notice the server is back
+
+
+def _one_sentence(text: str) -> None:
+    assert text and "\n" not in text and "Traceback" not in text, text
+
+
+def _open_button(dialog):
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Open)
+
+
+def _tag_by_key(window, qtbot, pane, start: int, end: int, key: str = "2") -> None:
+    """What a tag key press does: select text, press the key (the controller's path)."""
+    view = pane.view
+    view.select_offsets(start, end)
+    view.setFocus()
+    qtbot.keyClick(view, key)
+
+
+# ------------------------------------------------------------------ opening
+def test_open_team_database_dialog_opens_the_window_on_it(window, qtbot, pg_url, modals, db_file):
+    url = make_url(pg_url)
+    dialog = window.show_team_dialog()
+    assert dialog.isVisible()
+    assert dialog.password.echoMode() == dialog.password.EchoMode.Password
+    dialog.host.setText(url.host)
+    dialog.port.setValue(url.port)
+    dialog.database.setText(url.database)
+    dialog.user.setText(url.username or "")
+    dialog.password.setText("not-needed-here")
+    _open_button(dialog).click()
+    qtbot.waitUntil(lambda: window.store is not None and window.store.is_team, timeout=60000)
+    assert not modals.errors
+    store = window.store
+    assert store.path is None
+    assert f"team: {url.database} on {url.host}:{url.port}" in window.windowTitle()
+    assert window.documents_model.rowCount() > 0  # the sample articles of a new team database
+    assert window.panes[0].view.document_id is not None
+    # Remembered without the password; the dialog offers it next time.
+    recent = load_settings().recent_team_databases
+    assert recent and recent[0] == store.location and "not-needed-here" not in json.dumps(recent)
+    again = window.show_team_dialog()
+    assert (again.host.text(), again.port.value(), again.database.text()) == (url.host, url.port, url.database)
+    assert again.password.text() == ""
+    again.reject()
+    # Open documents are kept per database, under its address.
+    window.save_layout()
+    assert store.location in load_settings().open_documents
+
+
+def test_fields_are_checked_in_the_dialog(window, qtbot, modals):
+    dialog = window.show_team_dialog()
+    dialog.host.setText("localhost")
+    dialog.database.setText("")
+    _open_button(dialog).click()
+    assert dialog.isVisible() and dialog.error.isVisible()
+    _one_sentence(dialog.error.text())
+    assert "database" in dialog.error.text()
+    dialog.database.setText("two words")
+    _open_button(dialog).click()
+    assert dialog.isVisible()
+    _one_sentence(dialog.error.text())
+    dialog.reject()
+    assert window.store.path is not None  # nothing else was opened
+
+
+def test_a_wrong_address_is_one_sentence_and_the_database_stays_open(window, qtbot, pg_server, modals, db_file):
+    before = window.store
+    title = window.windowTitle()
+    assert window.open_team_database(pg_server.url("no_such_database"))
+    qtbot.waitUntil(lambda: bool(modals.errors), timeout=30000)
+    _one_sentence(modals.errors[0])
+    assert "no_such_database" in modals.errors[0]
+    assert window.store is before and window.store.path == db_file
+    assert window.windowTitle() == title
+    # An address that is not one at all.
+    assert not window.open_team_database("postgresql://")
+    assert len(modals.errors) == 2
+    _one_sentence(modals.errors[1])
+    assert window.store is before
+
+
+def test_launching_with_a_team_address(qtbot, pg_url, modals, isolated_qsettings):
+    """``marginalia --db postgresql://…`` opens the window on the team database."""
+    from desktop_app.cli import database_target
+    from desktop_app.qt.main_window import MainWindow
+
+    target = database_target(pg_url)
+    assert target == pg_url
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.open_database_in_background(target)
+    qtbot.waitUntil(lambda: w.store is not None, timeout=60000)
+    assert w.store.is_team and "team:" in w.windowTitle()
+    w.close()
+
+
+# ------------------------------------------------------- losing the server
+@pytest.fixture
+def team_window(qtbot, pg_url, modals, isolated_qsettings):
+    w = make_window(qtbot, pg_url)
+    yield w
+    if w.pending.waiting():
+        modals.confirm_answers.append(True)
+    w.close()
+
+
+def test_an_edit_made_while_the_server_is_down_waits_and_is_saved_when_it_is_back(
+    team_window, qtbot, pg_server, pg_url, modals
+):
+    w = team_window
+    pane = w.panes[0]
+    doc_id = pane.view.document_id
+    steps = w.undo_stack.count()
+    pg_server.stop()
+    try:
+        _tag_by_key(w, qtbot, pane, 20, 60)
+        # No exception, no modal dialog: one sentence in the status bar, the edit waiting.
+        assert not modals.errors and not modals.messages
+        message = w.statusBar().currentMessage()
+        _one_sentence(message)
+        assert "cannot be reached" in message and "kept" in message
+        assert len(w.pending) == 1 and w.undo_stack.count() == steps
+        assert w.connection_label.isVisible() and "unreachable" in w.connection_label.text()
+        assert "1 edit waiting" in w.connection_label.text()
+        # Kept on disk too (without any password), in case the window closes.
+        saved = json.loads(pending_file(w.store.location).read_text())
+        assert saved["edits"][0]["type"] == "CreateClaim" and saved["edits"][0]["start"] == 20
+        # A second edit made offline queues behind the first.
+        _tag_by_key(w, qtbot, pane, 100, 130, "1")
+        assert len(w.pending) == 2
+        w.grab().save("/tmp/team_window_offline.png")
+        qtbot.wait(2500)  # a few retries while it is down change nothing
+        assert len(w.pending) == 2 and w.connection_label.isVisible()
+    finally:
+        pg_server.start()
+    qtbot.waitUntil(lambda: not w.pending.waiting(), timeout=BACK_MS)
+    qtbot.waitUntil(lambda: not w.connection_label.isVisible(), timeout=BACK_MS)
+    assert not pending_file(w.store.location).exists()
+    assert w.undo_stack.count() == steps + 2
+    with Store.open(pg_url) as fresh:
+        mine = [c for c in fresh.list_claims(document_ids=[doc_id]) if (c.start, c.end) in ((20, 60), (100, 130))]
+    assert sorted((c.start, c.end) for c in mine) == [(20, 60), (100, 130)]
+    assert all(w.claims_model.row_of(c.id) is not None for c in mine)
+    assert all(c.id in pane.view.highlight_layer for c in mine)
+    # Undo takes them back, in reverse order.
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    with Store.open(pg_url) as fresh:
+        assert not [c for c in fresh.list_claims(document_ids=[doc_id]) if c.id in {m.id for m in mine}]
+    assert not modals.errors
+
+
+def test_the_poller_shows_a_lost_connection_and_clears_it(team_window, qtbot, pg_server, modals):
+    w = team_window
+    pg_server.stop()
+    try:
+        qtbot.waitUntil(lambda: w.connection_label.isVisible(), timeout=BACK_MS)
+        assert "unreachable" in w.connection_label.text()
+        assert not w.live.reachable and w.live.running  # it keeps polling
+    finally:
+        pg_server.start()
+    qtbot.waitUntil(lambda: not w.connection_label.isVisible(), timeout=BACK_MS)
+    assert w.live.reachable and not modals.errors
+
+
+def test_edits_left_waiting_when_the_window_closes_are_saved_next_time(
+    qtbot, pg_server, pg_url, modals, isolated_qsettings
+):
+    w = make_window(qtbot, pg_url)
+    pane = w.panes[0]
+    doc_id = pane.view.document_id
+    with Store.open(pg_url) as s:
+        claim = s.add_claim(doc_id, 200, 240, [])
+    pg_server.stop()
+    try:
+        w.annotator.edit_claim(commands.SetClaimStatus, claim.id, "supported", claim.version)
+        _tag_by_key(w, qtbot, pane, 30, 70)
+        assert len(w.pending) == 2
+        modals.confirm_answers.append(True)
+        w.close()  # the user is told two edits wait, and closes anyway
+        assert any("2 edits are still waiting" in t for t in modals.texts("confirm"))
+        assert pending_file(make_location(pg_url)).exists()
+    finally:
+        pg_server.start()
+    w2 = make_window(qtbot, pg_url)
+    qtbot.waitUntil(lambda: not w2.pending.waiting(), timeout=BACK_MS)
+    with Store.open(pg_url) as fresh:
+        assert fresh.get_claim(claim.id).status == "supported"
+        assert [c for c in fresh.list_claims(document_ids=[doc_id]) if (c.start, c.end) == (30, 70)]
+    assert not pending_file(w2.store.location).exists()
+    w2.close()
+
+
+def test_an_edit_whose_claim_was_deleted_meanwhile_is_dropped_with_one_sentence(
+    team_window, qtbot, pg_server, pg_url, modals
+):
+    w = team_window
+    doc_id = w.panes[0].view.document_id
+    with Store.open(pg_url) as s:
+        claim = s.add_claim(doc_id, 300, 340, [])
+    pg_server.stop()
+    try:
+        w.annotator.edit_claim(commands.SetClaimStatus, claim.id, "disputed", claim.version)
+        assert len(w.pending) == 1
+    finally:
+        pg_server.start()
+    with Store.open(pg_url) as s:  # someone else changes it before the window gets through
+        s.set_claim_status(claim.id, "supported")
+    qtbot.waitUntil(lambda: not w.pending.waiting(), timeout=BACK_MS)
+    assert len(modals.errors) == 1
+    _one_sentence(modals.errors[0])
+    assert "could not be made" in modals.errors[0]
+    with Store.open(pg_url) as s:
+        assert s.get_claim(claim.id).status == "supported"  # theirs is not overwritten
+
+
+def make_location(url: str) -> str:
+    from desktop_app.core import server
+
+    return server.display_address(server.parse_address(url))
+
+
+def test_marginalia_launched_with_a_team_address_opens_it(pg_url, user_dirs):
+    """``python -m desktop_app --db postgresql://…`` as a real process."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log_path = user_dirs / "state" / "Marginalia" / "log" / "marginalia.log"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "--db", pg_url],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        end = time.monotonic() + 60
+        while time.monotonic() < end and not (log_path.exists() and "created the team database" in log_path.read_text()):
+            time.sleep(0.2)
+        time.sleep(1.0)  # it stays up with the store attached and the poller running
+        alive = proc.poll() is None
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    text = log_path.read_text() if log_path.exists() else ""
+    err_text = err.decode("utf-8", "replace")
+    assert "created the team database" in text, (text, err_text)
+    assert alive and "Traceback" not in err_text, err_text
+    with Store.open(pg_url) as s:
+        assert s.list_documents()  # the window made and seeded it
