@@ -217,6 +217,7 @@ class PostgresServer:
 
     def _make_folder(self) -> None:
         parent = self.base_dir if self.base_dir is not None else Path("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir())
+        _sweep_leftovers(parent)
         self.root = Path(tempfile.mkdtemp(prefix="marginalia-pg-", dir=parent))
         self.socket_dir.mkdir()
         if self._uid is not None:
@@ -271,7 +272,8 @@ class PostgresServer:
         with open(self.log_path, "ab") as log:
             self._proc = subprocess.Popen(
                 cmd, cwd=self.root, env=self._env(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **self._run_as(),
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=_stop_with_parent, **self._run_as(),
             )
         url = f"postgresql://{USER}@127.0.0.1:{port}/postgres"
         deadline = time.monotonic() + START_TIMEOUT
@@ -312,3 +314,35 @@ class PostgresServer:
             self.cleanup()
         except Exception:
             pass
+
+
+def _stop_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """Ask Linux to send the server SIGINT (PostgreSQL's fast shutdown) when
+    the test process that started it dies, even if it is killed and cannot
+    run its clean-up."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGINT))  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _sweep_leftovers(parent: Path) -> None:
+    """Remove the folders of servers whose test run was killed: no server
+    runs from them (no postmaster.pid, or its process is gone) and they are
+    older than ten minutes, so that a run starting right now is never touched."""
+    now = time.time()
+    for folder in parent.glob("marginalia-pg-*"):
+        try:
+            if now - folder.stat().st_mtime < 600:
+                continue
+            pid_file = folder / "data" / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split("\n", 1)[0])
+                if Path(f"/proc/{pid}").exists():
+                    continue
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue
