@@ -32,6 +32,11 @@ window that wants to show it where the action was triggered.
 A command pushed directly with ``stack.push`` still works, but an error on its
 first run is only recorded and logged (the stack drops the command).
 
+An undo or redo that finds the team database unreachable is not dropped: the
+command is put back where it was on the stack (by a redo or undo that does
+nothing, right after), the sentence is reported, and the same step can be
+undone or redone again once the server answers. Nothing was written.
+
 Note edits merge: consecutive ``SetClaimNote`` commands on the same claim,
 each less than ``NOTE_BURST_S`` seconds after the previous one, become one
 undo step; a pause longer than that starts a new step. The clock is a
@@ -44,9 +49,10 @@ import logging
 import time
 from typing import Callable, Iterable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from desktop_app.core.errors import Conflict, MarginaliaError
+from desktop_app.core.errors import Conflict, DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import ClaimRow, MergeRecord, RemovedTag, ReplaceResult, TagRow
 
 from .events import StoreEvents
@@ -68,6 +74,7 @@ def push_command(stack: QUndoStack, command: "StoreCommand") -> None:
     """Run the command's first action, then push it; on a store error raise it
     and leave the stack as it was."""
     command.execute()
+    command._stack = stack
     stack.push(command)
 
 
@@ -108,6 +115,8 @@ class StoreCommand(QUndoCommand):
         self._store = store
         self._events = events
         self._executed = False  # execute() has run and push's redo is still to come
+        self._skip_once = False  # the stack is moving back over a step that did not happen
+        self._stack: QUndoStack | None = None
         self.error: MarginaliaError | None = None
 
     def execute(self) -> None:
@@ -116,17 +125,30 @@ class StoreCommand(QUndoCommand):
         self._executed = True
 
     def redo(self) -> None:
-        if self._executed:
-            self._executed = False
+        if self._executed or self._skip_once:
+            self._executed = self._skip_once = False
             return
         self._guarded(self._do, "redo")
 
     def undo(self) -> None:
+        if self._skip_once:
+            self._skip_once = False
+            return
         self._guarded(self._undo, "undo")
 
     def _guarded(self, action: Callable[[], None], what: str) -> None:
         try:
             action()
+        except DatabaseUnreachable as exc:
+            log.warning("could not %s %r while the team database is unreachable", what, self.text())
+            self.error = exc
+            stack = self._stack
+            if stack is not None:  # once the stack has moved, move it back over this step
+                self._skip_once = True
+                QTimer.singleShot(0, stack.redo if what == "undo" else stack.undo)
+            signal = getattr(self._events, "commandFailed", None)
+            if signal is not None:
+                signal.emit(f"{exc} Nothing was changed; {what} again when it is back.")
         except MarginaliaError as exc:
             log.warning("could not %s %r: %s", what, self.text(), exc)
             self.error = exc

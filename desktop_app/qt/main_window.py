@@ -206,9 +206,14 @@ class MainWindow(QMainWindow):
     def _command_failed(self, message: str) -> None:
         from .app import show_error
 
+        from ..core.errors import MarginaliaError
+
         self.statusBar().showMessage(message, 8000)
         show_error(self, message)
-        self.annotator.resync()  # the editor shows what is saved
+        try:
+            self.annotator.resync()  # the editor shows what is saved
+        except MarginaliaError:  # the team database is away: the connection label says so
+            log.info("could not re-read the selected claim", exc_info=True)
 
     # --------------------------------------------------------------- database
     def open_database(self, path: Path | None) -> bool:

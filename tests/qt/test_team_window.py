@@ -273,3 +273,42 @@ def test_marginalia_launched_with_a_team_address_opens_it(pg_url, user_dirs):
     assert alive and "Traceback" not in err_text, err_text
     with Store.open(pg_url) as s:
         assert s.list_documents()  # the window made and seeded it
+
+
+def test_undo_and_redo_while_the_server_is_down_keep_the_step(team_window, qtbot, pg_server, pg_url, modals):
+    """Undo with the server away changes nothing and loses no step: the same
+    undo works once the server is back, and so does redo."""
+    w = team_window
+    pane = w.panes[0]
+    doc_id = pane.view.document_id
+    _tag_by_key(w, qtbot, pane, 20, 60)
+    with Store.open(pg_url) as fresh:
+        made = [c for c in fresh.list_claims(document_ids=[doc_id]) if (c.start, c.end) == (20, 60)]
+    assert len(made) == 1
+    steps, index = w.undo_stack.count(), w.undo_stack.index()
+    pg_server.stop()
+    try:
+        w.undo_stack.undo()
+        qtbot.waitUntil(lambda: w.undo_stack.index() == index, timeout=2000)
+        assert w.undo_stack.count() == steps and w.undo_stack.canUndo()
+        assert modals.errors and "cannot be reached" in modals.errors[-1]
+        assert "undo again" in modals.errors[-1]
+    finally:
+        pg_server.start()
+    with Store.open(pg_url) as fresh:  # nothing was undone meanwhile
+        assert fresh.get_claim(made[0].id).deleted is False
+    w.undo_stack.undo()
+    assert w.undo_stack.index() == index - 1
+    with Store.open(pg_url) as fresh:
+        assert fresh.get_claim(made[0].id).deleted is True
+    pg_server.stop()
+    try:
+        w.undo_stack.redo()
+        qtbot.waitUntil(lambda: w.undo_stack.index() == index - 1, timeout=2000)
+        assert w.undo_stack.canRedo() and "redo again" in modals.errors[-1]
+    finally:
+        pg_server.start()
+    w.undo_stack.redo()
+    assert w.undo_stack.index() == index
+    with Store.open(pg_url) as fresh:
+        assert fresh.get_claim(made[0].id).deleted is False
