@@ -180,7 +180,7 @@ def test_wheel_installed_in_a_fresh_environment_passes_its_self_test(wheel, tmp_
     reason="builds the PyInstaller bundle (a minute or two, 300 MB): runs in CI, or set MARGINALIA_BUILD_BUNDLE=1",
 )
 @pytest.mark.timeout(1800)
-def test_bundle_builds_and_passes_its_self_test(user_dirs):
+def test_bundle_builds_and_passes_its_self_test(user_dirs, pg_url):
     started = time.monotonic()
     build = subprocess.run(["bash", str(PACKAGING / "build.sh")], cwd=ROOT, capture_output=True, text=True,
                            timeout=1800)
@@ -197,3 +197,8 @@ def test_bundle_builds_and_passes_its_self_test(user_dirs):
     assert "_internal/desktop_app/_data/seeds" in check.stdout  # the bundled seeds, not the checkout's
     assert "main window built on the offscreen platform" in check.stdout
     assert sorted(p for p in user_dirs.rglob("*") if p.is_file()) == before
+    # The bundle carries the PostgreSQL driver: it opens (and creates) a team database.
+    team = subprocess.run([str(program), "--db", pg_url, "docs"], env=env, cwd=user_dirs, capture_output=True,
+                          text=True, timeout=300)
+    assert team.returncode == 0, team.stdout + team.stderr
+    assert team.stdout.count("Netflix") == 2
