@@ -13,6 +13,29 @@ annotation), finds each annotation's document, places it by its selectors
 (re-anchoring by the quote when the text has changed) and adds the claims,
 with their tags and notes, in one transaction. A file that is not what it
 claims to be is refused whole: nothing is written.
+
+An imported claim keeps the annotation's identity and dates, so that a round
+trip between two databases gives back the same claims:
+
+* its UUID is the annotation's id when that is ``urn:uuid:<uuid>`` (what the
+  export writes); any other id (a web address, none) gets a new UUID;
+* ``created`` and ``modified`` become the claim's creation and update times.
+  They are ISO 8601 date-times (``xsd:dateTime``); one without a zone is read
+  as UTC. One that cannot be read, or lies before 1970 or more than a day in
+  the future, is ignored: the claim is created now. A missing ``modified``
+  means never modified (the creation time); an update time before the
+  creation time is raised to it;
+* the creator's name (``creator.name``, what the export writes) becomes the
+  claim's annotator; without one the claim is this database's annotator's.
+
+An annotation whose UUID is already a claim's here (in the trash too) is not
+imported again, whatever it says: the claim here is kept as it is, even when
+it was edited since (nothing is overwritten). It counts as "already here",
+unless the claim with that UUID is on another document than the one the
+annotation names: then the id clashes with a different claim; the annotation
+is skipped, counted as a clash and reported, and the file's others are
+imported. An annotation without a known UUID that covers exactly the passage
+of a claim already on its document also counts as already here.
 """
 
 from __future__ import annotations
@@ -20,14 +43,18 @@ from __future__ import annotations
 import json
 import uuid as uuid_module
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote as percent_quote, urlsplit
+
+import sqlalchemy as sa
 
 from .anchoring import CONTEXT, anchor_at
 from .codebook import clean_name
 from .errors import ImportRefused, InvalidInput
 from .export_csv import ExportOptions, iso_utc
+from .models import claims as claims_table
 from .reanchor import ORPHANED, OldAnchor, place
 from .rows import STATUSES
 
@@ -37,6 +64,9 @@ MAX_ANNOTATIONS = 1_000_000
 MAX_OFFSET = 2**31 - 1
 MAX_TEXT = 1_000_000  # characters of one quote, note or tag name
 MAX_FUZZY_QUOTE = 10_000  # longer quotes are found exactly or not at all
+MAX_ANNOTATOR = 200  # characters, as the claims table keeps them
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)  # earlier dates are taken for mistakes
+_LOOKUP_BATCH = 500
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 
 
@@ -123,6 +153,7 @@ class ImportSummary:
     already_present: int = 0
     unplaced: int = 0  # the quote is not in the document: not imported
     unknown_documents: int = 0  # no document of this database matches the target
+    id_clashes: int = 0  # the UUID is a claim's on another document here: not imported
     total: int = 0
     problems: list[str] = field(default_factory=list)  # one sentence per annotation not imported
 
@@ -130,13 +161,22 @@ class ImportSummary:
         return {
             "total": self.total, "imported": self.imported, "already_present": self.already_present,
             "unplaced": self.unplaced, "unknown_documents": self.unknown_documents,
+            "id_clashes": self.id_clashes, "skipped": self.skipped,
         }
 
+    @property
+    def skipped(self) -> int:
+        """Annotations not imported, for whatever reason."""
+        return self.total - self.imported
+
     def summary(self) -> str:
+        clashes = (
+            f", {self.id_clashes} have the id of a different claim here" if self.id_clashes else ""
+        )
         return (
-            f"Imported {self.imported} of {self.total} annotations; {self.already_present} were already here, "
-            f"{self.unplaced} could not be placed (quote not found) and {self.unknown_documents} name a "
-            "document this database does not have."
+            f"Imported {self.imported} of {self.total} annotations; {self.already_present} were already here "
+            f"(skipped), {self.unplaced} could not be placed (quote not found){clashes} and "
+            f"{self.unknown_documents} name a document this database does not have."
         )
 
 
@@ -154,6 +194,10 @@ class _Planned:
     note: str
     status: str
     creator: str | None
+    uuid: str | None = None  # the claim's, from an id "urn:uuid:…"
+    created: datetime | None = None
+    modified: datetime | None = None
+    modified_given: bool = False  # whether the annotation says when it was modified
 
 
 def _refuse(where: str, problem: str) -> ImportRefused:
@@ -367,10 +411,92 @@ def _plan(n: int, a: dict, label: str) -> _Planned:
         name = name if isinstance(name, str) else None
     elif isinstance(creator, str) and not creator.startswith(("http:", "https:", "urn:", "mailto:")):
         name = creator
-    if name is not None and len(name) > 1000:
-        name = name[:1000]
+    if name is not None:
+        name = name[:MAX_ANNOTATOR] if name.strip() else None
     return _Planned(n, ident, source, exact, prefix or "", suffix or "", start, end, tags,
-                    "\n\n".join(n_ for n_ in notes if n_), status, name)
+                    "\n\n".join(n_ for n_ in notes if n_), status, name, uuid=claim_uuid(ident),
+                    created=_date_time(a.get("created")), modified=_date_time(a.get("modified")),
+                    modified_given=a.get("modified") is not None)
+
+
+def claim_uuid(ident: str | None) -> str | None:
+    """The UUID an annotation id ``urn:uuid:<uuid>`` names (in the canonical
+    lower-case form claims keep), else None."""
+    if not ident or len(ident) != 45 or ident[:9].lower() != "urn:uuid:":
+        return None
+    text = ident[9:]
+    if text.count("-") != 4:
+        return None
+    try:
+        return str(uuid_module.UUID(text))
+    except ValueError:
+        return None
+
+
+def _date_time(value: Any, now: datetime | None = None) -> datetime | None:
+    """An ``xsd:dateTime`` as an aware UTC datetime; None when it is missing,
+    cannot be read, or is not a plausible time (before 1970, or more than a
+    day from now)."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, dict):  # JSON-LD value object: {"@value": ..., "@type": "xsd:dateTime"}
+        value = value.get("@value")
+    if not isinstance(value, str) or not 10 <= len(value.strip()) <= 64:
+        return None
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    if len(text) < 19 or text[10:11] not in ("T", "t") or not text[:4].isdigit():
+        return None  # a date alone, or another kind of text
+    try:
+        parsed = datetime.fromisoformat(text[:10] + "T" + text[11:])
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    try:
+        parsed = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    now = now or datetime.now(timezone.utc)
+    if not EARLIEST <= parsed <= now + timedelta(days=1):
+        return None
+    return parsed
+
+
+def _dates(p: _Planned, now: datetime) -> tuple[datetime, datetime]:
+    """The creation and update times of the claim an annotation becomes."""
+    created = p.created or now
+    if p.modified is not None:
+        modified = p.modified
+    elif p.modified_given or p.created is None:
+        modified = now  # a time that could not be read, or no creation time either
+    else:
+        modified = created  # never modified
+    return created, max(created, modified)
+
+
+def _claims_by_uuid(store, uuids: list[str]) -> dict[str, int]:
+    """The document of each claim (deleted ones too) whose UUID is among ``uuids``."""
+    found: dict[str, int] = {}
+    unique = sorted(set(uuids))
+    with store._tx(write=False) as conn:
+        for i in range(0, len(unique), _LOOKUP_BATCH):
+            batch = unique[i : i + _LOOKUP_BATCH]
+            found.update(conn.execute(
+                sa.select(claims_table.c.uuid, claims_table.c.document_id).where(claims_table.c.uuid.in_(batch))
+            ).all())
+    return found
+
+
+def _keep_identity(store, claim_id: int, claim_uuid_: str | None, created: datetime, updated: datetime) -> None:
+    """Give a claim just added the annotation's UUID and dates. Runs inside the
+    import's transaction, whose change-log entry the add already made."""
+    values: dict[str, Any] = {"created_at": created, "updated_at": updated}
+    if claim_uuid_ is not None:
+        values["uuid"] = claim_uuid_
+    with store._tx() as conn:
+        conn.execute(claims_table.update().where(claims_table.c.id == claim_id).values(**values))
 
 
 class _SameOffsets:
@@ -403,7 +529,9 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
                 by_iri.setdefault(document_iri(d), d.id)
         texts: dict[int, str] = {}
         existing: dict[int, set[tuple[int, int, str]]] = {}
-        known_uuids = {f"urn:uuid:{c.uuid}".lower() for c in store.iter_claims()}
+        # UUID -> document of the claims here that annotations of the file name
+        known_uuids = _claims_by_uuid(store, [p.uuid for p in plans if p.uuid])
+        now = datetime.now(timezone.utc)
         tag_ids = {t.name.casefold(): t.id for t in store.list_tags()}
 
         def text_of(doc_id: int) -> str:
@@ -417,10 +545,18 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
             return existing[doc_id]
 
         for p in plans:
-            if p.annotation_id and p.annotation_id.lower() in known_uuids:
-                summary.already_present += 1
-                continue
             doc_id = by_iri.get(p.source.strip()) or by_iri.get(p.source.strip().lower())
+            if p.uuid is not None and p.uuid in known_uuids:
+                here = known_uuids[p.uuid]
+                if doc_id is not None and doc_id != here:
+                    summary.id_clashes += 1
+                    summary.problems.append(
+                        f"Annotation {p.index}: its id is already a different claim's here (on another "
+                        "document); it was not imported."
+                    )
+                else:
+                    summary.already_present += 1
+                continue
             if doc_id is None and p.exact:
                 doc_id = next((d.id for d in documents if p.exact in text_of(d.id)), None)
             if doc_id is None:
@@ -443,7 +579,11 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
                 if key not in tag_ids:
                     tag_ids[key] = store.add_tag(name).id
                 ids.append(tag_ids[key])
-            store.add_claim(doc_id, start, end, ids, note=p.note, status=p.status, annotator=p.creator)
+            added = store.add_claim(doc_id, start, end, ids, note=p.note, status=p.status, annotator=p.creator)
+            created, updated = _dates(p, now)
+            _keep_identity(store, added.id, p.uuid, created, updated)
+            if p.uuid is not None:
+                known_uuids[p.uuid] = doc_id  # the same id twice in the file: once
             claims_of(doc_id).add((start, end, quote))
             summary.imported += 1
     return summary

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -343,3 +343,191 @@ def test_a_missing_file_is_refused(tmp_path, store):
 def test_an_empty_collection_imports_nothing(store):
     summary = import_annotations(store, {"type": "AnnotationCollection", "total": 0})
     assert summary.total == 0 and summary.imported == 0
+
+
+# ------------------------------------------------------------ identity and dates
+def _backdate(store: Store, claim_id: int, created: datetime, updated: datetime) -> None:
+    from desktop_app.core.models import claims
+
+    with store._tx() as conn:
+        conn.execute(claims.update().where(claims.c.id == claim_id).values(created_at=created, updated_at=updated))
+
+
+def _rows(store: Store) -> list[tuple]:
+    """Everything about every claim (the trash too) and every tag."""
+    claims = sorted(
+        (c.id, c.uuid, c.document_id, c.start, c.end, c.quote, c.prefix, c.suffix, c.note, c.status, c.annotator,
+         c.version, c.created_at, c.updated_at, c.tag_ids, c.deleted, c.orphaned)
+        for c in store.iter_claims(include_deleted=True)
+    )
+    return [claims, sorted((t.id, t.name) for t in store.list_tags())]
+
+
+def _same_documents(target) -> Store:
+    other = Store.open(target, annotator="someone else")
+    other.add_document(make_doc(ARTICLE, "Web article", source_url="https://example.org/news/1?a=b"))
+    other.add_document(make_doc(ARTICLE, "Odd address", source_url="https://exämple.org/a b"))
+    other.add_document(make_doc("Alpha beta gamma delta.\nSomething else entirely now.", "Local"))
+    return other
+
+
+def _annotation(source: str, exact: str, **extra) -> dict:
+    return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+            "target": {"source": source, "selector": {"type": "TextQuoteSelector", "exact": exact}}, **extra}
+
+
+UTC = timezone.utc
+
+
+def test_round_trip_keeps_uuids_dates_and_annotators(store, another_target):
+    docs = fill(store)
+    ana = store.add_claim(docs["web"], ARTICLE.index("union"), ARTICLE.index("union") + 5, [], annotator="Ana Lyst")
+    edited = claim_on(store, docs["odd"], "Café owners")
+    _backdate(store, edited.id, datetime(2021, 3, 4, 5, 6, 7, 891000, tzinfo=UTC),
+              datetime(2023, 11, 12, 13, 14, 15, 161000, tzinfo=UTC))
+    source = {c.uuid: c for c in store.iter_claims(orphaned=False)}
+    data = export_data(store)
+    with _same_documents(another_target()) as other:
+        summary = import_annotations(other, data)
+        assert summary.imported == len(source) and summary.id_clashes == 0
+        copied = {c.uuid: c for c in other.iter_claims()}
+        assert set(copied) == set(source)  # the same identities
+        for claim_uuid, c in copied.items():
+            s = source[claim_uuid]
+            assert (c.quote, c.start, c.end, c.note, c.status, c.annotator) == (
+                s.quote, s.start, s.end, s.note, s.status, s.annotator)
+            for got, want in ((c.created_at, s.created_at), (c.updated_at, s.updated_at)):
+                assert got.tzinfo is not None and got.utcoffset() == timedelta(0)
+                assert got == want.replace(microsecond=0)  # the file keeps whole seconds
+        assert copied[ana.uuid].annotator == "Ana Lyst"
+        assert copied[edited.uuid].created_at == datetime(2021, 3, 4, 5, 6, 7, tzinfo=UTC)
+        assert copied[edited.uuid].updated_at == datetime(2023, 11, 12, 13, 14, 15, tzinfo=UTC)
+        assert other.resolve_claim(ana.uuid) == copied[ana.uuid].id
+
+        # the same file again: everything is already here, nothing changes
+        before = _rows(other)
+        again = import_annotations(other, data)
+        assert (again.imported, again.already_present, again.id_clashes) == (0, len(source), 0)
+        assert again.skipped == again.total
+        assert _rows(other) == before
+
+
+def test_reimport_after_edits_here_keeps_the_claims_here(store, another_target):
+    docs = fill(store)
+    data = export_data(store, ExportOptions(document_ids=[docs["web"]]))
+    with _same_documents(another_target()) as other:
+        import_annotations(other, data)
+        first = next(iter(other.iter_claims()))
+        other.set_claim_note(first.id, "changed here")
+        gone = [c for c in other.iter_claims() if c.id != first.id][0]
+        other.delete_claim(gone.id)
+        before = _rows(other)
+        summary = import_annotations(other, data)
+        # the edited claim is not overwritten, the deleted one not brought back
+        assert (summary.imported, summary.already_present) == (0, 3)
+        assert _rows(other) == before
+
+
+def test_an_id_that_is_not_a_urn_uuid_gets_a_new_uuid(store):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    uuids = {c.uuid for c in store.iter_claims(include_deleted=True)}
+    summary = import_annotations(store, [
+        _annotation(f"urn:uuid:{local.uuid}", "gamma delta", id="https://example.org/annotations/17",
+                    created="2020-01-02T03:04:05Z"),
+        _annotation(f"urn:uuid:{local.uuid}", "Alpha", id="urn:uuid:not-a-uuid"),
+        _annotation(f"urn:uuid:{local.uuid}", "Something"),
+    ])
+    assert summary.imported == 3
+    new = [c for c in store.iter_claims() if c.uuid not in uuids]
+    assert sorted(c.quote for c in new) == ["Alpha", "Something", "gamma delta"]
+    for c in new:
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", c.uuid)
+    dated = next(c for c in new if c.quote == "gamma delta")
+    assert dated.created_at == dated.updated_at == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def test_an_upper_case_urn_uuid_is_kept_in_lower_case(store):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    ident = "0190A1B2-C3D4-7E5F-8A6B-7C8D9E0F1A2B"
+    summary = import_annotations(store, _annotation(f"urn:uuid:{local.uuid}", "gamma", id=f"URN:UUID:{ident}"))
+    assert summary.imported == 1
+    assert store.get_claim(store.resolve_claim(ident.lower())).quote == "gamma"
+
+
+@pytest.mark.parametrize("created, modified", [
+    ("yesterday", None),
+    ("2024-02-30T10:00:00Z", "2024-05-01T10:00:00Z"),
+    ("1969-12-31T23:59:59Z", None),
+    ("9999-12-31T23:59:59-05:00", "also not a date"),
+    (12345, {"nested": True}),
+    ("2024-05-01", None),
+])
+def test_a_malformed_date_falls_back_to_now(store, created, modified):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    extra = {"created": created} if modified is None else {"created": created, "modified": modified}
+    start = datetime.now(UTC)
+    summary = import_annotations(store, _annotation(f"urn:uuid:{local.uuid}", "gamma delta", **extra))
+    end = datetime.now(UTC)
+    assert summary.imported == 1
+    claim = next(c for c in store.claims_for_document(local.id) if c.quote == "gamma delta")
+    assert start - timedelta(seconds=1) <= claim.created_at <= end + timedelta(seconds=1)
+    assert claim.created_at <= claim.updated_at <= end + timedelta(seconds=1)
+
+
+def test_dates_with_zones_and_odd_pairs_are_read(store):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    src = f"urn:uuid:{local.uuid}"
+    import_annotations(store, [
+        _annotation(src, "Alpha", created="2022-06-01T12:00:00.250+02:00", modified="2022-06-02T00:00:00-03:30"),
+        _annotation(src, "gamma", created="2022-06-01T12:00:00"),  # no zone: UTC
+        _annotation(src, "delta", created="2022-06-01T12:00:00Z", modified="2021-01-01T00:00:00Z"),
+        _annotation(src, "Something", created="garbage", modified="2022-06-01T12:00:00Z"),
+    ])
+    got = {c.quote: (c.created_at, c.updated_at) for c in store.claims_for_document(local.id)}
+    assert got["Alpha"] == (datetime(2022, 6, 1, 10, 0, 0, 250000, tzinfo=UTC), datetime(2022, 6, 2, 3, 30, tzinfo=UTC))
+    assert got["gamma"] == (datetime(2022, 6, 1, 12, tzinfo=UTC),) * 2
+    assert got["delta"] == (datetime(2022, 6, 1, 12, tzinfo=UTC),) * 2  # not modified before it was made
+    created, updated = got["Something"]
+    assert created > datetime(2025, 1, 1, tzinfo=UTC) and updated == created  # created now, so modified now
+
+
+def test_a_uuid_of_a_claim_on_another_document_is_skipped_and_reported(store):
+    docs = fill(store)
+    web_claim = next(c for c in store.claims_for_document(docs["web"]))
+    local = store.get_document(docs["local"])
+    before = _rows(store)
+    summary = import_annotations(store, [
+        _annotation(f"urn:uuid:{local.uuid}", "gamma delta", id=f"urn:uuid:{web_claim.uuid}"),
+    ])
+    assert (summary.imported, summary.already_present, summary.id_clashes) == (0, 0, 1)
+    assert summary.skipped == 1
+    assert summary.problems == [
+        "Annotation 1: its id is already a different claim's here (on another document); it was not imported."]
+    assert "1 have the id of a different claim here" in summary.summary()
+    assert _rows(store) == before
+
+
+def test_the_same_uuid_twice_in_one_file_is_imported_once(store):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    ident = "urn:uuid:0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"
+    count = store.count_claims()
+    summary = import_annotations(store, [
+        _annotation(f"urn:uuid:{local.uuid}", "gamma delta", id=ident),
+        _annotation(f"urn:uuid:{local.uuid}", "Alpha", id=ident),
+    ])
+    assert (summary.imported, summary.already_present) == (1, 1)
+    assert store.count_claims() == count + 1
+
+
+def test_a_long_creator_name_is_cut_to_what_a_claim_keeps(store):
+    docs = fill(store)
+    local = store.get_document(docs["local"])
+    import_annotations(store, _annotation(f"urn:uuid:{local.uuid}", "gamma delta",
+                                          creator={"type": "Person", "name": "Ö" * 500}))
+    claim = next(c for c in store.claims_for_document(local.id) if c.quote == "gamma delta")
+    assert claim.annotator == "Ö" * 200
