@@ -25,7 +25,8 @@ EXIT_USAGE = 2
 # Modules with a ``register(subparsers, common)`` that adds their commands
 # (each sets ``func`` on its parser); only those that exist are loaded.
 EXTRA_COMMANDS = tuple(
-    name for name in ("desktop_app.cli_exchange", "desktop_app.cli_suggest", "desktop_app.cli_copy") if importlib.util.find_spec(name)
+    name for name in ("desktop_app.cli_exchange", "desktop_app.cli_suggest", "desktop_app.cli_copy",
+                      "desktop_app.cli_candidates") if importlib.util.find_spec(name)
 )
 
 

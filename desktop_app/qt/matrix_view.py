@@ -6,24 +6,34 @@ A cell reads, from the links of the document's claims in the group:
 "contradicts", "qualifies", "corroborates" or "cites" when one of its claims
 is the source of such a link (the strongest first, in that order); "said"
 when its claims are only the targets of links, or joined by "same"; and
-"absent" when the document has no claim in the group."""
+"absent" when the document has no claim in the group.
+
+As in the claim editor, a "same" or "corroborates" link whose two quotes
+carry figures that differ once normalised ($900K vs $650,000, see
+core/figures.py) flags its group: the row's header starts with ⚠ and names
+the differing figures in its tooltip, and the cells of the documents whose
+figures differ get an amber background (``FiguresDifferRole`` gives both to
+tests and tools)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 from .commands import short_quote
 from .link_gutter import RELATION_COLORS
+from .links import CHECKED_RELATIONS, FIGURE_WARNING
+from .roles import FiguresDifferRole
 
 SAID, ABSENT = "said", "absent"
 # When a document's claims of a group do several things, the cell shows the strongest.
 STRENGTH = ("contradicts", "qualifies", "corroborates", "cites", SAID)
 TREATMENT_COLORS = {**RELATION_COLORS, SAID: RELATION_COLORS["same"]}
 CLAIM_ROLE = Qt.ItemDataRole.UserRole
+FIGURES_DIFFER_BACKGROUND = "#FBE3B8"  # amber, light enough for every treatment's colour
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,9 @@ class Group:
     claim_ids: tuple[int, ...]
     label: str  # the quote of its first claim
     cells: dict  # document id -> (treatment, first claim id, quotes)
+    # "$900,000 vs $650,000" for each pair of figures its checked links disagree on
+    differences: tuple[str, ...] = ()
+    differing: dict = field(default_factory=dict)  # document id -> its figures that differ, as written
 
 
 def _components(links) -> list[list[int]]:
@@ -74,8 +87,27 @@ def build_groups(links, claims: dict) -> list[Group]:
                 cells[claim.document_id] = (best, first, quotes + [claim.quote])
             else:
                 cells[claim.document_id] = (best, claim_id, [claim.quote])
-        groups.append(Group(tuple(ids), claims[ids[0]].quote, cells))
+        differences, differing = _figure_differences(links, set(ids), claims)
+        groups.append(Group(tuple(ids), claims[ids[0]].quote, cells, differences, differing))
     return groups
+
+
+def _figure_differences(links, ids: set[int], claims: dict) -> tuple[tuple[str, ...], dict]:
+    """The figures the group's "same" and "corroborates" links disagree on:
+    ("a vs b", ...) and document id -> (figure text, ...)."""
+    from ..core.figures import figures_disagree
+
+    differences: dict[str, None] = {}
+    differing: dict[int, dict[str, None]] = {}
+    for link in links:
+        if link.relation not in CHECKED_RELATIONS or link.source_id not in ids or link.target_id not in ids:
+            continue
+        source, target = claims[link.source_id], claims[link.target_id]
+        for a, b in figures_disagree(source.quote, target.quote):
+            differences[f"{a.text} vs {b.text}"] = None
+            differing.setdefault(source.document_id, {})[a.text] = None
+            differing.setdefault(target.document_id, {})[b.text] = None
+    return tuple(differences), {doc: tuple(texts) for doc, texts in differing.items()}
 
 
 class MatrixModel(QAbstractTableModel):
@@ -89,6 +121,7 @@ class MatrixModel(QAbstractTableModel):
         for signal in (events.linksChanged, events.documentsChanged):
             signal.connect(self.reload)
         events.claimAdded.connect(lambda _row: self.reload())
+        events.claimChanged.connect(lambda _row: self.reload())  # a reattached claim's quote, its figures
         events.claimRemoved.connect(lambda *_: self.reload())
         self.reload()
 
@@ -118,12 +151,25 @@ class MatrixModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.groups) or index.column() >= len(self.documents):
             return None
         treatment, claim_id, quotes = self.cell(index.row(), index.column())
+        differing = self.groups[index.row()].differing.get(self.documents[index.column()][0], ())
         if role == Qt.ItemDataRole.DisplayRole:
-            return treatment
+            return f"{FIGURE_WARNING} {treatment}" if differing else treatment
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(f"“{q}”" for q in quotes) if quotes else "No claim of this document in the group"
+            text = "\n".join(f"“{q}”" for q in quotes) if quotes else "No claim of this document in the group"
+            if differing:
+                text += (f"\n\n{FIGURE_WARNING} Its figures differ from a linked claim's: "
+                         f"{', '.join(differing)} (see the row's header).")
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and treatment != ABSENT:
             return QColor(TREATMENT_COLORS[treatment])
+        if role == Qt.ItemDataRole.BackgroundRole and differing:
+            return QColor(FIGURES_DIFFER_BACKGROUND)
+        if role == Qt.ItemDataRole.FontRole and differing:
+            font = QFont()
+            font.setBold(True)  # the treatment's colour stays legible on amber
+            return font
+        if role == FiguresDifferRole:
+            return list(differing)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == CLAIM_ROLE:
@@ -135,10 +181,16 @@ class MatrixModel(QAbstractTableModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return self.documents[section][1]
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self.groups):
+            group = self.groups[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return short_quote(self.groups[section].label, 50)
+                label = short_quote(group.label, 50)
+                return f"{FIGURE_WARNING} {label}" if group.differences else label
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self.groups[section].label
+                if not group.differences:
+                    return group.label
+                return f"{group.label}\n\n{FIGURE_WARNING} The figures differ: {'; '.join(group.differences)}."
+            if role == FiguresDifferRole:
+                return list(group.differences)
         return None
 
 
@@ -158,7 +210,8 @@ class MatrixWindow(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self._activated)
-        hint = QLabel("Each row is a group of linked claims; double-click a cell to go to the passage.")
+        hint = QLabel("Each row is a group of linked claims; double-click a cell to go to the passage. "
+                      f"{FIGURE_WARNING} marks linked claims whose figures differ.")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
