@@ -181,13 +181,17 @@ class LiveUpdates(QObject):
             if kind == "claims" and value.isdigit():
                 claim_docs.add(int(value))
         state = self._save_view(w)
+        # what the claims table shows now, before a reload for another scope
+        # (tags) brings in the new claims without telling the other views
+        model = w.claims_model
+        shown = {c.id: c for c in model.claims() if c.document_id in claim_docs} if model is not None else {}
         try:
             if everything or "documents" in scopes:
                 self._documents_changed(store)
             if everything or "tags" in scopes:
                 w.events.tagsChanged.emit()
             if not everything and claim_docs:
-                self._sync_claims(store, claim_docs)
+                self._sync_claims(store, claim_docs, shown)
             if everything:
                 self._repaint_panes(store, None)
             if everything or "links" in scopes:
@@ -213,11 +217,10 @@ class LiveUpdates(QObject):
             if doc_id in shown and doc_id in before and before[doc_id] != key:
                 self.w.events.documentTextChanged.emit(doc_id)  # a new version of its text
 
-    def _sync_claims(self, store, doc_ids: set[int]) -> None:
-        """Tell the views claim by claim what changed in these documents (the
-        claims table keeps its rows and selection)."""
-        model = self.w.claims_model
-        old = {c.id: c for c in model.claims() if c.document_id in doc_ids} if model is not None else {}
+    def _sync_claims(self, store, doc_ids: set[int], old: dict) -> None:
+        """Tell the views claim by claim what changed in these documents since
+        ``old`` (the claims the table showed): the table keeps its rows and
+        selection, the library its counts."""
         fresh = store.list_claims(document_ids=sorted(doc_ids))
         events = self.w.events
         seen = set()

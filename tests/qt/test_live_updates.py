@@ -73,6 +73,15 @@ def _check_live_updates(window, qtbot, target):
 
     qtbot.waitUntil(shown, timeout=WAIT_MS)
     assert refreshed, "the window refreshed after the other store's writes"
+    # The library counts their claims too (the new tag arrived in the same poll).
+    docs = window.documents_model
+
+    def counted(doc_id: int) -> int:
+        return docs.document(docs.row_of(doc_id)).claim_count
+
+    qtbot.waitUntil(lambda: (counted(pane.view.document_id), counted(other_pane.view.document_id)) == (2, 1),
+                    timeout=WAIT_MS)
+    assert window.claims_model.rowCount() == 3  # each claim once
     # The codebook, the claim editor's tag list and the claims table's filter know the new tag.
     assert tag.id in window.annotator.tags
     assert window.claims_panel.tag_filter.findData(tag.id) >= 0
