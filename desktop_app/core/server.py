@@ -128,6 +128,9 @@ def translate(exc: BaseException, where: str) -> MarginaliaError | None:
         return DatabaseUnreachable(f"{where} does not exist on that server: {text}.")
     if sqlstate.startswith("28"):
         return DatabaseUnreachable(f"{where} refused the login: {text}.")
+    login = ("authentication failed", "no password supplied", "role \"")
+    if not sqlstate and any(word in text for word in login):
+        return DatabaseUnreachable(f"{where} refused the login: {text.rsplit('FATAL:', 1)[-1].strip()}.")
     lost = getattr(exc, "connection_invalidated", False) or sqlstate.startswith(("08", "57P"))
     if lost or (not sqlstate and type(orig).__name__ in ("OperationalError", "InterfaceError")):
         text = text.removeprefix("connection failed: ")

@@ -210,3 +210,11 @@ def test_a_missing_team_database_is_named(pg_server):
     with pytest.raises(DatabaseUnreachable, match="no_such_database"):
         Store.open(address)
     fails(run_cli("--db", address, "docs"), "no_such_database", "does not exist")
+
+
+def test_a_login_the_server_refuses_is_named(pg_server):
+    address = pg_server.url("postgres").replace("marginalia@", "ghost@")
+    with pytest.raises(DatabaseUnreachable) as caught:
+        Store.open(address)
+    assert "refused the login" in str(caught.value) and 'role "ghost" does not exist' in str(caught.value)
+    fails(run_cli("--db", address, "docs"), "refused the login", "ghost")
