@@ -118,6 +118,9 @@ def run_self_test(out=None) -> int:
             store.close()
             store = None
 
+            current = "team databases"
+            ok(_check_team_driver())
+
             current = "window"
             message = _check_window(db, root)
             ok(message)
@@ -134,6 +137,23 @@ def run_self_test(out=None) -> int:
             paths._DIRS = saved_dirs
     print(f"self-test passed in {time.monotonic() - started:.1f} s", file=out, flush=True)
     return 0
+
+
+def _check_team_driver() -> str:
+    """Team databases need the PostgreSQL driver and dialect (loaded by name,
+    so a bundle could miss them); no server is contacted."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from .core import server
+
+    url = server.parse_address("postgresql://self-test@127.0.0.1:1/none")
+    engine = sa.create_engine(url)
+    try:
+        _expect(engine.dialect.name == "postgresql", "the PostgreSQL dialect did not load")
+    finally:
+        engine.dispose()
+    return f"team databases: the PostgreSQL driver loads (psycopg {psycopg.__version__}, {psycopg.pq.__impl__})"
 
 
 def _check_window(db: Path, root: Path) -> str:
