@@ -12,6 +12,7 @@ from .lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")
+copy_actions = LazyModule("desktop_app.qt.copy_actions")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
@@ -137,12 +138,20 @@ def build_menus(w) -> dict[str, QAction]:
     a["new_database"] = _action(w, "&New database…", ask_new_database)
     a["open_team"] = _action(w, "Open &team database…", lambda: w.show_team_dialog(), "Ctrl+Shift+D")
     a["open_team"].setStatusTip("Open the team's shared database on a PostgreSQL server")
+    a["copy_to_team"] = _action(w, "&Copy to team database…", lambda: copy_actions.ask_copy_to_team(w))
+    a["copy_to_team"].setStatusTip("Copy this file's project, ids and all, into an empty team database to share it")
+    a["save_copy"] = _action(w, "Save a cop&y as file…", lambda: copy_actions.ask_save_copy(w))
+    a["save_copy"].setStatusTip("Copy the open database, ids and all, into a new file; this one stays open")
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "export", "replace", None, "open_database", "new_database", "open_team", None, "quit"):
+    for key in ("import", "export", "replace", None, "open_database", "new_database", "open_team", None,
+                "copy_to_team", "save_copy", None, "quit"):
         if key is None:
             menu.addSeparator()
         else:
             menu.addAction(a[key])
+    # enabled for the open database: a file can go to a team database, any database to a file
+    menu.aboutToShow.connect(lambda: copy_actions.update_actions(w, a))
+    w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
 
     menu = w.menuBar().addMenu("&Edit")
     a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
