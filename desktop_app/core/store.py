@@ -2,8 +2,8 @@
 
 Ids in, plain rows out (see ``rows.py``). Each public method that changes
 anything is one transaction, committed before it returns. SQL is written
-with SQLAlchemy Core on the tables of ``models.py`` so that another backend
-serve the same API on SQLite and PostgreSQL; what only one of them does (the
+with SQLAlchemy Core on the tables of ``models.py``, so that SQLite and
+PostgreSQL serve the same API; what only one of them does (the
 file checks, the write lock, full-text search) is kept in ``database.py``,
 ``server.py`` and ``search.py``.
 """
