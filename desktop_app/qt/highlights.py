@@ -22,6 +22,13 @@ segment and look, and rebuilt only when a segment changes (``rebuild_count``
 counts the segments built). A segment that spans paragraphs gets one selection
 per paragraph: Qt measures a selection across blocks by laying out the whole
 document.
+
+Pending spans (claims made while the team database cannot be reached, waiting
+in the window's queue, see pending_edits.py) are kept apart from the claims:
+a handful at most, they are not claims (no id, not clickable), and they are
+painted after the claims' selections, in a lighter fill with a dashed
+underline in the tag's colour, so that they survive every repaint of the
+claims and read as "not saved yet".
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ FILL_ALPHA_MAX = 0.65
 SELECTED_ALPHA_BOOST = 0.2
 SELECTED_ALPHA_MAX = 0.8
 FALLBACK_COLOR = "#9e9e9e"
+PENDING_ALPHA = 0.14  # much lighter than a saved claim's fill
+PENDING_TOOLTIP = "Waiting for the team database; will be saved when it answers"
 
 
 class HighlightSpan(NamedTuple):
@@ -107,6 +116,19 @@ def _char_format(style: SegmentStyle) -> QTextCharFormat:
     return fmt
 
 
+def pending_format(span: HighlightSpan) -> QTextCharFormat:
+    """The look of a claim waiting to be saved: its tag's colour, faint, with
+    a dashed underline in the full colour."""
+    color = _color(span.colors[0] if span.colors else FALLBACK_COLOR)
+    fill = QColor(color)
+    fill.setAlphaF(PENDING_ALPHA)
+    fmt = QTextCharFormat()
+    fmt.setBackground(fill)
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+    fmt.setUnderlineColor(color.darker(115))
+    return fmt
+
+
 def _innermost_key(span: HighlightSpan) -> tuple[int, int, int]:
     return (span.end - span.start, -span.start, span.claim_id)
 
@@ -124,6 +146,8 @@ class HighlightLayer:
         self._window: tuple[int, int] | None = None  # None: the whole text
         self._cache: dict[tuple[int, int, SegmentStyle], list[QTextEdit.ExtraSelection]] = {}
         self._list: list[QTextEdit.ExtraSelection] | None = None
+        self._pending: tuple[HighlightSpan, ...] = ()  # claims waiting to be saved
+        self._pending_cache: dict[HighlightSpan, list[QTextEdit.ExtraSelection]] = {}
         self.rebuild_count = 0  # ExtraSelection objects built so far
 
     # -- document and window ---------------------------------------------------
@@ -132,6 +156,7 @@ class HighlightLayer:
         self._doc = document
         self._offsets = offsets
         self._cache = {}
+        self._pending_cache = {}
         self._list = None
 
     @property
@@ -201,6 +226,39 @@ class HighlightLayer:
 
     def clear(self) -> None:
         self.set_spans([])
+
+    # -- pending spans ---------------------------------------------------------
+    @property
+    def pending(self) -> tuple[HighlightSpan, ...]:
+        return self._pending
+
+    def set_pending(self, spans) -> bool:
+        """Paint ``spans`` as claims waiting to be saved (replacing those
+        painted so far); True if anything changed."""
+        spans = tuple(s for s in spans if s.end > s.start)
+        if spans == self._pending:
+            return False
+        self._pending = spans
+        self._list = None
+        return True
+
+    def pending_at(self, cp: int) -> list[HighlightSpan]:
+        """Pending spans covering code point ``cp``."""
+        return [s for s in self._pending if s.start <= cp < s.end]
+
+    def pending_selections(self) -> list[QTextEdit.ExtraSelection]:
+        """The extra selections of the pending spans (built once each)."""
+        out: list[QTextEdit.ExtraSelection] = []
+        cache: dict[HighlightSpan, list[QTextEdit.ExtraSelection]] = {}
+        if self._doc is not None:
+            for span in self._pending:
+                sels = cache.get(span) or self._pending_cache.get(span)
+                if sels is None:
+                    sels = self._cut(span.start, span.end, pending_format(span))
+                cache[span] = sels
+                out.extend(sels)
+        self._pending_cache = cache
+        return out
 
     # -- selection ---------------------------------------------------------------
     @property
@@ -287,7 +345,7 @@ class HighlightLayer:
                     cache[key] = sels
                     out.extend(sels)
             self._cache = cache
-            self._list = out
+            self._list = out + self.pending_selections()  # on top of the saved claims
         return self._list
 
     # -- internals ---------------------------------------------------------------
@@ -295,9 +353,14 @@ class HighlightLayer:
         """One selection per block the segment touches: Qt lays out the whole
         document to measure a selection that spans blocks, which would make a
         long document slow to paint."""
+        out = self._cut(start, end, _char_format(style))
+        self.rebuild_count += 1
+        return out
+
+    def _cut(self, start: int, end: int, fmt: QTextCharFormat) -> list[QTextEdit.ExtraSelection]:
+        """Selections painting code points ``[start, end)`` with ``fmt``, one per block."""
         to_u16 = self._offsets.to_utf16 if self._offsets is not None else (lambda x: x)
         u_start, u_end = to_u16(start), to_u16(end)
-        fmt = _char_format(style)
         out = []
         block = self._doc.findBlock(u_start)
         while block.isValid() and block.position() < u_end:
@@ -312,5 +375,4 @@ class HighlightLayer:
                 sel.format = fmt
                 out.append(sel)
             block = block.next()
-        self.rebuild_count += 1
         return out

@@ -10,6 +10,11 @@ or deleted elsewhere meanwhile) is dropped, with one sentence saying so.
 The queue is also written to a JSON file in the user data folder, so that the
 edits of a window closed while offline are tried again the next time that
 database is opened.
+
+While a claim-making edit (a tag key on a selection, an accepted suggestion:
+a CreateClaim) waits, the panes showing its document paint its span as a
+pending highlight (highlights.py), replaced by the claim's own highlight once
+it is saved and gone if the edit is dropped or the database closed.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import os
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -130,7 +136,9 @@ class PendingEdits(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(lambda: self.retry())
+        self.timer.timeout.connect(lambda: self.paint())  # panes opened since the queue changed
         self._retrying = False
+        self.changed.connect(lambda _n: self.paint())
 
     def __len__(self) -> int:
         return len(self.queue)
@@ -227,6 +235,30 @@ class PendingEdits(QObject):
                     f"The connection is back: {_plural(saved)} saved.", 6000)
             return True
         return False
+
+    # ---------------------------------------------------------- highlights
+    def pending_spans(self) -> dict[int, list]:
+        """The spans of the claims waiting to be made, by document id."""
+        from .highlights import PENDING_TOOLTIP, HighlightSpan
+
+        annotator = getattr(self.w, "annotator", None)
+        out: dict[int, list] = {}
+        for i, cmd in enumerate(self.queue):
+            if not isinstance(cmd, commands.CreateClaim) or cmd.end <= cmd.start:
+                continue
+            colors: tuple[str, ...] = ()
+            if annotator is not None:
+                look = SimpleNamespace(id=-1 - i, start=cmd.start, end=cmd.end, tag_ids=tuple(cmd.tag_ids))
+                colors = annotator.span(look).colors
+            out.setdefault(cmd.document_id, []).append(
+                HighlightSpan(-1 - i, cmd.start, cmd.end, colors, PENDING_TOOLTIP))
+        return out
+
+    def paint(self) -> None:
+        """Show the waiting claims in every pane (none once the queue is empty)."""
+        spans = self.pending_spans() if self.queue else {}
+        for pane in getattr(self.w, "panes", ()):
+            pane.view.set_pending_highlights(spans)
 
     def _chain_versions(self, done) -> None:
         """Edits of the same claim queued after ``done`` were made on the

@@ -98,6 +98,8 @@ class ReaderView(QTextEdit):
         self._structured: StructuredDocument | None = None
         self._offsets = OffsetMap("")
         self._layer = HighlightLayer(self.document(), self._offsets)
+        # Claims waiting for the team database, by document id (pending_edits.py).
+        self._pending_by_doc: dict[int, list[HighlightSpan]] = {}
         self._tags: list[TagRow] = []
         self._press_pos: QPoint | None = None
         self._flash: list[QTextEdit.ExtraSelection] = []
@@ -136,6 +138,7 @@ class ReaderView(QTextEdit):
         self._offsets = OffsetMap(doc.text)
         self._layer.set_document(None, self._offsets)
         self._layer.clear()
+        self._layer.set_pending(self._pending_by_doc.get(doc_id, ()))
         self._flash_timer.stop()
         self._flash = []
         self._find_text, self._find_sel, self._find_starts = "", [], []
@@ -249,6 +252,15 @@ class ReaderView(QTextEdit):
     def remove_highlight(self, claim_id: int) -> None:
         self._layer.remove(claim_id)
         self._refresh()
+
+    def set_pending_highlights(self, by_document: dict[int, list[HighlightSpan]]) -> None:
+        """Claims waiting to be saved, by document id: those of the document
+        shown are painted apart from the claims (see highlights.py), and kept
+        through ``set_highlights`` and document changes until replaced."""
+        self._pending_by_doc = {d: list(spans) for d, spans in by_document.items() if spans}
+        spans = self._pending_by_doc.get(self._doc_id, ()) if self._doc_id is not None else ()
+        if self._layer.set_pending(spans):
+            self._refresh()
 
     @property
     def selected_claim(self) -> int | None:
@@ -512,6 +524,11 @@ class ReaderView(QTextEdit):
     def _show_tooltip(self, event) -> None:
         point = event.pos()
         parts = []
+        u16 = self.char_at(point)
+        if u16 is not None:
+            for span in self._layer.pending_at(self._offsets.to_codepoint(u16)):
+                if span.tooltip:
+                    parts.append(html.escape(span.tooltip).replace("\n", "<br>"))
         for cid in self.claims_at_point(point):
             span = self._layer.span(cid)
             tip = span.tooltip if span is not None else ""
