@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK_KEY = 0x4D52474E  # "MRGN", the same number as the SQLite files' application id
 CONNECT_TIMEOUT_S = 5
+LOST_AFTER_S = 15  # unacknowledged data for this long: the connection is lost
 OUR_TABLES = {"documents", "tags", "claims", "claim_tags", "alembic_version"}
 
 
@@ -54,7 +55,18 @@ def make_engine(url: sa.URL, busy_timeout_s: float) -> sa.Engine:
         pool_pre_ping=True,  # a connection the server dropped is replaced, not handed out
         pool_size=2,
         max_overflow=8,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "Marginalia"},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "Marginalia",
+            # a network that goes away without a word (a laptop leaving the
+            # office's wifi) is noticed in seconds, not after the system's
+            # TCP retries, which take many minutes
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
+            "keepalives_count": 3,
+            "tcp_user_timeout": LOST_AFTER_S * 1000,
+        },
     )
 
     @sa.event.listens_for(engine, "connect")

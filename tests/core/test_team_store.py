@@ -4,6 +4,7 @@ lock held by another annotator, addresses that are wrong)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -218,3 +219,27 @@ def test_a_login_the_server_refuses_is_named(pg_server):
         Store.open(address)
     assert "refused the login" in str(caught.value) and 'role "ghost" does not exist' in str(caught.value)
     fails(run_cli("--db", address, "docs"), "refused the login", "ghost")
+
+
+def test_a_silently_lost_network_is_noticed_in_seconds(pg_url):
+    """The store's connections ask the system to give up on a server that
+    stops answering within seconds (keepalives, a TCP user timeout) instead of
+    after the system's TCP retries, which take many minutes."""
+    import socket
+
+    from desktop_app.core import server
+
+    with Store.open(pg_url) as s:
+        with s._tx(write=False) as conn:
+            raw = conn.connection.dbapi_connection
+            params = raw.info.get_parameters()
+            sock = socket.socket(fileno=os.dup(raw.fileno()))
+            try:
+                keepalive = sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+                user_timeout = sock.getsockopt(socket.IPPROTO_TCP, 18)  # TCP_USER_TIMEOUT, in ms
+                idle = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+            finally:
+                sock.close()
+    assert params["application_name"] == "Marginalia"
+    assert keepalive == 1 and idle == 10
+    assert user_timeout == server.LOST_AFTER_S * 1000
