@@ -71,12 +71,24 @@ def install_excepthook(parent_getter):
     """An uncaught exception is logged with its traceback and shown as one
     plain sentence; the app keeps running with its data intact. Returns the
     hook that was in place before."""
-    from ..core.errors import MarginaliaError
+    from ..core.errors import DatabaseUnreachable, MarginaliaError
 
     def hook(exc_type, exc, tb):
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        if isinstance(exc, DatabaseUnreachable):
+            # a read that found the team database away: the status bar and the
+            # connection label say so, without a dialog for every such read
+            log.warning("team database unreachable: %s", exc)
+            try:
+                window = parent_getter()
+                if window is not None and hasattr(window, "live"):
+                    window.live.note_unreachable(str(exc))
+                    window.statusBar().showMessage(str(exc), 8000)
+                    return
+            except Exception:
+                log.exception("could not reach the window to show an error")
         if isinstance(exc, MarginaliaError):
             message = str(exc)
             log.warning("error shown to the user: %s", message)

@@ -35,7 +35,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon
 
-from desktop_app.core.errors import MarginaliaError
+from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
 from .events import StoreEvents
@@ -45,13 +45,22 @@ from .roles import ColorRole, IdRole, SortRole  # re-exported for the views and 
 # Claim counts in the library and the codebook are read from the store once
 # the user pauses, not on every claim made: a count reads every claim.
 COUNT_DELAY_MS = 250
+OFFLINE_RETRY_MS = 2000  # counting again while the team database is away
 
 
 def _count_timer(parent: QObject, slot) -> QTimer:
     timer = QTimer(parent)
     timer.setSingleShot(True)
     timer.setInterval(COUNT_DELAY_MS)
-    timer.timeout.connect(slot)
+
+    def count() -> None:
+        timer.setInterval(COUNT_DELAY_MS)
+        try:
+            slot()
+        except DatabaseUnreachable:  # the window's connection label says so; count once it is back
+            timer.start(OFFLINE_RETRY_MS)
+
+    timer.timeout.connect(count)
     return timer
 
 
@@ -171,9 +180,13 @@ class DocumentsModel(_TableModel):
         self._count_timer.start()
 
     def _update_counts(self) -> None:
-        stale, self._stale_counts = self._stale_counts, set()
-        for doc_id in stale:
-            self._update_count(doc_id)
+        stale, self._stale_counts = list(self._stale_counts), set()
+        for i, doc_id in enumerate(stale):
+            try:
+                self._update_count(doc_id)
+            except DatabaseUnreachable:
+                self._stale_counts.update(stale[i:])  # counted again later
+                raise
 
     def _update_count(self, doc_id: int) -> None:
         row = self._by_id.get(doc_id)
@@ -181,6 +194,8 @@ class DocumentsModel(_TableModel):
             return
         try:
             fresh = self._store.get_document(doc_id)
+        except DatabaseUnreachable:
+            raise
         except MarginaliaError:  # removed meanwhile: documentsChanged refreshes
             return
         if fresh.claim_count != self._rows[row].claim_count:

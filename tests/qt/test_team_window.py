@@ -312,3 +312,57 @@ def test_undo_and_redo_while_the_server_is_down_keep_the_step(team_window, qtbot
     assert w.undo_stack.index() == index
     with Store.open(pg_url) as fresh:
         assert fresh.get_claim(made[0].id).deleted is False
+
+
+def test_counts_due_while_the_server_is_down_are_taken_when_it_is_back(team_window, qtbot, pg_server, pg_url,
+                                                                      modals):
+    """The library's and codebook's claim counts are read a moment after a
+    change; a count due while the server is away waits for it instead of
+    failing (no error, no dialog) and is taken once it answers."""
+    w = team_window
+    doc_id = w.panes[0].view.document_id
+    with Store.open(pg_url, annotator="someone else") as other:  # counts the window has not read yet
+        tag = other.list_tags()[0]
+        other.add_claim(doc_id, 0, 10, [tag.id])
+    w.live.stop()  # so that only the counts read the store here
+    pg_server.stop()
+    try:
+        w.tags_model._count_timer.start()
+        w.documents_model._count_later(doc_id)
+        qtbot.wait(800)  # both counts ran and found the server away
+        assert w.tags_model._count_timer.isActive() and w.documents_model._count_timer.isActive()
+        assert not modals.errors
+    finally:
+        pg_server.start()
+    docs, tags = w.documents_model, w.tags_model
+
+    def counted() -> bool:
+        return (docs.document(docs.row_of(doc_id)).claim_count == 1
+                and tags.tags()[tags.row_of(tag.id)].claim_count == 1)
+
+    qtbot.waitUntil(counted, timeout=BACK_MS)
+    assert not modals.errors
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_unreachable_server_escaping_a_slot_is_a_status_line_not_a_dialog(team_window, qtbot, modals,
+                                                                              monkeypatch):
+    import sys
+
+    from desktop_app.core.errors import DatabaseUnreachable
+    from desktop_app.qt.app import install_excepthook
+
+    w = team_window
+    previous = install_excepthook(lambda: w)
+    try:
+        def away(*_args, **_kwargs):
+            raise DatabaseUnreachable("The team database x cannot be reached: Connection refused.")
+
+        monkeypatch.setattr(w.store, "get_claim", away)
+        w.claims_panel.claimActivated.emit(1)  # a slot that reads the store raises
+        monkeypatch.undo()
+    finally:
+        sys.excepthook = previous
+    assert not modals.errors
+    assert "cannot be reached" in w.statusBar().currentMessage()
+    assert w.connection_label.isVisible() and not w.live.reachable
