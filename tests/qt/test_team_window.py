@@ -366,3 +366,29 @@ def test_an_unreachable_server_escaping_a_slot_is_a_status_line_not_a_dialog(tea
     assert not modals.errors
     assert "cannot be reached" in w.statusBar().currentMessage()
     assert w.connection_label.isVisible() and not w.live.reachable
+
+
+def test_two_annotators_editing_one_claim_the_second_chooses(team_window, qtbot, pg_url, modals):
+    """Ana types a note while Bea saves another note on the same claim from
+    her own machine, and Ana's window refreshes meanwhile: Ana's typing is not
+    replaced, her save finds the conflict, and she sees both versions."""
+    from desktop_app.qt import dialogs
+
+    w = team_window
+    pane = w.panes[0]
+    _tag_by_key(w, qtbot, pane, 20, 60)
+    cid = w.editor.claim.id
+    w.editor.note.setPlainText("Ana: checked with the studio")  # typing, not saved yet
+    w.editor._note_timer.stop()  # she is still typing: the pause that saves has not come
+    assert w.editor.has_unsaved_note()
+    with Store.open(pg_url, annotator="bea") as bea:
+        theirs = bea.set_claim_note(cid, "Bea: the studio denies it")
+    qtbot.waitUntil(lambda: w.claims_model.claim(w.claims_model.row_of(cid)).note == theirs.note, timeout=2000)
+    assert w.editor.note.toPlainText() == "Ana: checked with the studio"  # her typing stays
+    modals.conflict_answers.append(dialogs.KEEP_THEIRS)
+    w.editor.flush_note()
+    assert len(modals.conflicts) == 1
+    saved_text, edit_text = modals.conflicts[0]
+    assert "Bea: the studio denies it" in saved_text and "Ana: checked with the studio" in edit_text
+    with Store.open(pg_url) as fresh:
+        assert fresh.get_claim(cid).note == theirs.note and fresh.get_claim(cid).version == theirs.version
