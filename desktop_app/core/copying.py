@@ -158,7 +158,10 @@ def _team_contents(address: str) -> tuple[set[str], bool, str]:
             )
             conn.rollback()
     except sa.exc.DBAPIError as exc:
-        raise server.translate(exc, where) from exc
+        error = server.translate(exc, where)
+        if error is None:  # not the server's or the network's doing: a bug, raised as it is
+            raise
+        raise error from exc
     finally:
         engine.dispose()
     return names, has_rows, where
