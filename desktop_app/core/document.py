@@ -89,6 +89,34 @@ class Metadata:
 
 
 @dataclass(slots=True)
+class SourceFile:
+    """The source exactly as it was read, kept with the document so that a
+    fact-checker can show what it said when it was read."""
+
+    data: bytes
+    media_type: str = ""  # e.g. "application/pdf", "text/html"
+    file_name: str = ""  # the name it was imported from ("" for an address)
+    address: str = ""  # the final address after redirects, for a web page
+    retrieved_at: str = ""  # ISO 8601 UTC time it was read, e.g. "2026-12-06T14:02:11Z"
+
+
+@dataclass(slots=True)
+class OfferedClaim:
+    """A highlight, underline or comment a reader made in the file itself (PDF
+    annotations, Word and OpenDocument comments), placed on the canonical text.
+    The import offers these as claims; nothing is created without the user."""
+
+    start: int
+    end: int
+    quote: str
+    note: str = ""
+    author: str = ""
+    kind: str = "highlight"  # "highlight", "underline", "strikeout", "comment"
+    created: str = ""  # ISO 8601 as found in the file, "" if unknown
+    page: int = 0  # 1-based page for paged sources, 0 otherwise
+
+
+@dataclass(slots=True)
 class StructuredDocument:
     """What an importer produces and what the view renders."""
 
@@ -96,9 +124,18 @@ class StructuredDocument:
     blocks: list[Block]
     spans: list[Span] = field(default_factory=list)
     metadata: Metadata = field(default_factory=Metadata)
-    source_format: str = ""  # "markdown", "text" or "html"
+    source_format: str = ""  # "markdown", "text", "html", "web", "pdf", "docx", "odt", "epub"
     encoding: str = ""  # the encoding the bytes were decoded with
     sha256: str = ""  # of the original bytes
+    # Paged sources (PDF): the code-point offset at which each page starts;
+    # pages[0] == 0. Empty for sources without pages. Page of offset o is
+    # bisect_right(pages, o) (1-based).
+    pages: list[int] = field(default_factory=list)
+    original: SourceFile | None = None  # the bytes as read, with where and when
+    offered: list[OfferedClaim] = field(default_factory=list)
+    # How much of the source the importer left out (web pages: navigation,
+    # footers…), as a fraction of the source's text, for the import summary.
+    left_out: float = 0.0
 
     def check(self) -> None:
         """Raise ValueError if blocks and text disagree (used by tests and the store)."""
