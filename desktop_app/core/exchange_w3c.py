@@ -6,7 +6,10 @@ Export writes one ``AnnotationCollection`` whose first page holds one
 The target is the document (its web address when it has one, else
 ``urn:uuid:`` and the document's id) narrowed by a TextQuoteSelector (the
 quote with its prefix and suffix) and, unless the claim is orphaned, a
-TextPositionSelector (offsets in code points of the document's text).
+TextPositionSelector (offsets in code points of the document's text), and
+for a paged source a FragmentSelector with the claim's first page ("page=3",
+as RFC 3778 names PDF pages); when the time the source was read is known,
+the target carries it as a TimeState's ``sourceDate``.
 
 Import reads such a file (a collection, a page, a list of annotations or one
 annotation), finds each annotation's document, places it by its selectors
@@ -52,6 +55,7 @@ import sqlalchemy as sa
 
 from .anchoring import CONTEXT, anchor_at
 from .codebook import clean_name
+from .document import page_of
 from .errors import ImportRefused, InvalidInput
 from .export_csv import ExportOptions, iso_utc
 from .models import claims as claims_table
@@ -86,8 +90,14 @@ def _body(value: str, purpose: str) -> dict:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
-def annotation_for(row: tuple, source: str, tag_names: list[str]) -> dict:
-    """One claim (a row of Store.iter_export_rows) as a Web Annotation."""
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"  # "page=N" names a page of a PDF
+
+
+def annotation_for(row: tuple, source: str, tag_names: list[str], *, page: int = 0, retrieved: str = "") -> dict:
+    """One claim (a row of Store.iter_export_rows) as a Web Annotation. A
+    claim on a paged source gets a FragmentSelector naming its (first) page;
+    a source whose retrieval time is known gets a TimeState with it, the
+    time the annotated text was read."""
     (_id, claim_uuid, _doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
      orphaned, _tag_ids) = row
     body = [_body(name, "tagging") for name in tag_names]
@@ -109,7 +119,11 @@ def annotation_for(row: tuple, source: str, tag_names: list[str]) -> dict:
     if annotator:
         annotation["creator"] = {"type": "Person", "name": annotator}
     annotation["body"] = body
+    if page and not orphaned:
+        selectors.append({"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={page}"})
     annotation["target"] = {"source": source, "selector": selectors}
+    if retrieved:
+        annotation["target"]["state"] = {"type": "TimeState", "sourceDate": retrieved}
     return annotation
 
 
@@ -121,6 +135,8 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
     with store.snapshot():
         sources = {d.id: document_iri(d) for d in store.list_documents()}
         tag_names = {t.id: t.name for t in store.list_tags()}
+        pages = store.page_starts()
+        retrieved = {doc_id: iso_utc(s.retrieved_at) for doc_id, s in store.document_sources().items()}
         out.write("{\n")
         out.write(f'  "@context": {json.dumps(CONTEXT_IRI)},\n')
         out.write(f'  "id": "urn:uuid:{uuid_module.uuid4()}",\n')
@@ -138,7 +154,12 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
                 names = names_of[tag_ids] = sorted(
                     (tag_names[t] for t in tag_ids if t in tag_names), key=str.casefold
                 )
-            item = json.dumps(annotation_for(row, sources[row[2]], names), ensure_ascii=False)
+            doc_id = row[2]
+            page = page_of(pages[doc_id], row[6]) if doc_id in pages and not row[13] else 0
+            item = json.dumps(
+                annotation_for(row, sources[doc_id], names, page=page, retrieved=retrieved.get(doc_id, "")),
+                ensure_ascii=False,
+            )
             out.write(("\n      " if count == 0 else ",\n      ") + item)
             count += 1
         out.write("\n    ]\n  },\n" if count else "]\n  },\n")
