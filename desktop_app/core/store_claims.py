@@ -64,7 +64,7 @@ def _claim_row(r, tag_ids: Sequence[int], pages: Sequence[int] = ()) -> ClaimRow
 
 
 IMPORTED_TAG = "imported"  # the tag highlights found in a file get unless the user names another
-IMPORTED_COLOR = "#f2c94c"  # a highlighter's yellow
+IMPORTED_COLOR = "#F2C94C"  # a highlighter's yellow
 
 
 def _place_offered(text: str, o: OfferedClaim) -> tuple[int, int] | None:
