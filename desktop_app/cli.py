@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
     c.add_argument("--format", choices=["markdown", "text", "html"], help="read the files as this format")
+    c.add_argument("--highlights", metavar="TAG", default="imported",
+                   help="tag for the claims made from highlights and comments found in the files (default: imported)")
+    c.add_argument("--no-highlights", action="store_true",
+                   help="leave the highlights and comments found in the files out")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -61,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("text", parents=[common], help="print a document's text exactly")
     c.add_argument("document", metavar="DOC")
+
+    c = sub.add_parser("original", parents=[common], help="save the source a document was read from, byte for byte")
+    c.add_argument("document", metavar="DOC")
+    c.add_argument("-o", "--output", metavar="FILE",
+                   help="file to write, or - for standard output (default: the source's own name, here)")
 
     tags = sub.add_parser("tags", parents=[common], help="list or change the codebook")
     tags.add_argument("--json", action="store_true")
@@ -232,6 +241,8 @@ def cmd_import(args) -> int:
             doc_id = store.resolve_document(args.replace)
             doc = import_file(args.files[0], fmt=args.format, max_bytes=limit)
             result = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
+            if doc.offered:  # a new version keeps the claims it has; the file's highlights are not added to them
+                print(f"{len(doc.offered)} highlights in the new version were not made claims.", file=sys.stderr)
             if args.json:
                 _print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
                              "claims_moved": result.moved, "claims_changed": result.changed,
@@ -240,22 +251,50 @@ def cmd_import(args) -> int:
                 print(f"{result.document.id}\t{result.document.title}")
             print(result.summary(), file=sys.stderr)
             return 0
+        if not args.no_highlights:
+            from .core.codebook import clean_name
+
+            clean_name(args.highlights)  # a tag name that cannot be: said before anything is imported
         failed = 0
         done = []
         for name in args.files:
             try:
                 doc = import_file(name, fmt=args.format, max_bytes=limit)
-                row = store.add_document(doc, original_name=Path(name).name)
+                with store.transaction():  # the document and its highlights, or nothing
+                    row = store.add_document(doc, original_name=Path(name).name)
+                    offered = None
+                    if doc.offered and not args.no_highlights:
+                        offered = store.add_offered_claims(row.id, doc.offered, tag_name=args.highlights)
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)
                 continue
-            done.append(row)
+            if offered is not None:
+                row = store.get_document(row.id)
+            done.append((row, offered, len(doc.offered)))
             if not args.json:
                 print(f"{row.id}\t{row.title}", flush=True)
+            note = _highlights_note(doc, offered, args.highlights)
+            if note:
+                print(note, file=sys.stderr)
         if args.json:
-            _print_json([_doc_json(r) for r in done])
+            _print_json([{**_doc_json(r), "highlights_found": found,
+                          "highlight_claims": len(o.claim_ids) if o else 0} for r, o, found in done])
         return EXIT_ERROR if failed else 0
+
+
+def _highlights_note(doc, offered, tag: str) -> str:
+    """What became of the highlights and comments found in a file."""
+    found = len(doc.offered)
+    if not found:
+        return ""
+    if offered is None:
+        return f"{found} highlight{'s' if found != 1 else ''} in the file left out (--no-highlights)."
+    made = len(offered.claim_ids)
+    line = f"{made} highlight{'s' if made != 1 else ''} from the file became claims tagged {tag.strip()}"
+    if offered.skipped:
+        line += f"; {offered.skipped} could not be found in the text"
+    return line + "."
 
 
 def _doc_json(d) -> dict:
@@ -284,6 +323,31 @@ def cmd_text(args) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_original(args) -> int:
+    from .core.errors import NotFound
+    from .core.files import write_bytes_atomically
+    from .core.originals import suggested_name
+
+    with _open_store(args) as store:
+        doc_id = store.resolve_document(args.document)
+        source = store.document_source(doc_id)
+        title = store.document_title(doc_id)
+    if source is None:
+        raise NotFound(f"'{title}' has no original kept: it was imported before originals were kept, or replaced "
+                       "by a version without one.")
+    if args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source.data)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output) if args.output else Path(suggested_name(source, title))
+    if not args.output and target.exists():
+        raise _usage(f"{target} already exists; name the file to write with -o.")
+    write_bytes_atomically(target, source.data)
+    print(f"Saved the original of '{title}' ({source.size:,} bytes) to {target}.", file=sys.stderr)
     return 0
 
 
@@ -341,7 +405,7 @@ def _claim_json(c, tag_names, doc_titles) -> dict:
         "id": c.id, "uuid": c.uuid, "document_id": c.document_id, "document_title": doc_titles.get(c.document_id, ""),
         "start": c.start, "end": c.end, "quote": c.quote, "prefix": c.prefix, "suffix": c.suffix,
         "tags": [tag_names[t] for t in c.tag_ids if t in tag_names], "note": c.note, "status": c.status,
-        "annotator": c.annotator, "version": c.version, "orphaned": c.orphaned,
+        "annotator": c.annotator, "version": c.version, "orphaned": c.orphaned, "page": c.page,
         "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
     }
 
@@ -387,6 +451,8 @@ def cmd_claims(args) -> int:
             for c in rows:
                 tags = "; ".join(names[t] for t in c.tag_ids if t in names)
                 where = "orphaned" if c.orphaned else f"{c.start}-{c.end}"
+                if c.page:
+                    where += f" p. {c.page}"
                 print(f"{c.id}\t{c.document_id}\t{where}\t{tags}\t{c.status}\t{_one_line(c.quote)}")
     return 0
 
@@ -475,6 +541,7 @@ def _usage(message: str):
 
 _COMMANDS = {
     "import": cmd_import,
+    "original": cmd_original,
     "docs": cmd_docs,
     "text": cmd_text,
     "tags": cmd_tags,

@@ -13,9 +13,15 @@ from .errors import InvalidInput
 T = TypeVar("T")
 
 
-def write_atomically(target: Path, write: Callable[[TextIO], T]) -> T:
+def write_bytes_atomically(target: Path, data: bytes) -> int:
+    """Write ``data`` exactly, as write_atomically writes text; returns its length."""
+    return write_atomically(target, lambda fh: fh.write(data), binary=True)
+
+
+def write_atomically(target: Path, write: Callable[[TextIO], T], *, binary: bool = False) -> T:
     """Write through a temporary file beside the target, renamed into place on
-    success, so that a failed write leaves any earlier file untouched."""
+    success, so that a failed write leaves any earlier file untouched.
+    ``binary``: ``write`` gets a file opened for bytes."""
     target = Path(target)
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give a file name to write to.")
@@ -36,7 +42,7 @@ def write_atomically(target: Path, write: Callable[[TextIO], T]) -> T:
             os.umask(umask)
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             result = write(fh)
             fh.flush()
             os.fsync(fh.fileno())

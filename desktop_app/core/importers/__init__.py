@@ -13,8 +13,9 @@ import hashlib
 import os
 import re
 import stat
+from datetime import datetime, timezone
 
-from desktop_app.core.document import Metadata, StructuredDocument
+from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused
 from desktop_app.core.importers import html as html_importer
 from desktop_app.core.importers import markdown as markdown_importer
@@ -198,7 +199,16 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes)
+    doc = import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes)
+    if doc.original is None:  # keep the file as it was read, with the document
+        doc.original = SourceFile(
+            data, media_type=_MEDIA_TYPES.get(doc.source_format, ""), file_name=name,
+            retrieved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+    return doc
+
+
+_MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
 
 
 def _reason(exc: BaseException) -> str:
