@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     imported = Signal(object)  # DocumentRow
+    offered = Signal(int, object)  # document id, the OfferedClaims found in its file
     failed = Signal(str, str)  # file name, plain sentence
     finished = Signal()
 
@@ -48,6 +49,8 @@ class ImportWorker(QObject):
                 self.failed.emit(path.name, f"{path.name} could not be imported ({type(exc).__name__}).")
                 continue
             self.imported.emit(row)
+            if doc.offered:
+                self.offered.emit(row.id, list(doc.offered))
         self.progress.emit(total, total, "")
         self.finished.emit()
 
@@ -86,10 +89,12 @@ class ImportRun(QObject):
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.offered: list[tuple[int, list]] = []  # (document id, highlights found in its file)
         self.done = False
         self.thread, self.worker = start_import(parent, store, paths, max_bytes)
         self.worker.progress.connect(self._on_progress)
         self.worker.imported.connect(self._on_imported)
+        self.worker.offered.connect(self._on_offered)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
 
@@ -118,6 +123,10 @@ class ImportRun(QObject):
     @Slot(object)
     def _on_imported(self, row) -> None:
         self.imported.append(row)
+
+    @Slot(int, object)
+    def _on_offered(self, doc_id: int, items) -> None:
+        self.offered.append((doc_id, list(items)))
 
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
