@@ -87,7 +87,7 @@ def test_the_pane_says_where_and_when_the_source_was_read(window, qtbot):
     assert pane.provenance.full_text() == (
         f"Retrieved {local(datetime(2026, 12, 6, 14, 2, tzinfo=timezone.utc))} from https://example.org/news/1")
 
-    # a document whose source was not kept (the window's sample articles were read from files: made here)
+    # a document whose source was not kept (made here: the sample articles were read from files)
     plain = window.store.add_document(StructuredDocument(text="Typed in.", blocks=[Block("paragraph", 0, 9)]))
     window.events.documentsChanged.emit()
     window.open_document(plain.id, pane)
@@ -124,7 +124,7 @@ def _file_menu(window):
     return next(m.menu() for m in window.menuBar().actions() if m.text() == "&File")
 
 
-def test_save_original_writes_the_exact_bytes(window, qtbot, tmp_path, monkeypatch):
+def test_save_original_writes_the_exact_bytes(window, qtbot, tmp_path, modals, monkeypatch):
     action = window.menu_actions["save_original"]
     plain = window.store.add_document(StructuredDocument(text="Typed in.", blocks=[Block("paragraph", 0, 9)]))
     window.events.documentsChanged.emit()
@@ -154,9 +154,7 @@ def test_save_original_writes_the_exact_bytes(window, qtbot, tmp_path, monkeypat
     # a folder that cannot be written: one sentence, no file
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "missing" / "x.pdf"), ""))
     action.trigger()
-    assert window.annotator is not None
-    from window_support import Modals  # noqa: F401
-
+    assert modals.texts("warn") == [f"The folder {tmp_path / 'missing'} does not exist."]
     assert not (tmp_path / "missing").exists()
 
 
