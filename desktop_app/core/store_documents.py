@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from .codebook import clean_text
-from .document import Metadata, SourceFile, StructuredDocument, page_label
+from .document import Metadata, SourceFile, StructuredDocument
 from .errors import Conflict, InvalidInput, NotFound
 from .ids import new_uuid
 from .models import claims, document_sources, document_versions, documents
@@ -219,11 +219,6 @@ class DocumentsMixin:
             if pages:
                 out[i] = pages
         return out
-
-    def _page_of_claim(self, conn: sa.Connection, doc_id: int, start: int, end: int, orphaned: bool) -> str:
-        if orphaned:
-            return ""
-        return page_label(self._pages(conn, [doc_id]).get(doc_id, []), start, end)
 
     def _get_document(self, conn: sa.Connection, doc_id: int, include_deleted: bool = True) -> DocumentRow:
         q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).where(
