@@ -182,6 +182,9 @@ def test_highlights_of_an_imported_file_become_claims_in_one_undo_step(window, q
         assert window.annotator.import_files([src])
     qtbot.waitUntil(lambda: getattr(window, "highlights_dialog", None) is not None)
     dialog = window.highlights_dialog
+    qtbot.waitExposed(dialog)
+    out = Path(os.environ.get("MARGINALIA_SCREENSHOT_DIR") or tmp_path)
+    assert dialog.grab().save(str(out / "highlights-dialog.png"))
     assert dialog.list.count() == 3
     assert dialog.summary.text() == "Import 3 highlights as claims tagged" and dialog.tag_name() == "imported"
     dialog.list.item(1).setCheckState(Qt.CheckState.Unchecked)
