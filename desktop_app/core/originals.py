@@ -12,7 +12,8 @@ from desktop_app.core.rows import SourceRow
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')  # what some file system refuses in a name
 _EXTENSIONS = {"text/html": ".html", "application/pdf": ".pdf", "text/plain": ".txt", "text/markdown": ".md",
-               "application/epub+zip": ".epub"}
+               "application/epub+zip": ".epub", "application/vnd.oasis.opendocument.text": ".odt",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
 
 
 def local_time(when: datetime) -> str:

@@ -208,7 +208,12 @@ def import_file(
     return doc
 
 
-_MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
+_MEDIA_TYPES = {
+    "markdown": "text/markdown", "text": "text/plain", "html": "text/html", "web": "text/html",
+    "pdf": "application/pdf", "epub": "application/epub+zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
 
 
 def _reason(exc: BaseException) -> str:
