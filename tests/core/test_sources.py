@@ -363,3 +363,29 @@ def test_a_team_database_at_schema_0005_is_migrated(pg_url):
         _works_after_migration(s)
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
+
+
+# ------------------------------------------------------- names and wording
+def test_provenance_line_and_default_file_name():
+    from desktop_app.core.originals import local_time, provenance, suggested_name
+    from desktop_app.core.rows import SourceRow
+
+    when = datetime(2026, 12, 6, 14, 2, 11, tzinfo=timezone.utc)
+
+    def row(**fields):
+        base = dict(document_id=1, version=1, media_type="", file_name="", address="", retrieved_at=when, size=3)
+        return SourceRow(**{**base, **fields})
+
+    local = when.astimezone()
+    assert local_time(when) == f"{local.day} {local:%b %Y %H:%M}"
+    page = row(media_type="text/html; charset=utf-8", address="https://example.org/news/strike%20pay/")
+    assert provenance(page) == f"Retrieved {local_time(when)} from https://example.org/news/strike%20pay/"
+    assert suggested_name(page) == "strike pay.html"
+    assert suggested_name(row(media_type="text/html", address="https://example.org/")) == "example.org.html"
+    assert suggested_name(row(media_type="application/pdf", address="https://x.org/a/report.pdf")) == "report.pdf"
+    pdf = row(media_type="application/pdf", file_name="annual report 🦜.pdf")
+    assert provenance(pdf) == f"Imported from annual report 🦜.pdf on {local_time(when)}"
+    assert suggested_name(pdf) == "annual report 🦜.pdf"
+    assert suggested_name(row(file_name="../../etc/passwd")) == "passwd"  # never a path
+    assert suggested_name(row(media_type="application/pdf"), 'Q3: "results"?') == "Q3_ _results.pdf"
+    assert provenance(row()) == f"Read on {local_time(when)}"
