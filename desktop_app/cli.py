@@ -50,10 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
-    c = sub.add_parser("import", parents=[common], help="import Markdown, text or HTML files")
+    c = sub.add_parser("import", parents=[common], help="import Markdown, text, HTML or PDF files")
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
-    c.add_argument("--format", choices=["markdown", "text", "html"], help="read the files as this format")
+    c.add_argument("--format", choices=["markdown", "text", "html", "pdf"], help="read the files as this format")
+    c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -230,7 +231,7 @@ def cmd_import(args) -> int:
             if len(args.files) != 1:
                 raise _usage("--replace takes exactly one file.")
             doc_id = store.resolve_document(args.replace)
-            doc = import_file(args.files[0], fmt=args.format, max_bytes=limit)
+            doc = import_file(args.files[0], fmt=args.format, max_bytes=limit, password=args.password)
             result = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
             if args.json:
                 _print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
@@ -244,7 +245,7 @@ def cmd_import(args) -> int:
         done = []
         for name in args.files:
             try:
-                doc = import_file(name, fmt=args.format, max_bytes=limit)
+                doc = import_file(name, fmt=args.format, max_bytes=limit, password=args.password)
                 row = store.add_document(doc, original_name=Path(name).name)
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1

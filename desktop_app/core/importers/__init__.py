@@ -1,4 +1,4 @@
-"""Importers: bytes of a Markdown, plain text or HTML file → StructuredDocument.
+"""Importers: bytes of a Markdown, plain text, HTML or PDF file → StructuredDocument.
 
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = {"markdown", "text", "html"}
+FORMATS = {"markdown", "text", "html", "pdf"}
 
 _EXTENSIONS = {
     ".md": "markdown",
@@ -44,6 +44,7 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 _HTML_START = re.compile(
     rb"(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL
@@ -63,6 +64,8 @@ def detect_format(name: str, data: bytes) -> str:
         fmt = _EXTENSIONS.get(base[dot:])
         if fmt:
             return fmt
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
     return "html" if _looks_like_html(data) else "text"
 
 
@@ -110,14 +113,23 @@ def import_bytes(
     name: str,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
-    """Import the bytes of a file called ``name`` (used for messages and the fallback title)."""
+    """Import the bytes of a file called ``name`` (used for messages and the fallback title).
+
+    ``password`` opens an encrypted PDF; ``progress(pages_done, page_count)``
+    is called as a PDF's pages are read."""
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if fmt is None:
         fmt = detect_format(name, data)
     elif fmt not in FORMATS:
-        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text or HTML).")
+        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text, HTML or PDF).")
+    if fmt == "pdf":
+        from desktop_app.core.importers.pdf import parse_pdf
+
+        return parse_pdf(data, name=name, password=password, progress=progress)
     if not data.strip():
         raise refused(name, _NO_TEXT)
     declared = None
@@ -169,6 +181,8 @@ def import_file(
     *,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
     path = os.fspath(path)
@@ -198,7 +212,7 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes)
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, password=password, progress=progress)
 
 
 def _reason(exc: BaseException) -> str:

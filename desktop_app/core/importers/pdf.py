@@ -376,7 +376,9 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
                 kind, level = s_kind, levels.get(size, 0) if s_kind == "heading" else 0
                 joined = text
             else:
+                before = len(parts[-1])
                 joined = _join(parts, text)
+                length -= before - len(parts[-1])  # a hyphen taken off the line before
             if s.page not in page_at:
                 page_at[s.page] = (len(drafts), length + (len(joined) - len(text)))
             parts.append(joined)
