@@ -200,6 +200,9 @@ class Annotator:
         pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.document_shown(pane, doc_id)
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
@@ -327,6 +330,9 @@ class Annotator:
         links = getattr(self.w, "links", None)
         if links is not None:
             links.claim_selected(claim)
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)

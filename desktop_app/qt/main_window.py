@@ -21,6 +21,7 @@ from .link_gutter import LinkSplitter
 from .links import LinksController
 from .live_updates import LiveUpdates
 from .orphans_panel import OrphansPanel
+from .page_view import PageController
 from .pending_edits import PendingEdits
 from .reader_pane import ReaderPane
 from .window_actions import build_menus
@@ -123,6 +124,8 @@ class MainWindow(QMainWindow):
         self.live.reachabilityChanged.connect(self._reachability_changed)
         self.pending.changed.connect(lambda _n: self._show_connection_state())
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
+        view_menu = next((m.menu() for m in self.menuBar().actions() if m.text() == "&View"), None)
+        self.page_view = PageController(self, view_menu)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # ------------------------------------------------------------------ layout
@@ -437,6 +440,7 @@ class MainWindow(QMainWindow):
             self._loader.opened.disconnect()
             self._loader.wait()  # the store being opened closes with the process
         self.annotator.stop_import()
+        self.page_view.shutdown()
         self.live.stop()
         if self.store is not None:
             self.editor.flush_note()

@@ -1,0 +1,107 @@
+"""The page view: a PDF document's original page beside the text, following
+the selected claim, with the claim's boxes drawn on the rendered page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pdfsamples
+import pytest
+from PySide6.QtCore import QPoint
+from window_support import isolated_qsettings, make_claim, make_window, modals  # noqa: F401 - fixtures
+
+from desktop_app.core.importers.pdf import parse_pdf
+from desktop_app.core.store import Store
+from desktop_app.qt.page_view import NO_SOURCE, NOT_PDF
+
+
+@pytest.fixture
+def pdf_library(tmp_path, monkeypatch):
+    """A database with a three-page two-column PDF; the store hands back its bytes."""
+    sample = pdfsamples.article(pages=3, columns=2)
+    db = tmp_path / "lib.db"
+    with Store.open(db, annotator="reporter") as store:
+        doc = parse_pdf(sample.data, name="report.pdf")
+        row = store.add_document(doc, original_name="report.pdf")
+    sources = {row.id: SimpleNamespace(data=sample.data)}
+    # the bytes as the store keeps them with the document
+    monkeypatch.setattr(Store, "document_source", lambda self, doc_id: sources.get(doc_id), raising=False)
+    return SimpleNamespace(db=db, doc_id=row.id, sample=sample, sources=sources)
+
+
+def _yellowish(image, x: int, y: int) -> bool:
+    c = image.pixelColor(x, y)
+    return c.red() > 200 and c.green() > 170 and c.blue() < 190
+
+
+def test_page_view_follows_the_selected_claim(qtbot, pdf_library, modals, isolated_qsettings, tmp_path):
+    w = make_window(qtbot, pdf_library.db)
+    try:
+        controller = w.page_view
+        view = controller.view
+        assert controller.dock.isHidden()
+        pane = w.panes[0]
+        w.open_document(pdf_library.doc_id, pane)
+        assert controller.dock.isVisible()  # shown for a PDF
+        qtbot.waitUntil(lambda: view.canvas.image is not None, timeout=10000)
+        assert view.label.text() == "Page 1 of 3" and view.page == 0
+
+        # a claim on a line of the second page: the view turns to it and marks it
+        page, x, y, width, line = next(item for item in pdf_library.sample.lines if item[0] == 1 and len(item[4]) > 40)
+        words = line.split(" ")[:4]
+        text = pane.view.canonical_text
+        start = text.index(" ".join(words))
+        end = start + len(" ".join(words))
+        make_claim(w, qtbot, pane, start, end, "1")
+        qtbot.waitUntil(lambda: view.page == 1 and bool(view.canvas.boxes), timeout=10000)
+        assert view.label.text() == "Page 2 of 3"
+        (left, top, right, bottom), *_ = view.canvas.boxes
+        assert abs(left - x / pdfsamples.PAGE[0]) < 0.01
+        assert abs(bottom - (1 - y / pdfsamples.PAGE[1])) < 0.02
+        # the box is drawn where the words are on the rendered page
+        grab = view.canvas.grab().toImage()
+        shown = view.canvas.page_rect()
+        centre = QPoint(int(shown.left() + (left + right) / 2 * shown.width()),
+                        int(shown.top() + (top + bottom) / 2 * shown.height()))
+        assert any(_yellowish(grab, centre.x() + dx, centre.y() + dy) for dx in (-3, 0, 3) for dy in (-1, 0, 1))
+        w.grab().save(str(tmp_path / "page-view.png"))
+        if os.environ.get("MARGINALIA_SCREENSHOT_DIR"):
+            w.grab().save(str(Path(os.environ["MARGINALIA_SCREENSHOT_DIR"]) / "page-view.png"))
+
+        # at 1024x700 the page still fits beside the text
+        w.resize(1024, 700)
+        qtbot.waitUntil(lambda: view.canvas.image is not None and bool(view.canvas.boxes), timeout=10000)
+        qtbot.wait(300)  # the resize re-render is debounced (120 ms)
+        shown = view.canvas.page_rect()
+        assert shown.width() > 100 and shown.height() > 140
+        if os.environ.get("MARGINALIA_SCREENSHOT_DIR"):
+            w.grab().save(str(Path(os.environ["MARGINALIA_SCREENSHOT_DIR"]) / "page-view-1024.png"))
+
+        # turning pages by hand, and the View menu toggles the view
+        view.next.click()
+        qtbot.waitUntil(lambda: view.label.text() == "Page 3 of 3", timeout=10000)
+        assert not view.next.isEnabled()
+        controller.action.trigger()
+        assert controller.dock.isHidden() and controller.user_closed
+        controller.action.trigger()
+        assert controller.dock.isVisible()
+    finally:
+        w.close()
+    assert controller.view._thread is None  # the render thread stopped with the window
+
+
+def test_page_view_without_the_original_or_for_text(qtbot, pdf_library, modals, isolated_qsettings):
+    pdf_library.sources.clear()  # the original bytes are not in the database
+    w = make_window(qtbot, pdf_library.db)
+    try:
+        view = w.page_view.view
+        w.open_document(pdf_library.doc_id, w.panes[0])
+        qtbot.waitUntil(lambda: view.canvas.message == NO_SOURCE, timeout=10000)
+        assert view.canvas.image is None
+        seed = next(d.id for d in w.store.list_documents() if d.id != pdf_library.doc_id)
+        w.open_document(seed, w.panes[0])
+        assert view.canvas.message == NOT_PDF and view.doc_id is None
+    finally:
+        w.close()
