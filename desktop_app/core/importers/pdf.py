@@ -153,6 +153,28 @@ def _parse(pdf, data: bytes, name: str, progress) -> StructuredDocument:
 
 
 # ---------------------------------------------------------------- lines
+class _Rects:
+    """pdfium's text-run rectangles, read through preallocated out-parameters
+    (a long document has tens of thousands of lines; the convenience wrapper
+    allocates four doubles per call)."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        self._values = [ctypes.c_double() for _ in range(4)]
+        self._refs = [ctypes.byref(v) for v in self._values]
+
+    def read(self, raw_textpage, start: int, count: int) -> list[tuple[float, float, float, float]]:
+        import pypdfium2.raw as raw
+
+        left, top, right, bottom = self._values
+        out = []
+        for i in range(raw.FPDFText_CountRects(raw_textpage, start, count)):
+            if raw.FPDFText_GetRect(raw_textpage, i, *self._refs):
+                out.append((left.value, bottom.value, right.value, top.value))
+        return out
+
+
 def _page_segments(textpage, page_index: int) -> list[Segment]:
     """The text runs of a page, one per line and column, in pdfium's order."""
     import pypdfium2.raw as raw
@@ -161,31 +183,66 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     if n <= 0:
         return []
     full = textpage.get_text_range(0, n)
-    out: list[Segment] = []
+    handle = textpage.raw
+    rects_of = _Rects().read
+    font_size = raw.FPDFText_GetFontSize
+    # text indices are char indices unless pdfium left characters out of the
+    # text or put some in; then each index is translated
+    char_index = raw.FPDFText_GetCharIndexFromTextIndex
+    identity = len(full) == n and char_index(handle, n - 1) == n - 1 and char_index(handle, n // 2) == n // 2
+    if identity:
+        def char_index(_handle, i):
+            return i
     # pdfium ends a line with a line break, or with a marker (U+FFFE or
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
+    lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
     for m in _LINE.finditer(full):
         line = m.group(1)
         stripped = line.strip()
-        if not stripped:
-            continue
-        t0 = m.start(1) + len(line) - len(line.lstrip())
-        t1 = t0 + len(stripped)
-        if m.group(2) in ("\ufffe", "\x02") and stripped == line.rstrip():
-            stripped += "-"
-        c0 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, t0)
-        c1 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, t1 - 1)
-        if c0 < 0 or c1 < c0:
-            continue
-        rects = [textpage.get_rect(i) for i in range(textpage.count_rects(c0, c1 - c0 + 1))]
-        if not rects:
-            continue
-        size = raw.FPDFText_GetFontSize(textpage, c0) or (rects[0][3] - rects[0][1])
-        out.extend(_split_line(textpage, stripped, t0, rects, size, page_index))
+        if stripped:
+            t0 = m.start(1) + len(line) - len(line.lstrip())
+            c0 = char_index(handle, t0)
+            c1 = char_index(handle, t0 + len(stripped) - 1)
+            if m.group(2) in ("\ufffe", "\x02") and stripped == line.rstrip():
+                stripped += "-"
+            if 0 <= c0 <= c1:
+                lines.append((stripped, t0, c0, c1))
         if not m.group(2):
             break
+    # the runs of the whole page at once (pdfium measures them in one pass),
+    # grouped into lines where they follow each other on one baseline; if
+    # that does not give one group per line, each line is measured alone
+    grouped = _rect_lines(rects_of(handle, 0, n)) if identity else []
+    if len(grouped) != len(lines):
+        grouped = [rects_of(handle, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
+    out: list[Segment] = []
+    for (text, t0, c0, _c1), rects in zip(lines, grouped):
+        if not rects:
+            continue
+        size = round(font_size(handle, c0) or (rects[0][3] - rects[0][1]), 1)
+        if len(rects) == 1:
+            left, bottom, right, top = rects[0]
+            out.append(Segment(text, left, bottom, right, top, size, page_index))
+        else:
+            out.extend(_split_line(textpage, text, t0, rects, size, page_index))
     return out
+
+
+def _rect_lines(rects):
+    """Consecutive runs that share a baseline, as lists (one per line)."""
+    groups: list[list] = []
+    last = None
+    for r in rects:
+        if last is not None:
+            overlap = min(last[3], r[3]) - max(last[1], r[1])
+            if overlap > 0.5 * min(last[3] - last[1], r[3] - r[1]) and r[0] >= last[0] - 1:
+                groups[-1].append(r)
+                last = r
+                continue
+        groups.append([r])
+        last = r
+    return groups
 
 
 def _split_line(textpage, text: str, t0: int, rects, size: float, page_index: int) -> list[Segment]:
@@ -289,16 +346,12 @@ def _gutter(segments: list[Segment], width: float) -> float | None:
         a, b = max(lo, int(s.x0)), min(hi, int(s.x1) + 1)
         if a < b:
             covered[a - lo : b - lo] = b"\x01" * (b - a)
-    best, run_start, best_len = None, None, 0
-    for i in range(len(covered) + 1):
-        if i < len(covered) and not covered[i]:
-            if run_start is None:
-                run_start = i
-        elif run_start is not None:
-            if i - run_start > best_len:
-                best_len, best = i - run_start, lo + (run_start + i) / 2
-            run_start = None
-    if best is None or best_len < 6:
+    runs = [m.span() for m in re.finditer(b"\x00+", covered)]
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    best_len, best = b - a, lo + (a + b) / 2
+    if best_len < 6:
         return None
     lefts = sum(1 for s in narrow if s.x1 <= best)
     rights = sum(1 for s in narrow if s.x0 >= best)
@@ -369,7 +422,7 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
             text = clean_inline(s.text).strip()
             if not text:
                 continue
-            size = round(s.size, 1)
+            size = s.size
             s_kind = "heading" if size in levels and len(text) <= 200 else "paragraph"
             if prev is None or _breaks(prev, s, s_kind, kind, edges):
                 finish()
