@@ -43,7 +43,7 @@ _TERMINAL = tuple('.!?:;"”’)]»…')
 _PAGE_NUMBER = re.compile(r"^(?:page\s+|p\.\s*|-\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$",
                           re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-_LINE = re.compile("([^\r\n\ufffe\x02]*)(\r\n|\r|\n|\ufffe|\x02|$)")
+_BREAKS = re.compile("(\r\n|\r|\n|\ufffe|\x02)")
 
 
 @dataclass(slots=True)
@@ -190,30 +190,34 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # text or put some in; then each index is translated
     char_index = raw.FPDFText_GetCharIndexFromTextIndex
     identity = len(full) == n and char_index(handle, n - 1) == n - 1 and char_index(handle, n // 2) == n // 2
-    if identity:
-        def char_index(_handle, i):
-            return i
     # pdfium ends a line with a line break, or with a marker (U+FFFE or
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
     lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
-    for m in _LINE.finditer(full):
-        line = m.group(1)
+    parts = _BREAKS.split(full)
+    pos = 0
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        end = parts[i + 1] if i + 1 < len(parts) else ""
         stripped = line.strip()
         if stripped:
-            t0 = m.start(1) + len(line) - len(line.lstrip())
-            c0 = char_index(handle, t0)
-            c1 = char_index(handle, t0 + len(stripped) - 1)
-            if m.group(2) in ("\ufffe", "\x02") and stripped == line.rstrip():
+            t0 = pos + line.index(stripped[0])
+            c0, c1 = t0, t0 + len(stripped) - 1
+            if not identity:
+                c0, c1 = char_index(handle, c0), char_index(handle, c1)
+            if (end == "\ufffe" or end == "\x02") and line[-1:] != " ":
                 stripped += "-"
             if 0 <= c0 <= c1:
                 lines.append((stripped, t0, c0, c1))
-        if not m.group(2):
-            break
+        pos += len(line) + len(end)
+
     # the runs of the whole page at once (pdfium measures them in one pass),
     # grouped into lines where they follow each other on one baseline; if
     # that does not give one group per line, each line is measured alone
-    grouped = _rect_lines(rects_of(handle, 0, n)) if identity else []
+    grouped: list = []
+    if identity:
+        runs = rects_of(handle, 0, n)
+        grouped = [[r] for r in runs] if len(runs) == len(lines) else _rect_lines(runs)
     if len(grouped) != len(lines):
         grouped = [rects_of(handle, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
     out: list[Segment] = []
