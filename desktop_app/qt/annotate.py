@@ -365,10 +365,11 @@ class Annotator:
             self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
 
     # ------------------------------------------------------ import and export
-    def import_files(self, files: list[Path]) -> bool:
+    def import_files(self, files: list[Path], passwords: dict[str, str] | None = None) -> bool:
         """Import files on a worker thread, with a progress dialog; the window
         emits importStarted, importProgress and importFinished. False if an
-        import is already running or no database is open."""
+        import is already running or no database is open. An encrypted file
+        is asked its password, then imported again."""
         from ..core.settings import load_settings
         from .import_worker import ImportRun
 
@@ -378,7 +379,7 @@ class Annotator:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
-        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes)
+        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, passwords)
         progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self.w)
         progress.setWindowTitle("Import")
         progress.setAccessibleName("Import progress")
@@ -408,6 +409,13 @@ class Annotator:
         if self.import_run is not run:
             return  # stopped on closing: nothing more to show
         self.import_run = None
+        passwords: dict[str, str] = {}
+        for path, message, wrong in run.locked:
+            password = dialogs.ask_password(self.w, path.name, wrong)
+            if password is None:
+                failures.append((path.name, message))
+            else:
+                passwords[str(path)] = password
         if done and self.store is not None:
             self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
             self.w.open_document(done[-1].id)
@@ -416,6 +424,8 @@ class Annotator:
         self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
+        if passwords:  # the encrypted files again, with their passwords
+            self.import_files([Path(p) for p in passwords], passwords)
 
     def _close_progress(self) -> None:
         progress, self.progress_dialog = self.progress_dialog, None

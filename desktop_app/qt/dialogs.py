@@ -117,6 +117,16 @@ def choose_conflict(parent, theirs: str, mine: str) -> str:
         dialog.deleteLater()
 
 
+def ask_password(parent, file_name: str, wrong: bool) -> str | None:
+    """The password of an encrypted file, or None if the user cancels."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    lead = "That password does not open" if wrong else "A password protects"
+    text, ok = QInputDialog.getText(parent, "Password", f"{lead} {file_name}. Password:",
+                                    QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
 def ask_for_other_database(parent, problem: str) -> Path | None:
     """Offer to open another database or create a new one; None to give up."""
     box = QMessageBox(parent)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import MarginaliaError
+from ..core.errors import MarginaliaError, PasswordRequired
 
 log = logging.getLogger(__name__)
 
@@ -17,13 +17,15 @@ class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     imported = Signal(object)  # DocumentRow
     failed = Signal(str, str)  # file name, plain sentence
+    locked = Signal(str, str, bool)  # path of an encrypted file, sentence, was the password given wrong
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, passwords: dict[str, str] | None = None) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.passwords = dict(passwords or {})  # path -> password, never logged
         self._cancel = False
 
     def cancel(self) -> None:
@@ -38,8 +40,11 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, max_bytes=self.max_bytes)
+                doc = import_file(path, max_bytes=self.max_bytes, password=self.passwords.get(str(path)))
                 row = self.store.add_document(doc, original_name=path.name)
+            except PasswordRequired as exc:  # the window asks for the password and tries again
+                self.locked.emit(str(path), str(exc), exc.wrong)
+                continue
             except MarginaliaError as exc:
                 self.failed.emit(path.name, str(exc))
                 continue
@@ -52,13 +57,14 @@ class ImportWorker(QObject):
         self.finished.emit()
 
 
-def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThread, ImportWorker]:
+def start_import(parent, store, paths: list[Path], max_bytes: int,
+                 passwords: dict[str, str] | None = None) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes)
+    worker = ImportWorker(store, paths, max_bytes, passwords)
     return _start_worker(parent, worker), worker
 
 
@@ -81,13 +87,16 @@ class ImportRun(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.locked: list[tuple[Path, str, bool]] = []  # encrypted files: path, sentence, wrong password?
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, passwords)
+        self.worker.locked.connect(self._on_locked)
         self.worker.progress.connect(self._on_progress)
         self.worker.imported.connect(self._on_imported)
         self.worker.failed.connect(self._on_failed)
@@ -122,6 +131,10 @@ class ImportRun(QObject):
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
         self.failures.append((name, message))
+
+    @Slot(str, str, bool)
+    def _on_locked(self, path: str, message: str, wrong: bool) -> None:
+        self.locked.append((Path(path), message, wrong))
 
     @Slot()
     def _on_finished(self) -> None:
@@ -199,6 +212,10 @@ class ParseRun(QObject):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.error = message
+
+    @Slot(str, str, bool)
+    def _on_locked(self, path: str, message: str, wrong: bool) -> None:
+        self.locked.append((Path(path), message, wrong))
 
     @Slot()
     def _on_finished(self) -> None:

@@ -344,7 +344,13 @@ class PageController(QObject):
         self._watched: set[int] = set()
         self._scroll = QTimer(self, singleShot=True, interval=150)
         self._scroll.timeout.connect(self._follow_scroll)
-        QApplication.instance().focusChanged.connect(lambda _old, _new: QTimer.singleShot(0, self._follow_active))
+        self._focus = QTimer(self, singleShot=True, interval=0)
+        self._focus.timeout.connect(self._follow_active)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    @Slot(QWidget, QWidget)
+    def _focus_changed(self, _old, _new) -> None:
+        self._focus.start()
 
     def show_dock(self) -> None:
         first = not self._sized

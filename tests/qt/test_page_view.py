@@ -105,3 +105,31 @@ def test_page_view_without_the_original_or_for_text(qtbot, pdf_library, modals, 
         assert view.canvas.message == NOT_PDF and view.doc_id is None
     finally:
         w.close()
+
+
+def test_an_encrypted_pdf_asks_for_its_password(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    from desktop_app.qt import dialogs
+
+    sample = pdfsamples.article(pages=1, password="kestrel-42")
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(sample.data)
+    asked = []
+    answers = ["guess", "kestrel-42"]
+
+    def ask_password(parent, file_name, wrong):
+        asked.append((file_name, wrong))
+        return answers.pop(0)
+
+    monkeypatch.setattr(dialogs, "ask_password", ask_password)
+    w = make_window(qtbot, tmp_path / "lib.db")
+    try:
+        before = len(w.store.list_documents())
+        assert w.annotator.import_files([locked])
+        qtbot.waitUntil(lambda: len(w.store.list_documents()) == before + 1, timeout=20000)
+        # asked once, then again after a wrong answer, then imported
+        assert asked == [("locked.pdf", False), ("locked.pdf", True)]
+        doc = w.store.list_documents()[-1]
+        assert doc.source_format == "pdf" and sample.paragraphs[0] in w.store.document_text(doc.id).split("\n")
+        assert not any("kestrel" in text for text in modals.texts())
+    finally:
+        w.close()
