@@ -33,6 +33,7 @@ SHORTCUTS = (
     ("Link the selected claim with a claim of another pane", "Ctrl+L"),
     ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
     ("Analysis (charts of the claims)", "Ctrl+Shift+Y"),
+    ("Page as printed (a PDF's original page beside the text)", "Ctrl+Alt+P"),
     ("Preferences (your annotator name)", "Ctrl+,"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
