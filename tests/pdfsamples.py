@@ -247,3 +247,36 @@ def image_only(pages: int = 1) -> bytes:
         c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def astral_text(lines: list[bytes]) -> bytes:
+    """A page of Helvetica text whose ToUnicode map reads the byte "A" as
+    U+1D400 (bold capital A) and "B" as U+1F600 (a smiling face): characters
+    outside the Basic Multilingual Plane, as a PDF made from a document with
+    emoji or mathematics carries them. Written object by object (reportlab
+    and pdfium write such characters' maps with four hex digits only)."""
+    cmap = (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /Marks def\n"
+            b"/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n2 beginbfchar\n"
+            b"<41> <D835DC00>\n<42> <D83DDE00>\nendbfchar\nendcmap\n"
+            b"CMapName currentdict /CMap defineresource pop\nend\nend\n")
+    content = b"BT /F1 14 Tf 72 720 Td 18 TL " + b" ".join(b"(" + line + b") '" for line in lines) + b" ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

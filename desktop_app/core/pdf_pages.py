@@ -84,8 +84,11 @@ class PdfPages:
                     m = pattern.search(text)
                     if m is None:
                         return []
-                    c0 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, m.start())
-                    c1 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, m.end() - 1)
+                    # pdfium counts in UTF-16 units
+                    start = len(text[: m.start()].encode("utf-16-le")) // 2
+                    last = len(text[: m.end() - 1].encode("utf-16-le")) // 2
+                    c0 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, start)
+                    c1 = raw.FPDFText_GetCharIndexFromTextIndex(textpage, last)
                     if c0 < 0 or c1 < c0:
                         return []
                     rects = [textpage.get_rect(i) for i in range(textpage.count_rects(c0, c1 - c0 + 1))]

@@ -157,3 +157,24 @@ def test_pdf_dates():
     assert pdf_datetime("D:20261206140211Z") == "2026-12-06T14:02:11Z"
     assert pdf_datetime("D:20261206") == "2026-12-06"
     assert pdf_datetime("yesterday") == ""
+
+
+def test_characters_outside_the_basic_plane():
+    from desktop_app.core.pdf_pages import PdfPages
+
+    data = pdfsamples.astral_text([b"the bold math A and a smile B in the text of this", b"line, with A again."])
+    doc = parse_pdf(data, name="astral.pdf")
+    doc.check()
+    assert doc.text == "the bold math \U0001D400 and a smile \U0001F600 in the text of this line, with \U0001D400 again."
+    # offsets are code points: one per astral character
+    assert doc.text.index("\U0001F600") == 28 and doc.text[29:32] == " in"
+    # the page view finds a passage with them on the page
+    pages = PdfPages(data)
+    try:
+        (left, top, right, bottom), = pages.boxes(0, "smile \U0001F600 in")
+        assert 0.1 < left < right < 0.9 and abs(top - (1 - 734 / 842)) < 0.03
+        # it starts where "smile" does: the astral characters before it are counted right
+        (word_left, _t, word_right, _b), = pages.boxes(0, "smile")
+        assert abs(left - word_left) < 0.002 and word_right < right
+    finally:
+        pages.close()

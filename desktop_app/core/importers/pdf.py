@@ -194,6 +194,7 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
     lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
+    to_unit = _utf16_indexer(full)
     parts = _BREAKS.split(full)
     pos = 0
     for i in range(0, len(parts), 2):
@@ -203,8 +204,8 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
         if stripped:
             t0 = pos + line.index(stripped[0])
             c0, c1 = t0, t0 + len(stripped) - 1
-            if not identity:
-                c0, c1 = char_index(handle, c0), char_index(handle, c1)
+            if not identity:  # pdfium counts in UTF-16 units
+                c0, c1 = char_index(handle, to_unit(c0)), char_index(handle, to_unit(c1))
             if (end == "\ufffe" or end == "\x02") and line[-1:] != " ":
                 stripped += "-"
             if 0 <= c0 <= c1:
@@ -229,8 +230,18 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
             left, bottom, right, top = rects[0]
             out.append(Segment(text, left, bottom, right, top, size, page_index))
         else:
-            out.extend(_split_line(textpage, text, t0, rects, size, page_index))
+            out.extend(_split_line(textpage, text, t0, rects, size, page_index, to_unit))
     return out
+
+
+def _utf16_indexer(text: str):
+    """Code point index -> UTF-16 index in ``text`` (pdfium counts in UTF-16)."""
+    from bisect import bisect_left
+
+    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+    if not astral:
+        return lambda i: i
+    return lambda i: i + bisect_left(astral, i)
 
 
 def _rect_lines(rects):
@@ -249,7 +260,7 @@ def _rect_lines(rects):
     return groups
 
 
-def _split_line(textpage, text: str, t0: int, rects, size: float, page_index: int) -> list[Segment]:
+def _split_line(textpage, text: str, t0: int, rects, size: float, page_index: int, to_unit=lambda i: i) -> list[Segment]:
     """One line as pdfium gave it, split where a wide gap (a column gutter)
     separates its runs."""
     import pypdfium2.raw as raw
@@ -271,7 +282,7 @@ def _split_line(textpage, text: str, t0: int, rects, size: float, page_index: in
     bounds = [(a[2] + b[0]) / 2 for a, b in zip(groups, groups[1:])]
 
     def group_at(i: int) -> int:
-        c = raw.FPDFText_GetCharIndexFromTextIndex(textpage, t0 + i)
+        c = raw.FPDFText_GetCharIndexFromTextIndex(textpage, to_unit(t0 + i))
         if c < 0:
             return -1
         left, _bottom, right, _top = textpage.get_charbox(c)
