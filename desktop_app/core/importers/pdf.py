@@ -43,6 +43,7 @@ _TERMINAL = tuple('.!?:;"”’)]»…')
 _PAGE_NUMBER = re.compile(r"^(?:page\s+|p\.\s*|-\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$",
                           re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _BREAKS = re.compile("(\r\n|\r|\n|\ufffe|\x02)")
 
 
@@ -238,7 +239,7 @@ def _utf16_indexer(text: str):
     """Code point index -> UTF-16 index in ``text`` (pdfium counts in UTF-16)."""
     from bisect import bisect_left
 
-    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
     if not astral:
         return lambda i: i
     return lambda i: i + bisect_left(astral, i)
