@@ -230,12 +230,9 @@ def annotated(marks: list[dict], *, lines: list[str], note_at: int | None = None
 
 def image_only(pages: int = 1) -> bytes:
     """What a scanner makes: pages that are one picture each, no text."""
+    from PIL import Image  # Pillow comes with matplotlib
     from reportlab.lib.utils import ImageReader
 
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - matplotlib brings Pillow
-        raise
     picture = Image.new("L", (200, 280), 255)
     for x in range(20, 180):
         for y in range(40, 44):

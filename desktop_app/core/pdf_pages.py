@@ -50,7 +50,7 @@ class PdfPages:
 
     def render(self, index: int, width_px: int) -> RenderedPage:
         """Page ``index`` rendered ``width_px`` pixels wide."""
-        import pypdfium2.raw as raw
+        from pypdfium2 import raw
 
         with PDFIUM_LOCK:
             page = self._pdf[index]
@@ -69,7 +69,7 @@ class PdfPages:
     def boxes(self, index: int, quote: str) -> list[Box]:
         """The boxes of the lines where ``quote`` (text as in the canonical
         text) lies on page ``index``; empty if it is not there."""
-        import pypdfium2.raw as raw
+        from pypdfium2 import raw
 
         pattern = _pattern(quote)
         if pattern is None:
@@ -101,7 +101,7 @@ class PdfPages:
     def find(self, quote: str, start_page: int = 0) -> tuple[int, list[Box]] | None:
         """The first page from ``start_page`` on (then from the start) where
         ``quote`` is, and its boxes there."""
-        order = list(range(start_page, self.page_count)) + list(range(0, min(start_page, self.page_count)))
+        order = list(range(start_page, self.page_count)) + list(range(min(start_page, self.page_count)))
         for index in order:
             found = self.boxes(index, quote)
             if found:

@@ -14,8 +14,7 @@ import logging
 from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QRectF, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,

@@ -49,7 +49,7 @@ def test_page_view_follows_the_selected_claim(qtbot, pdf_library, modals, isolat
         assert view.label.text() == "Page 1 of 3" and view.page == 0
 
         # a claim on a line of the second page: the view turns to it and marks it
-        page, x, y, width, line = next(item for item in pdf_library.sample.lines if item[0] == 1 and len(item[4]) > 40)
+        _page, x, y, _width, line = next(item for item in pdf_library.sample.lines if item[0] == 1 and len(item[4]) > 40)
         words = line.split(" ")[:4]
         text = pane.view.canonical_text
         start = text.index(" ".join(words))

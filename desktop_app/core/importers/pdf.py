@@ -26,7 +26,15 @@ from dataclasses import dataclass
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused, PasswordRequired
-from desktop_app.core.importers._common import Draft, assemble, clean_inline, clean_meta, display_name, refused, title_from_name
+from desktop_app.core.importers._common import (
+    Draft,
+    assemble,
+    clean_inline,
+    clean_meta,
+    display_name,
+    refused,
+    title_from_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +174,7 @@ class _Rects:
         self._refs = [ctypes.byref(v) for v in self._values]
 
     def read(self, raw_textpage, start: int, count: int) -> list[tuple[float, float, float, float]]:
-        import pypdfium2.raw as raw
+        from pypdfium2 import raw
 
         left, top, right, bottom = self._values
         out = []
@@ -178,7 +186,7 @@ class _Rects:
 
 def _page_segments(textpage, page_index: int) -> list[Segment]:
     """The text runs of a page, one per line and column, in pdfium's order."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     n = textpage.count_chars()
     if n <= 0:
@@ -261,10 +269,12 @@ def _rect_lines(rects):
     return groups
 
 
-def _split_line(textpage, text: str, t0: int, rects, size: float, page_index: int, to_unit=lambda i: i) -> list[Segment]:
+def _split_line(
+    textpage, text: str, t0: int, rects, size: float, page_index: int, to_unit=lambda i: i
+) -> list[Segment]:
     """One line as pdfium gave it, split where a wide gap (a column gutter)
     separates its runs."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     rects = sorted(rects, key=lambda r: r[0])
     groups = [list(rects[0])]
@@ -463,7 +473,7 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
 
 def _breaks(a: Segment, b: Segment, b_kind: str, a_kind: str, edges) -> bool:
     """Does ``b`` start a new paragraph after ``a``?"""
-    a_text, b_text = a.text.rstrip(), b.text.lstrip()
+    a_text = a.text.rstrip()
     if b_kind != a_kind or abs(a.size - b.size) > 0.6:
         return True
     if a.page != b.page or a.column != b.column:
@@ -565,7 +575,7 @@ def _metadata(pdf) -> Metadata:
 
 
 def _has_images(pdf) -> bool:
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     for index in range(min(len(pdf), 20)):
         page = pdf[index]

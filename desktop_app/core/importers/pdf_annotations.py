@@ -30,7 +30,7 @@ class Mark:
 
 
 def _kinds() -> dict[int, str]:
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     return {
         raw.FPDF_ANNOT_HIGHLIGHT: "highlight",
@@ -42,7 +42,7 @@ def _kinds() -> dict[int, str]:
 
 
 def _string(annot, key: str) -> str:
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     name = ctypes.create_string_buffer(key.encode("ascii"))
     if not raw.FPDFAnnot_HasKey(annot, name):
@@ -57,7 +57,7 @@ def _string(annot, key: str) -> str:
 
 def read_marks(page, textpage, page_index: int) -> list[Mark]:
     """The reader's marks on one page (replies and pop-ups left aside)."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     kinds = _kinds()
     marks: list[Mark] = []
@@ -90,7 +90,7 @@ def read_marks(page, textpage, page_index: int) -> list[Mark]:
 
 
 def _text_under(annot, textpage) -> str:
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     areas = []
     for q in range(raw.FPDFAnnot_CountAttachmentPoints(annot)):
@@ -112,7 +112,7 @@ def _text_under(annot, textpage) -> str:
 
 def _line_near(annot, page, textpage) -> str:
     """A note has no quote: the line of text beside (or just below) its icon."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     rect = raw.FS_RECTF()
     if not raw.FPDFAnnot_GetRect(annot, ctypes.byref(rect)):
