@@ -133,3 +133,42 @@ def test_an_encrypted_pdf_asks_for_its_password(qtbot, tmp_path, modals, isolate
         assert not any("kestrel" in text for text in modals.texts())
     finally:
         w.close()
+
+
+def test_page_view_follows_the_page_being_read(qtbot, pdf_library, modals, isolated_qsettings, monkeypatch):
+    """With the page starts kept with the document, scrolling the text turns
+    the page shown."""
+    from desktop_app.core.pdf_pages import page_of
+
+    starts = parse_pdf(pdf_library.sample.data, name="report.pdf").pages
+    assert len(starts) == 3
+    load = Store.load_document
+
+    def load_with_pages(self, doc_id):
+        doc = load(self, doc_id)
+        if doc_id == pdf_library.doc_id:
+            doc.pages = list(starts)
+        return doc
+
+    monkeypatch.setattr(Store, "load_document", load_with_pages)
+    w = make_window(qtbot, pdf_library.db)
+    try:
+        view = w.page_view.view
+        pane = w.panes[0]
+        w.open_document(pdf_library.doc_id, pane)
+        qtbot.waitUntil(lambda: view.label.text() == "Page 1 of 3", timeout=10000)
+        bar = pane.view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        start, _end = pane.view._visible_range()
+        expected = page_of(starts, start)
+        assert expected > 0
+        qtbot.waitUntil(lambda: view.label.text() == f"Page {expected + 1} of 3", timeout=10000)
+        # a claim's page wins over the scroll position until the text moves again
+        text = pane.view.canonical_text
+        first_words = " ".join(pdf_library.sample.paragraphs[0].split()[:3])
+        begin = text.index(first_words)
+        claim = w.store.add_claim(pdf_library.doc_id, begin, begin + len(first_words), [])
+        w.annotator.select_claim(claim.id)
+        qtbot.waitUntil(lambda: view.page == 0 and bool(view.canvas.boxes), timeout=10000)
+    finally:
+        w.close()
