@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import MarginaliaError
+from desktop_app.core.errors import MarginaliaError
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class ImportWorker(QObject):
         self._cancel = True
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         total = len(self.paths)
         for i, path in enumerate(self.paths):
@@ -142,7 +142,7 @@ class ParseWorker(QObject):
         self.max_bytes = max_bytes
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         name = self.path.name
         try:
