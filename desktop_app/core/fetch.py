@@ -12,6 +12,8 @@ after redirects and the time of retrieval (UTC). Every failure is a
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +42,37 @@ class Fetched:
     charset: str | None  # from the Content-Type header, if any
     address: str  # the final address, after redirects
     retrieved_at: str  # ISO 8601 UTC, e.g. "2026-12-06T14:02:11Z"
+
+
+class CancelToken:
+    """Cancels a download from another thread: ``cancel()`` sets the flag read
+    between chunks and shuts the connection down, so that a read waiting on a
+    silent server returns at once. Pass it as ``cancelled`` to ``fetch``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._socket = None
+
+    def __call__(self) -> bool:
+        return self._cancelled
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            sock = self._socket
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            self._socket = sock
+            cancelled = self._cancelled
+        if cancelled:
+            self.cancel()
 
 
 def is_web_address(text: str) -> bool:
@@ -119,6 +152,11 @@ def fetch(
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"},
         ) as client:
             with client.stream("GET", address) as response:
+                if isinstance(cancelled, CancelToken):
+                    stream = response.extensions.get("network_stream")
+                    sock = stream.get_extra_info("socket") if stream is not None else None
+                    if sock is not None:
+                        cancelled.watch(sock)
                 final = str(response.url)
                 if response.status_code >= 400:
                     raise FetchFailed(_status_sentence(final, response.status_code))
@@ -151,6 +189,22 @@ def fetch(
                 retrieved = utc_now()
     except (FetchFailed, Cancelled):
         raise
+    except Exception:
+        if cancelled is not None and cancelled():  # the connection was shut down to cancel
+            raise Cancelled("The download was cancelled.") from None
+        _translate(address, host, connect_timeout, total_timeout, max_redirects, late)
+        raise
+    if not media_type:
+        media_type = "text/html"  # undeclared: the importer decides whether it reads as a page
+    return Fetched(b"".join(chunks), media_type, charset, final, retrieved)
+
+
+def _translate(address, host, connect_timeout, total_timeout, max_redirects, late):
+    """Raise the sentence for the httpx error being handled (other errors go on as they are)."""
+    import httpx
+
+    try:
+        raise
     except httpx.TooManyRedirects:
         raise FetchFailed(f"{_short(address)} redirects more than {max_redirects} times; the page cannot be reached.") from None
     except httpx.UnsupportedProtocol:
@@ -167,9 +221,6 @@ def fetch(
     except httpx.HTTPError as exc:
         log.info("fetching %s failed: %r", address, exc)
         raise FetchFailed(f"{host} sent an answer that could not be read ({type(exc).__name__}).") from None
-    if not media_type:
-        media_type = "text/html"  # undeclared: the importer decides whether it reads as a page
-    return Fetched(b"".join(chunks), media_type, charset, final, retrieved)
 
 
 def _status_sentence(address: str, code: int) -> str:

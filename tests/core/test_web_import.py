@@ -245,3 +245,30 @@ def test_cancel_stops_the_download(web_server):
 
     with pytest.raises(Cancelled):
         import_url(web_server.url("/endless"), max_bytes=50 * MB, cancelled=cancelled)
+
+
+def test_cancelling_from_another_thread_ends_a_read_that_waits(web_server):
+    """A server that sends nothing more: cancel() shuts the connection, the wait ends at once."""
+    import threading
+
+    from desktop_app.core.fetch import CancelToken
+
+    token = CancelToken()
+    started = threading.Event()
+    outcome = []
+
+    def run():
+        try:
+            import_url(web_server.url("/slow"), max_bytes=MB, cancelled=token,
+                       progress=lambda got, total: started.set())
+        except Exception as exc:  # noqa: BLE001 - recorded for the assertion
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run)
+    t0 = time.monotonic()
+    worker.start()
+    assert started.wait(10)
+    token.cancel()
+    worker.join(10)
+    assert not worker.is_alive() and time.monotonic() - t0 < 10
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
