@@ -24,8 +24,7 @@ _HEADING_REND = re.compile(r"h([1-6])$")
 _SPAN_REND = {"#i": "em", "#em": "em", "#u": "em", "#b": "strong", "#strong": "strong", "#t": "code",
               "#code": "code", "#s": "strike", "#del": "strike"}
 _BLOCK_CONTAINERS = frozenset({"body", "doc", "main", "div", "comments", "section"})
-_NOT_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-_WORD = re.compile(r"\w+")
+_NOT_READ = frozenset({"script", "style", "noscript", "template"})
 
 
 @dataclass(slots=True)
@@ -43,7 +42,7 @@ def extract_article(source: str) -> Article | None:
     tree = load_html(source)
     if tree is None:
         return None
-    page_words = _count_words(tree.xpath(_NOT_TEXT))
+    page_words = _page_words(tree)
     found = trafilatura.bare_extraction(
         tree,
         include_comments=False,
@@ -57,7 +56,7 @@ def extract_article(source: str) -> Article | None:
     drafts = _Mapper().run(found.body)
     if not any(d.text.strip() for d in drafts):
         return None
-    article_words = sum(len(_WORD.findall(d.text)) for d in drafts)
+    article_words = sum(len(d.text.split()) for d in drafts)
     left_out = 1.0 - article_words / page_words if page_words else 0.0
     metadata = Metadata(
         title=clean_meta(found.title or ""),
@@ -73,8 +72,16 @@ def _is_absolute(url: str | None) -> bool:
     return bool(url) and url.lower().startswith(("http://", "https://"))
 
 
-def _count_words(texts) -> int:
-    return sum(len(_WORD.findall(t)) for t in texts)
+def _page_words(tree) -> int:
+    """Words of text on the page, scripts and styles aside (the text is
+    gathered by lxml in one pass; only script and style elements are visited)."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    words = len(" ".join(body.itertext()).split())
+    for el in body.iter(*_NOT_READ):
+        words -= len(" ".join(el.itertext()).split())
+    return max(0, words)
 
 
 class _Mapper:
