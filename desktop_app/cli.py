@@ -224,7 +224,7 @@ def _one_line(text: str, limit: int = 80) -> str:
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
     from .core.errors import MarginaliaError
-    from .core.importers import import_source, import_summary, is_web_address
+    from desktop_app.core.importers import import_source, import_summary, is_web_address
     from .core.settings import load_settings
 
     limit = load_settings().max_import_bytes

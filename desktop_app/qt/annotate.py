@@ -421,8 +421,8 @@ class Annotator:
         """Fetch a web page and import it on a worker thread, with a progress
         dialog whose Cancel stops the download; the window emits importStarted
         and importFinished. False if an import is running or no database is open."""
-        from ..core.settings import load_settings
-        from .web_import import WebImportRun
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.web_import import WebImportRun
 
         if self.store is None:
             return False

@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
     # Files from a file manager or a browser's downloads, and links dragged
     # from a browser (a URL list, or the address as text).
     def _dropped(self, mime) -> tuple[list[Path], list[str]]:
-        from .web_import import web_addresses
+        from desktop_app.qt.web_import import web_addresses
 
         urls = mime.urls() if mime.hasUrls() else []
         files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]

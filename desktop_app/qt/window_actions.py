@@ -44,7 +44,7 @@ def build_menus(w) -> dict[str, QAction]:
             ann.import_files(files, whole_page=whole_page)
 
     def ask_import_address():
-        from .web_import import ask_address
+        from desktop_app.qt.web_import import ask_address
 
         if w.store is None:
             w.statusBar().showMessage("No database is open.", 3000)
