@@ -49,13 +49,16 @@ def test_a_failed_address_is_one_line_and_the_rest_still_imports(tmp_path, web_s
     db = tmp_path / "lib.db"
     saved = tmp_path / "valley.html"
     shutil.copy(WEB / "valley-courier.html", saved)
-    result = run_cli("import", web_server.url("/missing"), web_server.url("/file.zip"), str(saved), db=db)
+    result = run_cli("import", web_server.url("/missing"), web_server.url("/file.zip"), "ftp://127.0.0.1/page.html",
+                     str(saved), db=db)
     assert result.returncode == 1
     err = [line for line in result.stderr.decode().splitlines() if line.startswith("marginalia: ")]
     assert err == [
         f"marginalia: {web_server.url('/missing')} was not found on the server (404 Not Found).",
         f"marginalia: {web_server.url('/file.zip')} is not a web page but “application/zip”; "
         "download it and import the file instead.",
+        "marginalia: “ftp://127.0.0.1/page.html” is not a web address; only http:// and https:// addresses can be "
+        "imported.",
     ]
     assert "Traceback" not in result.stderr.decode()
     out = result.stdout.decode().splitlines()

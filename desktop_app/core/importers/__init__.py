@@ -68,6 +68,7 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>\s*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE
 )
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _NO_TEXT = "the file has no text to annotate."
 MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
 NO_ARTICLE = "No article was found on the page, so the whole page was imported."
@@ -242,8 +243,9 @@ def import_source(
     source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
     whole_page: bool = False, cancelled=None, progress=None,
 ) -> StructuredDocument:
-    """A web address is fetched, anything else is read as a file."""
-    if isinstance(source, str) and is_web_address(source):
+    """A web address is fetched, anything else is read as a file (an address
+    of another kind, such as ftp://, is refused with a sentence)."""
+    if isinstance(source, str) and (is_web_address(source) or _ADDRESS.match(source.strip())):
         return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
                           progress=progress)
     return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page)
