@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from email.message import Message
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -95,7 +95,7 @@ def check_address(text: str) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -189,38 +189,39 @@ def fetch(
                 retrieved = utc_now()
     except (FetchFailed, Cancelled):
         raise
-    except Exception:
+    except Exception as exc:
         if cancelled is not None and cancelled():  # the connection was shut down to cancel
             raise Cancelled("The download was cancelled.") from None
-        _translate(address, host, connect_timeout, total_timeout, max_redirects, late)
-        raise
+        failure = _failure(exc, address, host, connect_timeout, total_timeout, max_redirects, late)
+        if failure is None:
+            raise
+        raise failure from None
     if not media_type:
         media_type = "text/html"  # undeclared: the importer decides whether it reads as a page
     return Fetched(b"".join(chunks), media_type, charset, final, retrieved)
 
 
-def _translate(address, host, connect_timeout, total_timeout, max_redirects, late):
-    """Raise the sentence for the httpx error being handled (other errors go on as they are)."""
+def _failure(exc: Exception, address, host, connect_timeout, total_timeout, max_redirects, late) -> FetchFailed | None:
+    """The sentence for an error of the HTTP client (None for any other error)."""
     import httpx
 
-    try:
-        raise
-    except httpx.TooManyRedirects:
-        raise FetchFailed(f"{_short(address)} redirects more than {max_redirects} times; the page cannot be reached.") from None
-    except httpx.UnsupportedProtocol:
-        raise FetchFailed(f"{_short(address)} redirects to an address that is not http or https.") from None
-    except httpx.ConnectTimeout:
-        raise FetchFailed(f"{host} did not answer within {_seconds(min(connect_timeout, total_timeout))}.") from None
-    except httpx.TimeoutException:
-        raise late from None
-    except httpx.ConnectError as exc:
+    if isinstance(exc, httpx.TooManyRedirects):
+        return FetchFailed(f"{_short(address)} redirects more than {max_redirects} times; the page cannot be reached.")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return FetchFailed(f"{_short(address)} redirects to an address that is not http or https.")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return FetchFailed(f"{host} did not answer within {_seconds(min(connect_timeout, total_timeout))}.")
+    if isinstance(exc, httpx.TimeoutException):
+        return late
+    if isinstance(exc, httpx.ConnectError):
         log.info("connecting to %s failed: %s", host, exc)
         if "ssl" in str(exc).lower() or "certificate" in str(exc).lower():
-            raise FetchFailed(f"The secure connection to {host} failed (its certificate could not be verified).") from None
-        raise FetchFailed(f"{host} could not be reached (no network, or the server is down or unknown).") from None
-    except httpx.HTTPError as exc:
+            return FetchFailed(f"The secure connection to {host} failed (its certificate could not be verified).")
+        return FetchFailed(f"{host} could not be reached (no network, or the server is down or unknown).")
+    if isinstance(exc, httpx.HTTPError):
         log.info("fetching %s failed: %r", address, exc)
-        raise FetchFailed(f"{host} sent an answer that could not be read ({type(exc).__name__}).") from None
+        return FetchFailed(f"{host} sent an answer that could not be read ({type(exc).__name__}).")
+    return None
 
 
 def _status_sentence(address: str, code: int) -> str:

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import pytest
+from webserver import web_server  # noqa: F401  (the fixture)
 
 from desktop_app import __version__
 from desktop_app.core.errors import Cancelled, FetchFailed
-from desktop_app.core.importers import NO_ARTICLE, import_bytes, import_file, import_summary, import_url
-from webserver import web_server  # noqa: F401  (the fixture)
+from desktop_app.core.importers import (
+    NO_ARTICLE,
+    import_bytes,
+    import_file,
+    import_summary,
+    import_url,
+)
 
 WEB = Path(__file__).resolve().parents[1] / "fixtures" / "web"
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
@@ -139,13 +145,13 @@ def test_hostile_pages_stay_harmless_as_articles(name, monkeypatch):
 
 def test_every_import_keeps_the_file_as_read():
     data = (WEB / "harbour-herald.html").read_bytes()
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     doc = import_file(WEB / "harbour-herald.html")
     original = doc.original
     assert original.data == data
     assert (original.media_type, original.file_name, original.address) == ("text/html", "harbour-herald.html", "")
-    when = datetime.strptime(original.retrieved_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    assert before <= when <= datetime.now(timezone.utc)
+    when = datetime.strptime(original.retrieved_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= when <= datetime.now(UTC)
     md = import_bytes("# Note 😀\n\nText.\n".encode(), name="note.md")
     assert (md.original.media_type, md.original.file_name, md.original.data) == (
         "text/markdown", "note.md", "# Note 😀\n\nText.\n".encode())
@@ -153,15 +159,15 @@ def test_every_import_keeps_the_file_as_read():
 
 # ------------------------------------------------------------ by address
 def test_a_page_by_address_keeps_bytes_final_address_and_time(web_server):
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     doc = import_url(web_server.url("/redirect/3"), max_bytes=MB)
     final = web_server.url("/news/harbour")
     assert doc.source_format == "web"
     assert doc.metadata.title.startswith("Port authority delays dredging")
     assert doc.original.data == (WEB / "harbour-herald.html").read_bytes()
     assert (doc.original.media_type, doc.original.file_name, doc.original.address) == ("text/html", "", final)
-    when = datetime.strptime(doc.original.retrieved_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    assert before <= when <= datetime.now(timezone.utc)
+    when = datetime.strptime(doc.original.retrieved_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= when <= datetime.now(UTC)
     agents = {r["headers"].get("User-Agent") for r in web_server.requests}
     assert len(agents) == 1 and next(iter(agents)).startswith(f"Marginalia/{__version__} ")
     assert [r["path"] for r in web_server.requests] == ["/redirect/3", "/redirect/2", "/redirect/1", "/news/harbour"]

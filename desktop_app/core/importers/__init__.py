@@ -29,7 +29,12 @@ from desktop_app.core.fetch import check_address, fetch, is_web_address, utc_now
 from desktop_app.core.importers import html as html_importer
 from desktop_app.core.importers import markdown as markdown_importer
 from desktop_app.core.importers import text as text_importer
-from desktop_app.core.importers._common import assemble, display_name, refused, title_from_name
+from desktop_app.core.importers._common import (
+    assemble,
+    display_name,
+    refused,
+    title_from_name,
+)
 from desktop_app.core.importers.decoding import decode_bytes
 
 __all__ = [

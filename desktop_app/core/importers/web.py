@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass
 
 from desktop_app.core.document import Metadata
-from desktop_app.core.importers._common import Builder, Draft, clean, clean_meta, safe_href
+from desktop_app.core.importers._common import (
+    Builder,
+    Draft,
+    clean,
+    clean_meta,
+    safe_href,
+)
 
 log = logging.getLogger(__name__)
 
