@@ -171,3 +171,24 @@ def test_seed_workflow_on_a_saved_web_page(window, qtbot, tmp_path, db_file):
     assert tag.name in row["tags"]
     with Store.open(db_file) as other:  # committed: another connection sees it
         assert any(c.id == claim_id and c.quote == quote for c in other.list_claims())
+
+
+def test_closing_while_a_page_downloads_stops_it_at_once(window, qtbot, web_server, db_file, modals):
+    import time
+
+    received = []
+    finished = []
+    window.importFinished.connect(lambda *args: finished.append(args))
+    assert window.annotator.import_address(web_server.url("/slow"))
+    run = window.annotator.import_run
+    run.progress.connect(lambda got, total: received.append(got))
+    qtbot.waitUntil(lambda: bool(received), timeout=10000)
+    t0 = time.monotonic()
+    window.close()  # the read waiting on the server is cut, the thread ends
+    assert time.monotonic() - t0 < 5
+    assert window.annotator.import_run is None and window.store is None
+    assert run.thread.isFinished()
+    assert finished == [] and modals.messages == [] and modals.errors == []
+    with Store.open(db_file) as s:
+        assert s.integrity_check() == "ok"
+        assert all("127.0.0.1" not in (d.original_name or "") for d in s.list_documents())
