@@ -278,3 +278,47 @@ def test_cancelling_from_another_thread_ends_a_read_that_waits(web_server):
     worker.join(10)
     assert not worker.is_alive() and time.monotonic() - t0 < 10
     assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)
+
+
+def test_the_extractors_tree_maps_onto_blocks_and_spans():
+    """Every element the extractor produces, mapped (nested lists, code, tables, line breaks, unsafe links)."""
+    from lxml import etree
+
+    from desktop_app.core.importers._common import assemble
+    from desktop_app.core.importers.web import _Mapper
+
+    body = etree.fromstring(
+        "<body><head rend='h3'>Key <hi rend='#i'>points</hi> 𝐀</head>"
+        "<list rend='ol'><item>first<list rend='ul'><item>inner <ref target='javascript:alert(1)'>bad</ref></item>"
+        "</list></item><item>second <ref target='https://ok.example/'>good</ref></item></list>"
+        "<quote><p>quoted <hi rend='#b'>bold</hi></p><quote>deeper</quote></quote>"
+        "<p>line one<lb/>line two with <code>x = 1</code> and <del>gone</del></p>"
+        "<code>def f():\n    return 1</code>"
+        "<table><row><cell>Year</cell><cell>Cost</cell></row><row><cell>2026</cell><cell>£3.2m</cell></row></table>"
+        "<graphic src='http://evil.example/x.png' alt='alt'/><p>end 😀</p></body>"
+    )
+    text, blocks, spans = assemble(_Mapper().run(body))
+    got = [(b.kind, b.level, b.quote_depth, b.number, text[b.start : b.end]) for b in blocks]
+    assert got == [
+        ("heading", 3, 0, None, "Key points 𝐀"),
+        ("list_item", 1, 0, 1, "first"),
+        ("list_item", 2, 0, None, "inner bad"),
+        ("list_item", 1, 0, 2, "second good"),
+        ("quote", 0, 1, None, "quoted bold"),
+        ("quote", 0, 2, None, "deeper"),
+        ("paragraph", 0, 0, None, "line one"),
+        ("paragraph", 0, 0, None, "line two with x = 1 and gone"),
+        ("code", 0, 0, None, "def f():"),
+        ("code", 0, 0, None, "    return 1"),
+        ("paragraph", 0, 0, None, "Year | Cost"),
+        ("paragraph", 0, 0, None, "2026 | £3.2m"),
+        ("paragraph", 0, 0, None, "end 😀"),
+    ]
+    assert [(s.kind, text[s.start : s.end], s.href) for s in spans] == [
+        ("em", "points", ""),
+        ("link", "good", "https://ok.example/"),
+        ("strong", "bold", ""),
+        ("code", "x = 1", ""),
+        ("strike", "gone", ""),
+    ]
+    assert "evil" not in text and "alt" not in text
