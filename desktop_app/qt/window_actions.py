@@ -17,7 +17,7 @@ copy_actions = LazyModule("desktop_app.qt.copy_actions")
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
 
-IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
+IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm *.xhtml);;All files (*)"  # as in dialogs
 DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"
 
 
