@@ -40,3 +40,11 @@ class Conflict(MarginaliaError):
 
 class DatabaseUnreachable(MarginaliaError):
     """The team database's server cannot be reached (down, refused, network lost)."""
+
+
+class FetchFailed(MarginaliaError):
+    """A web address could not be fetched as a page (unreachable, an error status, a timeout, not a page…)."""
+
+
+class Cancelled(MarginaliaError):
+    """The user stopped the operation; nothing was written."""

@@ -17,20 +17,22 @@ class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     imported = Signal(object)  # DocumentRow
     failed = Signal(str, str)  # file name, plain sentence
+    summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.whole_page = whole_page
         self._cancel = False
 
     def cancel(self) -> None:
         self._cancel = True
 
     def run(self) -> None:
-        from desktop_app.core.importers import import_file
+        from desktop_app.core.importers import import_file, import_summary
 
         total = len(self.paths)
         for i, path in enumerate(self.paths):
@@ -38,7 +40,7 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, max_bytes=self.max_bytes)
+                doc = import_file(path, max_bytes=self.max_bytes, whole_page=self.whole_page)
                 row = self.store.add_document(doc, original_name=path.name)
             except MarginaliaError as exc:
                 self.failed.emit(path.name, str(exc))
@@ -47,18 +49,22 @@ class ImportWorker(QObject):
                 log.exception("import of %s failed", path)
                 self.failed.emit(path.name, f"{path.name} could not be imported ({type(exc).__name__}).")
                 continue
+            said = import_summary(doc)
+            if said:
+                self.summarised.emit(path.name, said)
             self.imported.emit(row)
         self.progress.emit(total, total, "")
         self.finished.emit()
 
 
-def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThread, ImportWorker]:
+def start_import(parent, store, paths: list[Path], max_bytes: int,
+                 whole_page: bool = False) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes)
+    worker = ImportWorker(store, paths, max_bytes, whole_page)
     return _start_worker(parent, worker), worker
 
 
@@ -81,13 +87,15 @@ class ImportRun(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page)
+        self.worker.summarised.connect(self._on_summarised)
         self.worker.progress.connect(self._on_progress)
         self.worker.imported.connect(self._on_imported)
         self.worker.failed.connect(self._on_failed)
@@ -122,6 +130,10 @@ class ImportRun(QObject):
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
         self.failures.append((name, message))
+
+    @Slot(str, str)
+    def _on_summarised(self, name: str, summary: str) -> None:
+        self.summaries.append((name, summary))
 
     @Slot()
     def _on_finished(self) -> None:
