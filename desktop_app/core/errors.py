@@ -53,3 +53,11 @@ class PasswordRequired(ImportRefused):
 
     def __reduce__(self):  # keeps ``wrong`` when sent from a child process
         return (type(self), (self.message, self.wrong))
+
+
+class FetchFailed(MarginaliaError):
+    """A web address could not be fetched as a page (unreachable, an error status, a timeout, not a page…)."""
+
+
+class Cancelled(MarginaliaError):
+    """The user stopped the operation; nothing was written."""

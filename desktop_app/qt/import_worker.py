@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import MarginaliaError, PasswordRequired
+from desktop_app.core.errors import MarginaliaError, PasswordRequired
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +17,17 @@ class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     imported = Signal(object)  # DocumentRow
     failed = Signal(str, str)  # file name, plain sentence
+    summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
     locked = Signal(str, str, bool)  # path of an encrypted file, sentence, was the password given wrong
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int, passwords: dict[str, str] | None = None) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.whole_page = whole_page
         self.passwords = dict(passwords or {})  # path -> password, never logged
         self._cancel = False
 
@@ -32,7 +35,7 @@ class ImportWorker(QObject):
         self._cancel = True
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file, import_summary
 
         total = len(self.paths)
         for i, path in enumerate(self.paths):
@@ -40,7 +43,8 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, max_bytes=self.max_bytes, password=self.passwords.get(str(path)))
+                doc = import_file(path, max_bytes=self.max_bytes, whole_page=self.whole_page,
+                                  password=self.passwords.get(str(path)))
                 row = self.store.add_document(doc, original_name=path.name)
             except PasswordRequired as exc:  # the window asks for the password and tries again
                 self.locked.emit(str(path), str(exc), exc.wrong)
@@ -52,19 +56,22 @@ class ImportWorker(QObject):
                 log.exception("import of %s failed", path)
                 self.failed.emit(path.name, f"{path.name} could not be imported ({type(exc).__name__}).")
                 continue
+            said = import_summary(doc)
+            if said:
+                self.summarised.emit(path.name, said)
             self.imported.emit(row)
         self.progress.emit(total, total, "")
         self.finished.emit()
 
 
 def start_import(parent, store, paths: list[Path], max_bytes: int,
-                 passwords: dict[str, str] | None = None) -> tuple[QThread, ImportWorker]:
+                 whole_page: bool = False, passwords: dict[str, str] | None = None) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes, passwords)
+    worker = ImportWorker(store, paths, max_bytes, whole_page, passwords)
     return _start_worker(parent, worker), worker
 
 
@@ -87,15 +94,17 @@ class ImportRun(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int,
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
                  passwords: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
         self.locked: list[tuple[Path, str, bool]] = []  # encrypted files: path, sentence, wrong password?
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes, passwords)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page, passwords)
+        self.worker.summarised.connect(self._on_summarised)
         self.worker.locked.connect(self._on_locked)
         self.worker.progress.connect(self._on_progress)
         self.worker.imported.connect(self._on_imported)
@@ -136,6 +145,10 @@ class ImportRun(QObject):
     def _on_locked(self, path: str, message: str, wrong: bool) -> None:
         self.locked.append((Path(path), message, wrong))
 
+    @Slot(str, str)
+    def _on_summarised(self, name: str, summary: str) -> None:
+        self.summaries.append((name, summary))
+
     @Slot()
     def _on_finished(self) -> None:
         self.done = True
@@ -155,7 +168,7 @@ class ParseWorker(QObject):
         self.max_bytes = max_bytes
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         name = self.path.name
         try:
@@ -212,10 +225,6 @@ class ParseRun(QObject):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.error = message
-
-    @Slot(str, str, bool)
-    def _on_locked(self, path: str, message: str, wrong: bool) -> None:
-        self.locked.append((Path(path), message, wrong))
 
     @Slot()
     def _on_finished(self) -> None:
