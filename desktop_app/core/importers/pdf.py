@@ -35,6 +35,7 @@ from desktop_app.core.importers._common import (
     refused,
     title_from_name,
 )
+from desktop_app.core.importers.pdf_dates import pdf_date, pdf_datetime  # noqa: F401 - pdf_datetime for callers
 
 log = logging.getLogger(__name__)
 
@@ -531,36 +532,6 @@ def _page_starts(drafts: list[Draft], page_at: dict[int, tuple[int, int]], count
 
 
 # ------------------------------------------------------------ metadata
-_PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
-
-
-def pdf_date(value: str) -> str:
-    """An ISO 8601 date from a PDF date string (``D:20261206140211+01'00'``)."""
-    m = _PDF_DATE.match(value.strip())
-    if not m:
-        return ""
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    if month and day:
-        return f"{year}-{month}-{day}"
-    return f"{year}-{month}" if month else year
-
-
-def pdf_datetime(value: str) -> str:
-    """An ISO 8601 date-time (UTC offset kept) from a PDF date string, else ""."""
-    m = re.match(r"^D?:?(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?([Zz+\-])?(\d{2})?'?(\d{2})?", value.strip())
-    if not m:
-        return pdf_date(value)
-    y, mo, d, hh, mm, ss, sign, oh, om = m.groups()
-    if hh is None:
-        return f"{y}-{mo}-{d}"
-    out = f"{y}-{mo}-{d}T{hh}:{mm or '00'}:{ss or '00'}"
-    if sign in ("Z", "z"):
-        out += "Z"
-    elif sign in ("+", "-"):
-        out += f"{sign}{oh or '00'}:{om or '00'}"
-    return out
-
-
 def _metadata(pdf) -> Metadata:
     try:
         info = pdf.get_metadata_dict(skip_empty=True)

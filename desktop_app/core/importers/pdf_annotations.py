@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from desktop_app.core.document import OfferedClaim, StructuredDocument
 from desktop_app.core.importers._common import clean, clean_inline
+from desktop_app.core.importers.pdf_dates import pdf_datetime
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ def read_marks(page, textpage, page_index: int) -> list[Mark]:
                 continue
             quote = _text_under(annot, textpage) if kind != "comment" else _line_near(annot, page, textpage)
             created = _string(annot, "M") or _string(annot, "CreationDate")
-            from desktop_app.core.importers.pdf import pdf_datetime
-
             marks.append(Mark(
                 kind=kind,
                 quote=quote,
