@@ -67,7 +67,8 @@ def test_page_view_follows_the_selected_claim(qtbot, pdf_library, modals, isolat
                         int(shown.top() + (top + bottom) / 2 * shown.height()))
         assert any(_yellowish(grab, centre.x() + dx, centre.y() + dy) for dx in (-3, 0, 3) for dy in (-1, 0, 1))
         w.grab().save(str(tmp_path / "page-view.png"))
-        # MARGINALIA_SCREENSHOT_DIR=resources makes the README's resources/screenshot-pdf.png
+        # with MARGINALIA_SCREENSHOT_DIR set, the pictures are kept there (the README shows page-view.png
+        # as resources/screenshot-pdf.png)
         if os.environ.get("MARGINALIA_SCREENSHOT_DIR"):
             w.grab().save(str(Path(os.environ["MARGINALIA_SCREENSHOT_DIR"]) / "page-view.png"))
 
