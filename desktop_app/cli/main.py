@@ -199,8 +199,8 @@ def _text_arg(value) -> str:
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
     from desktop_app.core.errors import MarginaliaError
-    from desktop_app.core.settings import load_settings
     from desktop_app.core.importers import import_source, import_summary, is_web_address
+    from desktop_app.core.settings import load_settings
 
     limit = load_settings().max_import_bytes
 
