@@ -51,12 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common],
-                       help="import Markdown, text or HTML files, or web pages by their http(s) address")
+                       help="import Markdown, text, HTML or PDF files, or web pages by their http(s) address")
     c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
-    c.add_argument("--format", choices=["markdown", "text", "html"], help="read the files as this format")
+    c.add_argument("--format", choices=["markdown", "text", "html", "pdf"], help="read the files as this format")
     c.add_argument("--whole-page", action="store_true",
                    help="web pages: import the whole page, not only its article")
+    c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -204,7 +205,8 @@ def cmd_import(args) -> int:
     limit = load_settings().max_import_bytes
 
     def read(name: str):
-        doc = import_source(name, fmt=args.format, max_bytes=limit, whole_page=args.whole_page)
+        doc = import_source(name, fmt=args.format, max_bytes=limit, whole_page=args.whole_page,
+                            password=args.password)
         said = import_summary(doc)
         if said:
             shown = doc.original.address if doc.original and doc.original.address else Path(name).name

@@ -1,11 +1,13 @@
-"""Importers: bytes of a Markdown, plain text or HTML file, or a web address,
-→ StructuredDocument.
+"""Importers: bytes of a Markdown, plain text, HTML or PDF file, or a web
+address, → StructuredDocument.
 
 An HTML page is imported as its article (main text, structure, metadata;
 ``source_format`` "web", ``left_out`` says how much of the page was left
 out) unless the whole page is asked for (``whole_page=True``, format "html");
 when no article is found the whole page is imported and ``notice`` says so.
-Every document keeps the source as read in ``original``.
+A PDF's text layer is rebuilt into paragraphs (``importers.pdf``); an
+encrypted one needs ``password``. Every document keeps the source as read in
+``original``.
 
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
@@ -51,7 +53,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = {"markdown", "text", "html"}
+FORMATS = {"markdown", "text", "html", "pdf"}
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 _HTML_START = re.compile(
     rb"(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL
@@ -75,7 +78,7 @@ _META_CHARSET = re.compile(
 )
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _NO_TEXT = "the file has no text to annotate."
-MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
+MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html", "pdf": "application/pdf"}
 NO_ARTICLE = "No article was found on the page, so the whole page was imported."
 
 
@@ -87,6 +90,8 @@ def detect_format(name: str, data: bytes) -> str:
         fmt = _EXTENSIONS.get(base[dot:])
         if fmt:
             return fmt
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
     return "html" if _looks_like_html(data) else "text"
 
 
@@ -136,19 +141,30 @@ def import_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     whole_page: bool = False,
     charset: str | None = None,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
     """Import the bytes of a file called ``name`` (used for messages and the fallback title).
 
     HTML is imported as its article unless ``whole_page``; ``charset`` is the
     encoding declared outside the bytes (an HTTP header), which wins over one
     declared inside them. ``original`` is filled with the bytes, the media
-    type, the file name and the time of import."""
+    type, the file name and the time of import. ``password`` opens an
+    encrypted PDF; ``progress(pages_done, page_count)`` is called as a PDF's
+    pages are read."""
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if fmt is None:
         fmt = detect_format(name, data)
     elif fmt not in FORMATS:
-        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text or HTML).")
+        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text, HTML or PDF).")
+    if fmt == "pdf":
+        from desktop_app.core.importers.pdf import parse_pdf
+
+        doc = parse_pdf(data, name=name, password=password, progress=progress)
+        if doc.original is not None:
+            doc.original.retrieved_at = utc_now()
+        return doc
     if not data.strip():
         raise refused(name, _NO_TEXT)
     declared = charset
@@ -246,14 +262,14 @@ def import_url(
 
 def import_source(
     source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-    whole_page: bool = False, cancelled=None, progress=None,
+    whole_page: bool = False, cancelled=None, progress=None, password: str | None = None,
 ) -> StructuredDocument:
     """A web address is fetched, anything else is read as a file (an address
     of another kind, such as ftp://, is refused with a sentence)."""
     if isinstance(source, str) and (is_web_address(source) or _ADDRESS.match(source.strip())):
         return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
                           progress=progress)
-    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page)
+    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, password=password)
 
 
 def _name_for(address: str) -> str:
@@ -280,6 +296,8 @@ def import_file(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     whole_page: bool = False,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
     path = os.fspath(path)
@@ -309,7 +327,8 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page)
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page,
+                        password=password, progress=progress)
 
 
 def _reason(exc: BaseException) -> str:
