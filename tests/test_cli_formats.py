@@ -66,3 +66,35 @@ def test_export_report(tmp_path, db_path):
     assert "\\=1\\+1" in md
     stdout = ok(run_cli("export", "--format", "report", db=db_path))
     assert stdout == md
+
+
+def test_export_qdpx_positions_and_what_the_file_cannot_carry(tmp_path, db_path):
+    """UTF-16 positions by default, code points on request; orphaned claims and links are announced."""
+    from conftest import make_doc
+
+    text = "🎬 Emoji 😀 first, then the quoted passage 𝄞 here."
+    with Store.open(db_path, annotator="reporter") as store:
+        doc = store.add_document(make_doc(text, "Astral"))
+        start = text.index("the quoted")
+        claim = store.add_claim(doc.id, start, start + len("the quoted passage 𝄞"), [])
+        gone = store.add_claim(doc.id, 0, len("🎬 Emoji"), [])
+        second = store.add_document(make_doc("A second source says the same.", "Second"))
+        store.add_link(claim.id, store.add_claim(second.id, 0, 8, []).id, "same")
+        store.replace_document(doc.id, make_doc(text.replace("🎬 Emoji", "🎬 Video"), "Astral"))
+        claim = store.get_claim(claim.id)
+        assert store.get_claim(gone.id).orphaned and not claim.orphaned
+    target = tmp_path / "p.qdpx"
+    r = run_cli("export", "--format", "qdpx", "-o", str(target), db=db_path)
+    ok(r)
+    err = r.stderr.decode("utf-8")
+    assert "1 orphaned claim is in the REFI-QDA file as a note" in err
+    assert "1 link between claims is in the REFI-QDA file as Links" in err
+
+    def position() -> tuple[int, int]:
+        root = etree.fromstring(zipfile.ZipFile(target).read("project.qde"))
+        sel = {s.get("guid"): s for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")}[claim.uuid]
+        return int(sel.get("startPosition")), int(sel.get("endPosition"))
+
+    assert position() == (claim.start + 2, claim.end + 3)  # 2 astral characters before, 1 inside
+    ok(run_cli("export", "--format", "qdpx", "-o", str(target), "--qdpx-positions", "codepoints", db=db_path))
+    assert position() == (claim.start, claim.end)
