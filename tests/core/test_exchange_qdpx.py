@@ -321,7 +321,7 @@ def test_the_export_says_what_a_refi_qda_file_cannot_carry(library, tmp_path):
     run_export(library["store"], "qdpx", tmp_path / "p.qdpx", options)
     assert len(options.notices) == 2
     orphans, links = options.notices
-    assert orphans.startswith("1 orphaned claim is in the REFI-QDA file as a note, not as coded selections")
+    assert orphans.startswith("1 orphaned claim is in the REFI-QDA file as a note, not as a coded selection")
     assert links.startswith("2 links between claims are in the REFI-QDA file as Links, which some programs")
     assert LINKS_NOTE_NAME in links
     # nothing to say when everything is a coded selection

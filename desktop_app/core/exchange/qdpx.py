@@ -88,11 +88,6 @@ class Positions:
         return offset + bisect_left(self._astral, offset)
 
 
-def utf16_offset(text: str, offset: int) -> int:
-    """The UTF-16 code unit offset of code point ``offset`` of ``text``."""
-    return Positions(text, "utf16")(offset)
-
-
 def export_qdpx(store, path: Path, options: ExportOptions | None = None) -> int:
     """Write a REFI-QDA project with the claims chosen by ``options`` to
     ``path``; return how many claims were exported (placed or orphaned)."""
@@ -196,7 +191,7 @@ def _notices(orphans: int, links: int) -> list[str]:
     if orphans:
         said.append(
             f"{_plural(orphans, 'orphaned claim is', 'orphaned claims are')} in the REFI-QDA file as "
-            f"{'a note' if orphans == 1 else 'notes'}, not as coded selections: "
+            f"{'a note, not as a coded selection' if orphans == 1 else 'notes, not as coded selections'}: "
             f"{'it has' if orphans == 1 else 'they have'} no place in the current text, so "
             f"{'its' if orphans == 1 else 'their'} tags are text in the note."
         )
