@@ -4,7 +4,7 @@ A sample article has the same UUID in every new database: a name-based UUID
 (version 5) of the SHA-256 of its file, so that an annotation of it exported
 from one database finds it in another by its id. Databases made before keep
 the random UUIDs their samples got; their annotations are found by the hash
-of the text or the title instead (see exchange_w3c).
+of the text or the title instead (see desktop_app.core.exchange.w3c).
 """
 
 from __future__ import annotations
