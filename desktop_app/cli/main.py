@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--status", action="append")
     c.add_argument("--excel", action="store_true", help="add a byte-order mark for Excel")
     c.add_argument("--no-formula-guard", action="store_true", help="do not neutralise formula-like cells")
+    c.add_argument("--qdpx-positions", choices=["utf16", "codepoints"], default="utf16",
+                   help="what REFI-QDA selection positions count: UTF-16 code units (default, what QualCoder "
+                        "and other REFI-QDA programs use) or Unicode code points")
 
     from desktop_app.core.rows import RELATIONS
 
@@ -409,6 +412,7 @@ def cmd_export(args) -> int:
             statuses=args.status,
             excel=args.excel,
             formula_guard=not args.no_formula_guard,
+            qdpx_positions=args.qdpx_positions,
         )
         if options.statuses:
             from desktop_app.core.store.claims import check_status
@@ -419,6 +423,8 @@ def cmd_export(args) -> int:
         what = "links" if args.format == "links-csv" else "claims"
         where = f" to {target}" if target is not None else ""
         print(f"Exported {n} {what}{where}.", file=sys.stderr)
+        for notice in options.notices:
+            print(f"marginalia: {notice}", file=sys.stderr)
     return 0
 
 
