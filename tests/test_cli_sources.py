@@ -66,7 +66,7 @@ _WITH_HIGHLIGHTS = textwrap.dedent(
         return doc
 
     importers.import_file = with_highlights
-    from desktop_app.cli import run
+    from desktop_app.cli.main import run
     sys.exit(run(sys.argv[1:]))
     """
 )

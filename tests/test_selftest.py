@@ -18,7 +18,8 @@ def test_self_test_passes_and_leaves_the_user_folders_alone(user_dirs, tmp_path)
     assert result.returncode == 0, out + result.stderr.decode("utf-8", "replace")
     lines = out.splitlines()
     for expected in ("sample articles found", "created a temporary database", "loaded the 2 sample documents",
-                     "default codebook has", "added a claim by its quote", "exported the claim to CSV",
+                     "default codebook has", "added a claim by its quote", "exported to csv and read it back",
+                     "exported to qdpx", "exported to xlsx",
                      "search finds documents and the claim", "team databases: the PostgreSQL driver loads",
                      "main window built on the offscreen platform"):
         assert any(line.startswith("ok    ") and expected in line for line in lines), (expected, out)
@@ -31,7 +32,7 @@ def test_self_test_passes_and_leaves_the_user_folders_alone(user_dirs, tmp_path)
 
 
 def test_self_test_reports_the_failing_check_and_exits_1(monkeypatch, tmp_path):
-    from desktop_app import selftest
+    from desktop_app.cli import selftest
     from desktop_app.core import paths
 
     empty = tmp_path / "no-seeds"

@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from ..core.errors import Conflict, DatabaseUnreachable, MarginaliaError
-from .highlights import HighlightSpan
-from .lazy import LazyModule
+from desktop_app.core.errors import Conflict, DatabaseUnreachable, MarginaliaError
+from desktop_app.qt.highlights import HighlightSpan
+from desktop_app.qt.lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 commands = LazyModule("desktop_app.qt.commands")
@@ -26,6 +26,10 @@ dialogs = LazyModule("desktop_app.qt.dialogs")
 item_models = LazyModule("desktop_app.qt.item_models")
 
 log = logging.getLogger(__name__)
+
+
+def _elide(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 NO_TAG_COLOR = "#9A9A9A"
 
@@ -58,7 +62,7 @@ class Annotator:
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
         w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
-        from .versions import Versions
+        from desktop_app.qt.versions import Versions
 
         self.versions = Versions(self)
 
@@ -123,7 +127,7 @@ class Annotator:
             self.resync()
             return False
         except Exception:
-            from .app import UNEXPECTED_ERROR, show_error
+            from desktop_app.qt.errors import UNEXPECTED_ERROR, show_error
 
             log.exception("%s failed", type(command).__name__)
             self.w.statusBar().showMessage(UNEXPECTED_ERROR, 8000)
@@ -140,7 +144,7 @@ class Annotator:
         return self.push(command_class(self.store, self.w.events, claim_id, value, expected_version=version))
 
     def _changed_elsewhere(self, command) -> bool:
-        if not isinstance(command, commands._ClaimEdit) or command.expected_version is None:
+        if not isinstance(command, commands.ClaimEdit) or command.expected_version is None:
             return False
         try:
             return self.store.get_claim(command.claim_id).version != command.expected_version
@@ -194,7 +198,7 @@ class Annotator:
     # -------------------------------------------------------------- documents
     def provenance(self, doc_id: int) -> str:
         """Where and when the document's source was read ("" if not kept)."""
-        from ..core.originals import provenance
+        from desktop_app.core.originals import provenance
 
         if doc_id not in self._sources_cache:
             self._sources_cache[doc_id] = self.store.document_source(doc_id, with_data=False)
@@ -217,6 +221,9 @@ class Annotator:
         pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.document_shown(pane, doc_id)
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
@@ -345,6 +352,9 @@ class Annotator:
         links = getattr(self.w, "links", None)
         if links is not None:
             links.claim_selected(claim)
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)
@@ -377,12 +387,15 @@ class Annotator:
             self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
 
     # ------------------------------------------------------ import and export
-    def import_files(self, files: list[Path]) -> bool:
+    def import_files(self, files: list[Path], whole_page: bool = False,
+                     passwords: dict[str, str] | None = None) -> bool:
         """Import files on a worker thread, with a progress dialog; the window
         emits importStarted, importProgress and importFinished. False if an
-        import is already running or no database is open."""
-        from ..core.settings import load_settings
-        from .import_worker import ImportRun
+        import is already running or no database is open. Web pages are
+        imported as their article unless ``whole_page``. An encrypted file is
+        asked its password, then imported again."""
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.import_worker import ImportRun
 
         if self.store is None:
             return False
@@ -390,7 +403,7 @@ class Annotator:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
-        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes)
+        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page, passwords)
         progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self.w)
         progress.setWindowTitle("Import")
         progress.setAccessibleName("Import progress")
@@ -420,18 +433,86 @@ class Annotator:
         if self.import_run is not run:
             return  # stopped on closing: nothing more to show
         self.import_run = None
+        passwords: dict[str, str] = {}
+        for path, message, wrong in run.locked:
+            password = dialogs.ask_password(self.w, path.name, wrong)
+            if password is None:
+                failures.append((path.name, message))
+            else:
+                passwords[str(path)] = password
         if done and self.store is not None:
             self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
             self.w.open_document(done[-1].id)
         summary = f"Imported {len(done)} of {len(files)} file(s)."
-        self.w.statusBar().showMessage(summary, 6000)
+        kept = run.summaries[-1][1] if len(files) == 1 and run.summaries else ""
+        self.w.statusBar().showMessage(f"{summary} {kept}".strip(), 10000)
         self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
         if run.offered and self.store is not None:  # highlights readers made in the files: offered as claims
-            from .sources import offer_highlights
+            from desktop_app.qt.sources import offer_highlights
 
             offer_highlights(self.w, run.offered)
+        if passwords:  # the encrypted files again, with their passwords
+            self.import_files([Path(p) for p in passwords], passwords=passwords)
+
+    def import_address(self, address: str, whole_page: bool = False) -> bool:
+        """Fetch a web page and import it on a worker thread, with a progress
+        dialog whose Cancel stops the download; the window emits importStarted
+        and importFinished. False if an import is running or no database is open."""
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.web_import import WebImportRun
+
+        if self.store is None:
+            return False
+        if self.import_run is not None or self.versions.run is not None:
+            self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
+            return False
+        run = WebImportRun(self.w, self.store, address, whole_page, load_settings().max_import_bytes)
+        progress = QProgressDialog(f"Fetching {_elide(address)}…", "Cancel", 0, 0, self.w)
+        progress.setWindowTitle("Import from web address")
+        progress.setAccessibleName("Import progress")
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        self.progress_dialog = progress
+
+        def cancel() -> None:
+            run.cancel()
+            progress.setLabelText("Cancelling…")
+
+        def on_progress(received: int, total: int) -> None:
+            if total > 0:
+                progress.setMaximum(max(1, total // 1024))
+                progress.setValue(min(received, total) // 1024)
+            progress.setLabelText(f"Fetching {_elide(address)}… {received / 1024:,.0f} KB")
+
+        progress.canceled.connect(cancel)
+        run.progress.connect(on_progress)
+        run.finished.connect(lambda row, summary, error: self._address_finished(run, row, summary, error))
+        self.import_run = run
+        self.w.importStarted.emit(1)
+        run.start()
+        return True
+
+    def _address_finished(self, run, row, summary: str, error: str) -> None:
+        run.deleteLater()
+        self._close_progress()
+        if self.import_run is not run:
+            return  # stopped on closing
+        self.import_run = None
+        if row is not None and self.store is not None:
+            self.push(commands.ImportedDocuments(self.store, self.w.events, [row.id]))
+            self.w.open_document(row.id)
+            self.w.statusBar().showMessage(f"Imported “{row.title}”. {summary}".strip(), 10000)
+        elif not error:
+            self.w.statusBar().showMessage("Import cancelled; nothing was imported.", 6000)
+        else:
+            self.w.statusBar().showMessage("The page was not imported.", 6000)
+        self.w.importFinished.emit([row.id] if row is not None else [], [error] if error else [])
+        if error:
+            dialogs.warn(self.w, "Import from web address", error)
 
     def _close_progress(self) -> None:
         progress, self.progress_dialog = self.progress_dialog, None
@@ -450,7 +531,7 @@ class Annotator:
             self._close_progress()
 
     def make_export_dialog(self):
-        from .export_dialog import ExportDialog
+        from desktop_app.qt.export_dialog import ExportDialog
 
         default = Path.home() / "claims.csv"
         return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
@@ -458,7 +539,7 @@ class Annotator:
 
     def export(self) -> int | None:
         """File > Export claims: ask what and where, then write it."""
-        from .export_dialog import ExportDialog
+        from desktop_app.qt.export_dialog import ExportDialog
 
         if self.store is None:
             return None
@@ -474,8 +555,8 @@ class Annotator:
     def export_to(self, target: Path, options=None) -> int | None:
         """Write the claims chosen by ``options`` to ``target`` as CSV; returns
         how many were written (None if it failed, which was shown)."""
-        from ..core.export_csv import export_csv
-        from ..core.files import write_atomically
+        from desktop_app.core.exchange.claims_csv import export_csv
+        from desktop_app.core.files import write_atomically
 
         if self.store is None:
             return None

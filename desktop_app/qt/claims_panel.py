@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.rows import STATUSES
-from .icons import swatch
-from .item_models import ClaimsModel
+from desktop_app.core.rows import STATUSES
+from desktop_app.qt.icons import swatch
+from desktop_app.qt.item_models import ClaimsModel
 
 
 class ClaimsPanel(QWidget):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import MarginaliaError
+from desktop_app.core.errors import MarginaliaError, PasswordRequired
 
 log = logging.getLogger(__name__)
 
@@ -18,20 +18,25 @@ class ImportWorker(QObject):
     imported = Signal(object)  # DocumentRow
     offered = Signal(int, object)  # document id, the OfferedClaims found in its file
     failed = Signal(str, str)  # file name, plain sentence
+    summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
+    locked = Signal(str, str, bool)  # path of an encrypted file, sentence, was the password given wrong
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.whole_page = whole_page
+        self.passwords = dict(passwords or {})  # path -> password, never logged
         self._cancel = False
 
     def cancel(self) -> None:
         self._cancel = True
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file, import_summary
 
         total = len(self.paths)
         for i, path in enumerate(self.paths):
@@ -39,8 +44,12 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, max_bytes=self.max_bytes)
+                doc = import_file(path, max_bytes=self.max_bytes, whole_page=self.whole_page,
+                                  password=self.passwords.get(str(path)))
                 row = self.store.add_document(doc, original_name=path.name)
+            except PasswordRequired as exc:  # the window asks for the password and tries again
+                self.locked.emit(str(path), str(exc), exc.wrong)
+                continue
             except MarginaliaError as exc:
                 self.failed.emit(path.name, str(exc))
                 continue
@@ -48,6 +57,9 @@ class ImportWorker(QObject):
                 log.exception("import of %s failed", path)
                 self.failed.emit(path.name, f"{path.name} could not be imported ({type(exc).__name__}).")
                 continue
+            said = import_summary(doc)
+            if said:
+                self.summarised.emit(path.name, said)
             self.imported.emit(row)
             if doc.offered:
                 self.offered.emit(row.id, list(doc.offered))
@@ -55,13 +67,14 @@ class ImportWorker(QObject):
         self.finished.emit()
 
 
-def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThread, ImportWorker]:
+def start_import(parent, store, paths: list[Path], max_bytes: int,
+                 whole_page: bool = False, passwords: dict[str, str] | None = None) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes)
+    worker = ImportWorker(store, paths, max_bytes, whole_page, passwords)
     return _start_worker(parent, worker), worker
 
 
@@ -84,14 +97,19 @@ class ImportRun(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
         self.offered: list[tuple[int, list]] = []  # (document id, highlights found in its file)
+        self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
+        self.locked: list[tuple[Path, str, bool]] = []  # encrypted files: path, sentence, wrong password?
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page, passwords)
+        self.worker.summarised.connect(self._on_summarised)
+        self.worker.locked.connect(self._on_locked)
         self.worker.progress.connect(self._on_progress)
         self.worker.imported.connect(self._on_imported)
         self.worker.offered.connect(self._on_offered)
@@ -132,6 +150,14 @@ class ImportRun(QObject):
     def _on_failed(self, name: str, message: str) -> None:
         self.failures.append((name, message))
 
+    @Slot(str, str, bool)
+    def _on_locked(self, path: str, message: str, wrong: bool) -> None:
+        self.locked.append((Path(path), message, wrong))
+
+    @Slot(str, str)
+    def _on_summarised(self, name: str, summary: str) -> None:
+        self.summaries.append((name, summary))
+
     @Slot()
     def _on_finished(self) -> None:
         self.done = True
@@ -151,7 +177,7 @@ class ParseWorker(QObject):
         self.max_bytes = max_bytes
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         name = self.path.name
         try:

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import MarginaliaError
 from desktop_app.core.rows import OfferedResult, RemovedTag
-from desktop_app.core.store_claims import IMPORTED_TAG
+from desktop_app.core.store.claims import IMPORTED_TAG
 
-from .commands import StoreCommand, short_quote
+from desktop_app.qt.commands import StoreCommand, short_quote
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ def save_original(w) -> Path | None:
     from desktop_app.core.files import write_bytes_atomically
     from desktop_app.core.originals import suggested_name
 
-    from . import dialogs
+    from desktop_app.qt import dialogs
 
     doc_id = current_document_id(w)
     if w.store is None or doc_id is None:

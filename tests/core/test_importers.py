@@ -62,7 +62,7 @@ def spans(doc):
 
 def test_constants():
     assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
-    assert FORMATS == {"markdown", "text", "html"}
+    assert FORMATS == {"markdown", "text", "html", "pdf"}
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 from conftest import make_doc
 from desktop_app.core.document import OfferedClaim, SourceFile, StructuredDocument, page_label, page_of
 from desktop_app.core.errors import InvalidInput
-from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv
-from desktop_app.core.exchange_w3c import export_w3c
-from desktop_app.core.export_xlsx import export_xlsx
-from desktop_app.core.report_markdown import export_report
-from desktop_app.core.store_claims import IMPORTED_COLOR
+from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv
+from desktop_app.core.exchange.report import export_report
+from desktop_app.core.exchange.w3c import export_w3c
+from desktop_app.core.exchange.xlsx import export_xlsx
+from desktop_app.core.store.claims import IMPORTED_COLOR
 
 # three pages; page 2 starts inside the second line, page 3 at the third line
 PAGED_TEXT = "Page one says 🦜 hello.\nThe report 𝔘 continues here and\nturns to page three at last."
@@ -288,7 +288,7 @@ def _database_at_0005(url: str, sqlite: bool) -> None:
     from alembic.config import Config
 
     from conftest import ROOT
-    from desktop_app.core import database
+    from desktop_app.core.store import database
 
     engine = sa.create_engine(url)
     try:
@@ -298,7 +298,7 @@ def _database_at_0005(url: str, sqlite: bool) -> None:
                 conn.commit()
         with engine.begin() as conn:
             config = Config()
-            config.set_main_option("script_location", str(ROOT / "desktop_app" / "core" / "migrations"))
+            config.set_main_option("script_location", str(ROOT / "desktop_app" / "core" / "store" / "migrations"))
             config.attributes["connection"] = conn
             command.upgrade(config, "0005")
             old_structure = '{"v":1,"blocks":[["paragraph",0,24,0,0,false,null,""]],"spans":[]}'
@@ -341,7 +341,7 @@ def _works_after_migration(s) -> None:
 
 
 def test_a_file_at_schema_0005_is_backed_up_and_migrated(tmp_path):
-    from desktop_app.core import database
+    from desktop_app.core.store import database
     from desktop_app.core.store import Store
 
     path = tmp_path / "old.db"

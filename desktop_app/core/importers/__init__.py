@@ -1,4 +1,13 @@
-"""Importers: bytes of a Markdown, plain text or HTML file → StructuredDocument.
+"""Importers: bytes of a Markdown, plain text, HTML or PDF file, or a web
+address, → StructuredDocument.
+
+An HTML page is imported as its article (main text, structure, metadata;
+``source_format`` "web", ``left_out`` says how much of the page was left
+out) unless the whole page is asked for (``whole_page=True``, format "html");
+when no article is found the whole page is imported and ``notice`` says so.
+A PDF's text layer is rebuilt into paragraphs (``importers.pdf``); an
+encrypted one needs ``password``. Every document keeps the source as read in
+``original``.
 
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
@@ -10,17 +19,24 @@ exception escapes for any input bytes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import stat
-from datetime import datetime, timezone
+from urllib.parse import unquote, urlsplit
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused
+from desktop_app.core.fetch import check_address, fetch, is_web_address, utc_now
 from desktop_app.core.importers import html as html_importer
 from desktop_app.core.importers import markdown as markdown_importer
 from desktop_app.core.importers import text as text_importer
-from desktop_app.core.importers._common import assemble, display_name, refused, title_from_name
+from desktop_app.core.importers._common import (
+    assemble,
+    display_name,
+    refused,
+    title_from_name,
+)
 from desktop_app.core.importers.decoding import decode_bytes
 
 __all__ = [
@@ -30,10 +46,16 @@ __all__ = [
     "detect_format",
     "import_bytes",
     "import_file",
+    "import_source",
+    "import_summary",
+    "import_url",
+    "is_web_address",
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = {"markdown", "text", "html"}
+FORMATS = {"markdown", "text", "html", "pdf"}
+
+log = logging.getLogger(__name__)
 
 _EXTENSIONS = {
     ".md": "markdown",
@@ -45,6 +67,7 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 _HTML_START = re.compile(
     rb"(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL
@@ -53,7 +76,10 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>\s*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE
 )
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _NO_TEXT = "the file has no text to annotate."
+MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html", "pdf": "application/pdf"}
+NO_ARTICLE = "No article was found on the page, so the whole page was imported."
 
 
 def detect_format(name: str, data: bytes) -> str:
@@ -64,6 +90,8 @@ def detect_format(name: str, data: bytes) -> str:
         fmt = _EXTENSIONS.get(base[dot:])
         if fmt:
             return fmt
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
     return "html" if _looks_like_html(data) else "text"
 
 
@@ -111,30 +139,56 @@ def import_bytes(
     name: str,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
+    charset: str | None = None,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
-    """Import the bytes of a file called ``name`` (used for messages and the fallback title)."""
+    """Import the bytes of a file called ``name`` (used for messages and the fallback title).
+
+    HTML is imported as its article unless ``whole_page``; ``charset`` is the
+    encoding declared outside the bytes (an HTTP header), which wins over one
+    declared inside them. ``original`` is filled with the bytes, the media
+    type, the file name and the time of import. ``password`` opens an
+    encrypted PDF; ``progress(pages_done, page_count)`` is called as a PDF's
+    pages are read."""
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if fmt is None:
         fmt = detect_format(name, data)
     elif fmt not in FORMATS:
-        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text or HTML).")
+        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text, HTML or PDF).")
+    if fmt == "pdf":
+        from desktop_app.core.importers.pdf import parse_pdf
+
+        doc = parse_pdf(data, name=name, password=password, progress=progress)
+        if doc.original is not None:
+            doc.original.retrieved_at = utc_now()
+        return doc
     if not data.strip():
         raise refused(name, _NO_TEXT)
-    declared = None
-    if fmt == "html":
+    declared = charset
+    if fmt == "html" and not declared:
         m = _META_CHARSET.search(data[:4096])
         declared = m.group(1).decode("ascii") if m else None
     decoded, encoding = decode_bytes(data, name, declared=declared)
 
     metadata = Metadata()
     first_heading = ""
+    article = None
+    notice = ""
+    if fmt == "html" and not whole_page:
+        article = _article(decoded, name)
+        if article is None:
+            notice = NO_ARTICLE
     if fmt == "text":
         text, blocks = text_importer.convert(decoded)
         spans = []
     else:
         if fmt == "markdown":
             drafts, metadata = markdown_importer.convert(decoded, name)
+        elif article is not None:
+            drafts, metadata = article.drafts, article.metadata
         else:
             try:
                 drafts, found = html_importer.parse_html(decoded)
@@ -158,11 +212,82 @@ def import_bytes(
         blocks=blocks,
         spans=spans,
         metadata=metadata,
-        source_format=fmt,
+        source_format="web" if article is not None else fmt,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
+        original=SourceFile(data, MEDIA_TYPES[fmt], display_name(name) if name else "", "", utc_now()),
+        left_out=article.left_out if article is not None else 0.0,
+        notice=notice,
     )
     return doc
+
+
+def _article(decoded: str, name: str):
+    """The page's article, or None (no article, or the extractor failed: logged)."""
+    from desktop_app.core.importers import web
+
+    try:
+        return web.extract_article(decoded)
+    except RecursionError:
+        log.warning("%s: the page is nested too deeply for the article extractor", name)
+    except Exception:  # an extractor bug on odd markup must not lose the import: the whole page is read instead
+        log.exception("%s: the article extractor failed", name)
+    return None
+
+
+def import_url(
+    address: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
+    cancelled=None,
+    progress=None,
+    **fetch_options,
+) -> StructuredDocument:
+    """Fetch a web page and import it (its article unless ``whole_page``).
+
+    ``original`` holds the bytes as received, the media type the server gave,
+    the final address after redirects and the time of retrieval; the document's
+    address falls back to that final address when the page names none."""
+    address = check_address(address)
+    got = fetch(address, max_bytes=max_bytes, cancelled=cancelled, progress=progress, **fetch_options)
+    name = _name_for(got.address)
+    doc = import_bytes(got.data, name=name, fmt="html", max_bytes=max_bytes, whole_page=whole_page,
+                       charset=got.charset)
+    doc.original = SourceFile(got.data, got.media_type, "", got.address, got.retrieved_at)
+    if not doc.metadata.source_url:
+        doc.metadata.source_url = got.address
+    return doc
+
+
+def import_source(
+    source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False, cancelled=None, progress=None, password: str | None = None,
+) -> StructuredDocument:
+    """A web address is fetched, anything else is read as a file (an address
+    of another kind, such as ftp://, is refused with a sentence)."""
+    if isinstance(source, str) and (is_web_address(source) or _ADDRESS.match(source.strip())):
+        return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
+                          progress=progress)
+    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, password=password)
+
+
+def _name_for(address: str) -> str:
+    """A name for messages and the fallback title: the last part of the path, else the host."""
+    parts = urlsplit(address)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(last) or parts.hostname or address
+
+
+def import_summary(doc: StructuredDocument) -> str:
+    """What the import kept, in one or two sentences ("" when there is nothing to say)."""
+    if doc.source_format == "web":
+        words = len(doc.text.split())
+        kept = f"Kept the article: {words:,} word{'s' if words != 1 else ''}"
+        if doc.left_out >= 0.005:
+            return f"{kept}; left out {doc.left_out:.0%} of the page (navigation, footers…)."
+        return kept + "."
+    return doc.notice
 
 
 def import_file(
@@ -170,6 +295,9 @@ def import_file(
     *,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
+    password: str | None = None,
+    progress=None,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
     path = os.fspath(path)
@@ -199,21 +327,8 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    doc = import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes)
-    if doc.original is None:  # keep the file as it was read, with the document
-        doc.original = SourceFile(
-            data, media_type=_MEDIA_TYPES.get(doc.source_format, ""), file_name=name,
-            retrieved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        )
-    return doc
-
-
-_MEDIA_TYPES = {
-    "markdown": "text/markdown", "text": "text/plain", "html": "text/html", "web": "text/html",
-    "pdf": "application/pdf", "epub": "application/epub+zip",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page,
+                        password=password, progress=progress)
 
 
 def _reason(exc: BaseException) -> str:
