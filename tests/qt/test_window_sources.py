@@ -33,7 +33,29 @@ PAGES = [
 ]
 
 
-def paged_document() -> StructuredDocument:
+def printed_pdf() -> bytes:
+    """A real PDF of the document, three pages, drawn as a report is printed
+    (so that the page view has pages to show; Helvetica has no emoji)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    text = canonicalize("\n".join(PAGES))
+    one, two = text.index("the chair said"), text.index("Risks:")
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(595, 842))
+    for chunk in (text[:one], text[one:two], text[two:]):
+        y = 780
+        for line in chunk.replace(" 🦜", "").replace(" 𝔘", "").split("\n"):
+            while line:
+                pdf.drawString(60, y, line[:80])
+                line, y = line[80:], y - 18
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def paged_document(data: bytes = PDF) -> StructuredDocument:
     """Five paragraphs over three pages; page 2 starts inside the second
     paragraph, as a PDF page break falls mid-sentence."""
     text = canonicalize("\n".join(PAGES))
@@ -43,16 +65,16 @@ def paged_document() -> StructuredDocument:
         pos += len(line) + 1
     doc = StructuredDocument(
         text=text, blocks=blocks, metadata=Metadata(title="Annual report 2026 🦜", author="The Board"),
-        source_format="pdf", sha256=hashlib.sha256(PDF).hexdigest(),
+        source_format="pdf", sha256=hashlib.sha256(data).hexdigest(),
         pages=[0, text.index("the chair said"), text.index("Risks:")],
-        original=SourceFile(PDF, "application/pdf", "annual report 🦜.pdf", "", "2026-12-06T14:02:11Z"),
+        original=SourceFile(data, "application/pdf", "annual report 🦜.pdf", "", "2026-12-06T14:02:11Z"),
     )
     doc.check()
     return doc
 
 
-def add_paged(window):
-    row = window.store.add_document(paged_document())
+def add_paged(window, data: bytes = PDF):
+    row = window.store.add_document(paged_document(data))
     window.events.documentsChanged.emit()
     return row
 
@@ -242,7 +264,7 @@ def test_screenshot_of_a_paged_document(window, qtbot, tmp_path):
     """The window with a paged document: the provenance line over the text, the
     Page column in the claims table, the page in the claim editor. Saved under
     tmp_path (MARGINALIA_SCREENSHOT_DIR copies it elsewhere, to look at)."""
-    row = add_paged(window)
+    row = add_paged(window, printed_pdf())
     pane = window.open_document(row.id)
     strikes = next(t.id for t in window.store.list_tags() if t.name == "salaries")
     claim_on(window, row.id, "rose by 14% to €3.2bn, the chair said", [strikes])
@@ -251,8 +273,17 @@ def test_screenshot_of_a_paged_document(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.editor.claim is not None)
     out = Path(os.environ.get("MARGINALIA_SCREENSHOT_DIR") or tmp_path)
     for size in ((1500, 950), (1024, 700)):
-        window.resize(*size)
-        qtbot.waitUntil(lambda: window.width() == size[0])
+        if size[0] < 1200:  # the page view beside the editor needs more room than that: closed, as a user would
+            window.page_view.dock.close()
+            qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= size[0])
+        else:
+            qtbot.waitUntil(lambda: window.page_view.dock.isVisible())
+
+        def resized() -> bool:  # asked again until the layout lets the window be that small
+            window.resize(*size)
+            return window.width() == size[0]
+
+        qtbot.waitUntil(resized)
         qtbot.wait(50)  # let the layout settle before grabbing (a picture, not a condition)
         image = window.grab().toImage()
         path = out / f"paged-{size[0]}x{size[1]}.png"
