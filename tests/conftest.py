@@ -89,6 +89,48 @@ def fails(result, *words: str) -> str:
     return err
 
 
+# -- a small disk --------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB file system of its own (tmpfs) mounted in tmp_path, to fill for
+    real; skipped, saying why, where this process may not mount one."""
+    import shutil
+    import subprocess
+
+    where = tmp_path / "small-disk"
+    where.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small file system needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"a small file system cannot be mounted here ({done.stderr.strip() or done.returncode})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], capture_output=True, check=True)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Write a file in ``folder`` until the disk is full; returns it (delete it to free the space)."""
+    import errno
+
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for size in (1 << 16, 4096, 512, 1):
+            while True:
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC, exc
+                    break
+    finally:
+        os.close(fd)
+    return filler
+
+
 # -- PostgreSQL ---------------------------------------------------------------
 
 _pg_db_counter = iter(range(1, 10**9))

@@ -201,7 +201,7 @@ def _text_arg(value) -> str:
 
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
-    from desktop_app.core.errors import MarginaliaError
+    from desktop_app.core.errors import DiskFull, MarginaliaError
     from desktop_app.core.importers import import_source, import_summary, is_web_address
     from desktop_app.core.settings import load_settings
 
@@ -242,6 +242,8 @@ def cmd_import(args) -> int:
             try:
                 doc = read(name)
                 row = store.add_document(doc, original_name=original_name(name, doc))
+            except DiskFull:  # the next files would not fit either
+                raise
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)
