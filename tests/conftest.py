@@ -131,6 +131,67 @@ def fill_disk(folder: Path) -> Path:
     return filler
 
 
+# -- a user without root's rights -------------------------------------------------
+
+@pytest.fixture
+def as_normal_user(tmp_path):
+    """A context manager: inside it, this process acts as a user to whom file
+    permissions apply (root ignores them). Run as root, the tests act as
+    'nobody' through the effective user and group ids, which root takes back
+    afterwards; tmp_path's parent folders are opened to others meanwhile
+    (only the search permission, restored at the end) so that 'nobody' can
+    reach the test's files. Run as any other user, it changes nothing."""
+    import contextlib
+    import pwd
+    import stat
+    import tempfile
+
+    if os.geteuid() != 0:
+        yield contextlib.nullcontext
+        return
+    nobody = pwd.getpwnam("nobody")
+    opened = []
+    base = Path(tempfile.gettempdir()).resolve()
+    for folder in [tmp_path, *tmp_path.parents]:
+        if folder == base or base not in folder.parents:
+            break
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)
+            opened.append((folder, mode))
+
+    home = tmp_path / "home-of-nobody"  # their own user folders (settings, logs)
+    for sub in ("", "data", "config", "state", "cache"):
+        (home / sub).mkdir(exist_ok=True)
+        os.chown(home / sub, nobody.pw_uid, nobody.pw_gid)
+
+    @contextlib.contextmanager
+    def acting_as_nobody():
+        saved = {var: os.environ.get(var) for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                                                       "XDG_STATE_HOME", "XDG_CACHE_HOME")}
+        os.environ["HOME"] = str(home)
+        for sub in ("data", "config", "state", "cache"):
+            os.environ[f"XDG_{sub.upper()}_HOME"] = str(home / sub)
+        os.setegid(nobody.pw_gid)
+        os.seteuid(nobody.pw_uid)
+        try:
+            yield nobody
+        finally:
+            os.seteuid(0)
+            os.setegid(0)
+            for var, value in saved.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
+
+    try:
+        yield acting_as_nobody
+    finally:
+        for folder, mode in opened:
+            folder.chmod(mode)
+
+
 # -- PostgreSQL ---------------------------------------------------------------
 
 _pg_db_counter = iter(range(1, 10**9))

@@ -128,7 +128,7 @@ def disk_full_message(name: str) -> str:
 
 
 def read_only_message(name: str) -> str:
-    return f"{name} is read-only here: changes cannot be saved there, so nothing was changed."
+    return f"Changes cannot be saved to {name}: the file or its folder is read-only here, so nothing was changed."
 
 
 def disk_is_full(path: Path | None) -> bool:
