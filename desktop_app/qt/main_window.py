@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
             action = self.menu_actions.get(key)
             if action is not None:
                 action.setEnabled(not read_only)
+        self.codebook.set_read_only(read_only)
 
     def _documents_changed(self) -> None:
         docs = self.store.list_documents()
