@@ -138,28 +138,18 @@ def as_normal_user(tmp_path):
     """A context manager: inside it, this process acts as a user to whom file
     permissions apply (root ignores them). Run as root, the tests act as
     'nobody' through the effective user and group ids, which root takes back
-    afterwards; tmp_path's parent folders are opened to others meanwhile
-    (only the search permission, restored at the end) so that 'nobody' can
-    reach the test's files. Run as any other user, it changes nothing."""
+    afterwards, with their own user folders. 'nobody' keeps one right: to
+    read and search any folder (CAP_DAC_READ_SEARCH), so that it can reach
+    tmp_path inside pytest's private folder; it cannot write what it does not
+    own. Run as any other user, it changes nothing."""
     import contextlib
+    import ctypes  # noqa: F401 - loaded now: 'nobody' may not read this Python's own files
     import pwd
-    import stat
-    import tempfile
 
     if os.geteuid() != 0:
         yield contextlib.nullcontext
         return
     nobody = pwd.getpwnam("nobody")
-    opened = []
-    base = Path(tempfile.gettempdir()).resolve()
-    for folder in [tmp_path, *tmp_path.parents]:
-        if folder == base or base not in folder.parents:
-            break
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if not mode & 0o001:
-            folder.chmod(mode | 0o001)
-            opened.append((folder, mode))
-
     home = tmp_path / "home-of-nobody"  # their own user folders (settings, logs)
     for sub in ("", "data", "config", "state", "cache"):
         (home / sub).mkdir(exist_ok=True)
@@ -173,11 +163,15 @@ def as_normal_user(tmp_path):
         for sub in ("data", "config", "state", "cache"):
             os.environ[f"XDG_{sub.upper()}_HOME"] = str(home / sub)
         os.setegid(nobody.pw_gid)
-        os.seteuid(nobody.pw_uid)
+        os.seteuid(nobody.pw_uid)  # drops every effective capability
         try:
+            try:
+                _set_effective_capabilities(1 << 2)  # CAP_DAC_READ_SEARCH
+            except OSError as exc:
+                pytest.skip(f"cannot keep the right to search folders as 'nobody' ({exc})")
             yield nobody
         finally:
-            os.seteuid(0)
+            os.seteuid(0)  # root's capabilities come back with its user id
             os.setegid(0)
             for var, value in saved.items():
                 if value is None:
@@ -185,11 +179,27 @@ def as_normal_user(tmp_path):
                 else:
                     os.environ[var] = value
 
-    try:
-        yield acting_as_nobody
-    finally:
-        for folder, mode in opened:
-            folder.chmod(mode)
+    yield acting_as_nobody
+
+
+def _set_effective_capabilities(bits: int) -> None:
+    """capset(2) for this thread: these effective capabilities (of those permitted)."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    data[0].effective, data[1].effective = bits & 0xFFFFFFFF, bits >> 32
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
 
 
 # -- PostgreSQL ---------------------------------------------------------------

@@ -154,3 +154,42 @@ def test_a_database_on_a_read_only_disk_in_real_commands(read_only_mount, tmp_pa
         err = fails(run_cli(*args, db=db), "changes cannot be saved", str(db))
         assert "damaged" not in err
     assert snapshot(folder) == before
+
+
+def test_a_read_only_folder_shows_what_its_owner_is_writing(tmp_path, as_normal_user):
+    """The owner has the database open (its -wal and -shm files exist): a
+    reader who cannot change the folder sees the owner's newest changes."""
+    folder = tmp_path / "shared"
+    db = make_library(folder)
+    owner = Store.open(db, annotator="owner")
+    try:
+        owner.add_tag("added by the owner")
+        assert Path(str(db) + "-wal").exists() and Path(str(db) + "-shm").exists()
+        with as_normal_user(), Store.open(db, annotator="reader") as reader:
+            assert reader.read_only
+            assert "added by the owner" in {t.name for t in reader.list_tags()}
+    finally:
+        owner.close()
+
+
+def test_a_leftover_wal_in_a_read_only_folder_is_explained_not_called_damaged(tmp_path, as_normal_user):
+    from desktop_app.core.errors import DatabaseReadOnly
+
+    folder = tmp_path / "shared"
+    source = make_library(tmp_path / "source")
+    folder.mkdir()
+    db = folder / "library.db"
+    with Store.open(source, annotator="owner") as store:  # a copy taken while a change was only in the -wal
+        store.add_tag("only in the wal")
+        shutil.copyfile(source, db)
+        shutil.copyfile(str(source) + "-wal", str(db) + "-wal")
+    folder.chmod(0o555)
+    try:
+        with as_normal_user(), pytest.raises(DatabaseReadOnly) as info:
+            Store.open(db, annotator="reader")
+    finally:
+        folder.chmod(0o755)
+    message = str(info.value)
+    assert "library.db-wal" in message and "damaged" not in message and "\n" not in message
+    with Store.open(db, annotator="owner") as store:  # where it can be changed, it opens with everything
+        assert "only in the wal" in {t.name for t in store.list_tags()}

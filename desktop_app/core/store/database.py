@@ -59,7 +59,7 @@ def inspect_file(path: Path, timeout: float = 5.0) -> str | None:
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout)
     except sqlite3.Error as exc:
-        raise explain(exc, path, timeout, reading=True) from exc
+        raise _unreadable(exc, path, timeout) from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -74,10 +74,21 @@ def inspect_file(path: Path, timeout: float = 5.0) -> str | None:
             raise DatabaseUnusable(f"{name} is damaged: its schema version is missing.")
         rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.Error as exc:
-        raise explain(exc, path, timeout, reading=True) from exc
+        raise _unreadable(exc, path, timeout) from exc
     finally:
         conn.close()
     return known_revision(rows, name, "The file was left as it is.")
+
+
+def _unreadable(exc: sqlite3.Error, path: Path, timeout: float) -> MarginaliaError:
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if (code in (SQLITE_CANTOPEN, SQLITE_READONLY) and _has_wal(path)
+            and not Path(str(path) + "-shm").exists() and not writable(path)):
+        return DatabaseReadOnly(
+            f"{path} cannot be read here: its newest changes are still in {path.name}-wal, and reading them "
+            "needs a file beside it that this folder does not allow; open it once where it can be changed."
+        )
+    return explain(exc, path, timeout, reading=True)
 
 
 def _has_wal(path: Path) -> bool:
