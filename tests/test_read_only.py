@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fails, ok, run_cli
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.store import Store
 
 READS = (("docs",), ("tags",), ("claims",), ("search", "Netflix"), ("links",), ("text", "1"))
@@ -100,7 +100,7 @@ def test_a_read_only_file_in_a_writable_folder_is_read_and_changes_are_refused(t
 
 def test_an_older_database_in_a_read_only_folder_says_it_cannot_be_updated_there(tmp_path, capsys, as_normal_user,
                                                                                  monkeypatch):
-    from desktop_app.core import database, migrations
+    from desktop_app.core.store import database, migrations
 
     folder = tmp_path / "shared"
     db = make_library(folder)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import fails, fill_disk, make_doc, ok, run_cli
-from desktop_app.core import database
+from desktop_app.core.store import database
 from desktop_app.core.errors import DatabaseBusy
 from desktop_app.core.store import Store
 
