@@ -109,6 +109,8 @@ def explain(exc: BaseException, path: Path | None, timeout: float, *, reading: b
     result code: only SQLite reporting corruption makes a file "damaged"."""
     name = str(path)
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == 0 and any(word in str(exc).lower() for word in ("locked", "busy")):
+        code = SQLITE_BUSY  # an error that came without SQLite's code
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return busy_error(name, timeout)
     if code == SQLITE_FULL or (code == SQLITE_IOERR and disk_is_full(path)):
