@@ -207,7 +207,7 @@ def log_unraisable(unraisable) -> None:
     try:
         log.warning("ignored: %s in %r", unraisable.err_msg or "exception", unraisable.object,
                     exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
-    except Exception:  # noqa: BLE001 - at interpreter exit logging itself may be gone
+    except Exception:  # at interpreter exit logging itself may be gone
         pass
 
 

@@ -67,7 +67,7 @@ def _save(wb: Workbook, path: Path) -> None:
     except BaseException:
         try:
             archive.close()
-        except Exception:  # noqa: BLE001 - the first error is the one to report
+        except Exception:  # the first error is the one to report
             log.debug("closing the unfinished workbook %s failed too", path, exc_info=True)
         raise
 
@@ -83,7 +83,7 @@ def _discard(wb: Workbook) -> None:
             continue
         try:
             writer.close()
-        except Exception:  # noqa: BLE001 - the export failed already; this is its echo
+        except Exception:  # the export failed already; this is its echo
             log.debug("closing a sheet of an unfinished workbook failed", exc_info=True)
         writer.xf = None
         try:

@@ -17,7 +17,13 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from desktop_app.core.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnusable, DiskFull, MarginaliaError
+from desktop_app.core.errors import (
+    DatabaseBusy,
+    DatabaseReadOnly,
+    DatabaseUnusable,
+    DiskFull,
+    MarginaliaError,
+)
 from desktop_app.core.store.migrations import HEAD, REVISIONS
 
 log = logging.getLogger(__name__)

@@ -23,17 +23,21 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from desktop_app.core.store import database
-
-from desktop_app.core.store import server
 from desktop_app.core.codebook import clean_text
-from desktop_app.core.errors import DatabaseBusy, DatabaseReadOnly, DatabaseUnusable, DiskFull, MarginaliaError
+from desktop_app.core.errors import (
+    DatabaseBusy,
+    DatabaseReadOnly,
+    DatabaseUnusable,
+    DiskFull,
+    MarginaliaError,
+)
 from desktop_app.core.ids import new_uuid
-from desktop_app.core.store.models import change_log
-from desktop_app.core.store.search import SearchIndex
+from desktop_app.core.store import database, server
 from desktop_app.core.store.claims import ClaimsMixin
 from desktop_app.core.store.documents import DocumentsMixin
 from desktop_app.core.store.links import LinksMixin
+from desktop_app.core.store.models import change_log
+from desktop_app.core.store.search import SearchIndex
 from desktop_app.core.store.tags import TagsMixin
 
 log = logging.getLogger(__name__)
