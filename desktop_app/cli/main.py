@@ -7,6 +7,7 @@ non-zero exit, and a command that fails changes nothing.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import importlib.util
 import io
@@ -180,11 +181,34 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # never a traceback on the terminal
-        log.exception("unexpected error in 'marginalia %s'", args.command)
-        where = f"; details are in {log_path}" if log_path else ""
-        print(f"marginalia: an unexpected error stopped the command ({type(exc).__name__}: {exc}){where}.", file=sys.stderr)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            return _unexpected(args, exc, log_path)
+        log.warning("the disk is full in 'marginalia %s'", args.command, exc_info=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"marginalia: the disk is full{where}: the command stopped; free some space and try again.",
+              file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # never a traceback on the terminal
+        return _unexpected(args, exc, log_path)
+
+
+def _unexpected(args, exc: BaseException, log_path) -> int:
+    log.error("unexpected error in 'marginalia %s'", args.command, exc_info=exc)
+    where = f"; details are in {log_path}" if log_path else ""
+    print(f"marginalia: an unexpected error stopped the command ({type(exc).__name__}: {exc}){where}.", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def log_unraisable(unraisable) -> None:
+    """An error Python cannot raise (in a finaliser, a collected generator)
+    goes to the log, not the terminal: the command's one sentence has said
+    what went wrong already."""
+    try:
+        log.warning("ignored: %s in %r", unraisable.err_msg or "exception", unraisable.object,
+                    exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+    except Exception:  # at interpreter exit logging itself may be gone
+        pass
 
 
 def _utf8_stdio() -> None:
@@ -201,7 +225,7 @@ def _text_arg(value) -> str:
 
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
-    from desktop_app.core.errors import MarginaliaError
+    from desktop_app.core.errors import DiskFull, MarginaliaError
     from desktop_app.core.importers import import_source, import_summary, is_web_address
     from desktop_app.core.settings import load_settings
 
@@ -242,6 +266,8 @@ def cmd_import(args) -> int:
             try:
                 doc = read(name)
                 row = store.add_document(doc, original_name=original_name(name, doc))
+            except DiskFull:  # the next files would not fit either
+                raise
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)

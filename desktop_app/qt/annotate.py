@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from desktop_app.core.errors import Conflict, DatabaseUnreachable, MarginaliaError
+from desktop_app.core.errors import Conflict, DatabaseReadOnly, DatabaseUnreachable, MarginaliaError
 from desktop_app.qt.highlights import HighlightSpan
 from desktop_app.qt.lazy import LazyModule
 
@@ -98,6 +98,16 @@ class Annotator:
             return False
         return self.push(command_class(self.store, self.w.events, *args, **kwargs))
 
+    def refuse_if_read_only(self) -> bool:
+        """True (and the status bar says why) if the open database cannot be
+        changed here; the window's read-only label already shows that state."""
+        if self.store is None or not getattr(self.store, "read_only", False):
+            return False
+        from desktop_app.core.store.database import read_only_message
+
+        self.w.statusBar().showMessage(read_only_message(str(self.store.path)), 8000)
+        return True
+
     def push(self, command) -> bool:
         """Carry out a command and put it on the undo stack; a refusal from the
         store is shown as a sentence and leaves the stack as it was. An
@@ -113,6 +123,10 @@ class Annotator:
             return False
         try:
             commands.push_command(self.w.undo_stack, command)
+        except DatabaseReadOnly as exc:  # a sentence, not a dialog at every key press
+            self.w.statusBar().showMessage(str(exc), 8000)
+            self.resync()
+            return False
         except MarginaliaError as exc:
             if isinstance(exc, DatabaseUnreachable) and pending is not None:
                 pending.add(command, str(exc))
@@ -379,7 +393,7 @@ class Annotator:
         from desktop_app.core.settings import load_settings
         from desktop_app.qt.import_worker import ImportRun
 
-        if self.store is None:
+        if self.store is None or self.refuse_if_read_only():
             return False
         if self.import_run is not None or self.versions.run is not None:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
