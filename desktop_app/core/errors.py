@@ -40,3 +40,7 @@ class Conflict(MarginaliaError):
 
 class DatabaseUnreachable(MarginaliaError):
     """The team database's server cannot be reached (down, refused, network lost)."""
+
+
+class ImportCancelled(ImportRefused):
+    """The user cancelled an import while a file was being read; nothing was written."""

@@ -1,4 +1,9 @@
-"""Importers: bytes of a Markdown, plain text or HTML file → StructuredDocument.
+"""Importers: bytes of a Markdown, plain text, HTML, Word, OpenDocument, EPUB
+(or PDF, when its reader is installed) file → StructuredDocument.
+
+Markdown, text and HTML are read here, by the program's own code. Word,
+OpenDocument, EPUB and PDF are read by large third-party parsers, so they
+are read in a child process with a time and memory limit (``isolated``).
 
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
@@ -13,6 +18,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 
 from desktop_app.core.document import Metadata, StructuredDocument
 from desktop_app.core.errors import ImportRefused
@@ -21,6 +27,13 @@ from desktop_app.core.importers import markdown as markdown_importer
 from desktop_app.core.importers import text as text_importer
 from desktop_app.core.importers._common import assemble, display_name, refused, title_from_name
 from desktop_app.core.importers.decoding import decode_bytes
+from desktop_app.core.importers.isolated import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT_S,
+    PARSERS,
+    available,
+    parse_isolated,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -32,7 +45,13 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = {"markdown", "text", "html"}
+TEXT_FORMATS = frozenset({"markdown", "text", "html"})
+# Read in a child process (see isolated.PARSERS); PDF only when its reader is installed.
+FORMATS = set(TEXT_FORMATS) | {fmt for fmt in PARSERS if available(fmt)}
+LABELS = {
+    "markdown": "Markdown", "text": "plain text", "html": "HTML", "docx": "Word (.docx)",
+    "odt": "OpenDocument text (.odt)", "epub": "EPUB", "pdf": "PDF",
+}
 
 _EXTENSIONS = {
     ".md": "markdown",
@@ -44,6 +63,21 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".odt": "odt",
+    ".epub": "epub",
+    ".pdf": "pdf",
+}
+# Office formats that cannot be read, known by their first bytes: a sentence each.
+_UNSUPPORTED = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "this is an old Office file (such as .doc), which cannot be imported; "
+     "save it as .docx and import that."),
+    (b"{\\rtf", "RTF files cannot be imported; save it as .docx or .odt and import that."),
+)
+_ZIP_MIMETYPES = {
+    b"application/epub+zip": "epub",
+    b"application/vnd.oasis.opendocument.text": "odt",
 }
 _HTML_START = re.compile(
     rb"(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL
@@ -55,15 +89,47 @@ _META_CHARSET = re.compile(
 _NO_TEXT = "the file has no text to annotate."
 
 
-def detect_format(name: str, data: bytes) -> str:
-    """The format for a file: by extension, else HTML if it starts like HTML, else text."""
+def _extension(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
     dot = base.rfind(".")
     if dot > 0 or (dot == 0 and base.count(".") > 1):
-        fmt = _EXTENSIONS.get(base[dot:])
-        if fmt:
-            return fmt
-    return "html" if _looks_like_html(data) else "text"
+        return base[dot:]
+    return ""
+
+
+def detect_format(name: str, data: bytes) -> str:
+    """The format for a file: by extension, else by its first bytes (a PDF
+    header, a zip package of a known kind, HTML), else text."""
+    fmt = _EXTENSIONS.get(_extension(name))
+    if fmt:
+        return fmt
+    return _sniff(data) or ("html" if _looks_like_html(data) else "text")
+
+
+def _sniff(data: bytes) -> str | None:
+    """``pdf``, ``docx``, ``odt`` or ``epub`` from the file's first bytes (and a zip's directory)."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    # The first member of an OpenDocument or EPUB package is "mimetype", stored.
+    if data[26:28] == b"\x08\x00" and data[30:38] == b"mimetype":
+        start = 30 + 8 + int.from_bytes(data[28:30], "little")
+        size = int.from_bytes(data[18:22], "little")
+        found = _ZIP_MIMETYPES.get(data[start : start + min(size, 100)].strip())
+        if found:
+            return found
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist()[:10_000])
+    except Exception:  # a damaged package is not sniffed; the text importer refuses it as binary
+        return None
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return "docx"
+    return None
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -110,16 +176,36 @@ def import_bytes(
     name: str,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    password: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
 ) -> StructuredDocument:
-    """Import the bytes of a file called ``name`` (used for messages and the fallback title)."""
+    """Import the bytes of a file called ``name`` (used for messages and the fallback title).
+
+    Word, OpenDocument, EPUB and PDF files are read in a child process
+    (``progress(done, total)`` is called as it works, ``cancelled()`` is
+    polled and stops it); the limits apply to that child."""
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if fmt is None:
         fmt = detect_format(name, data)
-    elif fmt not in FORMATS:
-        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text or HTML).")
+        if fmt == "text":
+            for magic, sentence in _UNSUPPORTED:
+                if data.startswith(magic):
+                    raise refused(name, sentence)
+    elif fmt not in FORMATS and fmt not in PARSERS:
+        raise refused(name, f"“{fmt}” is not a format that can be imported ({_format_list()}).")
     if not data.strip():
         raise refused(name, _NO_TEXT)
+    if fmt in PARSERS:
+        if not available(fmt):
+            raise refused(name, f"{LABELS.get(fmt, fmt)} files cannot be imported by this copy of Marginalia (its reader is not installed).")
+        return parse_isolated(
+            data, name=name, fmt=fmt, password=password, max_bytes=max_bytes, progress=progress,
+            cancelled=cancelled, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb,
+        )
     declared = None
     if fmt == "html":
         m = _META_CHARSET.search(data[:4096])
@@ -164,11 +250,17 @@ def import_bytes(
     return doc
 
 
+def _format_list() -> str:
+    names = [LABELS[f] for f in ("markdown", "text", "html", "docx", "odt", "epub", "pdf") if f in FORMATS]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def import_file(
     path: str | os.PathLike,
     *,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    **options,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
     path = os.fspath(path)
@@ -198,7 +290,7 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes)
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, **options)
 
 
 def _reason(exc: BaseException) -> str:
