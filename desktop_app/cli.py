@@ -39,6 +39,11 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(words) + " " if words else ""
 
 
+def _import_formats() -> list[str]:
+    # Named here rather than read from the importers, which would load them for every command.
+    return ["markdown", "text", "html", "docx", "odt", "epub", "pdf"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
@@ -50,10 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
-    c = sub.add_parser("import", parents=[common], help="import Markdown, text or HTML files")
+    c = sub.add_parser("import", parents=[common],
+                       help="import Markdown, text, HTML, Word (.docx), OpenDocument (.odt) or EPUB files")
     c.add_argument("files", nargs="+", metavar="FILE")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
-    c.add_argument("--format", choices=["markdown", "text", "html"], help="read the files as this format")
+    c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -224,13 +230,13 @@ def cmd_import(args) -> int:
     from .core.importers import import_file
     from .core.settings import load_settings
 
-    limit = load_settings().max_import_bytes
+    limits = load_settings().reader_limits
     with _open_store(args) as store:
         if args.replace:
             if len(args.files) != 1:
                 raise _usage("--replace takes exactly one file.")
             doc_id = store.resolve_document(args.replace)
-            doc = import_file(args.files[0], fmt=args.format, max_bytes=limit)
+            doc = import_file(args.files[0], fmt=args.format, **limits)
             result = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
             if args.json:
                 _print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
@@ -244,7 +250,7 @@ def cmd_import(args) -> int:
         done = []
         for name in args.files:
             try:
-                doc = import_file(name, fmt=args.format, max_bytes=limit)
+                doc = import_file(name, fmt=args.format, **limits)
                 row = store.add_document(doc, original_name=Path(name).name)
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1

@@ -17,7 +17,11 @@ copy_actions = LazyModule("desktop_app.qt.copy_actions")
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
 
-IMPORT_FILTER = "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
+IMPORT_FILTER = (
+    "Sources (*.md *.markdown *.txt *.text *.html *.htm *.docx *.odt *.epub *.pdf);;"
+    "Word and OpenDocument (*.docx *.odt);;E-books (*.epub);;PDF (*.pdf);;"
+    "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
+)
 DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"
 
 

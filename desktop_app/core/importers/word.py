@@ -29,6 +29,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
+_LIST_NAME = re.compile(r"^list\s*(?:bullet|number)\s*([2-9])$", re.IGNORECASE)  # Word's "List Bullet 2" …
 _FALSE = {"0", "false", "off", "none"}
 # Elements whose children are read as if they stood in their place.
 _TRANSPARENT = {_W + t for t in ("ins", "moveTo", "smartTag", "customXml", "fldSimple", "bdo", "dir", "sdtContent")}
@@ -163,9 +164,13 @@ class _Reader:
             outline = _int(ol.get(_W + "val"), 9) if ol is not None else None
         heading = 0
         quote = False
+        style_depth = 0
         for style in self._chain(style_id):
             sname = style.find(_W + "name")
             sname = (sname.get(_W + "val") if sname is not None else "") or ""
+            m = _LIST_NAME.match(sname.strip())
+            if m and not style_depth:
+                style_depth = int(m.group(1)) - 1
             m = _HEADING_NAME.match(sname.strip())
             if m and not heading:
                 heading = int(m.group(1))
@@ -188,7 +193,7 @@ class _Reader:
             ilvl_el = num.find(_W + "ilvl")
             num_el = num.find(_W + "numId")
             num_id = num_el.get(_W + "val") if num_el is not None else None
-            ilvl = min(max(_int(ilvl_el.get(_W + "val")) if ilvl_el is not None else 0, 0), 8)
+            ilvl = min(max(_int(ilvl_el.get(_W + "val")) if ilvl_el is not None else style_depth, 0), 8)
             if num_id and num_id != "0":
                 levels = self.numbering.get(num_id, {})
                 ordered, start = levels.get(ilvl, (False, 1))
