@@ -6,7 +6,7 @@ struck-through text, hyperlinks with safe targets, tables as one block per
 row with the cells separated by " | ", line breaks as new blocks, footnotes
 and endnotes as a numbered list at the end (their marks as ``[n]`` in the
 text), and the comments, offered as claims on the text they cover.
-Left out: images, text boxes, field codes, deleted tracked changes.
+Left out: images, text boxes, field codes, deleted tracked changes, hidden text.
 
 Call only through the isolated reader (``desktop_app.core.importers.isolated``):
 python-docx and lxml read untrusted bytes here.
@@ -225,7 +225,8 @@ class _Reader:
                     if srpr is not None:
                         sources.append(srpr)
         for source in sources:
-            for tags, kind in (((_W + "b",), "strong"), ((_W + "i",), "em"), ((_W + "strike", _W + "dstrike"), "strike")):
+            for tags, kind in (((_W + "b",), "strong"), ((_W + "i",), "em"), ((_W + "strike", _W + "dstrike"), "strike"),
+                               ((_W + "vanish", _W + "specVanish"), "hidden")):
                 if kind in found:
                     continue
                 for tag in tags:
@@ -372,7 +373,10 @@ class _Reader:
             self.out.close_span(self.open_comments.pop(key, None))
 
     def _run(self, r) -> None:
-        self._set_format(self._run_format(r))
+        kinds = self._run_format(r)
+        if "hidden" in kinds:  # hidden text: the reader never sees it
+            return
+        self._set_format(kinds)
         for child in r:
             tag = child.tag
             if tag == _W + "t":
