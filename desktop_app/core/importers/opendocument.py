@@ -148,6 +148,7 @@ class _Reader:
         self.lists: list[dict] = []  # open lists: style, counter, level
         self.notes: list[tuple[int, list]] = []
         self.found_comments: list[FoundComment] = []
+        self.pending_comments: list[FoundComment] = []  # point comments of the block being read
         self.open_comments: dict[str, object] = {}
 
     @staticmethod
@@ -241,10 +242,11 @@ class _Reader:
     def _end_block(self) -> None:
         index = len(self.out.drafts)
         self.out.end()
-        placed = index if len(self.out.drafts) > index else None
-        for c in self.found_comments:
-            if c.block == -1:
+        if self.pending_comments:
+            placed = index if len(self.out.drafts) > index else None
+            for c in self.pending_comments:
                 c.block = placed
+            self.pending_comments = []
 
     def _list(self, node) -> None:
         style = _attr(node, _TEXT, "style-name") or (self.lists[-1]["style"] if self.lists else "")
@@ -384,7 +386,7 @@ class _Reader:
             if key not in self.open_comments:
                 self.open_comments[key] = self.out.open_span(MARK, key)
         else:
-            comment.block = -1  # the paragraph it stands in, once finished
+            self.pending_comments.append(comment)  # placed on its paragraph once that is finished
         self.found_comments.append(comment)
 
     def metadata(self) -> Metadata:

@@ -102,6 +102,7 @@ class _Reader:
         self.note_parts = {}
         self.open_comments: dict[str, object] = {}
         self.comment_blocks: dict[str, int] = {}
+        self.pending_comments: list[str] = []
         self.active: dict[str, object] = {}
 
     # -- package parts -------------------------------------------------
@@ -281,14 +282,13 @@ class _Reader:
 
     def _end_block(self) -> None:
         index = len(self.out.drafts)
-        pending = [k for k, v in self.comment_blocks.items() if v == -1]
         self.out.end()
-        if len(self.out.drafts) > index:
-            for key in pending:
-                self.comment_blocks[key] = index
-        else:
-            for key in pending:
-                self.comment_blocks[key] = max(index - 1, 0) if index else -2
+        if self.pending_comments:
+            # comments anchored in this block (used if they cover no text)
+            placed = index if len(self.out.drafts) > index else (index - 1 if index else -2)
+            for key in self.pending_comments:
+                self.comment_blocks[key] = placed
+            self.pending_comments = []
 
     def _table(self, tbl) -> None:
         for tr in tbl.iter(_W + "tr"):
@@ -396,8 +396,8 @@ class _Reader:
                 self.out.add(f"[{number}]")
             elif tag == _W + "commentReference":
                 key = child.get(_W + "id")
-                if key is not None and key not in self.comment_blocks:
-                    self.comment_blocks[key] = -1  # this block, once it is finished
+                if key is not None and key not in self.comment_blocks and key not in self.pending_comments:
+                    self.pending_comments.append(key)  # this block, once it is finished
             elif tag == _MC + "AlternateContent":
                 fallback = child.find(_MC + "Fallback")
                 if fallback is not None:
