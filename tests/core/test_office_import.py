@@ -255,3 +255,30 @@ def test_an_odt_that_is_a_spreadsheet_is_refused():
         z.writestr("content.xml", "<x/>")
     with pytest.raises(ImportRefused, match="not a text document"):
         parse_odt(out.getvalue(), name="sheet.odt")
+
+
+@pytest.mark.parametrize("make, parse", [(docx_bytes, parse_docx), (odt_bytes, parse_odt), (epub_bytes, parse_epub)],
+                         ids=["docx", "odt", "epub"])
+def test_damaged_xml_inside_a_valid_package_is_refused_plainly(make, parse):
+    """Bytes changed inside the XML parts (the zip stays valid): a document or
+    one sentence naming the file, never another exception."""
+    import random
+
+    rng = random.Random(7)
+    base = make()
+    package = zipfile.ZipFile(io.BytesIO(base))
+    parts = [i.filename for i in package.infolist() if i.filename.endswith((".xml", ".opf", ".xhtml", ".rels"))]
+    refusals = 0
+    for _ in range(40):
+        target = rng.choice(parts)
+        body = bytearray(package.read(target))
+        for _ in range(rng.randint(1, 6)):
+            body[rng.randrange(len(body))] = rng.choice(b'<>/"=& ab\x00\xff')
+        try:
+            doc = parse(replace_member(base, target, bytes(body)), name="damaged.bin")
+        except ImportRefused as exc:
+            refusals += 1
+            assert str(exc).startswith("damaged.bin: ") and "\n" not in str(exc)
+        else:
+            doc.check()
+    assert refusals > 5
