@@ -14,6 +14,8 @@ import importlib
 import os
 import pickle
 import sys
+import threading
+import time
 import traceback
 
 
@@ -37,8 +39,25 @@ def _set_limits(memory_mb: int, time_s: float) -> None:
             pass
 
 
+def _watchdog(time_s: float) -> None:
+    """End this process if the parent is gone or long past the time limit
+    (the parent normally kills it first); a reader stuck in a wait uses no
+    processor time, so the processor limit alone would not end it."""
+    parent = os.getppid()
+    deadline = time.monotonic() + (time_s or 3600) + 10
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent or time.monotonic() > deadline:
+                os._exit(3)
+
+    threading.Thread(target=watch, daemon=True, name="reader-watchdog").start()
+
+
 def main() -> int:
     request = pickle.load(sys.stdin.buffer)  # from the parent, which started this process
+    _watchdog(request.get("time_limit_s", 0))
     # The result goes to the real stdout; anything a library prints goes to stderr.
     result_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
