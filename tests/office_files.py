@@ -149,8 +149,8 @@ def odt_bytes() -> bytes:
     from odf.style import Style, TextProperties
     from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import (
-        H,
         A,
+        H,
         LineBreak,
         List,
         ListItem,

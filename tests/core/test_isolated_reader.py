@@ -12,13 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from office_files import BILLION_LAUGHS, docx_bytes, replace_member, simple_docx_bytes
 
 from desktop_app.core.errors import ImportCancelled, ImportRefused, InvalidInput
 from desktop_app.core.importers import import_bytes
 from desktop_app.core.importers.archive import MAX_MEMBERS, open_archive
 from desktop_app.core.importers.isolated import PARSERS, child_command, run_in_child
 from desktop_app.core.importers.word import parse_docx
-from office_files import BILLION_LAUGHS, docx_bytes, replace_member, simple_docx_bytes
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,13 +9,20 @@ import io
 import zipfile
 
 import pytest
+from office_files import (
+    BILLION_LAUGHS,
+    chapter,
+    docx_bytes,
+    epub_bytes,
+    odt_bytes,
+    replace_member,
+)
 
 from desktop_app.core.errors import ImportRefused
 from desktop_app.core.importers import detect_format, import_bytes, import_file
 from desktop_app.core.importers.epub import parse_epub
 from desktop_app.core.importers.opendocument import parse_odt
 from desktop_app.core.importers.word import parse_docx
-from office_files import BILLION_LAUGHS, chapter, docx_bytes, epub_bytes, odt_bytes, replace_member
 
 
 def blocks(doc):

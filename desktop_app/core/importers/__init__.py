@@ -64,7 +64,6 @@ _EXTENSIONS = {
     ".htm": "html",
     ".xhtml": "html",
     ".docx": "docx",
-    ".docm": "docx",
     ".odt": "odt",
     ".epub": "epub",
     ".pdf": "pdf",

@@ -13,8 +13,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from desktop_app.core.document import Metadata, OfferedClaim, SourceFile, StructuredDocument
-from desktop_app.core.importers._common import Builder, Draft, assemble, clean_meta, refused, title_from_name
+from desktop_app.core.document import (
+    Metadata,
+    OfferedClaim,
+    SourceFile,
+    StructuredDocument,
+)
+from desktop_app.core.importers._common import (
+    Builder,
+    Draft,
+    assemble,
+    clean_meta,
+    refused,
+    title_from_name,
+)
 
 MARK = "comment-range"
 NO_TEXT = "the file has no text to annotate."

@@ -19,9 +19,26 @@ import re
 from collections.abc import Callable
 
 from desktop_app.core.document import Metadata, StructuredDocument
-from desktop_app.core.importers._common import Builder, clean, clean_inline, refused, safe_href
-from desktop_app.core.importers._packaged import MARK, FoundComment, add_notes, build_document, iso_date
-from desktop_app.core.importers.archive import DEFAULT_MAX_BYTES, open_archive, read_member, refuse_xml_entities
+from desktop_app.core.importers._common import (
+    Builder,
+    clean,
+    clean_inline,
+    refused,
+    safe_href,
+)
+from desktop_app.core.importers._packaged import (
+    MARK,
+    FoundComment,
+    add_notes,
+    build_document,
+    iso_date,
+)
+from desktop_app.core.importers.archive import (
+    DEFAULT_MAX_BYTES,
+    open_archive,
+    read_member,
+    refuse_xml_entities,
+)
 
 MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 WHAT = "OpenDocument file"

@@ -14,13 +14,25 @@ python-docx and lxml read untrusted bytes here.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 from desktop_app.core.document import Metadata, StructuredDocument
 from desktop_app.core.importers._common import Builder, clean_inline, refused, safe_href
-from desktop_app.core.importers._packaged import MARK, FoundComment, add_notes, build_document, iso_date, iso_time
-from desktop_app.core.importers.archive import DEFAULT_MAX_BYTES, open_archive, refuse_xml_entities
+from desktop_app.core.importers._packaged import (
+    MARK,
+    FoundComment,
+    add_notes,
+    build_document,
+    iso_date,
+    iso_time,
+)
+from desktop_app.core.importers.archive import (
+    DEFAULT_MAX_BYTES,
+    open_archive,
+    refuse_xml_entities,
+)
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 WHAT = "Word document"
@@ -47,8 +59,6 @@ def parse_docx(
     archive = open_archive(data, name, what=WHAT, max_bytes=max_bytes)
     refuse_xml_entities(archive, name, what=WHAT)
     archive.close()
-
-    import io
 
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
