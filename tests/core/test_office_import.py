@@ -169,6 +169,30 @@ def test_odt_comment_is_offered_on_its_range(odt):
     assert (comment.note, comment.author, comment.created) == ("Source? 👀", "Bea Checker", "2026-12-02T10:00:00")
 
 
+def test_odt_list_interrupted_by_a_paragraph_goes_on_counting():
+    from odf.opendocument import OpenDocumentText
+    from odf.text import List, ListItem, ListLevelStyleNumber, ListStyle, P
+
+    doc = OpenDocumentText()
+    numbers = ListStyle(name="N")
+    numbers.addElement(ListLevelStyleNumber(level=1, numformat="1"))
+    doc.automaticstyles.addElement(numbers)
+    for i, labels in enumerate((("one", "two"), ("three",))):
+        lst = List(stylename="N", continuenumbering="true" if i else "false")
+        for label in labels:
+            item = ListItem()
+            item.addElement(P(text=label))
+            lst.addElement(item)
+        doc.text.addElement(lst)
+        if not i:
+            doc.text.addElement(P(text="An interruption."))
+    out = io.BytesIO()
+    doc.save(out)
+    read = parse_odt(out.getvalue(), name="steps.odt")
+    assert [(b.number, read.text[b.start:b.end]) for b in read.blocks] == [
+        (1, "one"), (2, "two"), (None, "An interruption."), (3, "three")]
+
+
 # -- EPUB -----------------------------------------------------------------------
 
 

@@ -163,6 +163,7 @@ class _Reader:
                 elif q == (_TEXT, "list-style"):
                     self.list_styles[_attr(node, _STYLE, "name")] = self._list_levels(node)
         self.lists: list[dict] = []  # open lists: style, counter, level
+        self.last_numbers: dict[str, int] = {}  # list style → last number of its last top-level list
         self.notes: list[tuple[int, list]] = []
         self.found_comments: list[FoundComment] = []
         self.pending_comments: list[FoundComment] = []  # point comments of the block being read
@@ -270,6 +271,9 @@ class _Reader:
         level = len(self.lists) + 1
         ordered, start = self.list_styles.get(style, {}).get(level, (False, 1))
         entry = {"style": style, "number": start - 1, "ordered": ordered}
+        continues = _attr(node, _TEXT, "continue-numbering") == "true" or _attr(node, _TEXT, "continue-list")
+        if level == 1 and continues and style in self.last_numbers:
+            entry["number"] = self.last_numbers[style]  # a list interrupted by a paragraph goes on counting
         self.lists.append(entry)
         try:
             for item in node.childNodes:
@@ -296,6 +300,8 @@ class _Reader:
                         self._block(child)
         finally:
             self.lists.pop()
+            if level == 1:
+                self.last_numbers[style] = entry["number"]
 
     def _table(self, node) -> None:
         for row in _rows(node):
