@@ -228,7 +228,7 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
 
 # ------------------------------------------------------------------ export
 def export_figures(sizes: Sizes, tmp: Path) -> dict:
-    from desktop_app.core.export_csv import HEADER, export_csv
+    from desktop_app.core.exchange.claims_csv import HEADER, export_csv
     from desktop_app.core.store import Store
 
     db = tmp / "export.db"

@@ -10,10 +10,10 @@ _READER_CHILD = "--marginalia-read-file"
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == [_READER_CHILD]:
-        from .core.importers.child import main as read_file
+        from desktop_app.core.importers.child import main as read_file
 
         return read_file()
-    from .cli import run
+    from desktop_app.cli.main import run
 
     return run(args)
 

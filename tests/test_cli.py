@@ -16,7 +16,7 @@ from pathlib import Path
 from conftest import fails, ok, run_cli
 
 from desktop_app import __version__
-from desktop_app.core.export_csv import HEADER
+from desktop_app.core.exchange.claims_csv import HEADER
 from desktop_app.core.store import Store
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from conftest import fails, ok, run_cli, sqlite_dump
 
-from desktop_app.core.models import claim_links, claim_tags, claims, document_versions, documents, tags
+from desktop_app.core.store.models import claim_links, claim_tags, claims, document_versions, documents, tags
 from desktop_app.core.store import Store
 
 TABLES = (documents, document_versions, tags, claims, claim_tags, claim_links)

@@ -137,7 +137,7 @@ def test_wheel_holds_the_seeds_resources_and_migrations(wheel):
     assert "desktop_app/_data/resources/icons/tag.svg" in names
     for size in SIZES:
         assert f"desktop_app/_data/resources/icons/hicolor/{size}x{size}/apps/marginalia.png" in names
-    for script in (ROOT / "desktop_app" / "core" / "migrations").rglob("*.py"):
+    for script in (ROOT / "desktop_app" / "core" / "store" / "migrations").rglob("*.py"):
         assert "/".join(script.relative_to(ROOT).parts) in names
     assert "desktop_app/py.typed" in names
     assert not any("screenshot" in n or n.startswith(("tests/", "seeds/", "resources/")) for n in names)

@@ -39,7 +39,7 @@ def test_self_test_passes_and_leaves_the_user_folders_alone(user_dirs, tmp_path)
 
 
 def test_self_test_reports_the_failing_check_and_exits_1(monkeypatch, tmp_path):
-    from desktop_app import selftest
+    from desktop_app.cli import selftest
     from desktop_app.core import paths
 
     empty = tmp_path / "no-seeds"

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Hashable, Iterable, Sequence, TextIO
 
-from .export_csv import guard_formula
+from desktop_app.core.exchange.claims_csv import guard_formula
 
 NO_VARIATION = "undefined: no variation (every annotator {})"
 NOT_TWO = "kappa needs exactly two annotators"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from desktop_app.core.errors import InvalidInput
 
 CONTEXT = 32
 

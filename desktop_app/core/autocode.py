@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from typing import Iterable
 
-from .errors import InvalidInput
+from desktop_app.core.errors import InvalidInput
 
 MAX_PATTERN = 300
 MAX_MATCHES = 20_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InvalidInput
+from desktop_app.core.errors import InvalidInput
 
 # Mid-luminance colours: a translucent fill of any of them keeps black text
 # readable on a light page and light text readable on a dark one.

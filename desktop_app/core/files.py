@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, TextIO, TypeVar
 
-from .errors import InvalidInput
+from desktop_app.core.errors import InvalidInput
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from . import paths
+from desktop_app.core import paths
 
 _configured: Path | None = None
 

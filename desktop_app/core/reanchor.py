@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .anchoring import CONTEXT, anchor_at
+from desktop_app.core.anchoring import CONTEXT, anchor_at
 
 MIN_QUOTE_SCORE = 75.0  # out of 100; below this the claim is orphaned
 SURE_QUOTE_SCORE = 90.0  # a weaker quote match also needs its context to agree

@@ -9,6 +9,14 @@ from typing import NamedTuple
 STATUSES = ("unverified", "supported", "disputed", "refuted")
 # How a claim relates to a claim of another source; "same" is symmetric.
 RELATIONS = ("same", "corroborates", "contradicts", "qualifies", "cites")
+# A relation read from the other end of the link.
+INVERSE = {
+    "same": "same",
+    "corroborates": "corroborated by",
+    "contradicts": "contradicts",
+    "qualifies": "qualified by",
+    "cites": "cited by",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from . import paths
+from desktop_app.core import paths
 
 log = logging.getLogger(__name__)
 

@@ -34,9 +34,9 @@ from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from .errors import InvalidInput
-from .figures import Figure, extract_figures, format_value
-from .sentences import Sentence, split_sentences
+from desktop_app.core.errors import InvalidInput
+from desktop_app.core.figures import Figure, extract_figures, format_value
+from desktop_app.core.sentences import Sentence, split_sentences
 
 STOP_WORDS = frozenset(
     """a about above after again against all also although am an and any are as at be because been before

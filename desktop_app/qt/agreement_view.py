@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import agreement
+from desktop_app.core import agreement
 
 COLUMNS = ("Document", "Tag", "Annotators", "Characters", "Observed", "Kappa", "Alpha", "Note")
 NUMBER_COLUMNS = {3, 4, 5, 6}
@@ -305,7 +305,7 @@ class AgreementWindow(QWidget):
         try:
             agreement.export_agreement_csv(self.model.rows, path)
         except OSError as exc:
-            from . import dialogs
+            from desktop_app.qt import dialogs
 
             dialogs.warn(self, "Marginalia", f"The table could not be saved to {path}: {exc.strerror or exc}.")
             return None

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from ..core import analysis
+from desktop_app.core import analysis
 
 REFRESH_DELAY_MS = 150  # several edits in a row (an undo of a merge) redraw once
 MAX_LABEL = 28
@@ -103,7 +103,7 @@ class ChartTab(QWidget):
         try:
             self.figure.savefig(path, format=kind, dpi=150 if kind == "png" else None)
         except OSError as exc:
-            from . import dialogs
+            from desktop_app.qt import dialogs
 
             dialogs.warn(self, "Marginalia", f"The chart could not be saved to {path}: {exc.strerror or exc}.")
             return None

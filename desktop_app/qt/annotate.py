@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from ..core.errors import Conflict, DatabaseUnreachable, MarginaliaError
-from .highlights import HighlightSpan
-from .lazy import LazyModule
+from desktop_app.core.errors import Conflict, DatabaseUnreachable, MarginaliaError
+from desktop_app.qt.highlights import HighlightSpan
+from desktop_app.qt.lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 commands = LazyModule("desktop_app.qt.commands")
@@ -57,7 +57,7 @@ class Annotator:
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
         w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
-        from .versions import Versions
+        from desktop_app.qt.versions import Versions
 
         self.versions = Versions(self)
 
@@ -120,7 +120,7 @@ class Annotator:
             self.resync()
             return False
         except Exception:
-            from .app import UNEXPECTED_ERROR, show_error
+            from desktop_app.qt.errors import UNEXPECTED_ERROR, show_error
 
             log.exception("%s failed", type(command).__name__)
             self.w.statusBar().showMessage(UNEXPECTED_ERROR, 8000)
@@ -137,7 +137,7 @@ class Annotator:
         return self.push(command_class(self.store, self.w.events, claim_id, value, expected_version=version))
 
     def _changed_elsewhere(self, command) -> bool:
-        if not isinstance(command, commands._ClaimEdit) or command.expected_version is None:
+        if not isinstance(command, commands.ClaimEdit) or command.expected_version is None:
             return False
         try:
             return self.store.get_claim(command.claim_id).version != command.expected_version
@@ -363,8 +363,8 @@ class Annotator:
         """Import files on a worker thread, with a progress dialog; the window
         emits importStarted, importProgress and importFinished. False if an
         import is already running or no database is open."""
-        from ..core.settings import load_settings
-        from .import_worker import ImportRun
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.import_worker import ImportRun
 
         if self.store is None:
             return False
@@ -437,7 +437,7 @@ class Annotator:
             self._close_progress()
 
     def make_export_dialog(self):
-        from .export_dialog import ExportDialog
+        from desktop_app.qt.export_dialog import ExportDialog
 
         default = Path.home() / "claims.csv"
         return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
@@ -445,7 +445,7 @@ class Annotator:
 
     def export(self) -> int | None:
         """File > Export claims: ask what and where, then write it."""
-        from .export_dialog import ExportDialog
+        from desktop_app.qt.export_dialog import ExportDialog
 
         if self.store is None:
             return None
@@ -461,8 +461,8 @@ class Annotator:
     def export_to(self, target: Path, options=None) -> int | None:
         """Write the claims chosen by ``options`` to ``target`` as CSV; returns
         how many were written (None if it failed, which was shown)."""
-        from ..core.export_csv import export_csv
-        from ..core.files import write_atomically
+        from desktop_app.core.exchange.claims_csv import export_csv
+        from desktop_app.core.files import write_atomically
 
         if self.store is None:
             return None

@@ -22,55 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.errors import MarginaliaError
-from .commands import StoreCommand
-from .icons import swatch
+from desktop_app.core.errors import MarginaliaError
+from desktop_app.qt.commands.autocode import AutoCode
+from desktop_app.qt.icons import swatch
 
 SAMPLE = 50  # passages shown in the preview
 CONTEXT = 40  # characters either side of a match in the preview
 PREVIEW_DELAY_MS = 200
-
-
-class AutoCode(StoreCommand):
-    """Tag every match as a claim (core autocode). The ids of the claims it
-    made are found by comparing the claims before and after, in the same
-    transaction; redo restores those claims, undo sends them to the bin."""
-
-    def __init__(self, store, events, pattern: str, tag_id: int, *, regex: bool, document_ids,
-                 whole_words: bool, case_sensitive: bool) -> None:
-        super().__init__(store, events, f"Auto-code “{pattern}”")
-        self.pattern = pattern
-        self.tag_id = tag_id
-        self.options = dict(regex=regex, whole_words=whole_words, case_sensitive=case_sensitive,
-                            document_ids=None if document_ids is None else list(document_ids))
-        self.claim_ids: tuple[int, ...] | None = None
-
-    def _claim_ids(self) -> set[int]:
-        docs = self.options["document_ids"]
-        return {c.id for c in self._store.list_claims(document_ids=docs, include_deleted=True)}
-
-    def _do(self) -> None:
-        from ..core.autocode import autocode
-
-        if self.claim_ids is None:
-            with self._store.transaction():
-                before = self._claim_ids()
-                autocode(self._store, self.pattern, self.tag_id, **self.options)
-                self.claim_ids = tuple(sorted(self._claim_ids() - before))
-                rows = [self._store.get_claim(c) for c in self.claim_ids]
-            n = len(self.claim_ids)
-            self.setText(f"Auto-code {n} passage{'s' if n != 1 else ''} as {self._tag_names([self.tag_id])}")
-        else:
-            with self._store.transaction():
-                rows = [self._store.restore_claim(c) for c in self.claim_ids]
-        for row in rows:
-            self._events.claimAdded.emit(row)
-
-    def _undo(self) -> None:
-        with self._store.transaction():
-            rows = [self._store.delete_claim(c) for c in self.claim_ids]
-        for row in rows:
-            self._events.claimRemoved.emit(row.id, row.document_id)
 
 
 class AutoCodeDialog(QDialog):
@@ -169,7 +127,7 @@ class AutoCodeDialog(QDialog):
 
     def update_preview(self) -> int:
         """Search again; the number of matches (0 when the pattern is empty or refused)."""
-        from ..core.autocode import find_matches
+        from desktop_app.core.autocode import find_matches
 
         self._timer.stop()
         self.preview.clear()

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.rows import STATUSES
-from .icons import swatch
+from desktop_app.core.rows import STATUSES
+from desktop_app.qt.icons import swatch
 
 NOTE_SAVE_DELAY_MS = 600
 

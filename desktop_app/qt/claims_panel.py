@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.rows import STATUSES
-from .icons import swatch
+from desktop_app.core.rows import STATUSES
+from desktop_app.qt.icons import swatch
 
 
 class ClaimsPanel(QWidget):

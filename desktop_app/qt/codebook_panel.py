@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.codebook import PALETTE
-from .icons import icon, swatch
-from .lazy import LazyModule
+from desktop_app.core.codebook import PALETTE
+from desktop_app.qt.icons import icon, swatch
+from desktop_app.qt.lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from .. import __version__
-from ..core import paths
+from desktop_app import __version__
+from desktop_app.core import paths
 
 SHORTCUTS = (
     ("Tag the selection", "1 … 9 (the tag's key), or click the tag, or right-click > Tag as…"),
@@ -204,7 +204,7 @@ def preferences_dialog(parent, settings) -> QDialog:
 
 def ask_preferences(parent, settings) -> str | None:
     """The annotator name chosen (cleaned; "" for the system user's), or None if cancelled."""
-    from ..core.codebook import clean_text
+    from desktop_app.core.codebook import clean_text
 
     dialog = preferences_dialog(parent, settings)
     try:

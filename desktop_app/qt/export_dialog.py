@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.export_csv import ExportOptions
-from ..core.rows import STATUSES
-from .icons import swatch
+from desktop_app.core.exchange.claims_csv import ExportOptions
+from desktop_app.core.rows import STATUSES
+from desktop_app.qt.icons import swatch
 
 
 def _checklist(name: str, items) -> QListWidget:

@@ -40,7 +40,7 @@ from typing import NamedTuple
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextEdit
 
-from .offsets import OffsetMap
+from desktop_app.qt.offsets import OffsetMap
 
 FILL_ALPHA = 0.35  # one claim
 FILL_ALPHA_STEP = 0.15  # each further overlapping claim

@@ -8,7 +8,7 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
-from ..core import paths
+from desktop_app.core import paths
 
 # Item views draw a decoration in the Selected mode when its row is selected;
 # an icon without its own pixmap for that mode is tinted with the selection

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ..core.errors import ImportCancelled, MarginaliaError
+from desktop_app.core.errors import ImportCancelled, MarginaliaError
 
 log = logging.getLogger(__name__)
 
 
 def _limits(max_bytes: int) -> dict:
-    from ..core.settings import load_settings
+    from desktop_app.core.settings import load_settings
 
     limits = load_settings().reader_limits
     limits["max_bytes"] = max_bytes
@@ -43,7 +43,7 @@ class ImportWorker(QObject):
         return self._cancel
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         total = len(self.paths)
         limits = _limits(self.max_bytes)
@@ -166,7 +166,7 @@ class ParseWorker(QObject):
         self.max_bytes = max_bytes
 
     def run(self) -> None:
-        from ..core.importers import import_file
+        from desktop_app.core.importers import import_file
 
         name = self.path.name
         try:

@@ -38,9 +38,9 @@ from PySide6.QtGui import QColor, QFont, QIcon
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
-from .events import StoreEvents
-from .icons import orphan_icon, swatch
-from .roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
+from desktop_app.qt.events import StoreEvents
+from desktop_app.qt.icons import orphan_icon, swatch
+from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 
 # Claim counts in the library and the codebook are read from the store once
 # the user pauses, not on every claim made: a count reads every claim.

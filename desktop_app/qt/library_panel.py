@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
-from .roles import SortRole
+from desktop_app.qt.roles import SortRole
 
 TITLE_LINES = 2  # lines of a title shown in a row
 

@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.errors import MarginaliaError
-from ..core.rows import RELATIONS
-from ..core.store_links import INVERSE
-from .icons import swatch
-from .lazy import LazyModule
-from .link_gutter import RELATION_COLORS
+from desktop_app.core.errors import MarginaliaError
+from desktop_app.core.matrix import FIGURE_WARNING, figure_warning
+from desktop_app.core.rows import INVERSE, RELATIONS
+from desktop_app.qt.icons import swatch
+from desktop_app.qt.lazy import LazyModule
+from desktop_app.qt.link_gutter import RELATION_COLORS
 
-link_commands = LazyModule("desktop_app.qt.link_commands")
+link_commands = LazyModule("desktop_app.qt.commands.links")
 commands = LazyModule("desktop_app.qt.commands")
 dialogs = LazyModule("desktop_app.qt.dialogs")
 
@@ -111,23 +111,6 @@ class LinkDialog(QDialog):
             return None
         return LinkChoice(int(item.data(Qt.ItemDataRole.UserRole)), self.relation.currentData(),
                           self.note.text().strip())
-
-
-FIGURE_WARNING = "⚠"
-CHECKED_RELATIONS = ("same", "corroborates")  # a "contradicts" link is expected to disagree
-
-
-def figure_warning(quote_a: str, quote_b: str, relation: str) -> str | None:
-    """A sentence naming the figures two linked quotes disagree on (None if they agree)."""
-    from ..core.figures import figures_disagree
-
-    if relation not in CHECKED_RELATIONS:
-        return None
-    pairs = figures_disagree(quote_a, quote_b)
-    if not pairs:
-        return None
-    figures = "; ".join(f"{a.text} vs {b.text}" for a, b in pairs[:3])
-    return f"{FIGURE_WARNING} The figures differ: {figures}."
 
 
 def choose_link(parent, source: str, candidates: list[Candidate], preselected: int | None) -> LinkChoice | None:
@@ -343,7 +326,13 @@ class LinksController:
 
     def ask_link_change(self, link) -> tuple[str, str] | None:
         """The new relation and note of a link, or None if cancelled (tests replace this)."""
-        from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+        from PySide6.QtWidgets import (
+            QComboBox,
+            QDialog,
+            QDialogButtonBox,
+            QFormLayout,
+            QLineEdit,
+        )
 
         dialog = QDialog(self.w)
         dialog.setWindowTitle("Change link")
@@ -368,7 +357,7 @@ class LinksController:
         """View > Claims across sources."""
         if self.store is None:
             return None
-        from .matrix_view import MatrixWindow
+        from desktop_app.qt.matrix_view import MatrixWindow
 
         if self.matrix_window is None:
             self.matrix_window = MatrixWindow(self.w, self.store, self.w.events)

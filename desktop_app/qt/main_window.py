@@ -11,19 +11,20 @@ from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-from .annotate import Annotator
-from .claim_editor import ClaimEditor
-from .claims_panel import ClaimsPanel
-from .codebook_panel import CodebookPanel
-from .events import StoreEvents
-from .library_panel import LibraryPanel
-from .link_gutter import LinkSplitter
-from .links import LinksController
-from .live_updates import LiveUpdates
-from .orphans_panel import OrphansPanel
-from .pending_edits import PendingEdits
-from .reader_pane import ReaderPane
-from .window_actions import build_menus
+from desktop_app.core.addresses import database_target
+from desktop_app.qt.annotate import Annotator
+from desktop_app.qt.claim_editor import ClaimEditor
+from desktop_app.qt.claims_panel import ClaimsPanel
+from desktop_app.qt.codebook_panel import CodebookPanel
+from desktop_app.qt.events import StoreEvents
+from desktop_app.qt.library_panel import LibraryPanel
+from desktop_app.qt.link_gutter import LinkSplitter
+from desktop_app.qt.links import LinksController
+from desktop_app.qt.orphans_panel import OrphansPanel
+from desktop_app.qt.reader_pane import ReaderPane
+from desktop_app.qt.team.live_updates import LiveUpdates
+from desktop_app.qt.team.pending_edits import PendingEdits
+from desktop_app.qt.window_actions import build_menus
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,10 @@ class StoreLoader(QThread):
         self.path = path  # a file, or a team database's address (with its password: never log it)
 
     def run(self) -> None:
-        from ..core.errors import MarginaliaError
+        from desktop_app.core.errors import MarginaliaError
 
         try:
-            from ..core.store import Store
+            from desktop_app.core.store import Store
 
             store = Store.open(self.path)
         except MarginaliaError as exc:
@@ -204,9 +205,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Synchronised scrolling " + ("on" if on else "off"), 2000)
 
     def _command_failed(self, message: str) -> None:
-        from .app import show_error
-
-        from ..core.errors import MarginaliaError
+        from desktop_app.core.errors import MarginaliaError
+        from desktop_app.qt.errors import show_error
 
         self.statusBar().showMessage(message, 8000)
         show_error(self, message)
@@ -218,13 +218,12 @@ class MainWindow(QMainWindow):
     # --------------------------------------------------------------- database
     def open_database(self, path: Path | None) -> bool:
         """Open (or create) the database; on a bad file, offer another one."""
-        from ..core import paths
-        from ..core.errors import MarginaliaError
-        from ..core.store import Store
+        from desktop_app.core import paths
+        from desktop_app.core.errors import MarginaliaError
+        from desktop_app.core.store import Store
+        from desktop_app.qt import dialogs
 
-        from . import dialogs
-
-        target = _target(path) if path is not None else paths.default_database()
+        target = database_target(path) if path is not None else paths.default_database()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(target)
@@ -256,10 +255,11 @@ class MainWindow(QMainWindow):
         store (which loads SQLAlchemy, a few tenths of a second) opens in a
         worker thread and is attached when ready. Any problem falls back to
         open_database, which explains it and offers another file."""
-        from ..core import database, paths
-        from ..core.errors import MarginaliaError
+        from desktop_app.core import paths
+        from desktop_app.core.errors import MarginaliaError
+        from desktop_app.core.store import database
 
-        target = _target(path) if path is not None else paths.default_database()
+        target = database_target(path) if path is not None else paths.default_database()
         if isinstance(target, str):
             self.open_team_database(target)
             return
@@ -280,7 +280,13 @@ class MainWindow(QMainWindow):
         loader.start()
 
     def attach_store(self, store) -> None:
-        from .item_models import ClaimsFilterProxy, ClaimsModel, DocumentsModel, OrphansModel, TagsModel
+        from desktop_app.qt.item_models import (
+            ClaimsFilterProxy,
+            ClaimsModel,
+            DocumentsModel,
+            OrphansModel,
+            TagsModel,
+        )
 
         if self.store is not None:
             self.editor.flush_note()
@@ -380,7 +386,7 @@ class MainWindow(QMainWindow):
     def restore_open_documents(self) -> None:
         """Open the documents that were open in this database's panes last
         time (the first ones of the library for a new database)."""
-        from ..core.settings import load_settings
+        from desktop_app.core.settings import load_settings
 
         docs = [d.id for d in self.store.list_documents()]
         wanted = load_settings().open_documents.get(self.store.location)
@@ -407,7 +413,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
         if self.store is not None:
-            from ..core.settings import load_settings, save_settings
+            from desktop_app.core.settings import load_settings, save_settings
 
             user = load_settings()
             user.open_documents[self.store.location] = self.open_documents()
@@ -424,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.pending.waiting() and not self.pending.retry(force=True):
-            from . import dialogs
+            from desktop_app.qt import dialogs
 
             n = len(self.pending)
             text = (f"{n} edit{'s are' if n != 1 else ' is'} still waiting for the team database "
@@ -463,8 +469,8 @@ class MainWindow(QMainWindow):
     def show_team_dialog(self):
         """File > Open team database…: the dialog (window-modal, not blocking);
         accepting it opens the database in the background. Returns the dialog."""
-        from ..core.settings import load_settings
-        from .team_dialog import TeamDatabaseDialog
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.team.dialog import TeamDatabaseDialog
 
         recent = load_settings().recent_team_databases
         dialog = TeamDatabaseDialog(self, recent[0] if recent and isinstance(recent[0], str) else "")
@@ -477,8 +483,8 @@ class MainWindow(QMainWindow):
         """Open a team database in a worker thread (connecting can take a few
         seconds); the window stays on its database until it is ready, and
         stays there if it cannot be opened. False if it was not started."""
-        from ..core import server
-        from ..core.errors import MarginaliaError
+        from desktop_app.core.errors import MarginaliaError
+        from desktop_app.core.store import server
 
         try:
             shown = server.display_address(server.parse_address(address))
@@ -503,7 +509,7 @@ class MainWindow(QMainWindow):
         loader.deleteLater()
 
     def _team_opened(self, store) -> None:
-        from ..core.settings import load_settings, save_settings
+        from desktop_app.core.settings import load_settings, save_settings
 
         self.attach_store(store)
         try:
@@ -516,7 +522,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened the team database {store.location}.", 8000)
 
     def _team_failed(self, message: str) -> None:
-        from .app import show_error
+        from desktop_app.qt.errors import show_error
 
         log.warning("team database not opened: %s", message)
         if self.store is None:
@@ -563,17 +569,10 @@ class MainWindow(QMainWindow):
 
 
 
-def _target(path) -> Path | str:
-    """A file path, or a team database's address as it is."""
-    from ..core.server import is_server_address
-
-    return path.strip() if is_server_address(path) else Path(path)
-
-
 def _shown(target) -> str:
     """What a log line may say about a target: never a password."""
     if isinstance(target, str):
-        from ..core import server
+        from desktop_app.core.store import server
 
         try:
             return server.display_address(server.parse_address(target))

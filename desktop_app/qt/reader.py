@@ -29,10 +29,10 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip, QWidget
 from desktop_app.core.document import Block, StructuredDocument
 from desktop_app.core.rows import TagRow
 
-from .highlights import HighlightLayer, HighlightSpan
-from .icons import swatch
-from .offsets import OffsetMap
-from .rendering import LINE_HEIGHT_PERCENT, build_document, is_openable_link
+from desktop_app.qt.highlights import HighlightLayer, HighlightSpan
+from desktop_app.qt.icons import swatch
+from desktop_app.qt.offsets import OffsetMap
+from desktop_app.qt.rendering import LINE_HEIGHT_PERCENT, build_document, is_openable_link
 
 _KEYPAD = Qt.KeyboardModifier.KeypadModifier
 _SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.document import StructuredDocument
 
-from .reader import ReaderView
+from desktop_app.qt.reader import ReaderView
 
 
 CHOOSER_HINT = "Choose the document shown in this pane"

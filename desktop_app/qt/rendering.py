@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 
 from desktop_app.core.document import Block, StructuredDocument
 
-from .offsets import OffsetMap
+from desktop_app.qt.offsets import OffsetMap
 
 LINE_HEIGHT_PERCENT = 140
 PARAGRAPH_SPACING = 10.0  # pixels below each paragraph

@@ -26,59 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import MarginaliaError
-from .commands import CreateClaim, StoreCommand, short_quote
-from .events import StoreEvents
+from desktop_app.core.errors import MarginaliaError
+from desktop_app.qt.commands import AcceptMatch, CreateClaim, short_quote
 
 log = logging.getLogger(__name__)
 
 ROLE = Qt.ItemDataRole.UserRole
 ELIDE = 110  # characters of a sentence shown in a list
 
-
-# --------------------------------------------------------------- the command
-class AcceptMatch(StoreCommand):
-    """Both passages of a suggested pair become claims, linked as "same".
-    Redo restores the same claims and link (same ids); undo deletes the link
-    and the claims this step made (a claim that was there already stays)."""
-
-    def __init__(self, store, events: StoreEvents, match, doc_a: int, doc_b: int, tag_ids=None) -> None:
-        super().__init__(store, events, "Accept matching passages")
-        self.match = match
-        self.doc_a = doc_a
-        self.doc_b = doc_b
-        self.tag_ids = None if tag_ids is None else tuple(tag_ids)
-        self.claim_a: int | None = None
-        self.claim_b: int | None = None
-        self.link_id: int | None = None
-        self.new_claims: tuple[int, ...] = ()
-
-    def _do(self) -> None:
-        from ..core.suggest import accept_match
-
-        if self.link_id is None:
-            with self._store.transaction():
-                before = {c.id for c in self._store.list_claims(document_ids=[self.doc_a, self.doc_b])}
-                self.claim_a, self.claim_b, self.link_id = accept_match(
-                    self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
-            self.new_claims = tuple(c for c in dict.fromkeys((self.claim_a, self.claim_b)) if c not in before)
-            self.setText(f"Link “{short_quote(self.match.quote_a, 24)}” same “{short_quote(self.match.quote_b, 24)}”")
-            rows = [self._store.get_claim(c) for c in self.new_claims]
-        else:
-            with self._store.transaction():
-                rows = [self._store.restore_claim(c) for c in self.new_claims]
-                self._store.restore_link(self.link_id)
-        for row in rows:
-            self._events.claimAdded.emit(row)
-        self._events.linksChanged.emit()
-
-    def _undo(self) -> None:
-        with self._store.transaction():
-            self._store.delete_link(self.link_id)
-            rows = [self._store.delete_claim(c) for c in self.new_claims]
-        for row in rows:
-            self._events.claimRemoved.emit(row.id, row.document_id)
-        self._events.linksChanged.emit()
 
 
 # --------------------------------------------------------------- the worker
@@ -93,7 +48,7 @@ class MatchFinder(QThread):
         self.store, self.doc_a, self.doc_b, self.min_score = store, doc_a, doc_b, min_score
 
     def run(self) -> None:
-        from ..core.suggest import suggest_links
+        from desktop_app.core.suggest import suggest_links
 
         try:
             self.found.emit(suggest_links(self.store, self.doc_a, self.doc_b, self.min_score))
@@ -310,7 +265,7 @@ class MatchesPanel(QWidget):
         if not self.w.annotator.push(cmd):
             return None
         self._drop_row(row)
-        from .links import figure_warning
+        from desktop_app.qt.links import figure_warning
 
         warning = figure_warning(m.quote_a, m.quote_b, "same")
         message = "Both passages are claims now, linked as “same” (Ctrl+Z undoes it)."
@@ -380,7 +335,7 @@ class CandidatesPanel(QWidget):
         events.documentTextChanged.connect(lambda doc: doc == self.doc_id and self.refresh(keep_row=True))
 
     def refresh(self, keep_row: bool = False) -> None:
-        from ..core.suggest import claim_candidates
+        from desktop_app.core.suggest import claim_candidates
 
         row = self.list.indexOfTopLevelItem(self.list.currentItem()) if keep_row and self.list.currentItem() else 0
         self.list.clear()

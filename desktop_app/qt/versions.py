@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.errors import MarginaliaError
-from . import commands, dialogs
+from desktop_app.core.errors import MarginaliaError
+from desktop_app.qt import commands, dialogs
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Versions:
         return library.current_document()
 
     def ask_replace(self, doc_id: int | None = None) -> None:
-        from .window_actions import IMPORT_FILTER
+        from desktop_app.qt.file_filters import IMPORT_FILTER
 
         if self.store is None:
             return
@@ -80,8 +80,8 @@ class Versions:
         """Read ``path`` on a worker thread, then replace the text of
         ``doc_id`` with it (one undo step). The window emits replaceFinished.
         False if nothing was started (no database, or another read running)."""
-        from ..core.settings import load_settings
-        from .import_worker import ParseRun
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.import_worker import ParseRun
 
         if self.store is None:
             return False

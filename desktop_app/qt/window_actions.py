@@ -7,22 +7,17 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from .icons import icon
-from .lazy import LazyModule
+from desktop_app.qt.file_filters import DATABASE_FILTER, IMPORT_FILTER
+from desktop_app.qt.icons import icon
+from desktop_app.qt.lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")
-copy_actions = LazyModule("desktop_app.qt.copy_actions")
+copy_actions = LazyModule("desktop_app.qt.team.copy_actions")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
 
-IMPORT_FILTER = (
-    "Sources (*.md *.markdown *.txt *.text *.html *.htm *.docx *.odt *.epub *.pdf);;"
-    "Word and OpenDocument (*.docx *.odt);;E-books (*.epub);;PDF (*.pdf);;"
-    "Articles (*.md *.markdown *.txt *.text *.html *.htm);;All files (*)"
-)
-DATABASE_FILTER = "Marginalia databases (*.db *.sqlite);;All files (*)"
 
 
 def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None, checkable: bool = False):
@@ -47,7 +42,7 @@ def build_menus(w) -> dict[str, QAction]:
             ann.import_files([Path(n) for n in names])
 
     def ask_open_database():
-        from ..core import paths
+        from desktop_app.core import paths
 
         start = str(_folder_of(w.store) or paths.data_dir())
         name, _ = QFileDialog.getOpenFileName(w, "Open database", start, DATABASE_FILTER)
@@ -55,7 +50,7 @@ def build_menus(w) -> dict[str, QAction]:
             w.open_database(Path(name))
 
     def ask_new_database():
-        from ..core import paths
+        from desktop_app.core import paths
 
         start = _folder_of(w.store) or paths.data_dir()
         name, _ = QFileDialog.getSaveFileName(w, "New database", str(start / "new.db"), "Marginalia databases (*.db)")
@@ -120,7 +115,7 @@ def build_menus(w) -> dict[str, QAction]:
     w.show_agreement = show_agreement
 
     def edit_preferences():
-        from ..core.settings import load_settings, save_settings
+        from desktop_app.core.settings import load_settings, save_settings
 
         current = load_settings()
         name = dialogs.ask_preferences(w, current)

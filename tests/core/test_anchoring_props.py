@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from desktop_app.core.anchoring import CONTEXT, anchor_at, anchor_quote, occurrences
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 from desktop_app.core.errors import InvalidInput
-from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
+from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv, guard_formula
 from desktop_app.core.store import Store
 
 SPECIAL = [
@@ -195,7 +195,7 @@ def test_any_quote_anchors_exactly_or_is_refused_plainly(raw, data):
 def test_claim_add_on_the_command_line_anchors_any_quote_or_says_why(prop_store, capsys, monkeypatch, raw, data):
     """The command, in this process: the quote is read as the document's text
     is (NFC, newlines), found exactly, or refused in one line."""
-    from desktop_app import cli
+    from desktop_app.cli import main as cli
 
     monkeypatch.setattr("desktop_app.core.logs.setup_logging", lambda *a, **k: None)  # leave pytest's logging be
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 from conftest import sqlite_dump as dump
 from desktop_app.core import settings as settings_module
-from desktop_app.core import store as store_module
+from desktop_app.core.store import store as store_module
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
 from desktop_app.core.errors import Conflict, DatabaseBusy
 from desktop_app.core.store import Store

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from conftest import make_doc, sqlite_dump
 
-from desktop_app.core import copying
-from desktop_app.core.copying import copy_database
+from desktop_app.core.store import copying
+from desktop_app.core.store.copying import copy_database
 from desktop_app.core.errors import Conflict, MarginaliaError, NotFound
-from desktop_app.core.models import claim_links, claim_tags, claims, document_versions, documents, tags
+from desktop_app.core.store.models import claim_links, claim_tags, claims, document_versions, documents, tags
 from desktop_app.core.store import Store
 
 TABLES = (documents, document_versions, tags, claims, claim_tags, claim_links)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from desktop_app.core import database
+from desktop_app.core.store import database
 from desktop_app.core.errors import DatabaseUnusable
 from desktop_app.core.store import Store
 
@@ -196,7 +196,7 @@ def _script_directory():
 
 
 def test_revisions_list_matches_the_alembic_scripts():
-    from desktop_app.core import migrations
+    from desktop_app.core.store import migrations
 
     script = _script_directory()
     chain = [rev.revision for rev in script.walk_revisions("base", "heads")]
@@ -236,7 +236,7 @@ def _schema(engine: sa.Engine) -> dict:
 def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
     from sqlmodel import SQLModel
 
-    from desktop_app.core import models
+    from desktop_app.core.store import models
 
     migrated = sa.create_engine(database.sqlite_url(empty_store.path))
     declared = sa.create_engine(database.sqlite_url(tmp_path / "declared.db"))
@@ -377,7 +377,7 @@ def test_failed_migration_changes_nothing_and_keeps_the_backup(db_path, monkeypa
 
 # ------------------------------------------------------------- atomic creation
 def test_creating_a_database_is_all_or_nothing(db_path, monkeypatch):
-    from desktop_app.core import seeding
+    from desktop_app.core.store import seeding
 
     calls = []
 
@@ -409,7 +409,7 @@ def test_creating_in_a_new_folder(tmp_path):
 def test_creating_never_replaces_a_database_another_program_just_created(db_path, monkeypatch):
     """Two programs creating the same new database at once: the second one to
     finish opens the first one's file instead of putting its own in its place."""
-    from desktop_app.core import seeding
+    from desktop_app.core.store import seeding
 
     real_seed = seeding.seed_new_database
     state = {"raced": False}

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from desktop_app.core.export_csv import ExportOptions
-from desktop_app.core.exchange_qdpx import NS, export_qdpx, user_guid
-from desktop_app.core.exports import run_export
+from desktop_app.core.exchange.claims_csv import ExportOptions
+from desktop_app.core.exchange.qdpx import NS, export_qdpx, user_guid
+from desktop_app.core.exchange import run_export
 from conftest import make_doc
 
 ROOT = Path(__file__).resolve().parents[2]

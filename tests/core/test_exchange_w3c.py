@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.errors import ImportRefused, MarginaliaError
-from desktop_app.core.export_csv import ExportOptions
-from desktop_app.core.exchange_w3c import export_w3c, import_annotations
+from desktop_app.core.exchange.claims_csv import ExportOptions
+from desktop_app.core.exchange.w3c import export_w3c, import_annotations
 from desktop_app.core.store import Store
 from conftest import make_doc
 
@@ -347,7 +347,7 @@ def test_an_empty_collection_imports_nothing(store):
 
 # ------------------------------------------------------------ identity and dates
 def _backdate(store: Store, claim_id: int, created: datetime, updated: datetime) -> None:
-    from desktop_app.core.models import claims
+    from desktop_app.core.store.models import claims
 
     with store._tx() as conn:
         conn.execute(claims.update().where(claims.c.id == claim_id).values(created_at=created, updated_at=updated))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from desktop_app.core.document import canonicalize
 from desktop_app.core.errors import Conflict, InvalidInput
-from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
+from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv, guard_formula
 from desktop_app.core.store import Store
 from conftest import make_doc
 

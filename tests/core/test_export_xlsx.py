@@ -8,10 +8,10 @@ import io
 import openpyxl
 import pytest
 
-from desktop_app.core.export_csv import HEADER, ExportOptions, export_csv, guard_formula
-from desktop_app.core.export_links import LINKS_HEADER, export_links_csv
-from desktop_app.core.export_xlsx import CODEBOOK_HEADER, export_xlsx
-from desktop_app.core.exports import run_export
+from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv, guard_formula
+from desktop_app.core.exchange.links_csv import LINKS_HEADER, export_links_csv
+from desktop_app.core.exchange.xlsx import CODEBOOK_HEADER, export_xlsx
+from desktop_app.core.exchange import run_export
 from conftest import make_doc
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -22,7 +22,7 @@ import pytest
 from conftest import run_cli
 from conftest import sqlite_dump as dump
 from desktop_app.core.errors import ImportRefused
-from desktop_app.core.export_csv import HEADER
+from desktop_app.core.exchange.claims_csv import HEADER
 from desktop_app.core.importers import import_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "hostile"

@@ -12,8 +12,8 @@ from conftest import ok, run_cli
 
 from desktop_app.core.anchoring import anchor_quote
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
-from desktop_app.core.export_csv import ExportOptions, export_csv
-from desktop_app.core.export_links import LINKS_HEADER, export_links_csv
+from desktop_app.core.exchange.claims_csv import ExportOptions, export_csv
+from desktop_app.core.exchange.links_csv import LINKS_HEADER, export_links_csv
 
 
 def claim_on(store, doc_id: int, quote: str, tag: str = "salaries") -> int:

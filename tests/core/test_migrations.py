@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from conftest import run_cli
-from desktop_app.core import database
+from desktop_app.core.store import database
 from desktop_app.core.anchoring import CONTEXT
 from desktop_app.core.store import Store
 from test_database_files import _schema

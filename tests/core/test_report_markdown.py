@@ -8,8 +8,8 @@ import re
 import pytest
 
 from desktop_app.core.document import canonicalize
-from desktop_app.core.export_csv import ExportOptions
-from desktop_app.core.report_markdown import block_quote, codebook_order, escape, export_report
+from desktop_app.core.exchange.claims_csv import ExportOptions
+from desktop_app.core.exchange.report import block_quote, codebook_order, escape, export_report
 from conftest import make_doc
 
 HOSTILE = [

@@ -586,7 +586,7 @@ def test_connection_settings(empty_store, db_path, raw_sql):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
     assert raw_sql("PRAGMA journal_mode") == [("wal",)]  # kept in the file
-    from desktop_app.core.models import claims
+    from desktop_app.core.store.models import claims
 
     with pytest.raises(sa.exc.IntegrityError):
         with s._tx() as conn:  # a claim on a document that does not exist

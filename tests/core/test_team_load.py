@@ -21,7 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from desktop_app.core.store import KEEP_CHANGES, Store
+from desktop_app.core.store.store import KEEP_CHANGES, Store
 
 FULL = os.environ.get("MARGINALIA_LOAD_FULL") == "1"
 ANNOTATORS = 10

@@ -109,7 +109,7 @@ def test_a_lost_server_is_one_sentence_and_the_store_carries_on_after(pg_server,
 
 
 def test_a_write_lock_held_too_long_is_busy_and_changes_nothing(pg_url, monkeypatch):
-    from desktop_app.core import server
+    from desktop_app.core.store import server
 
     monkeypatch.setenv("MARGINALIA_BUSY_TIMEOUT", "0.5")
     with Store.open(pg_url, annotator="ana") as s:
@@ -156,13 +156,13 @@ def test_a_team_database_at_an_older_schema_is_migrated_and_searchable(pg_url):
     from alembic import command
     from alembic.config import Config
 
-    from desktop_app.core import database
+    from desktop_app.core.store import database
 
     engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         with engine.begin() as conn:
             config = Config()
-            config.set_main_option("script_location", str(ROOT / "desktop_app" / "core" / "migrations"))
+            config.set_main_option("script_location", str(ROOT / "desktop_app" / "core" / "store" / "migrations"))
             config.attributes["connection"] = conn
             command.upgrade(config, "0004")
             conn.exec_driver_sql(
@@ -227,7 +227,7 @@ def test_a_silently_lost_network_is_noticed_in_seconds(pg_url):
     after the system's TCP retries, which take many minutes."""
     import socket
 
-    from desktop_app.core import server
+    from desktop_app.core.store import server
 
     with Store.open(pg_url) as s:
         with s._tx(write=False) as conn:

@@ -19,8 +19,8 @@ from window_support import (  # noqa: F401 - fixtures
 )
 
 from desktop_app.core.store import Store
-from desktop_app.qt import copy_actions
-from desktop_app.qt.team_dialog import TeamDatabaseDialog
+from desktop_app.qt.team import copy_actions
+from desktop_app.qt.team.dialog import TeamDatabaseDialog
 
 DONE_MS = 60000
 
@@ -182,7 +182,7 @@ def test_save_a_copy_of_the_open_file(window, qtbot, modals, db_file, tmp_path):
 
 def test_the_progress_dialog(window, qtbot, modals, tmp_path, monkeypatch):
     """A slow copy shows a determinate progress dialog; the window is not blocked."""
-    from desktop_app.core import copying
+    from desktop_app.core.store import copying
 
     release = threading.Event()
     real = copying.copy_database
@@ -217,7 +217,7 @@ def test_the_actions_are_in_the_file_menu(window, name):
 
 def test_closing_the_window_during_a_copy_waits_for_it(qtbot, db_file, modals, isolated_qsettings, tmp_path,
                                                       monkeypatch):
-    from desktop_app.core import copying
+    from desktop_app.core.store import copying
 
     w = make_window(qtbot, db_file)
     release = threading.Event()

@@ -337,7 +337,7 @@ def test_uncaught_exception_in_a_slot_is_logged_shown_and_survived(window, qtbot
                                                                    monkeypatch):
     import sys
 
-    from desktop_app.qt.app import UNEXPECTED_ERROR, install_excepthook
+    from desktop_app.qt.errors import UNEXPECTED_ERROR, install_excepthook
 
     pane = window.panes[0]
     text = pane.view.canonical_text
@@ -364,7 +364,7 @@ def test_uncaught_exception_in_a_slot_is_logged_shown_and_survived(window, qtbot
 
 def test_unexpected_store_error_during_an_edit_leaves_everything_consistent(window, qtbot, db_file, modals,
                                                                            log_file, monkeypatch):
-    from desktop_app.qt.app import UNEXPECTED_ERROR
+    from desktop_app.qt.errors import UNEXPECTED_ERROR
 
     pane = window.panes[0]
     start = pane.view.canonical_text.index("In short")

@@ -12,8 +12,9 @@ from window_support import db_file, isolated_qsettings, make_window, modals  # n
 
 from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines, canonicalize
 from desktop_app.core.store import Store
-from desktop_app.qt.links import FIGURE_WARNING
-from desktop_app.qt.matrix_view import FIGURES_DIFFER_BACKGROUND, build_groups
+from desktop_app.core.matrix import FIGURE_WARNING
+from desktop_app.core.matrix import build_groups
+from desktop_app.qt.matrix_view import FIGURES_DIFFER_BACKGROUND
 from desktop_app.qt.roles import FiguresDifferRole
 
 FIRST = ("The agency paid the consultant $900,000 for the report. "

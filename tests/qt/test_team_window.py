@@ -20,7 +20,7 @@ from window_support import (  # noqa: F401 - fixtures
 from desktop_app.core.settings import load_settings
 from desktop_app.core.store import Store
 from desktop_app.qt import commands
-from desktop_app.qt.pending_edits import pending_file
+from desktop_app.qt.team.pending_edits import pending_file
 
 BACK_MS = 20000  # bound on how long the window may take to notice the server is back
 
@@ -106,7 +106,7 @@ def test_a_wrong_address_is_one_sentence_and_the_database_stays_open(window, qtb
 
 def test_launching_with_a_team_address(qtbot, pg_url, modals, isolated_qsettings):
     """``marginalia --db postgresql://…`` opens the window on the team database."""
-    from desktop_app.cli import database_target
+    from desktop_app.core.addresses import database_target
     from desktop_app.qt.main_window import MainWindow
 
     target = database_target(pg_url)
@@ -240,7 +240,7 @@ def test_an_edit_whose_claim_was_deleted_meanwhile_is_dropped_with_one_sentence(
 
 
 def make_location(url: str) -> str:
-    from desktop_app.core import server
+    from desktop_app.core.store import server
 
     return server.display_address(server.parse_address(url))
 
@@ -350,7 +350,7 @@ def test_an_unreachable_server_escaping_a_slot_is_a_status_line_not_a_dialog(tea
     import sys
 
     from desktop_app.core.errors import DatabaseUnreachable
-    from desktop_app.qt.app import install_excepthook
+    from desktop_app.qt.errors import install_excepthook
 
     w = team_window
     previous = install_excepthook(lambda: w)

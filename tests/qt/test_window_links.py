@@ -18,7 +18,7 @@ from window_support import (  # noqa: F401 - fixtures
 from desktop_app.core.store import Store
 from desktop_app.qt import links
 from desktop_app.qt.link_gutter import HIT_DISTANCE, RELATION_COLORS
-from desktop_app.qt.matrix_view import build_groups
+from desktop_app.core.matrix import build_groups
 
 
 def fresh_links(db):
@@ -137,7 +137,7 @@ def test_removing_a_link_in_the_claim_editor_and_undo(window, qtbot, db_file, mo
 
 
 def test_changing_a_link_is_one_undo_step(window, qtbot, db_file, monkeypatch):
-    from desktop_app.qt.link_commands import UpdateLink
+    from desktop_app.qt.commands.links import UpdateLink
 
     a, b = two_claims(window, qtbot)
     link_through_window(window, monkeypatch, b, "corroborates", "first")

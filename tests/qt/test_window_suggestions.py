@@ -16,8 +16,9 @@ from window_support import (  # noqa: F401 - fixtures
 
 from desktop_app.core.autocode import find_matches
 from desktop_app.core.store import Store
+from desktop_app.core.matrix import FIGURE_WARNING
 from desktop_app.qt import links
-from desktop_app.qt.suggestions_panel import AcceptMatch
+from desktop_app.qt.commands import AcceptMatch
 
 
 def fresh_links(db):
@@ -177,13 +178,13 @@ def test_a_link_whose_figures_disagree_is_flagged(window, qtbot, db_file, monkey
     assert window.links.link_claims()
     assert "The figures differ: $40,000 vs $900K" in window.statusBar().currentMessage()
     item = window.editor.links_list.item(0)
-    assert item.text().startswith(links.FIGURE_WARNING)
+    assert item.text().startswith(FIGURE_WARNING)
     assert "$40,000 vs $900K" in item.text()
     # A "contradicts" link is expected to disagree: no mark.
     window.undo_stack.undo()
     monkeypatch.setattr(links, "choose_link", lambda *args: links.LinkChoice(b, "contradicts"))
     assert window.links.link_claims()
-    assert not window.editor.links_list.item(0).text().startswith(links.FIGURE_WARNING)
+    assert not window.editor.links_list.item(0).text().startswith(FIGURE_WARNING)
     assert "figures differ" not in window.statusBar().currentMessage()
 
 

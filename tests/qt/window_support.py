@@ -22,7 +22,7 @@ class Modals:
     """What the window asked or told the user, and the answers to give."""
 
     messages: list = field(default_factory=list)  # (kind, title, text)
-    errors: list = field(default_factory=list)  # sentences given to app.show_error
+    errors: list = field(default_factory=list)  # sentences given to errors.show_error
     confirm_answers: list = field(default_factory=list)  # popped by each confirm()
     conflict_answers: list = field(default_factory=list)  # popped by each choose_conflict()
     conflicts: list = field(default_factory=list)  # (theirs, mine) shown by each choose_conflict()
@@ -52,7 +52,7 @@ def isolated_qsettings(tmp_path):
 def modals(monkeypatch):
     """No real modal dialog in these tests: the message helpers record, the
     error hook captures, and any other dialog fails the test."""
-    from desktop_app.qt import app, dialogs
+    from desktop_app.qt import dialogs, errors
 
     m = Modals()
     monkeypatch.setattr(dialogs, "warn", lambda parent, title, text: m.messages.append(("warn", title, text)))
@@ -74,7 +74,7 @@ def modals(monkeypatch):
 
     monkeypatch.setattr(dialogs, "choose_conflict", choose_conflict)
     monkeypatch.setattr(dialogs, "ask_for_other_database", _refuse("ask_for_other_database"))
-    monkeypatch.setattr(app, "error_hook", lambda parent, message: m.errors.append(message))
+    monkeypatch.setattr(errors, "error_hook", lambda parent, message: m.errors.append(message))
     monkeypatch.setattr(QDialog, "exec", _refuse("QDialog.exec"))
     monkeypatch.setattr(QMessageBox, "exec", _refuse("QMessageBox.exec"))
     for name in ("warning", "information", "question", "critical", "about"):

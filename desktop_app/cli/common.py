@@ -1,0 +1,31 @@
+"""What every group of commands shares: opening the store, printing JSON,
+one-line text, and the error for a wrong argument."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def open_store(args):
+    from desktop_app.core import paths
+    from desktop_app.core.addresses import database_target
+    from desktop_app.core.store import Store
+
+    return Store.open(database_target(getattr(args, "db", None)) or paths.default_database())
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def one_line(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def usage(message: str):
+    from desktop_app.core.errors import InvalidInput
+
+    return InvalidInput(message)

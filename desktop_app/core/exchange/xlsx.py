@@ -1,0 +1,138 @@
+"""Export to an Excel workbook (.xlsx), streamed row by row.
+
+Three sheets:
+
+* "Claims": the CSV columns, in the same order and with the same values, then
+  one column per tag (in the order of the codebook) holding 1 when the claim
+  has that tag and nothing otherwise;
+* "Codebook": name, colour, key, description, parent and number of claims of
+  every tag;
+* "Links": the columns of the links CSV.
+
+Text that a spreadsheet would run as a formula gets the CSV's guard (a
+leading apostrophe) unless ``options.formula_guard`` is False. Either way
+every text is stored as text: a cell starting with "=" is never written as a
+formula, and "#N/A" is never written as an error value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+from desktop_app.core.exchange.claims_csv import HEADER, TAG_SEPARATOR, ExportOptions, guard_formula, iso_utc
+from desktop_app.core.exchange.links_csv import LINKS_HEADER
+
+CODEBOOK_HEADER = ("name", "colour", "key", "description", "parent", "claims")
+_MAX_CELL = 32767  # characters Excel keeps in a cell
+
+
+def export_xlsx(store, path: Path, options: ExportOptions | None = None) -> int:
+    """Write the workbook to ``path``; return how many claims it lists."""
+    options = options or ExportOptions()
+    wb = Workbook(write_only=True)
+    with store.snapshot():
+        count = _claims_sheet(store, wb, options)
+        _codebook_sheet(store, wb, options)
+        _links_sheet(store, wb, options)
+    wb.save(path)
+    return count
+
+
+class _Cells:
+    """Turns values into what a write-only sheet appends, texts kept as texts."""
+
+    def __init__(self, sheet, guard: bool) -> None:
+        self.sheet = sheet
+        self.guard = guard_formula if guard else (lambda v: v)
+
+    def text(self, value):
+        if value is None or value == "":
+            return None
+        value = self.guard(str(value))
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = value[:_MAX_CELL]
+        if value.startswith("=") or value in ERROR_CODES:
+            cell = WriteOnlyCell(self.sheet, value)
+            cell.data_type = "s"  # openpyxl would make it a formula or an error
+            return cell
+        return value
+
+    def row(self, values) -> list:
+        return [self.text(v) if isinstance(v, str) else v for v in values]
+
+
+def _claims_sheet(store, wb: Workbook, options: ExportOptions) -> int:
+    sheet = wb.create_sheet("Claims")
+    cells = _Cells(sheet, options.formula_guard)
+    tags = store.list_tags()
+    tag_names = {t.id: t.name for t in tags}
+    column = {t.id: i for i, t in enumerate(tags)}
+    docs = {d.id: d for d in store.list_documents()}
+    links = {
+        claim_id: TAG_SEPARATOR.join(f"{uuid} ({relation})" for uuid, relation in pairs)
+        for claim_id, pairs in store.linked_claims().items()
+    }
+    sheet.append(cells.row([*HEADER, *(t.name for t in tags)]))
+    count = 0
+    for (claim_id, uuid, doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
+         orphaned, tag_ids) in store.iter_export_rows(
+        document_ids=options.document_ids, tag_ids=options.tag_ids, statuses=options.statuses
+    ):
+        doc = docs[doc_id]
+        names = sorted((tag_names[t] for t in tag_ids if t in tag_names), key=str.casefold)
+        flags: list = [None] * len(tags)
+        for t in tag_ids:
+            if t in column:
+                flags[column[t]] = 1
+        sheet.append(cells.row((
+            uuid, doc.id, doc.title, doc.source_url or doc.original_name, doc.published,
+            TAG_SEPARATOR.join(names), quote, prefix, suffix,
+            None if orphaned else start, None if orphaned else end,
+            note, status, annotator, iso_utc(created), iso_utc(updated), links.get(claim_id, ""),
+            *flags,
+        )))
+        count += 1
+    return count
+
+
+def _codebook_sheet(store, wb: Workbook, options: ExportOptions) -> None:
+    sheet = wb.create_sheet("Codebook")
+    cells = _Cells(sheet, options.formula_guard)
+    tags = store.list_tags()
+    names = {t.id: t.name for t in tags}
+    sheet.append(cells.row(CODEBOOK_HEADER))
+    for tag in tags:
+        sheet.append(cells.row((
+            tag.name, tag.color, tag.key, tag.description, names.get(tag.parent_id, ""), tag.claim_count,
+        )))
+
+
+def _links_sheet(store, wb: Workbook, options: ExportOptions) -> None:
+    """The rows of the links CSV: links whose two claims pass the filters."""
+    sheet = wb.create_sheet("Links")
+    cells = _Cells(sheet, options.formula_guard)
+    sheet.append(cells.row(LINKS_HEADER))
+    links = store.list_links()
+    if not links:
+        return
+    titles = {d.id: d.title for d in store.list_documents()}
+    claims = {c.id: c for c in store.iter_claims()}
+    wanted = {c.id for c in store.iter_claims(tag_ids=options.tag_ids, statuses=options.statuses)}
+    documents = set(options.document_ids) if options.document_ids is not None else None
+    for link in links:
+        a, b = claims.get(link.source_id), claims.get(link.target_id)
+        if a is None or b is None or not ({a.id, b.id} & wanted):
+            continue
+        if documents is not None and not ({a.document_id, b.document_id} & documents):
+            continue
+        sheet.append(cells.row((
+            link.uuid, link.relation, link.note,
+            a.uuid, a.document_id, titles.get(a.document_id, ""), a.quote,
+            b.uuid, b.document_id, titles.get(b.document_id, ""), b.quote,
+            link.annotator, iso_utc(link.created_at),
+        )))

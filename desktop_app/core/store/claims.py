@@ -1,0 +1,496 @@
+"""Claims in the store: create, read, retag, annotate, delete, restore, search."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from typing import Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+
+from desktop_app.core.anchoring import CONTEXT, anchor_at
+from desktop_app.core.codebook import clean_text
+from desktop_app.core.errors import Conflict, InvalidInput, NotFound
+from desktop_app.core.ids import new_uuid, new_uuids
+from desktop_app.core.store.models import claim_tags, claims, documents, tags
+from desktop_app.core.rows import STATUSES, ClaimRow, PaintRow, SearchHit
+from desktop_app.core.store.server import allocate_ids
+
+_BATCH = 1000
+
+_CLAIM_COLUMNS = (
+    claims.c.id,
+    claims.c.uuid,
+    claims.c.document_id,
+    claims.c.start_offset,
+    claims.c.end_offset,
+    claims.c.quote,
+    claims.c.prefix,
+    claims.c.suffix,
+    claims.c.note,
+    claims.c.status,
+    claims.c.annotator,
+    claims.c.version,
+    claims.c.created_at,
+    claims.c.updated_at,
+    claims.c.deleted_at,
+    claims.c.orphaned,
+)
+
+
+def _claim_row(r, tag_ids: Sequence[int]) -> ClaimRow:
+    return ClaimRow(
+        id=r.id,
+        uuid=r.uuid,
+        document_id=r.document_id,
+        start=r.start_offset,
+        end=r.end_offset,
+        quote=r.quote,
+        prefix=r.prefix,
+        suffix=r.suffix,
+        note=r.note,
+        status=r.status,
+        annotator=r.annotator,
+        version=r.version,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        tag_ids=tuple(sorted(tag_ids)),
+        deleted=r.deleted_at is not None,
+        orphaned=bool(r.orphaned),
+    )
+
+
+def check_status(status: str) -> str:
+    value = str(status).strip().lower()
+    if value not in STATUSES:
+        raise InvalidInput(f"'{status}' is not a status; use one of: {', '.join(STATUSES)}.")
+    return value
+
+
+class ClaimsMixin:
+    """Part of Store; uses its ``_tx``, ``search_index`` and ``annotator``."""
+
+    # ---------------------------------------------------------------- creating
+    def add_claim(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        tag_ids: Iterable[int] = (),
+        *,
+        note: str = "",
+        status: str = "unverified",
+        annotator: str | None = None,
+    ) -> ClaimRow:
+        status = check_status(status)
+        tag_ids = list(dict.fromkeys(tag_ids))
+        note = clean_text(note)
+        annotator = clean_text(self.annotator if annotator is None else annotator)
+        now = datetime.now(timezone.utc)
+        with self._tx() as conn:
+            text = self._text(conn, document_id)
+            anchor = anchor_at(text, start, end)
+            self._check_tags(conn, tag_ids)
+            claim_id = conn.execute(
+                claims.insert().values(
+                    uuid=new_uuid(),
+                    document_id=document_id,
+                    start_offset=anchor.start,
+                    end_offset=anchor.end,
+                    quote=anchor.quote,
+                    prefix=anchor.prefix,
+                    suffix=anchor.suffix,
+                    note=note,
+                    status=status,
+                    annotator=annotator,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+            if tag_ids:
+                conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            self.search_index.index_claim(conn, claim_id, anchor.quote, note)
+            self._changed("claims", document_id)
+            return self._get_claim(conn, claim_id)
+
+    def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
+        """Insert many claims on one document in one transaction (an import of
+        annotations, auto-coding); returns how many."""
+        tag_ids = list(dict.fromkeys(tag_ids))
+        now = datetime.now(timezone.utc)
+        annotator = self.annotator
+        with self._tx() as conn:
+            text = self._text(conn, document_id)
+            self._check_tags(conn, tag_ids)
+            if conn.dialect.name == "sqlite":  # one writer at a time: the next ids are free
+                first = (conn.execute(sa.select(sa.func.max(claims.c.id))).scalar() or 0) + 1
+                ids = range(first, first + len(spans))
+            else:
+                ids = allocate_ids(conn, "claims", len(spans)) if spans else []
+            rows = []
+            uuids = new_uuids(len(spans))
+            length = len(text)
+            for i, (start, end) in enumerate(spans):
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+                    anchor_at(text, start, end)  # raises the user-facing error
+                rows.append((ids[i], uuids[i], start, end, text[start:end],
+                             text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
+            if not rows:
+                return 0
+            if conn.dialect.name == "sqlite":
+                self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
+            else:
+                conn.execute(claims.insert(), [
+                    dict(id=cid, uuid=uuid, document_id=document_id, start_offset=s, end_offset=e, quote=q,
+                         prefix=pre, suffix=suf, note="", status="unverified", annotator=annotator, version=1,
+                         created_at=now, updated_at=now, orphaned=False)
+                    for cid, uuid, s, e, q, pre, suf in rows
+                ])
+                if tag_ids:
+                    conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
+            self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
+            self._changed("claims", document_id)
+            return len(rows)
+
+    @staticmethod
+    def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:
+        """The same inserts straight through the driver: for a hundred thousand
+        rows, building SQLAlchemy parameters costs more than SQLite's work.
+        Timestamps are written in the form SQLAlchemy keeps them in on SQLite."""
+        stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        conn.exec_driver_sql(
+            "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
+            "status, annotator, version, created_at, updated_at, orphaned) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0)",
+            [(cid, uuid, document_id, s, e, q, pre, suf, annotator, stamp, stamp)
+             for cid, uuid, s, e, q, pre, suf in rows],
+        )
+        if tag_ids:
+            conn.exec_driver_sql(
+                "INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", [(r[0], t) for r in rows for t in tag_ids]
+            )
+
+    def _check_tags(self, conn: sa.Connection, tag_ids: Sequence[int]) -> None:
+        if not tag_ids:
+            return
+        found = set(conn.execute(sa.select(tags.c.id).where(tags.c.id.in_(tag_ids))).scalars())
+        missing = [t for t in tag_ids if t not in found]
+        if missing:
+            raise NotFound(f"There is no tag {missing[0]}.")
+
+    # ----------------------------------------------------------------- reading
+    def _get_claim(self, conn: sa.Connection, claim_id: int) -> ClaimRow:
+        r = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id == claim_id)).first()
+        if r is None:
+            raise NotFound(f"There is no claim {claim_id}.")
+        tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
+        return _claim_row(r, list(tag_ids))
+
+    def get_claim(self, claim_id: int) -> ClaimRow:
+        with self._tx(write=False) as conn:
+            return self._get_claim(conn, claim_id)
+
+    def resolve_claim(self, ref: str | int) -> int:
+        """A claim id from its id, its UUID, or the end of its UUID (8 or more
+        characters; UUIDs begin with their creation time, so they end in the
+        part that tells them apart) when only one claim's UUID ends so."""
+        text = clean_text(ref).strip()  # as names were stored: no lone surrogates
+        with self._tx(write=False) as conn:
+            if text.isdigit():
+                found = conn.execute(sa.select(claims.c.id).where(claims.c.id == int(text))).scalar()
+            elif len(text) >= 8:
+                ids = conn.execute(
+                    sa.select(claims.c.id)
+                    .where(sa.or_(claims.c.uuid == text.lower(), claims.c.uuid.endswith(text.lower(), autoescape=True)))
+                    .limit(2)
+                ).scalars().all()
+                found = ids[0] if len(ids) == 1 else None
+            else:
+                found = None
+        if found is None:
+            raise NotFound(f"There is no claim '{text}' (see 'marginalia claims').")
+        return found
+
+    def _claims_query(
+        self,
+        *,
+        document_ids: Iterable[int] | None = None,
+        tag_ids: Iterable[int] | None = None,
+        statuses: Iterable[str] | None = None,
+        include_deleted: bool = False,
+        orphaned: bool | None = None,
+    ) -> sa.Select:
+        q = (
+            sa.select(*_CLAIM_COLUMNS)
+            .join(documents, documents.c.id == claims.c.document_id)
+            .where(documents.c.deleted_at.is_(None))
+        )
+        if not include_deleted:
+            q = q.where(claims.c.deleted_at.is_(None))
+        if document_ids is not None:
+            q = q.where(claims.c.document_id.in_(list(document_ids)))
+        if orphaned is not None:
+            q = q.where(claims.c.orphaned == orphaned)
+        if statuses is not None:
+            q = q.where(claims.c.status.in_([check_status(s) for s in statuses]))
+        if tag_ids is not None:
+            q = q.where(
+                sa.exists().where(claim_tags.c.claim_id == claims.c.id, claim_tags.c.tag_id.in_(list(tag_ids)))
+            )
+        return q
+
+    def list_claims(
+        self,
+        *,
+        document_ids: Iterable[int] | None = None,
+        tag_ids: Iterable[int] | None = None,
+        statuses: Iterable[str] | None = None,
+        include_deleted: bool = False,
+        orphaned: bool | None = None,
+    ) -> list[ClaimRow]:
+        return list(
+            self.iter_claims(
+                document_ids=document_ids, tag_ids=tag_ids, statuses=statuses, include_deleted=include_deleted,
+                orphaned=orphaned,
+            )
+        )
+
+    def iter_claims(self, order_by_position: bool = False, **filters) -> Iterator[ClaimRow]:
+        """Claims matching the filters (any of several tags), streamed in batches
+        so that memory stays flat whatever their number."""
+        q = self._claims_query(**filters)
+        if order_by_position:
+            q = q.order_by(claims.c.document_id, claims.c.start_offset, claims.c.id)
+        else:
+            q = q.order_by(claims.c.id)
+        with self._tx(write=False, share=False) as conn:
+            result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
+            for batch in result.partitions(_BATCH):
+                ids = [r.id for r in batch]
+                by_claim: dict[int, list[int]] = defaultdict(list)
+                for cid, tid in conn.execute(
+                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(ids))
+                ):
+                    by_claim[cid].append(tid)
+                for r in batch:
+                    yield _claim_row(r, by_claim.get(r.id, ()))
+
+    def iter_export_rows(self, **filters) -> Iterator[tuple]:
+        """Claims for an export, as plain tuples, streamed in batches: (id, uuid,
+        document id, quote, prefix, suffix, start, end, note, status,
+        annotator, created, updated, orphaned, tag ids). Timestamps come as the
+        database gives them (see export_csv.iso_utc); no row objects are built,
+        so that exporting a hundred thousand claims stays close to the cost of
+        writing the file."""
+        raw = sa.String
+        q = (
+            self._claims_query(**filters)
+            .with_only_columns(
+                claims.c.id, claims.c.uuid, claims.c.document_id, claims.c.quote, claims.c.prefix,
+                claims.c.suffix, claims.c.start_offset, claims.c.end_offset, claims.c.note, claims.c.status,
+                claims.c.annotator, sa.type_coerce(claims.c.created_at, raw),
+                sa.type_coerce(claims.c.updated_at, raw), claims.c.orphaned,
+            )
+            .order_by(claims.c.id)
+        )
+        with self._tx(write=False, share=False) as conn:
+            result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
+            for batch in result.partitions(_BATCH):
+                by_claim: dict[int, list[int]] = defaultdict(list)
+                for cid, tid in conn.execute(
+                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(
+                        claim_tags.c.claim_id.in_([r[0] for r in batch])
+                    )
+                ).all():
+                    by_claim[cid].append(tid)
+                for r in batch:
+                    yield (*r, tuple(by_claim.get(r[0], ())))
+
+    def claims_for_document(self, document_id: int) -> list[ClaimRow]:
+        """The claims placed in the document's current text (what a pane paints)."""
+        return list(self.iter_claims(order_by_position=True, document_ids=[document_id], orphaned=False))
+
+    def paint_rows(self, document_id: int) -> list[PaintRow]:
+        """What a pane needs to paint the claims placed in a document, by
+        position: one pass over an index that covers it, no quotes, notes or
+        timestamps, so that opening a long document with thousands of claims
+        stays quick."""
+        q = (
+            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claim_tags.c.tag_id)
+            .select_from(claims.outerjoin(claim_tags, claim_tags.c.claim_id == claims.c.id))
+            .where(
+                claims.c.document_id == document_id,
+                claims.c.deleted_at.is_(None),
+                claims.c.orphaned.is_(False),
+            )
+            .order_by(claims.c.start_offset, claims.c.id, claim_tags.c.tag_id)
+        )
+        out: list[PaintRow] = []
+        with self._tx(write=False) as conn:
+            last, tag_list = None, []
+            for cid, start, end, tag_id in conn.execute(q).all():
+                if last is None or cid != last[0]:
+                    if last is not None:
+                        out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
+                    last, tag_list = (cid, start, end), []
+                if tag_id is not None:
+                    tag_list.append(tag_id)
+            if last is not None:
+                out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
+        return out
+
+    def list_orphans(self, document_ids: Iterable[int] | None = None) -> list[ClaimRow]:
+        """Claims that a new version of their document no longer contains."""
+        return list(self.iter_claims(document_ids=document_ids, orphaned=True))
+
+    def count_claims(self) -> int:
+        q = self._claims_query().with_only_columns(sa.func.count()).order_by(None)
+        with self._tx(write=False) as conn:
+            return int(conn.execute(q).scalar() or 0)
+
+    # ---------------------------------------------------------------- changing
+    def _touch(self, conn: sa.Connection, claim_id: int, expected_version: int | None, **values) -> None:
+        q = claims.update().where(claims.c.id == claim_id)
+        if expected_version is not None:
+            q = q.where(claims.c.version == expected_version)
+        done = conn.execute(
+            q.values(version=claims.c.version + 1, updated_at=datetime.now(timezone.utc), **values)
+        ).rowcount
+        if not done:
+            exists = conn.execute(sa.select(claims.c.id).where(claims.c.id == claim_id)).scalar()
+            if exists is None:
+                raise NotFound(f"There is no claim {claim_id}.")
+            raise Conflict("This claim was changed elsewhere in the meantime; reload it before saving.")
+        document_id = conn.execute(sa.select(claims.c.document_id).where(claims.c.id == claim_id)).scalar()
+        self._changed("claims", document_id)
+
+    def set_claim_note(self, claim_id: int, note: str, *, expected_version: int | None = None) -> ClaimRow:
+        note = clean_text(note)
+        with self._tx() as conn:
+            self._touch(conn, claim_id, expected_version, note=note)
+            row = self._get_claim(conn, claim_id)
+            if not row.deleted:
+                self.search_index.index_claim(conn, claim_id, row.quote, note)
+            return row
+
+    def set_claim_status(self, claim_id: int, status: str, *, expected_version: int | None = None) -> ClaimRow:
+        status = check_status(status)
+        with self._tx() as conn:
+            self._touch(conn, claim_id, expected_version, status=status)
+            return self._get_claim(conn, claim_id)
+
+    def set_claim_tags(self, claim_id: int, tag_ids: Iterable[int], *, expected_version: int | None = None) -> ClaimRow:
+        tag_ids = list(dict.fromkeys(tag_ids))
+        with self._tx() as conn:
+            self._check_tags(conn, tag_ids)
+            self._touch(conn, claim_id, expected_version)
+            conn.execute(claim_tags.delete().where(claim_tags.c.claim_id == claim_id))
+            if tag_ids:
+                conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            return self._get_claim(conn, claim_id)
+
+    def delete_claim(self, claim_id: int) -> ClaimRow:
+        """Move a claim to the bin; restore_claim brings it back as it was."""
+        with self._tx() as conn:
+            row = self._get_claim(conn, claim_id)
+            conn.execute(
+                claims.update().where(claims.c.id == claim_id).values(deleted_at=datetime.now(timezone.utc))
+            )
+            self.search_index.unindex_claim(conn, claim_id)
+            self._changed("claims", row.document_id)
+            return row
+
+    def restore_claim(self, claim_id: int) -> ClaimRow:
+        """Bring a claim back from the bin; refused if its document was replaced
+        meanwhile by a version in which the quote is no longer at its place."""
+        with self._tx() as conn:
+            conn.execute(claims.update().where(claims.c.id == claim_id).values(deleted_at=None))
+            row = self._get_claim(conn, claim_id)
+            text, doc_deleted = conn.execute(
+                sa.select(documents.c.text, documents.c.deleted_at).where(documents.c.id == row.document_id)
+            ).one()
+            if not row.orphaned and text[row.start : row.end] != row.quote:
+                raise Conflict(
+                    f"The claim “{row.quote[:40]}” cannot be restored: its document was replaced "
+                    "by a version in which the quote is no longer at its place."
+                )
+            if doc_deleted is None:  # else restore_document indexes it
+                self.search_index.index_claim(conn, claim_id, row.quote, row.note)
+            self._changed("claims", row.document_id)
+            return row
+
+    def _document_claims(self, conn: sa.Connection, document_id: int) -> list[ClaimRow]:
+        """Every claim of a document, binned and orphaned ones too."""
+        rows = conn.execute(
+            sa.select(*_CLAIM_COLUMNS).where(claims.c.document_id == document_id).order_by(claims.c.id)
+        ).all()
+        by_claim: dict[int, list[int]] = defaultdict(list)
+        for cid, tid in conn.execute(
+            sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id)
+            .join(claims, claims.c.id == claim_tags.c.claim_id)
+            .where(claims.c.document_id == document_id)
+        ):
+            by_claim[cid].append(tid)
+        return [_claim_row(r, by_claim.get(r.id, ())) for r in rows]
+
+    def _write_anchor(self, conn: sa.Connection, claim_id: int, *, orphaned: bool, **anchor) -> None:
+        values = {"orphaned": orphaned}
+        for key, column in (("start", "start_offset"), ("end", "end_offset"), ("quote", "quote"),
+                            ("prefix", "prefix"), ("suffix", "suffix")):
+            if key in anchor:
+                values[column] = anchor[key]
+        conn.execute(claims.update().where(claims.c.id == claim_id).values(**values))
+
+    def reattach_claim(self, claim_id: int, start: int, end: int) -> ClaimRow:
+        """Place a claim (typically an orphaned one) on ``text[start:end]`` of its
+        document's current text; its quote becomes that text."""
+        with self._tx() as conn:
+            row = self._get_claim(conn, claim_id)
+            text = self._text(conn, row.document_id, include_deleted=True)
+            a = anchor_at(text, start, end)
+            self._write_anchor(conn, claim_id, orphaned=False, start=a.start, end=a.end, quote=a.quote,
+                               prefix=a.prefix, suffix=a.suffix)
+            self._touch(conn, claim_id, None)
+            if not row.deleted:
+                self.search_index.index_claim(conn, claim_id, a.quote, row.note)
+            return self._get_claim(conn, claim_id)
+
+    def restore_claim_anchor(self, before: ClaimRow) -> ClaimRow:
+        """Undo reattach_claim: the anchor (and orphaned state) of ``before``."""
+        with self._tx() as conn:
+            self._write_anchor(conn, before.id, orphaned=before.orphaned, start=before.start, end=before.end,
+                               quote=before.quote, prefix=before.prefix, suffix=before.suffix)
+            self._touch(conn, before.id, None)
+            row = self._get_claim(conn, before.id)
+            if not row.deleted:
+                self.search_index.index_claim(conn, before.id, row.quote, row.note)
+            return row
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Documents and claims whose text, quote or note contain every word of the query."""
+        with self._tx(write=False) as conn:
+            raw = self.search_index.query(conn, query, limit * 2)
+            doc_ids = {i for kind, i, _, _ in raw if kind == "document"}
+            claim_ids = {i for kind, i, _, _ in raw if kind == "claim"}
+            live_docs = {
+                r.id: r.title
+                for r in conn.execute(
+                    sa.select(documents.c.id, documents.c.title).where(documents.c.deleted_at.is_(None))
+                )
+            } if raw else {}
+            claim_docs = dict(
+                conn.execute(
+                    sa.select(claims.c.id, claims.c.document_id).where(
+                        claims.c.id.in_(claim_ids), claims.c.deleted_at.is_(None)
+                    )
+                ).all()
+            ) if claim_ids else {}
+        hits = []
+        for kind, i, snippet, rank in raw:
+            doc_id = i if kind == "document" else claim_docs.get(i)
+            if doc_id is None or doc_id not in live_docs or (kind == "document" and i not in doc_ids):
+                continue
+            hits.append(SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippet, rank=rank))
+        return hits[:limit]

@@ -1,0 +1,356 @@
+"""Documents in the store: add, list, read, replace, delete and restore."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from desktop_app.core.codebook import clean_text
+from desktop_app.core.document import Metadata, StructuredDocument
+from desktop_app.core.errors import Conflict, InvalidInput, NotFound
+from desktop_app.core.ids import new_uuid
+from desktop_app.core.store.models import claims, document_versions, documents
+from desktop_app.core.rows import DocumentRow, ReplaceResult
+
+_LIST_COLUMNS = (
+    documents.c.id,
+    documents.c.uuid,
+    documents.c.title,
+    documents.c.author,
+    documents.c.outlet,
+    documents.c.source_url,
+    documents.c.published,
+    documents.c.source_format,
+    documents.c.encoding,
+    documents.c.original_name,
+    documents.c.sha256,
+    documents.c.char_count,
+    documents.c.imported_at,
+    documents.c.version,
+)
+
+
+def _claim_count():
+    return (
+        sa.select(sa.func.count())
+        .where(claims.c.document_id == documents.c.id, claims.c.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _doc_row(r) -> DocumentRow:
+    return DocumentRow(
+        id=r.id,
+        uuid=r.uuid,
+        title=r.title,
+        author=r.author,
+        outlet=r.outlet,
+        source_url=r.source_url,
+        published=r.published,
+        source_format=r.source_format,
+        encoding=r.encoding,
+        original_name=r.original_name,
+        sha256=r.sha256,
+        char_count=r.char_count,
+        imported_at=r.imported_at,
+        claim_count=r.claim_count,
+        deleted=r.deleted_at is not None,
+        version=r.version,
+    )
+
+
+def _storable(meta: Metadata) -> Metadata:
+    """Metadata that SQLite can store: lone surrogates become U+FFFD."""
+    return Metadata(**{k: clean_text(v) for k, v in meta.as_dict().items()})
+
+
+class DocumentsMixin:
+    """Part of Store; uses its ``_tx`` and ``search_index``."""
+
+    def add_document(self, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
+        doc.check()
+        original_name = clean_text(original_name)  # a file name need not be valid UTF-8
+        if not doc.text.strip():
+            raise InvalidInput(f"{original_name or 'The document'} has no text to annotate.")
+        meta = _storable(doc.metadata)
+        title = meta.title.strip() or original_name or "Untitled"
+        with self._tx() as conn:
+            doc_id = conn.execute(
+                documents.insert().values(
+                    uuid=new_uuid(),
+                    title=title,
+                    author=meta.author,
+                    outlet=meta.outlet,
+                    source_url=meta.source_url,
+                    published=meta.published,
+                    source_format=doc.source_format,
+                    encoding=doc.encoding,
+                    original_name=original_name,
+                    sha256=doc.sha256,
+                    text=doc.text,
+                    structure=doc.structure_json(),
+                    char_count=len(doc.text),
+                    imported_at=datetime.now(timezone.utc),
+                )
+            ).inserted_primary_key[0]
+            self.search_index.index_document(conn, doc_id, title, doc.text)
+            self._changed("documents")
+            return self._get_document(conn, doc_id)
+
+    def _get_document(self, conn: sa.Connection, doc_id: int, include_deleted: bool = True) -> DocumentRow:
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).where(
+            documents.c.id == doc_id
+        )
+        r = conn.execute(q).first()
+        if r is None or (r.deleted_at is not None and not include_deleted):
+            raise NotFound(f"There is no document {doc_id}.")
+        return _doc_row(r)
+
+    def get_document(self, doc_id: int) -> DocumentRow:
+        with self._tx(write=False) as conn:
+            return self._get_document(conn, doc_id)
+
+    def list_documents(self, *, include_deleted: bool = False) -> list[DocumentRow]:
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).order_by(
+            documents.c.id
+        )
+        if not include_deleted:
+            q = q.where(documents.c.deleted_at.is_(None))
+        with self._tx(write=False) as conn:
+            return [_doc_row(r) for r in conn.execute(q)]
+
+    def document_title(self, doc_id: int) -> str:
+        """A document's title, without counting its claims (cheap)."""
+        with self._tx(write=False) as conn:
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == doc_id)).scalar()
+        if title is None:
+            raise NotFound(f"There is no document {doc_id}.")
+        return title
+
+    def document_text(self, doc_id: int) -> str:
+        with self._tx(write=False) as conn:
+            return self._text(conn, doc_id, include_deleted=True)
+
+    def _text(self, conn: sa.Connection, doc_id: int, *, include_deleted: bool = False) -> str:
+        """A document's text, kept in memory between calls and checked against
+        its row (version, hash, length) each time: the text is megabytes, the
+        check a few bytes, and annotating reads it for every claim."""
+        row = conn.execute(
+            sa.select(documents.c.version, documents.c.sha256, documents.c.char_count, documents.c.deleted_at).where(
+                documents.c.id == doc_id
+            )
+        ).first()
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            raise NotFound(f"There is no document {doc_id}.")
+        key = (row.version, row.sha256, row.char_count)
+        cached = self._text_cache.get(doc_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+        self._text_cache[doc_id] = (key, text)
+        return text
+
+    def load_document(self, doc_id: int) -> StructuredDocument:
+        """The structured document, as the view renders it."""
+        with self._tx(write=False) as conn:
+            r = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).first()
+        if r is None:
+            raise NotFound(f"There is no document {doc_id}.")
+        blocks, spans = StructuredDocument.structure_from_json(r.structure)
+        return StructuredDocument(
+            text=r.text,
+            blocks=blocks,
+            spans=spans,
+            metadata=Metadata(
+                title=r.title, author=r.author, outlet=r.outlet, source_url=r.source_url, published=r.published
+            ),
+            source_format=r.source_format,
+            encoding=r.encoding,
+            sha256=r.sha256,
+        )
+
+    def resolve_document(self, ref: str | int) -> int:
+        """A document id from what a user typed: its id, its UUID, or its title
+        (exact, ignoring case, or a part of it that only one title contains)."""
+        text = clean_text(ref).strip()  # as names were stored: no lone surrogates
+        docs = self.list_documents()
+        if text.isdigit():
+            for d in docs:
+                if d.id == int(text):
+                    return d.id
+            raise NotFound(f"There is no document {text} (see 'marginalia docs').")
+        key = text.casefold()
+        for d in docs:
+            if d.uuid == text or d.title.casefold() == key:
+                return d.id
+        partial = [d for d in docs if key and key in d.title.casefold()]
+        if len(partial) == 1:
+            return partial[0].id
+        if len(partial) > 1:
+            raise InvalidInput(
+                f"'{text}' matches {len(partial)} documents; give the id (see 'marginalia docs')."
+            )
+        raise NotFound(f"There is no document '{text}' (see 'marginalia docs').")
+
+    def update_document_metadata(self, doc_id: int, **fields: str) -> DocumentRow:
+        allowed = {"title", "author", "outlet", "source_url", "published"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidInput(f"Documents have no field {sorted(unknown)[0]!r}.")
+        fields = {k: clean_text(v) for k, v in fields.items()}
+        if "title" in fields and not fields["title"].strip():
+            raise InvalidInput("A document needs a title.")
+        with self._tx() as conn:
+            self._get_document(conn, doc_id)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(**fields))
+            if "title" in fields:
+                text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+                self.search_index.index_document(conn, doc_id, fields["title"], text)
+            self._changed("documents")
+            return self._get_document(conn, doc_id)
+
+    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> ReplaceResult:
+        """Replace a document's text with a new version, in one transaction.
+
+        The old text is kept as a numbered version. Every claim (binned ones
+        too) is placed again on the new text: at its old position if the quote
+        is still there, else at the best match (see reanchor.py), else it is
+        marked orphaned and keeps its old quote. No claim is dropped."""
+        from desktop_app.core.reanchor import ORPHANED, OldAnchor, reanchor
+
+        doc.check()
+        original_name = clean_text(original_name)
+        if not doc.text.strip():  # as for a new document: nothing to annotate, nothing to anchor to
+            raise InvalidInput(f"{original_name or 'The new version'} has no text to annotate.")
+        now = datetime.now(timezone.utc)
+        with self._tx() as conn:
+            self._get_document(conn, doc_id, include_deleted=False)
+            current = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).one()
+            before = tuple(self._document_claims(conn, doc_id))
+            live = [c for c in before if not c.orphaned]
+            placements = reanchor(
+                current.text,
+                doc.text,
+                [OldAnchor(c.id, c.start, c.end, c.quote, c.prefix, c.suffix) for c in live],
+            )
+            conn.execute(
+                document_versions.insert().values(
+                    document_id=doc_id, version=current.version, text=current.text, structure=current.structure,
+                    sha256=current.sha256, source_format=current.source_format, encoding=current.encoding,
+                    original_name=current.original_name, imported_at=current.imported_at, replaced_at=now,
+                )
+            )
+            meta = _storable(doc.metadata)
+            values = dict(
+                text=doc.text,
+                structure=doc.structure_json(),
+                char_count=len(doc.text),
+                sha256=doc.sha256,
+                source_format=doc.source_format,
+                encoding=doc.encoding,
+                imported_at=now,
+                version=current.version + 1,
+            )
+            if original_name:
+                values["original_name"] = original_name
+            # the metadata the user knows the document by stays; a new version
+            # only fills in what was missing
+            for field in ("author", "outlet", "source_url", "published"):
+                if getattr(meta, field) and not getattr(current, field):
+                    values[field] = getattr(meta, field)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(**values))
+            counts = {"unchanged": 0, "moved": 0, "changed": 0, "orphaned": 0}
+            deleted = {c.id for c in before if c.deleted}
+            for p in placements:
+                counts[p.outcome] += 1
+                if p.outcome == ORPHANED:
+                    self._write_anchor(conn, p.claim_id, orphaned=True)
+                else:
+                    self._write_anchor(
+                        conn, p.claim_id, start=p.start, end=p.end, quote=p.quote,
+                        prefix=p.prefix, suffix=p.suffix, orphaned=False,
+                    )
+                if p.claim_id not in deleted:
+                    note = next(c.note for c in live if c.id == p.claim_id)
+                    self.search_index.index_claim(conn, p.claim_id, p.quote, note)
+            counts["orphaned"] += len(before) - len(live)  # orphaned before stay so
+            row = self._get_document(conn, doc_id)
+            self.search_index.index_document(conn, doc_id, row.title, doc.text)
+            return ReplaceResult(document=row, previous_version=current.version, before=before, **counts)
+
+    def undo_replace(self, result: ReplaceResult) -> DocumentRow:
+        """Put back the text and the claims' anchors as they were before replace_document."""
+        with self._tx() as conn:
+            old = conn.execute(
+                sa.select(document_versions).where(
+                    document_versions.c.document_id == result.document.id,
+                    document_versions.c.version == result.previous_version,
+                )
+            ).one()
+            conn.execute(
+                documents.update().where(documents.c.id == result.document.id).values(
+                    text=old.text, structure=old.structure, char_count=len(old.text), sha256=old.sha256,
+                    source_format=old.source_format, encoding=old.encoding, original_name=old.original_name,
+                    imported_at=old.imported_at, version=old.version,
+                )
+            )
+            conn.execute(document_versions.delete().where(document_versions.c.id == old.id))
+            for c in result.before:
+                self._write_anchor(
+                    conn, c.id, start=c.start, end=c.end, quote=c.quote, prefix=c.prefix,
+                    suffix=c.suffix, orphaned=c.orphaned,
+                )
+                if not c.deleted:
+                    self.search_index.index_claim(conn, c.id, c.quote, c.note)
+            row = self._get_document(conn, result.document.id)
+            self.search_index.index_document(conn, row.id, row.title, old.text)
+            return row
+
+    def document_versions(self, doc_id: int) -> list[tuple[int, datetime, str]]:
+        """Earlier versions of a document: (version, replaced at, text), oldest first."""
+        with self._tx(write=False) as conn:
+            return [
+                (r.version, r.replaced_at, r.text)
+                for r in conn.execute(
+                    sa.select(document_versions.c.version, document_versions.c.replaced_at, document_versions.c.text)
+                    .where(document_versions.c.document_id == doc_id)
+                    .order_by(document_versions.c.version)
+                )
+            ]
+
+    def delete_document(self, doc_id: int, *, with_claims: bool = False) -> DocumentRow:
+        """Move a document to the bin (recoverable with restore_document).
+
+        A document with claims is deleted only when ``with_claims`` says so: its
+        claims go to the bin with it and come back with it."""
+        with self._tx() as conn:
+            row = self._get_document(conn, doc_id, include_deleted=False)
+            if row.claim_count and not with_claims:
+                raise Conflict(
+                    f"'{row.title}' has {row.claim_count} claims; delete it with its claims "
+                    "explicitly, or delete the claims first."
+                )
+            now = datetime.now(timezone.utc)
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(deleted_at=now))
+            self.search_index.unindex_document(conn, doc_id)
+            for claim_id, _quote, _note in self._live_claim_texts(conn, doc_id):
+                self.search_index.unindex_claim(conn, claim_id)  # binned claims must not crowd out results
+            return row
+
+    def _live_claim_texts(self, conn: sa.Connection, doc_id: int) -> list:
+        return conn.execute(
+            sa.select(claims.c.id, claims.c.quote, claims.c.note).where(
+                claims.c.document_id == doc_id, claims.c.deleted_at.is_(None)
+            )
+        ).all()
+
+    def restore_document(self, doc_id: int) -> DocumentRow:
+        with self._tx() as conn:
+            conn.execute(documents.update().where(documents.c.id == doc_id).values(deleted_at=None))
+            row = self._get_document(conn, doc_id)
+            text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
+            self.search_index.index_document(conn, doc_id, row.title, text)
+            for claim_id, quote, note in self._live_claim_texts(conn, doc_id):
+                self.search_index.index_claim(conn, claim_id, quote, note)
+            return row

@@ -1,0 +1,311 @@
+"""File > Copy to team database… and File > Save a copy as file…: a whole
+project copied, ids and all, by ``core.copying.copy_database`` in a worker
+thread, with a progress dialog; the open database stays open (the copy opens
+the source itself and reads it in one snapshot).
+
+Copy to team database shares work started alone: the open file goes into an
+empty team database, which the window then offers to open. Save a copy as
+file takes a snapshot of any database (a team database, typically) home.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QProgressDialog
+
+from desktop_app.core.errors import MarginaliaError
+from desktop_app.qt.lazy import LazyModule
+
+log = logging.getLogger(__name__)
+
+dialogs = LazyModule("desktop_app.qt.dialogs")
+
+SHOW_PROGRESS_AFTER_MS = 300  # a small copy is done before a dialog would flash up
+TITLE = "Marginalia"
+_TABLE_WORDS = {
+    "documents": "documents",
+    "document_versions": "earlier versions of documents",
+    "tags": "tags",
+    "claims": "claims",
+    "claim_tags": "the tags of claims",
+    "claim_links": "links",
+}
+
+
+# ------------------------------------------------------------------ the worker
+class CopyThread(QThread):
+    """Runs one copy_database off the UI thread; says how far it got. Its
+    signals are emitted in the thread and arrive queued in the GUI thread."""
+
+    progress = Signal(str, int, int)  # table, rows copied, rows in the table
+    copied = Signal(object)  # CopyResult
+    failed = Signal(str)  # one sentence
+
+    def __init__(self, source, destination, parent=None) -> None:
+        super().__init__(parent)
+        self.source = source  # a file path or an address (perhaps with a password: never log it)
+        self.destination = destination
+
+    def run(self) -> None:
+        from desktop_app.core.store import copying
+
+        try:
+            result = copying.copy_database(self.source, self.destination, progress=self._progress)
+        except MarginaliaError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # logged; one sentence for the window
+            log.exception("copying a database failed")
+            self.failed.emit(f"The copy failed ({type(exc).__name__}) and nothing was changed; the log file has details.")
+        else:
+            self.copied.emit(result)
+
+    def _progress(self, table: str, done: int, total: int) -> None:
+        self.progress.emit(table, done, total)
+
+
+class CopyRun(QObject):
+    """One copy seen from the GUI thread: the worker's signals arrive here
+    (queued), the progress dialog follows them, and ``finished`` says how it
+    ended: (CopyResult or None, sentence of the failure or "")."""
+
+    finished = Signal(object, str)
+
+    def __init__(self, window, source, destination, label: str) -> None:
+        super().__init__(window)
+        self.window = window
+        self.result = None
+        self.error = ""
+        self.done = False
+        self.closing = False  # the window closed meanwhile: no questions afterwards
+        self.dialog = QProgressDialog(label, "", 0, 0, window)
+        self.dialog.setObjectName("CopyProgress")
+        self.dialog.setWindowTitle("Copying")
+        self.dialog.setAccessibleName("Copy progress")
+        self.dialog.setCancelButton(None)  # a copy is one transaction: complete or not there
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setMinimumDuration(1_000_000)  # shown by our timer, not by setValue
+        self.dialog.setMinimumWidth(420)
+        self.dialog.hide()
+        self.thread = CopyThread(source, destination, self)
+        self.thread.progress.connect(self._on_progress)
+        self.thread.copied.connect(self._on_copied)
+        self.thread.failed.connect(self._on_failed)
+        self.thread.finished.connect(self._on_finished)
+        window.installEventFilter(self)  # closing the window waits for the copy
+
+    def start(self) -> None:
+        self.thread.start()
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._show_dialog)
+
+    def _show_dialog(self) -> None:
+        if not self.done:
+            self.dialog.show()
+
+    def wait(self, timeout_ms: int = 600_000) -> None:
+        if not self.done:
+            self.thread.wait(timeout_ms)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        if obj is self.window and event.type() == QEvent.Type.Close and not self.done:
+            self.window.statusBar().showMessage("Finishing the copy…")
+            self.closing = True
+            self.wait()
+        return False
+
+    @Slot(str, int, int)
+    def _on_progress(self, table: str, done: int, total: int) -> None:
+        what = _TABLE_WORDS.get(table, table.replace("_", " "))
+        if total:
+            self.dialog.setRange(0, total)
+            self.dialog.setValue(done)
+            self.dialog.setLabelText(f"Copying {what}: {done:,} of {total:,}…")
+        else:
+            self.dialog.setRange(0, 0)
+            self.dialog.setLabelText(f"Copying {what}…")
+
+    @Slot(object)
+    def _on_copied(self, result) -> None:
+        self.result = result
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.error = message
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self.done = True
+        self.thread.wait()  # finished is emitted just before the thread ends: let it end
+        self.window.removeEventFilter(self)
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self.finished.emit(self.result, self.error)
+
+
+def start_copy(window, source, destination, label: str, on_done) -> CopyRun | None:
+    """Start copying ``source`` into ``destination`` off the UI thread;
+    ``on_done(result, error)`` runs in the GUI thread when it ends. None if a
+    copy is already running (one at a time)."""
+    running = getattr(window, "copy_run", None)
+    if running is not None and not running.done:
+        window.statusBar().showMessage("A copy is already running; wait for it.", 4000)
+        return None
+    run = CopyRun(window, source, destination, label)
+
+    def ended(result, error):
+        if window.copy_run is run:
+            window.copy_run = None
+        run.deleteLater()
+        if run.closing:  # the window is going: no dialog, the status bar says how it ended
+            window.statusBar().showMessage(f"{result.summary()}." if result is not None else error)
+            return
+        on_done(result, error)
+
+    run.finished.connect(ended)
+    window.copy_run = run
+    window.statusBar().showMessage(label)
+    run.start()
+    return run
+
+
+# ------------------------------------------------------------------ the flows
+def can_copy_to_team(window) -> bool:
+    return window.store is not None and window.store.path is not None
+
+
+def can_save_copy(window) -> bool:
+    return window.store is not None
+
+
+def update_actions(window, actions: dict) -> None:
+    """Enable the two actions for the open database."""
+    if "copy_to_team" in actions:
+        actions["copy_to_team"].setEnabled(can_copy_to_team(window))
+    if "save_copy" in actions:
+        actions["save_copy"].setEnabled(can_save_copy(window))
+
+
+def source_of(store):
+    """What copy_database opens for the window's database: its file, or the
+    team database's address with the password the window connected with."""
+    if store.path is not None:
+        return Path(store.path)
+    url = store._engine.url.set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def _prepare(window) -> None:
+    """The note being typed belongs in the copy."""
+    try:
+        window.editor.flush_note()
+    except Exception:  # noqa: BLE001 - a note that cannot be saved now does not stop the copy
+        log.exception("could not save the note before copying")
+
+
+def ask_copy_to_team(window):
+    """File > Copy to team database…: the team database dialog (window-modal,
+    not blocking), then the copy; the dialog, or None when no file is open."""
+    from desktop_app.core.settings import load_settings
+    from desktop_app.qt.team.dialog import TeamDatabaseDialog
+
+    if not can_copy_to_team(window):
+        window.statusBar().showMessage("Open a database file to copy it to a team database.", 5000)
+        return None
+    recent = load_settings().recent_team_databases
+    dialog = TeamDatabaseDialog(window, recent[0] if recent and isinstance(recent[0], str) else "")
+    dialog.setWindowTitle("Copy to team database")
+    dialog.setObjectName("CopyToTeamDialog")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Open).setText("&Copy")
+    hint = QLabel(f"Every document, tag, claim and link of {window.store.path.name} is copied, ids and all, "
+                  "into the team database, which must be new or empty. This file stays as it is.")
+    hint.setWordWrap(True)
+    hint.setObjectName("hint")
+    dialog.layout().insertWidget(1, hint)
+    dialog.accepted.connect(lambda: copy_to_team(window, dialog.address()))
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog
+
+
+def copy_to_team(window, address: str) -> CopyRun | None:
+    """Copy the open file into the (empty) team database at ``address``; then
+    say what was copied and offer to open it."""
+    from desktop_app.core.store import server
+    from desktop_app.qt.errors import show_error
+
+    if not can_copy_to_team(window):
+        return None
+    try:
+        shown = server.display_address(server.parse_address(address))
+    except MarginaliaError as exc:
+        show_error(window, str(exc))
+        return None
+    _prepare(window)
+    source = Path(window.store.path)
+
+    def done(result, error):
+        if result is None:
+            window.statusBar().showMessage(f"Nothing was copied to {shown}.", 8000)
+            show_error(window, error)
+            return
+        summary = f"{result.summary()}."
+        window.statusBar().showMessage(summary, 10000)
+        if dialogs.confirm(window, "Copied to the team database", f"{summary} Open the team database now?"):
+            window.open_team_database(address)
+
+    return start_copy(window, source, address, f"Copying {source.name} to {shown}…", done)
+
+
+def ask_save_copy(window) -> CopyRun | None:
+    """File > Save a copy as file…: a new file name, then the copy."""
+    from desktop_app.core import paths
+
+    if not can_save_copy(window):
+        window.statusBar().showMessage("No database is open.", 3000)
+        return None
+    store = window.store
+    folder = Path(store.path).parent if store.path is not None else paths.data_dir()
+    stem = Path(store.path).stem if store.path is not None else (store.location.rsplit("/", 1)[-1] or "team")
+    name, _ = QFileDialog.getSaveFileName(
+        window, "Save a copy as file", str(folder / f"{stem} copy.db"), "Marginalia databases (*.db)",
+        options=QFileDialog.Option.DontConfirmOverwrite,  # the copy needs a new file: we say so ourselves
+    )
+    if not name:
+        return None
+    return save_copy(window, Path(name))
+
+
+def save_copy(window, path: Path) -> CopyRun | None:
+    """Copy the open database into the new file ``path``; the open one stays open."""
+    from desktop_app.qt.errors import show_error
+
+    if not can_save_copy(window):
+        return None
+    path = Path(path).expanduser()
+    if path.exists():
+        dialogs.warn(window, TITLE, f"{path} already exists; choose a new file name for the copy.")
+        return None
+    if store_path := window.store.path:
+        if Path(store_path).resolve() == path.resolve():
+            dialogs.warn(window, TITLE, f"{path} is the open database; choose a new file name for the copy.")
+            return None
+    _prepare(window)
+    waiting = len(window.pending) if window.store.is_team and window.pending.waiting() else 0
+
+    def done(result, error):
+        if result is None:
+            window.statusBar().showMessage(f"{path} was not created.", 8000)
+            show_error(window, error)
+            return
+        summary = f"{result.summary()}."
+        if waiting:
+            summary = (f"{result.summary()}, without the {waiting} edit{'s' if waiting != 1 else ''} "
+                       "still waiting for the server.")
+        window.statusBar().showMessage(summary, 10000)
+        dialogs.inform(window, "Copy saved", summary)
+
+    return start_copy(window, source_of(window.store), path, f"Copying {window.store.location} to {path.name}…", done)

@@ -1,0 +1,285 @@
+"""Live updates: what other windows, programs and annotators write to the open
+database shows in this window within about a second.
+
+Every ``POLL_MS`` a worker thread asks the store what others changed since the
+last look (``Store.changes_since``: a single indexed query, but on a team
+database it crosses the network, so it never runs on the UI thread). The
+answer comes back as a signal; the window then re-reads only what changed
+("claims:<document>", "tags", "links", "documents", or "*" for everything)
+and tells the views through the usual StoreEvents hub, keeping each reading
+pane's scroll position and text selection and the claims table's current
+claim.
+
+A poll that finds the team database unreachable shows it in the status bar
+and keeps polling; the first poll that works again clears it and lets the
+waiting edits (pending_edits.py) go through.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 1000
+
+
+class _Sink(QObject):
+    """Lives on the UI thread; the worker emits through it (queued)."""
+
+    done = Signal(int, int, object)  # generation, new mark, scopes (set of str)
+    failed = Signal(int, str, bool)  # generation, sentence, unreachable?
+
+
+class _PollJob(QRunnable):
+    def __init__(self, store, mark: int | None, sink: _Sink, generation: int) -> None:
+        super().__init__()
+        self.store, self.mark, self.sink, self.generation = store, mark, sink, generation
+
+    def run(self) -> None:
+        try:
+            if self.mark is None:  # no mark yet (the first one failed): start from here, reload all
+                new_mark, scopes = self.store.change_mark(), {"*"}
+            else:
+                new_mark, scopes = self.store.changes_since(self.mark)
+        except DatabaseUnreachable as exc:
+            self.sink.failed.emit(self.generation, str(exc), True)
+        except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
+            log.warning("polling for changes failed: %s", exc)
+            self.sink.failed.emit(self.generation, str(exc), False)
+        else:
+            self.sink.done.emit(self.generation, new_mark, set(scopes))
+
+
+class LiveUpdates(QObject):
+    """The window's poller; ``start(store, mark)`` on each database, ``stop()``
+    before the store closes."""
+
+    # True when the database answers, False while it cannot be reached
+    reachabilityChanged = Signal(bool)
+    # The scopes a refresh has just applied (for tests and the analysis windows)
+    refreshed = Signal(object)
+
+    def __init__(self, window, interval_ms: int = POLL_MS) -> None:
+        super().__init__(window)
+        self.w = window
+        self.store = None
+        self.mark: int | None = None
+        self.reachable = True
+        self.last_problem = ""
+        self._generation = 0
+        self._busy = False
+        self._owed: set[str] = set()  # scopes seen but not yet applied (the refresh failed)
+        self._doc_keys: dict[int, tuple] = {}  # document id -> (version, sha256) as last shown
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._sink = _Sink(self)
+        self._sink.done.connect(self._done)
+        self._sink.failed.connect(self._failed)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+
+    # ------------------------------------------------------------ lifecycle
+    @staticmethod
+    def initial_mark(store) -> int | None:
+        """The store's change mark, taken before the window reads anything
+        (None if the database did not answer: the first poll reloads all)."""
+        try:
+            return store.change_mark()
+        except MarginaliaError as exc:
+            log.warning("no change mark: %s", exc)
+            return None
+
+    def start(self, store, mark: int | None) -> None:
+        self.stop()
+        self.store = store
+        self.mark = mark
+        self._owed = set()
+        self._remember_documents()
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop polling and wait for a poll under way (the store may close next)."""
+        self.timer.stop()
+        self._generation += 1  # answers still on their way are ignored
+        self._pool.waitForDone()
+        self._busy = False
+        self.store = None
+        self._set_reachable(True, "")
+
+    @property
+    def running(self) -> bool:
+        return self.store is not None and self.timer.isActive()
+
+    # -------------------------------------------------------------- polling
+    def poll(self) -> None:
+        if self.store is None or self._busy:
+            return
+        self._busy = True
+        self._pool.start(_PollJob(self.store, self.mark, self._sink, self._generation))
+
+    def _done(self, generation: int, mark: int, scopes) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        self.mark = mark
+        self._owed |= set(scopes)
+        if self._owed:
+            try:
+                self.apply(self._owed)
+            except DatabaseUnreachable as exc:
+                self._set_reachable(False, str(exc))
+                return
+            except MarginaliaError as exc:  # a refresh that fails is tried again next time
+                log.warning("refreshing after changes elsewhere failed: %s", exc)
+                return
+            except Exception:  # noqa: BLE001 - logged; not retried every second
+                log.exception("refreshing after changes elsewhere failed")
+                self._owed = set()
+                return
+            self._owed = set()
+        self._set_reachable(True, "")
+
+    def _failed(self, generation: int, message: str, unreachable: bool) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        if unreachable:
+            self._set_reachable(False, message)
+
+    def note_unreachable(self, message: str) -> None:
+        """A user action found the database unreachable (before the next poll did)."""
+        self._set_reachable(False, message)
+
+    def _set_reachable(self, reachable: bool, message: str) -> None:
+        self.last_problem = message
+        if reachable != self.reachable:
+            self.reachable = reachable
+            if reachable:
+                log.info("the database answers again")
+            else:
+                log.warning("the database cannot be reached: %s", message)
+            self.reachabilityChanged.emit(reachable)
+
+    # ------------------------------------------------------------ refreshing
+    def apply(self, scopes) -> None:
+        """Re-read what others changed and tell the views, keeping what the
+        reader sees where it was."""
+        w = self.w
+        store = self.store
+        if store is None or w.store is not store or not scopes:
+            return
+        everything = "*" in scopes
+        claim_docs = set()
+        for scope in scopes:
+            kind, _, value = scope.partition(":")
+            if kind == "claims" and value.isdigit():
+                claim_docs.add(int(value))
+        state = self._save_view(w)
+        # what the claims table shows now, before a reload for another scope
+        # (tags) brings in the new claims without telling the other views
+        model = w.claims_model
+        shown = {c.id: c for c in model.claims() if c.document_id in claim_docs} if model is not None else {}
+        try:
+            if everything or "documents" in scopes:
+                self._documents_changed(store)
+            if everything or "tags" in scopes:
+                w.events.tagsChanged.emit()
+            if not everything and claim_docs:
+                self._sync_claims(store, claim_docs, shown)
+            if everything:
+                self._repaint_panes(store, None)
+            if everything or "links" in scopes:
+                w.events.linksChanged.emit()
+        finally:
+            self._restore_view(w, state)
+        log.info("refreshed after changes elsewhere: %s", " ".join(sorted(scopes)))
+        self.refreshed.emit(set(scopes))
+
+    def _remember_documents(self) -> None:
+        try:
+            self._doc_keys = {d.id: (d.version, d.sha256) for d in self.store.list_documents()}
+        except MarginaliaError:
+            self._doc_keys = {}
+
+    def _documents_changed(self, store) -> None:
+        before = self._doc_keys
+        docs = store.list_documents()
+        self._doc_keys = {d.id: (d.version, d.sha256) for d in docs}
+        self.w.events.documentsChanged.emit()
+        shown = {p.view.document_id for p in self.w.panes}
+        for doc_id, key in self._doc_keys.items():
+            if doc_id in shown and doc_id in before and before[doc_id] != key:
+                self.w.events.documentTextChanged.emit(doc_id)  # a new version of its text
+
+    def _sync_claims(self, store, doc_ids: set[int], old: dict) -> None:
+        """Tell the views claim by claim what changed in these documents since
+        ``old`` (the claims the table showed): the table keeps its rows and
+        selection, the library its counts."""
+        fresh = store.list_claims(document_ids=sorted(doc_ids))
+        events = self.w.events
+        seen = set()
+        for row in fresh:
+            seen.add(row.id)
+            if row.id not in old:
+                events.claimAdded.emit(row)
+            elif old[row.id] != row:
+                events.claimChanged.emit(row)
+        for claim_id, row in old.items():
+            if claim_id not in seen:
+                events.claimRemoved.emit(claim_id, row.document_id)
+        self._repaint_panes(store, doc_ids)
+
+    def _repaint_panes(self, store, doc_ids: set[int] | None) -> None:
+        annotator = self.w.annotator
+        for pane in self.w.panes:
+            doc_id = pane.view.document_id
+            if doc_id is not None and (doc_ids is None or doc_id in doc_ids):
+                pane.view.set_highlights([annotator.span(c) for c in store.paint_rows(doc_id)])
+                pane.view.set_selected_claim(annotator.selected_claim)
+        self.w.splitter.update_gutters()
+
+    # ---------------------------------------------------------- view state
+    @staticmethod
+    def _save_view(w) -> dict:
+        panes = []
+        for pane in w.panes:
+            view = pane.view
+            cursor = view.textCursor()
+            panes.append((pane, view.document_id, view.verticalScrollBar().value(),
+                          view.horizontalScrollBar().value(), cursor.anchor(), cursor.position()))
+        table = w.claims_panel.table
+        return {
+            "panes": panes,
+            "claim": w.claims_panel.selected_claim(),
+            "table_scroll": table.verticalScrollBar().value(),
+        }
+
+    @staticmethod
+    def _restore_view(w, state: dict) -> None:
+        from PySide6.QtGui import QTextCursor
+
+        for pane, doc_id, vscroll, hscroll, anchor, position in state["panes"]:
+            view = pane.view
+            if pane not in w.panes or view.document_id != doc_id or doc_id is None:
+                continue
+            cursor = view.textCursor()
+            if (cursor.anchor(), cursor.position()) != (anchor, position):
+                last = max(view.document().characterCount() - 1, 0)
+                cursor.setPosition(min(anchor, last))
+                cursor.setPosition(min(position, last), QTextCursor.MoveMode.KeepAnchor)
+                view.setTextCursor(cursor)
+            view.verticalScrollBar().setValue(min(vscroll, view.verticalScrollBar().maximum()))
+            view.horizontalScrollBar().setValue(min(hscroll, view.horizontalScrollBar().maximum()))
+        claim_id = state["claim"]
+        panel = w.claims_panel
+        if claim_id is not None and panel.selected_claim() != claim_id and w.claims_model is not None \
+                and w.claims_model.row_of(claim_id) is not None:
+            panel.select_claim(claim_id)
+        bar = panel.table.verticalScrollBar()
+        bar.setValue(min(state["table_scroll"], bar.maximum()))
