@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.core.document import SourceFile, StructuredDocument
+from desktop_app.core.document import Block, Metadata, OfferedClaim, SourceFile, Span, StructuredDocument
 from desktop_app.core.errors import ImportCancelled, ImportRefused, MarginaliaError
 from desktop_app.core.importers._common import display_name, refused
 
@@ -275,8 +275,7 @@ def _error(module: str, qualname: str, message: str) -> MarginaliaError:
 
 
 _ALLOWED = {
-    ("desktop_app.core.document", n)
-    for n in ("StructuredDocument", "Block", "Span", "Metadata", "SourceFile", "OfferedClaim")
+    (cls.__module__, cls.__qualname__) for cls in (StructuredDocument, Block, Span, Metadata, SourceFile, OfferedClaim)
 }
 
 
