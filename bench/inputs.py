@@ -54,3 +54,81 @@ def spans(text_length: int, count: int, seed: int = 2) -> list[tuple[int, int]]:
         end = min(text_length, start + rng.randint(20, 160))
         result.append((start, end))
     return result
+
+
+def news_page(seed: int = 3, article_words: int = 1200) -> bytes:
+    """A saved news page shaped like a real one: a few hundred KB of head
+    metadata, inline styles and scripts, a mega-menu, a cookie banner, the
+    article (headings, paragraphs with links and emphasis, a list, a quote),
+    related-article cards, comments and a footer with many links."""
+    rnd = random.Random(seed)
+
+    def sentence(n: int) -> str:
+        words = [rnd.choice(WORDS) for _ in range(n)]
+        return " ".join(words).capitalize() + "."
+
+    def paragraph(words: int) -> str:
+        out, left = [], words
+        while left > 0:
+            n = min(left, rnd.randint(8, 22))
+            out.append(sentence(n))
+            left -= n
+        text = " ".join(out)
+        cut = text.find(" ", len(text) // 3)
+        if cut > 0:
+            text = f'{text[:cut]} <a href="https://news.example/story/{rnd.randint(1, 9999)}">{text[cut + 1:cut + 12]}</a>{text[cut + 12:]}'
+        return text.replace(" the ", " <em>the</em> ", 1)
+
+    head = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>Studio talks stall over machine learning clause | The Daily Example</title>",
+        "<meta name='author' content='Jordan Example'><meta property='og:site_name' content='The Daily Example'>",
+        "<meta property='article:published_time' content='2026-11-30T08:00:00Z'>",
+        "<link rel='canonical' href='https://news.example/business/2026/11/30/studio-talks-stall'>",
+        "<style>" + "".join(f".c{i}{{margin:{i % 9}px;padding:{i % 7}px;color:#{i * 2654435761 % 0xFFFFFF:06x}}}"
+                            for i in range(2500)) + "</style>",
+        "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"headline\":\"Studio talks stall\"}</script>",
+    ]
+    for i in range(12):  # bundled scripts, as pages inline them
+        body = ";".join(f"function f{i}_{j}(a,b){{return a*{j}+b.length-{i}}}" for j in range(400))
+        head.append(f"<script>{body}</script>")
+    head.append("</head>")
+    menu = ["<body><div class='cookie-banner'><p>We and our 842 partners use cookies to store and access "
+            "information on your device. Accept all to continue.</p><button>Accept all</button></div>",
+            "<header><nav class='mega-menu'><ul>"]
+    for section in range(16):
+        menu.append(f"<li><a href='/s{section}'>Section {section}</a><ul>")
+        menu.extend(f"<li><a href='/s{section}/t{t}'>{rnd.choice(WORDS).title()} {rnd.choice(WORDS)}</a></li>"
+                    for t in range(30))
+        menu.append("</ul></li>")
+    menu.append("</ul></nav></header>")
+    svg = "<svg viewBox='0 0 24 24'>" + "".join(f"<path d='M{i} {i}L{i + 3} {i + 5}Z'/>" for i in range(40)) + "</svg>"
+    article = ["<main><article><h1>Studio talks stall over machine learning clause</h1>",
+               "<p class='byline'>By Jordan Example · 30 November 2026</p>"]
+    written = 0
+    part = 0
+    while written < article_words:
+        if part and part % 4 == 0:
+            article.append(f"<h2>{sentence(5)[:-1]}</h2>")
+        if part == 3:
+            article.append("<ul>" + "".join(f"<li>{sentence(9)}</li>" for _ in range(4)) + "</ul>")
+        if part == 6:
+            article.append(f"<blockquote><p>{sentence(20)}</p></blockquote>")
+        n = rnd.randint(40, 90)
+        article.append(f"<p>{paragraph(n)}</p>")
+        written += n
+        part += 1
+    article.append("<div class='share'>" + svg * 4 + "<a href='/share'>Share</a></div></article>")
+    related = ["<aside class='related'><h2>More from The Daily Example</h2>"]
+    related.extend(f"<div class='card'><a href='/r{i}'><img src='/i{i}.jpg' alt=''>{sentence(8)}</a>"
+                   f"<p>{sentence(14)}</p></div>" for i in range(60))
+    related.append("</aside><section class='comments'><h2>Comments</h2>")
+    related.extend(f"<div class='comment'><b>reader{i}</b><p>{sentence(rnd.randint(6, 30))}</p></div>"
+                   for i in range(120))
+    related.append("</section></main>")
+    footer = ["<footer><nav>"]
+    footer.extend(f"<a href='/f{i}'>{rnd.choice(WORDS).title()}</a> " for i in range(300))
+    footer.append("</nav><p>© 2026 The Daily Example. All rights reserved.</p></footer>")
+    footer.append("<script>" + ";".join(f"window.t{i}=Date.now()+{i}" for i in range(3000)) + "</script>")
+    footer.append("</body></html>")
+    return "".join(head + menu + article + related + footer).encode("utf-8")

@@ -56,10 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common],
-                       help="import Markdown, text, HTML, Word (.docx), OpenDocument (.odt) or EPUB files")
-    c.add_argument("files", nargs="+", metavar="FILE")
+                       help="import Markdown, text, HTML, Word (.docx), OpenDocument (.odt) or EPUB files, "
+                            "or web pages by their http(s) address")
+    c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
     c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
+    c.add_argument("--whole-page", action="store_true",
+                   help="web pages: import the whole page, not only its article")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -201,17 +204,31 @@ def _text_arg(value) -> str:
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
     from desktop_app.core.errors import MarginaliaError
-    from desktop_app.core.importers import import_file
+    from desktop_app.core.importers import import_source, import_summary, is_web_address
     from desktop_app.core.settings import load_settings
 
     limits = load_settings().reader_limits
+
+    def read(name: str):
+        doc = import_source(name, fmt=args.format, whole_page=args.whole_page, **limits)
+        said = import_summary(doc)
+        if said:
+            shown = doc.original.address if doc.original and doc.original.address else Path(name).name
+            print(f"{shown}: {said}", file=sys.stderr, flush=True)
+        return doc
+
+    def original_name(name: str, doc) -> str:
+        if is_web_address(name):
+            return doc.original.address if doc.original and doc.original.address else name.strip()
+        return Path(name).name
+
     with open_store(args) as store:
         if args.replace:
             if len(args.files) != 1:
                 raise usage("--replace takes exactly one file.")
             doc_id = store.resolve_document(args.replace)
-            doc = import_file(args.files[0], fmt=args.format, **limits)
-            result = store.replace_document(doc_id, doc, original_name=Path(args.files[0]).name)
+            doc = read(args.files[0])
+            result = store.replace_document(doc_id, doc, original_name=original_name(args.files[0], doc))
             if args.json:
                 print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
                              "claims_moved": result.moved, "claims_changed": result.changed,
@@ -224,8 +241,8 @@ def cmd_import(args) -> int:
         done = []
         for name in args.files:
             try:
-                doc = import_file(name, fmt=args.format, **limits)
-                row = store.add_document(doc, original_name=Path(name).name)
+                doc = read(name)
+                row = store.add_document(doc, original_name=original_name(name, doc))
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)

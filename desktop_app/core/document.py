@@ -136,6 +136,9 @@ class StructuredDocument:
     # How much of the source the importer left out (web pages: navigation,
     # footers…), as a fraction of the source's text, for the import summary.
     left_out: float = 0.0
+    # A sentence the import summary adds, e.g. why the whole page was
+    # imported instead of its article ("" for none).
+    notice: str = ""
 
     def check(self) -> None:
         """Raise ValueError if blocks and text disagree (used by tests and the store)."""

@@ -42,5 +42,13 @@ class DatabaseUnreachable(MarginaliaError):
     """The team database's server cannot be reached (down, refused, network lost)."""
 
 
-class ImportCancelled(ImportRefused):
+class FetchFailed(MarginaliaError):
+    """A web address could not be fetched as a page (unreachable, an error status, a timeout, not a page…)."""
+
+
+class Cancelled(MarginaliaError):
+    """The user stopped the operation; nothing was written."""
+
+
+class ImportCancelled(Cancelled, ImportRefused):
     """The user cancelled an import while a file was being read; nothing was written."""

@@ -27,6 +27,10 @@ item_models = LazyModule("desktop_app.qt.item_models")
 
 log = logging.getLogger(__name__)
 
+
+def _elide(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 NO_TAG_COLOR = "#9A9A9A"
 
 
@@ -359,10 +363,11 @@ class Annotator:
             self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
 
     # ------------------------------------------------------ import and export
-    def import_files(self, files: list[Path]) -> bool:
+    def import_files(self, files: list[Path], whole_page: bool = False) -> bool:
         """Import files on a worker thread, with a progress dialog; the window
         emits importStarted, importProgress and importFinished. False if an
-        import is already running or no database is open."""
+        import is already running or no database is open. Web pages are
+        imported as their article unless ``whole_page``."""
         from desktop_app.core.settings import load_settings
         from desktop_app.qt.import_worker import ImportRun
 
@@ -372,7 +377,7 @@ class Annotator:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
-        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes)
+        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page)
         steps = 100  # each file is 100 steps, filled by its reader's progress (pages, parts)
         progress = QProgressDialog("Importing…", "Cancel", 0, len(files) * steps, self.w)
         progress.setWindowTitle("Import")
@@ -415,10 +420,69 @@ class Annotator:
             self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
             self.w.open_document(done[-1].id)
         summary = f"Imported {len(done)} of {len(files)} file(s)."
-        self.w.statusBar().showMessage(summary, 6000)
+        kept = run.summaries[-1][1] if len(files) == 1 and run.summaries else ""
+        self.w.statusBar().showMessage(f"{summary} {kept}".strip(), 10000)
         self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
+
+    def import_address(self, address: str, whole_page: bool = False) -> bool:
+        """Fetch a web page and import it on a worker thread, with a progress
+        dialog whose Cancel stops the download; the window emits importStarted
+        and importFinished. False if an import is running or no database is open."""
+        from desktop_app.core.settings import load_settings
+        from desktop_app.qt.web_import import WebImportRun
+
+        if self.store is None:
+            return False
+        if self.import_run is not None or self.versions.run is not None:
+            self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
+            return False
+        run = WebImportRun(self.w, self.store, address, whole_page, load_settings().max_import_bytes)
+        progress = QProgressDialog(f"Fetching {_elide(address)}…", "Cancel", 0, 0, self.w)
+        progress.setWindowTitle("Import from web address")
+        progress.setAccessibleName("Import progress")
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)
+        self.progress_dialog = progress
+
+        def cancel() -> None:
+            run.cancel()
+            progress.setLabelText("Cancelling…")
+
+        def on_progress(received: int, total: int) -> None:
+            if total > 0:
+                progress.setMaximum(max(1, total // 1024))
+                progress.setValue(min(received, total) // 1024)
+            progress.setLabelText(f"Fetching {_elide(address)}… {received / 1024:,.0f} KB")
+
+        progress.canceled.connect(cancel)
+        run.progress.connect(on_progress)
+        run.finished.connect(lambda row, summary, error: self._address_finished(run, row, summary, error))
+        self.import_run = run
+        self.w.importStarted.emit(1)
+        run.start()
+        return True
+
+    def _address_finished(self, run, row, summary: str, error: str) -> None:
+        run.deleteLater()
+        self._close_progress()
+        if self.import_run is not run:
+            return  # stopped on closing
+        self.import_run = None
+        if row is not None and self.store is not None:
+            self.push(commands.ImportedDocuments(self.store, self.w.events, [row.id]))
+            self.w.open_document(row.id)
+            self.w.statusBar().showMessage(f"Imported “{row.title}”. {summary}".strip(), 10000)
+        elif not error:
+            self.w.statusBar().showMessage("Import cancelled; nothing was imported.", 6000)
+        else:
+            self.w.statusBar().showMessage("The page was not imported.", 6000)
+        self.w.importFinished.emit([row.id] if row is not None else [], [error] if error else [])
+        if error:
+            dialogs.warn(self.w, "Import from web address", error)
 
     def _close_progress(self) -> None:
         progress, self.progress_dialog = self.progress_dialog, None

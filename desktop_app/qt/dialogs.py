@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QGridLayout,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.core import paths
+from desktop_app.qt.file_filters import IMPORT_FILTER
 
 SHORTCUTS = (
     ("Tag the selection", "1 … 9 (the tag's key), or click the tag, or right-click > Tag as…"),
     ("Delete the selected claim", "Delete"),
     ("Attach an orphaned claim to the selection", "Ctrl+Shift+A"),
     ("Replace a document with a new version", "Ctrl+Shift+R"),
+    ("Import a web page from its address", "Ctrl+Shift+U"),
     ("Link the selected claim with a claim of another pane", "Ctrl+L"),
     ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
     ("Analysis (charts of the claims)", "Ctrl+Shift+Y"),
@@ -211,5 +214,35 @@ def ask_preferences(parent, settings) -> str | None:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return clean_text(dialog.annotator_edit.text()).strip()
+    finally:
+        dialog.deleteLater()
+
+
+
+
+def import_file_dialog(parent, start: str) -> tuple[QFileDialog, QCheckBox]:
+    """File > Import…: files to import, and whether web pages come in whole
+    (navigation, footers and all) or as their article (the default)."""
+    dialog = QFileDialog(parent, "Import articles", start, IMPORT_FILTER)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # the native one cannot hold the choice
+    whole = QCheckBox("Web pages: import the &whole page, not only the article")
+    whole.setAccessibleName("Import whole web pages")
+    whole.setToolTip("For pages where the article found leaves out something you need")
+    layout = dialog.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addWidget(whole, layout.rowCount(), 0, 1, layout.columnCount())
+    else:  # pragma: no cover - the Qt dialog is a grid
+        layout.addWidget(whole)
+    return dialog, whole
+
+
+def ask_import_files(parent, start: str) -> tuple[list[Path], bool] | None:
+    """The files chosen and the whole-page choice, or None if cancelled."""
+    dialog, whole = import_file_dialog(parent, start)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        return [Path(n) for n in dialog.selectedFiles()], whole.isChecked()
     finally:
         dialog.deleteLater()

@@ -26,13 +26,15 @@ class ImportWorker(QObject):
     file_progress = Signal(int, int)  # within the current file (pages, parts): done, total
     imported = Signal(object)  # DocumentRow
     failed = Signal(str, str)  # file name, plain sentence
+    summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
+        self.whole_page = whole_page
         self._cancel = False
 
     def cancel(self) -> None:
@@ -43,7 +45,7 @@ class ImportWorker(QObject):
         return self._cancel
 
     def run(self) -> None:
-        from desktop_app.core.importers import import_file
+        from desktop_app.core.importers import import_file, import_summary
 
         total = len(self.paths)
         limits = _limits(self.max_bytes)
@@ -52,7 +54,8 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, progress=self.file_progress.emit, cancelled=self._cancelled, **limits)
+                doc = import_file(path, whole_page=self.whole_page, progress=self.file_progress.emit,
+                                  cancelled=self._cancelled, **limits)
                 if self._cancel:
                     break
                 row = self.store.add_document(doc, original_name=path.name)
@@ -65,18 +68,22 @@ class ImportWorker(QObject):
                 log.exception("import of %s failed", path)
                 self.failed.emit(path.name, f"{path.name} could not be imported ({type(exc).__name__}).")
                 continue
+            said = import_summary(doc)
+            if said:
+                self.summarised.emit(path.name, said)
             self.imported.emit(row)
         self.progress.emit(total, total, "")
         self.finished.emit()
 
 
-def start_import(parent, store, paths: list[Path], max_bytes: int) -> tuple[QThread, ImportWorker]:
+def start_import(parent, store, paths: list[Path], max_bytes: int,
+                 whole_page: bool = False) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes)
+    worker = ImportWorker(store, paths, max_bytes, whole_page)
     return _start_worker(parent, worker), worker
 
 
@@ -100,13 +107,15 @@ class ImportRun(QObject):
     file_progress = Signal(int, int)  # within the current file: done, total
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int) -> None:
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page)
+        self.worker.summarised.connect(self._on_summarised)
         self.worker.progress.connect(self._on_progress)
         self.worker.file_progress.connect(self._on_file_progress)
         self.worker.imported.connect(self._on_imported)
@@ -146,6 +155,10 @@ class ImportRun(QObject):
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
         self.failures.append((name, message))
+
+    @Slot(str, str)
+    def _on_summarised(self, name: str, summary: str) -> None:
+        self.summaries.append((name, summary))
 
     @Slot()
     def _on_finished(self) -> None:

@@ -557,15 +557,35 @@ class MainWindow(QMainWindow):
         self.connection_label.show()
 
     # ---------------------------------------------------------- drag and drop
+    # Files from a file manager or a browser's downloads, and links dragged
+    # from a browser (a URL list, or the address as text).
+    def _dropped(self, mime) -> tuple[list[Path], list[str]]:
+        from desktop_app.qt.web_import import web_addresses
+
+        urls = mime.urls() if mime.hasUrls() else []
+        files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        addresses = web_addresses(urls)
+        if not urls and mime.hasText():
+            text = mime.text().strip()
+            if text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text):
+                addresses = [text]
+        return files, addresses
+
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        files, addresses = self._dropped(event.mimeData())
+        if files or addresses:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files, addresses = self._dropped(event.mimeData())
         if files:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.annotator.import_files(files))
+        elif addresses:
+            event.acceptProposedAction()
+            if len(addresses) > 1:
+                self.statusBar().showMessage("Several links were dropped; importing the first.", 4000)
+            QTimer.singleShot(0, lambda: self.annotator.import_address(addresses[0]))
 
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.qt.file_filters import DATABASE_FILTER, IMPORT_FILTER
+from desktop_app.qt.file_filters import DATABASE_FILTER
 from desktop_app.qt.icons import icon
 from desktop_app.qt.lazy import LazyModule
 
@@ -37,9 +37,20 @@ def build_menus(w) -> dict[str, QAction]:
     ann = w.annotator
 
     def ask_import():
-        names, _ = QFileDialog.getOpenFileNames(w, "Import articles", str(Path.home()), IMPORT_FILTER)
-        if names:
-            ann.import_files([Path(n) for n in names])
+        chosen = dialogs.ask_import_files(w, str(Path.home()))
+        if chosen:
+            files, whole_page = chosen
+            ann.import_files(files, whole_page=whole_page)
+
+    def ask_import_address():
+        from desktop_app.qt.web_import import ask_address
+
+        if w.store is None:
+            w.statusBar().showMessage("No database is open.", 3000)
+            return
+        chosen = ask_address(w)
+        if chosen:
+            ann.import_address(*chosen)
 
     def ask_open_database():
         from desktop_app.core import paths
@@ -130,6 +141,8 @@ def build_menus(w) -> dict[str, QAction]:
 
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
+    a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
+    a["import_address"].setStatusTip("Fetch a web page and import its article (or the whole page)")
     a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
     a["replace"] = _action(w, "&Replace with new version…", lambda: ann.versions.ask_replace(), "Ctrl+Shift+R")
     a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
@@ -142,7 +155,7 @@ def build_menus(w) -> dict[str, QAction]:
     a["save_copy"] = _action(w, "Save a cop&y as file…", lambda: copy_actions.ask_save_copy(w))
     a["save_copy"].setStatusTip("Copy the open database, ids and all, into a new file; this one stays open")
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "export", "replace", None, "open_database", "new_database", "open_team", None,
+    for key in ("import", "import_address", "export", "replace", None, "open_database", "new_database", "open_team", None,
                 "copy_to_team", "save_copy", None, "quit"):
         if key is None:
             menu.addSeparator()

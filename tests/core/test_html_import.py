@@ -11,7 +11,7 @@ from desktop_app.core.importers.html import html_to_text_blocks
 
 
 def load(html: str, name: str = "page.html"):
-    doc = import_bytes(html.encode("utf-8"), name=name)
+    doc = import_bytes(html.encode("utf-8"), name=name, whole_page=True)
     doc.check()
     assert canonicalize(doc.text) == doc.text
     assert doc.source_format == "html"
@@ -302,7 +302,7 @@ def test_html_to_text_blocks_on_a_fragment():
 
 
 def test_sniffed_html_without_extension():
-    doc = import_bytes(b"  <!doctype html><title>x</title><p>hi</p>", name="download")
+    doc = import_bytes(b"  <!doctype html><title>x</title><p>hi</p>", name="download", whole_page=True)
     assert doc.source_format == "html"
     assert doc.text == "hi"
 

@@ -40,8 +40,9 @@ def _import(window, qtbot, files, *, through_menu=False, monkeypatch=None):
     window.importProgress.connect(lambda done, total, name: progress.append((done, total, name)))
     with qtbot.waitSignal(window.importFinished, timeout=15000) as finished:
         if through_menu:
-            monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                                lambda *a, **k: ([str(f) for f in files], "Articles"))
+            from desktop_app.qt import dialogs
+
+            monkeypatch.setattr(dialogs, "ask_import_files", lambda *a, **k: ([Path(f) for f in files], False))
             window.menu_actions["import"].trigger()
         else:
             assert window.annotator.import_files(files)

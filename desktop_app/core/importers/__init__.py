@@ -1,5 +1,11 @@
 """Importers: bytes of a Markdown, plain text, HTML, Word, OpenDocument, EPUB
-(or PDF, when its reader is installed) file → StructuredDocument.
+(or PDF, when its reader is installed) file, or a web address → StructuredDocument.
+
+An HTML page is imported as its article (main text, structure, metadata;
+``source_format`` "web", ``left_out`` says how much of the page was left
+out) unless the whole page is asked for (``whole_page=True``, format "html");
+when no article is found the whole page is imported and ``notice`` says so.
+Every document keeps the source as read in ``original``.
 
 Markdown, text and HTML are read here, by the program's own code. Word,
 OpenDocument, EPUB and PDF are read by large third-party parsers, so they
@@ -15,17 +21,25 @@ exception escapes for any input bytes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import stat
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
-from desktop_app.core.document import Metadata, StructuredDocument
+from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused
+from desktop_app.core.fetch import check_address, fetch, is_web_address, utc_now
 from desktop_app.core.importers import html as html_importer
 from desktop_app.core.importers import markdown as markdown_importer
 from desktop_app.core.importers import text as text_importer
-from desktop_app.core.importers._common import assemble, display_name, refused, title_from_name
+from desktop_app.core.importers._common import (
+    assemble,
+    display_name,
+    refused,
+    title_from_name,
+)
 from desktop_app.core.importers.decoding import decode_bytes
 from desktop_app.core.importers.isolated import (
     DEFAULT_MEMORY_LIMIT_MB,
@@ -42,6 +56,10 @@ __all__ = [
     "detect_format",
     "import_bytes",
     "import_file",
+    "import_source",
+    "import_summary",
+    "import_url",
+    "is_web_address",
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -52,6 +70,8 @@ LABELS = {
     "markdown": "Markdown", "text": "plain text", "html": "HTML", "docx": "Word (.docx)",
     "odt": "OpenDocument text (.odt)", "epub": "EPUB", "pdf": "PDF",
 }
+
+log = logging.getLogger(__name__)
 
 _EXTENSIONS = {
     ".md": "markdown",
@@ -85,7 +105,10 @@ _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>\s*", re.IGNORECASE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE
 )
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _NO_TEXT = "the file has no text to annotate."
+MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
+NO_ARTICLE = "No article was found on the page, so the whole page was imported."
 
 
 def _extension(name: str) -> str:
@@ -175,6 +198,8 @@ def import_bytes(
     name: str,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
+    charset: str | None = None,
     password: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -182,6 +207,11 @@ def import_bytes(
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
 ) -> StructuredDocument:
     """Import the bytes of a file called ``name`` (used for messages and the fallback title).
+
+    HTML is imported as its article unless ``whole_page``; ``charset`` is the
+    encoding declared outside the bytes (an HTTP header), which wins over one
+    declared inside them. ``original`` is filled with the bytes, the media
+    type, the file name and the time of import.
 
     Word, OpenDocument, EPUB and PDF files are read in a child process
     (``progress(done, total)`` is called as it works, ``cancelled()`` is
@@ -201,24 +231,35 @@ def import_bytes(
     if fmt in PARSERS:
         if not available(fmt):
             raise refused(name, f"{LABELS.get(fmt, fmt)} files cannot be imported by this copy of Marginalia (its reader is not installed).")
-        return parse_isolated(
+        doc = parse_isolated(
             data, name=name, fmt=fmt, password=password, max_bytes=max_bytes, progress=progress,
             cancelled=cancelled, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb,
         )
-    declared = None
-    if fmt == "html":
+        if doc.original is not None and not doc.original.retrieved_at:
+            doc.original.retrieved_at = utc_now()
+        return doc
+    declared = charset
+    if fmt == "html" and not declared:
         m = _META_CHARSET.search(data[:4096])
         declared = m.group(1).decode("ascii") if m else None
     decoded, encoding = decode_bytes(data, name, declared=declared)
 
     metadata = Metadata()
     first_heading = ""
+    article = None
+    notice = ""
+    if fmt == "html" and not whole_page:
+        article = _article(decoded, name)
+        if article is None:
+            notice = NO_ARTICLE
     if fmt == "text":
         text, blocks = text_importer.convert(decoded)
         spans = []
     else:
         if fmt == "markdown":
             drafts, metadata = markdown_importer.convert(decoded, name)
+        elif article is not None:
+            drafts, metadata = article.drafts, article.metadata
         else:
             try:
                 drafts, found = html_importer.parse_html(decoded)
@@ -242,9 +283,12 @@ def import_bytes(
         blocks=blocks,
         spans=spans,
         metadata=metadata,
-        source_format=fmt,
+        source_format="web" if article is not None else fmt,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
+        original=SourceFile(data, MEDIA_TYPES[fmt], display_name(name) if name else "", "", utc_now()),
+        left_out=article.left_out if article is not None else 0.0,
+        notice=notice,
     )
     return doc
 
@@ -254,11 +298,82 @@ def _format_list() -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _article(decoded: str, name: str):
+    """The page's article, or None (no article, or the extractor failed: logged)."""
+    from desktop_app.core.importers import web
+
+    try:
+        return web.extract_article(decoded)
+    except RecursionError:
+        log.warning("%s: the page is nested too deeply for the article extractor", name)
+    except Exception:  # an extractor bug on odd markup must not lose the import: the whole page is read instead
+        log.exception("%s: the article extractor failed", name)
+    return None
+
+
+def import_url(
+    address: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
+    cancelled=None,
+    progress=None,
+    **fetch_options,
+) -> StructuredDocument:
+    """Fetch a web page and import it (its article unless ``whole_page``).
+
+    ``original`` holds the bytes as received, the media type the server gave,
+    the final address after redirects and the time of retrieval; the document's
+    address falls back to that final address when the page names none."""
+    address = check_address(address)
+    got = fetch(address, max_bytes=max_bytes, cancelled=cancelled, progress=progress, **fetch_options)
+    name = _name_for(got.address)
+    doc = import_bytes(got.data, name=name, fmt="html", max_bytes=max_bytes, whole_page=whole_page,
+                       charset=got.charset)
+    doc.original = SourceFile(got.data, got.media_type, "", got.address, got.retrieved_at)
+    if not doc.metadata.source_url:
+        doc.metadata.source_url = got.address
+    return doc
+
+
+def import_source(
+    source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False, cancelled=None, progress=None, **options,
+) -> StructuredDocument:
+    """A web address is fetched, anything else is read as a file (an address
+    of another kind, such as ftp://, is refused with a sentence). ``options``
+    (the reader's limits, a password) apply to files."""
+    if isinstance(source, str) and (is_web_address(source) or _ADDRESS.match(source.strip())):
+        return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
+                          progress=progress)
+    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
+                       progress=progress, **options)
+
+
+def _name_for(address: str) -> str:
+    """A name for messages and the fallback title: the last part of the path, else the host."""
+    parts = urlsplit(address)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(last) or parts.hostname or address
+
+
+def import_summary(doc: StructuredDocument) -> str:
+    """What the import kept, in one or two sentences ("" when there is nothing to say)."""
+    if doc.source_format == "web":
+        words = len(doc.text.split())
+        kept = f"Kept the article: {words:,} word{'s' if words != 1 else ''}"
+        if doc.left_out >= 0.005:
+            return f"{kept}; left out {doc.left_out:.0%} of the page (navigation, footers…)."
+        return kept + "."
+    return doc.notice
+
+
 def import_file(
     path: str | os.PathLike,
     *,
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    whole_page: bool = False,
     **options,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
@@ -289,7 +404,7 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, **options)
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, **options)
 
 
 def _reason(exc: BaseException) -> str:
