@@ -48,6 +48,8 @@ TARGETS = {
     "search_ms": ("<=", 50),
     "bulk_claims_ratio": ("<=", 3),
     "rss_mb": ("<=", 400),
+    "pdf_import_ratio": ("<=", 1.5),
+    "open_pdf_300_ratio": ("<=", 1.1),
 }
 
 
@@ -325,6 +327,71 @@ def web_import_figures(sizes: Sizes) -> dict:
     }
 
 
+# --------------------------------------------------------------------- PDF
+def pdf_figures(sizes: Sizes, tmp: Path) -> dict:
+    """Importing a 100-page text PDF against pypdfium2's own plain text
+    extraction of it; opening a 300-page PDF's document in the window against
+    a Markdown file of the same text."""
+    import pypdfium2 as pdfium
+    from PySide6.QtCore import QEvent
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    import pdfsamples  # reportlab, from the test extra
+
+    from desktop_app.core.importers import import_bytes
+    from desktop_app.core.store import Store
+    from desktop_app.qt.app import make_application
+    from desktop_app.qt.main_window import MainWindow
+
+    short, long = (10, 30) if sizes.quick else (100, 300)
+    data = pdfsamples.article(pages=short, columns=2, seed=3).data
+
+    def plain_text():
+        pdf = pdfium.PdfDocument(data)
+        for page in pdf:
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+        pdf.close()
+
+    repeats = max(3, sizes.repeats // 2)
+    base = median_time(plain_text, repeats)
+    mine = median_time(lambda: import_bytes(data, name="report.pdf"), repeats)
+    out = {"pdfium_text_s": base, "pdf_import_s": mine, "pdf_import_ratio": mine / base}
+
+    app = make_application()
+    big = import_bytes(pdfsamples.article(pages=long, columns=2, seed=4).data, name="long.pdf")
+    markdown = "\n\n".join(big.text[b.start : b.end] for b in big.blocks)
+    db = tmp / "pdf-window.db"
+    with Store.open(db, seed=False) as store:
+        doc_pdf = store.add_document(big, original_name="long.pdf")
+        doc_md = store.add_document(import_bytes(markdown.encode(), name="long.md"), original_name="long.md")
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    window.open_database(db)
+    app.processEvents()
+    pane = window.panes[0]
+
+    def open_doc(doc_id):
+        def run():
+            window.annotator._docs_cache.clear()
+            window.open_document(doc_id, pane)
+            pane.view.viewport().repaint()
+        return run
+
+    def settle():
+        app.processEvents()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    md = median_time(open_doc(doc_md.id), sizes.repeats, settle)
+    pdf = median_time(open_doc(doc_pdf.id), sizes.repeats, settle)
+    window.close()
+    out.update({"open_md_300_s": md, "open_pdf_300_s": pdf, "open_pdf_300_ratio": pdf / md})
+    return out
+
+
 # ------------------------------------------------ search and bulk insertion
 def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
     from desktop_app.core.document import StructuredDocument, blocks_for_lines
@@ -416,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
     parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
-                                                        "import, search")
+                                                        "import, search, pdf")
     args = parser.parse_args(argv)
     sizes = Sizes(args.quick)
     groups = {
@@ -425,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": lambda tmp: export_figures(sizes, tmp),
         "import": lambda tmp: import_figures(sizes),
         "search": lambda tmp: search_and_bulk(sizes, tmp),
+        "pdf": lambda tmp: pdf_figures(sizes, tmp),
     }
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as tmpdir:

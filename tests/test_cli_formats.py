@@ -50,10 +50,9 @@ def test_export_xlsx(tmp_path, db_path):
     rows = list(wb["Claims"].iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [first.uuid, second.uuid]
     header = rows[0]
-    assert rows[1][header.index("note")] == "'=1+1" and rows[1][header.index(tag.name)] == 1
-    ok(run_cli("export", "--format", "xlsx", "-o", str(target), "--no-formula-guard", db=db_path))
-    cell = openpyxl.load_workbook(target)["Claims"].cell(row=2, column=header.index("note") + 1)
-    assert cell.value == "=1+1" and cell.data_type == "s"
+    cell = wb["Claims"].cell(row=2, column=header.index("note") + 1)
+    assert cell.value == "=1+1" and cell.data_type == "s"  # a string cell, never a formula, no apostrophe
+    assert rows[1][header.index(tag.name)] == 1
 
 
 def test_export_report(tmp_path, db_path):
@@ -67,3 +66,35 @@ def test_export_report(tmp_path, db_path):
     assert "\\=1\\+1" in md
     stdout = ok(run_cli("export", "--format", "report", db=db_path))
     assert stdout == md
+
+
+def test_export_qdpx_positions_and_what_the_file_cannot_carry(tmp_path, db_path):
+    """UTF-16 positions by default, code points on request; orphaned claims and links are announced."""
+    from conftest import make_doc
+
+    text = "🎬 Emoji 😀 first, then the quoted passage 𝄞 here."
+    with Store.open(db_path, annotator="reporter") as store:
+        doc = store.add_document(make_doc(text, "Astral"))
+        start = text.index("the quoted")
+        claim = store.add_claim(doc.id, start, start + len("the quoted passage 𝄞"), [])
+        gone = store.add_claim(doc.id, 0, len("🎬 Emoji"), [])
+        second = store.add_document(make_doc("A second source says the same.", "Second"))
+        store.add_link(claim.id, store.add_claim(second.id, 0, 8, []).id, "same")
+        store.replace_document(doc.id, make_doc(text.replace("🎬 Emoji", "🎬 Video"), "Astral"))
+        claim = store.get_claim(claim.id)
+        assert store.get_claim(gone.id).orphaned and not claim.orphaned
+    target = tmp_path / "p.qdpx"
+    r = run_cli("export", "--format", "qdpx", "-o", str(target), db=db_path)
+    ok(r)
+    err = r.stderr.decode("utf-8")
+    assert "1 orphaned claim is in the REFI-QDA file as a note" in err
+    assert "1 link between claims is in the REFI-QDA file as Links" in err
+
+    def position() -> tuple[int, int]:
+        root = etree.fromstring(zipfile.ZipFile(target).read("project.qde"))
+        sel = {s.get("guid"): s for s in root.iter("{urn:QDA-XML:project:1.0}PlainTextSelection")}[claim.uuid]
+        return int(sel.get("startPosition")), int(sel.get("endPosition"))
+
+    assert position() == (claim.start + 2, claim.end + 3)  # 2 astral characters before, 1 inside
+    ok(run_cli("export", "--format", "qdpx", "-o", str(target), "--qdpx-positions", "codepoints", db=db_path))
+    assert position() == (claim.start, claim.end)

@@ -5,6 +5,7 @@ MARGINALIA_BUILD_BUNDLE=1, the standalone PyInstaller bundle."""
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import shutil
 import struct
@@ -110,7 +111,7 @@ def test_every_package_is_listed_for_the_wheel():
 
 
 # ---------------------------------------------------------------------- wheel
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def wheel(tmp_path_factory) -> Path:
     """The wheel, built from a copy of the files a clean checkout has."""
     src = tmp_path_factory.mktemp("checkout")
@@ -145,31 +146,191 @@ def test_wheel_holds_the_seeds_resources_and_migrations(wheel):
     assert "marginalia = desktop_app.__main__:main" in zipfile.ZipFile(wheel).read(metadata).decode()
 
 
-def test_wheel_installed_in_a_fresh_environment_passes_its_self_test(wheel, tmp_path):
-    venv = tmp_path / "venv"
+def _requirements_of(wheel: Path) -> list[str]:
+    """The wheel's own Requires-Dist lines that apply without any extra."""
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        metadata = zf.read(name).decode("utf-8")
+    found = []
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist:"):
+            requirement = Requirement(line.split(":", 1)[1].strip())
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                found.append(str(requirement))
+    return found
+
+
+def dependency_closure(requirements: list[str]) -> set[str]:
+    """The distributions (canonical names) that installing ``requirements``
+    brings, read from what this environment has installed."""
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    todo = [Requirement(r) for r in requirements]
+    seen: set[tuple[str, frozenset]] = set()
+    names: set[str] = set()
+    while todo:
+        requirement = todo.pop()
+        key = (canonicalize_name(requirement.name), frozenset(requirement.extras))
+        if key in seen:
+            continue
+        seen.add(key)
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        dist = importlib.metadata.distribution(requirement.name)
+        names.add(key[0])
+        for line in dist.requires or []:
+            sub = Requirement(line)
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in (requirement.extras or {""})):
+                sub.marker = None
+                todo.append(sub)
+    return names
+
+
+def _link_distributions(names: set[str], into: Path) -> None:
+    """Make ``into`` a folder that holds exactly these installed distributions
+    (links to their top-level packages, modules and metadata)."""
+    import importlib.metadata
+
+    from packaging.utils import canonicalize_name
+
+    into.mkdir()
+    for dist in importlib.metadata.distributions():
+        if canonicalize_name(dist.metadata["Name"]) not in names:
+            continue
+        for top in {f.parts[0] for f in dist.files or () if f.parts and f.parts[0] not in ("..", "__pycache__")}:
+            if top.endswith(".pth") or (into / top).exists():
+                continue
+            (into / top).symlink_to(dist.locate_file(top))
+
+
+@pytest.fixture(scope="session")
+def installed(wheel, tmp_path_factory) -> dict:
+    """The wheel installed WITHOUT extras in a fresh virtual environment, once
+    per test session. The environment sees only the distributions that the
+    wheel's own requirements bring (linked from the test environment, so
+    nothing is downloaded): an import of anything else fails there as on a
+    user's machine."""
+    root = tmp_path_factory.mktemp("installed")
+    venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
     site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                capture_output=True, text=True, check=True).stdout.strip())
-    # The dependencies come from the test environment (no download); the app from the wheel.
-    (site / "zz_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    requirements = _requirements_of(wheel)
+    assert not any("extra" in r for r in requirements)
+    dependencies = root / "dependencies"
+    _link_distributions(dependency_closure(requirements), dependencies)
+    (site / "zz_dependencies.pth").write_text(f"{dependencies}\n")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index",
          "--disable-pip-version-check", str(wheel)],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    home = root / "home"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(home))
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
+                     ("XDG_CACHE_HOME", "cache")):
+        (home / sub).mkdir(parents=True)
+        env[var] = str(home / sub)
+    return dict(venv=venv, site=site, program=venv / "bin" / "marginalia", env=env, dependencies=dependencies)
+
+
+def test_the_fresh_environment_lacks_what_the_wheel_does_not_require(installed):
+    """The check below can fail: a test-only library is not importable there."""
+    python = installed["venv"] / "bin" / "python"
+    for module, expected in (("pytest", False), ("jsonschema", False), ("openpyxl", True), ("desktop_app", True)):
+        run = subprocess.run([str(python), "-c", f"import {module}"], env=installed["env"], capture_output=True,
+                             text=True, timeout=120)
+        assert (run.returncode == 0) == expected, (module, run.stderr)
+
+
+def test_every_runtime_import_is_a_declared_dependency():
+    """Each library that desktop_app imports is installed by [project] dependencies (no extra)."""
+    import ast
+    import importlib.metadata
+
+    from packaging.utils import canonicalize_name
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    installs = dependency_closure(declared)
+    providers = importlib.metadata.packages_distributions()
+    missing = {}
+    for path in (ROOT / "desktop_app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "desktop_app":
+                    continue
+                dists = {canonicalize_name(d) for d in providers.get(top, [])}
+                if not dists & installs:
+                    missing.setdefault(top, []).append(str(path.relative_to(ROOT)))
+    assert not missing, f"imported but not installed by [project] dependencies: {missing}"
+
+
+def test_wheel_installed_in_a_fresh_environment_passes_its_self_test(installed, tmp_path):
+    site = installed["site"]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("PYTHONPATH", None)
-    run = subprocess.run([str(venv / "bin" / "marginalia"), "--self-test"], cwd=elsewhere, env=env,
-                         capture_output=True, text=True, timeout=180)
+    run = subprocess.run([str(installed["program"]), "--self-test"], cwd=elsewhere, env=installed["env"],
+                         capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     packaged = site / "desktop_app" / "_data"
     assert f"sample articles found in {packaged / 'seeds'}" in run.stdout, run.stdout
     assert f"resources found in {packaged / 'resources'}" in run.stdout, run.stdout
+    from desktop_app.core.exchange import FORMATS
+
+    for fmt in FORMATS:
+        assert f"exported to {fmt}" in run.stdout, run.stdout
     assert "main window built" in run.stdout
+
+
+def test_wheel_without_extras_runs_every_export_and_import(installed, tmp_path):
+    """A plain install imports Markdown, text and HTML files, writes every export
+    format and reads W3C annotations back."""
+    from desktop_app.core.exchange import FORMATS
+
+    def marginalia(*args: str, db: Path) -> subprocess.CompletedProcess:
+        run = subprocess.run([str(installed["program"]), "--db", str(db), *args], cwd=tmp_path,
+                             env=installed["env"], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, (args, run.stdout + run.stderr)
+        assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr, run.stderr
+        return run
+
+    db = tmp_path / "plain.db"
+    (tmp_path / "a.md").write_text("# Markdown source\n\nThe *first* passage 🎬 about pay.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Plain text source: the second passage.\n", encoding="utf-8")
+    (tmp_path / "c.html").write_text("<html><head><title>HTML source</title></head><body><p>The third "
+                                     "passage, in HTML.</p></body></html>", encoding="utf-8")
+    marginalia("import", str(tmp_path / "a.md"), str(tmp_path / "b.txt"), str(tmp_path / "c.html"), db=db)
+    docs = marginalia("docs", "--json", db=db)
+    titles = {d["title"]: d["id"] for d in json.loads(docs.stdout)}
+    assert {"Markdown source", "HTML source"} <= set(titles), titles
+    marginalia("claim", "add", str(titles["Markdown source"]), "--quote", "passage 🎬 about pay", "--note",
+               "=1+1", db=db)
+    marginalia("claim", "add", str(titles["HTML source"]), "--quote", "third passage", db=db)
+    for fmt, (_module, _function, kind, suffix, _what) in FORMATS.items():
+        target = tmp_path / f"out-{fmt}{suffix}"
+        marginalia("export", "--format", fmt, "-o", str(target), db=db)
+        assert target.stat().st_size > 0, fmt
+        if kind == "binary":
+            assert zipfile.is_zipfile(target), fmt
+    other = tmp_path / "other.db"
+    marginalia("import", str(tmp_path / "a.md"), str(tmp_path / "c.html"), db=other)
+    run = marginalia("import-annotations", str(tmp_path / "out-w3c.jsonld"), "--json", db=other)
+    assert json.loads(run.stdout)["imported"] == 2, run.stdout
 
 
 # --------------------------------------------------------------------- bundle

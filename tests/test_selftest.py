@@ -18,7 +18,8 @@ def test_self_test_passes_and_leaves_the_user_folders_alone(user_dirs, tmp_path)
     assert result.returncode == 0, out + result.stderr.decode("utf-8", "replace")
     lines = out.splitlines()
     for expected in ("sample articles found", "created a temporary database", "loaded the 2 sample documents",
-                     "default codebook has", "added a claim by its quote", "exported the claim to CSV",
+                     "default codebook has", "added a claim by its quote", "exported to csv and read it back",
+                     "exported to qdpx", "exported to xlsx",
                      "search finds documents and the claim", "team databases: the PostgreSQL driver loads",
                      "imported a Word file in the reader process and claimed a quote: 'Self-test press release'",
                      "main window built on the offscreen platform"):

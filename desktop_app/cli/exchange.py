@@ -14,6 +14,9 @@ def register(sub, common) -> None:
     )
     c.add_argument("file", metavar="FILE")
     c.add_argument("--json", action="store_true", help="print the counts as JSON")
+    c.add_argument("--match-by-quote", action="store_true",
+                   help="place an annotation whose document is not found by its address, id, text or title in "
+                        "the one document where its quote, prefix, suffix and position all agree")
     c.set_defaults(func=cmd_import_annotations)
 
 
@@ -22,7 +25,7 @@ def cmd_import_annotations(args) -> int:
     from desktop_app.core.exchange.w3c import import_annotations
 
     with open_store(args) as store:
-        summary = import_annotations(store, args.file)
+        summary = import_annotations(store, args.file, match_by_quote=args.match_by_quote)
     if args.json:
         print_json(summary.as_dict())
     else:

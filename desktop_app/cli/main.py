@@ -56,13 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common],
-                       help="import Markdown, text, HTML, Word (.docx), OpenDocument (.odt) or EPUB files, "
+                       help="import Markdown, text, HTML, PDF, Word (.docx), OpenDocument (.odt) or EPUB files, "
                             "or web pages by their http(s) address")
     c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
     c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
     c.add_argument("--whole-page", action="store_true",
                    help="web pages: import the whole page, not only its article")
+    c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -136,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--status", action="append")
     c.add_argument("--excel", action="store_true", help="add a byte-order mark for Excel")
     c.add_argument("--no-formula-guard", action="store_true", help="do not neutralise formula-like cells")
+    c.add_argument("--qdpx-positions", choices=["utf16", "codepoints"], default="utf16",
+                   help="what REFI-QDA selection positions count: UTF-16 code units (default, what QualCoder "
+                        "and other REFI-QDA programs use) or Unicode code points")
 
     from desktop_app.core.rows import RELATIONS
 
@@ -210,7 +214,7 @@ def cmd_import(args) -> int:
     limits = load_settings().reader_limits
 
     def read(name: str):
-        doc = import_source(name, fmt=args.format, whole_page=args.whole_page, **limits)
+        doc = import_source(name, fmt=args.format, whole_page=args.whole_page, password=args.password, **limits)
         said = import_summary(doc)
         if said:
             shown = doc.original.address if doc.original and doc.original.address else Path(name).name
@@ -413,6 +417,7 @@ def cmd_export(args) -> int:
             statuses=args.status,
             excel=args.excel,
             formula_guard=not args.no_formula_guard,
+            qdpx_positions=args.qdpx_positions,
         )
         if options.statuses:
             from desktop_app.core.store.claims import check_status
@@ -423,6 +428,8 @@ def cmd_export(args) -> int:
         what = "links" if args.format == "links-csv" else "claims"
         where = f" to {target}" if target is not None else ""
         print(f"Exported {n} {what}{where}.", file=sys.stderr)
+        for notice in options.notices:
+            print(f"marginalia: {notice}", file=sys.stderr)
     return 0
 
 

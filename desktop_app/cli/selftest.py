@@ -2,10 +2,10 @@
 
 It works in a temporary folder (the user folders for data, settings and logs
 are pointed there too, so the real library is never opened), creates a
-database with the sample articles, adds and exports a claim, searches,
-imports a Word file it makes (and a PDF, when this copy reads PDF) through
-the reader process, and,
-when Qt is available, builds the main window off-screen on that database.
+database with the sample articles, adds a claim, exports it in every format
+and reads each file back, searches, imports a Word file and a PDF it makes
+through the reader process, and, when Qt is available, builds the main
+window off-screen on that database.
 One line per check is printed; the exit status is 0 when all passed.
 """
 
@@ -101,16 +101,11 @@ def run_self_test(out=None) -> int:
             ok(f"added a claim by its quote, tagged '{tags[0].name}'")
 
             current = "export"
-            from desktop_app.core.exchange import run_export
-            from desktop_app.core.exchange.claims_csv import ExportOptions
+            from desktop_app.core.exchange import FORMATS
 
-            target = root / "claims.csv"
-            run_export(store, "csv", target, ExportOptions())
-            with open(target, newline="", encoding="utf-8-sig") as f:
-                rows = list(csv.DictReader(f))
-            _expect(len(rows) == 1, f"the CSV export has {len(rows)} rows, expected 1")
-            _expect(any(QUOTE in value for value in rows[0].values() if value), "the exported row lacks the quote")
-            ok("exported the claim to CSV and read it back")
+            for fmt in FORMATS:
+                current = f"export to {fmt}"
+                ok(f"exported to {fmt} and read it back{_check_export(store, fmt, root)}")
 
             current = "search"
             hits = store.search("Netflix")
@@ -212,6 +207,51 @@ def _tiny_pdf(line: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def _check_export(store, fmt: str, root: Path) -> str:
+    """Export the one claim in ``fmt`` and read the file back with the library
+    a user's program would use; returns what was seen."""
+    import json
+    import zipfile
+
+    from desktop_app.core.exchange import FORMATS, run_export
+    from desktop_app.core.exchange.claims_csv import ExportOptions
+
+    target = root / f"claims{FORMATS[fmt][3]}"
+    count = run_export(store, fmt, target, ExportOptions())
+    data = target.read_bytes()
+    if fmt == "csv":
+        with open(target, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.DictReader(f))
+        _expect(len(rows) == 1, f"the CSV export has {len(rows)} rows, expected 1")
+        _expect(any(QUOTE in value for value in rows[0].values() if value), "the exported row lacks the quote")
+    elif fmt == "w3c":
+        items = json.loads(data)["first"]["items"]
+        _expect(len(items) == 1, f"the W3C export has {len(items)} annotations, expected 1")
+        _expect(QUOTE in json.dumps(items[0], ensure_ascii=False), "the annotation lacks the quote")
+    elif fmt == "qdpx":
+        from lxml import etree
+
+        with zipfile.ZipFile(target) as zf:
+            project = etree.fromstring(zf.read("project.qde"))
+        selections = project.findall(".//{urn:QDA-XML:project:1.0}PlainTextSelection")
+        _expect(len(selections) == 1, f"the REFI-QDA project has {len(selections)} selections, expected 1")
+    elif fmt == "links-csv":  # no links: the header alone
+        from desktop_app.core.exchange.links_csv import LINKS_HEADER
+
+        with open(target, newline="", encoding="utf-8-sig") as f:
+            header = next(csv.reader(f))
+        _expect(tuple(header) == tuple(LINKS_HEADER), "the links CSV lacks its header")
+    elif fmt == "xlsx":
+        import openpyxl
+
+        rows = list(openpyxl.load_workbook(target, read_only=True)["Claims"].iter_rows(values_only=True))
+        _expect(len(rows) == 2 and QUOTE in rows[1], "the workbook's Claims sheet lacks the claim")
+    else:
+        _expect(QUOTE.encode("utf-8") in data, f"the {fmt} export lacks the quote")
+    _expect(count in (0, 1), f"the {fmt} export wrote {count} rows")
+    return f" ({len(data)} bytes)"
 
 
 def _check_team_driver() -> str:

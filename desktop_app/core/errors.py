@@ -42,6 +42,19 @@ class DatabaseUnreachable(MarginaliaError):
     """The team database's server cannot be reached (down, refused, network lost)."""
 
 
+class PasswordRequired(ImportRefused):
+    """An encrypted file (a PDF) needs its password: none was given, or
+    ``wrong`` is True when the one given does not open it. The window asks
+    for the password and tries again."""
+
+    def __init__(self, message: str, wrong: bool = False) -> None:
+        super().__init__(message)
+        self.wrong = wrong
+
+    def __reduce__(self):  # keeps ``wrong`` when sent from a child process
+        return (type(self), (self.message, self.wrong))
+
+
 class FetchFailed(MarginaliaError):
     """A web address could not be fetched as a page (unreachable, an error status, a timeout, not a page…)."""
 

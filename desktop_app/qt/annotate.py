@@ -204,6 +204,9 @@ class Annotator:
         pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.document_shown(pane, doc_id)
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
@@ -331,6 +334,9 @@ class Annotator:
         links = getattr(self.w, "links", None)
         if links is not None:
             links.claim_selected(claim)
+        page_view = getattr(self.w, "page_view", None)
+        if page_view is not None:
+            page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
         claim = self.store.get_claim(claim_id)
@@ -363,11 +369,13 @@ class Annotator:
             self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
 
     # ------------------------------------------------------ import and export
-    def import_files(self, files: list[Path], whole_page: bool = False) -> bool:
+    def import_files(self, files: list[Path], whole_page: bool = False,
+                     passwords: dict[str, str] | None = None) -> bool:
         """Import files on a worker thread, with a progress dialog; the window
         emits importStarted, importProgress and importFinished. False if an
         import is already running or no database is open. Web pages are
-        imported as their article unless ``whole_page``."""
+        imported as their article unless ``whole_page``. An encrypted file is
+        asked its password, then imported again."""
         from desktop_app.core.settings import load_settings
         from desktop_app.qt.import_worker import ImportRun
 
@@ -377,7 +385,7 @@ class Annotator:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
-        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page)
+        run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page, passwords)
         steps = 100  # each file is 100 steps, filled by its reader's progress (pages, parts)
         progress = QProgressDialog("Importing…", "Cancel", 0, len(files) * steps, self.w)
         progress.setWindowTitle("Import")
@@ -416,6 +424,13 @@ class Annotator:
         if self.import_run is not run:
             return  # stopped on closing: nothing more to show
         self.import_run = None
+        passwords: dict[str, str] = {}
+        for path, message, wrong in run.locked:
+            password = dialogs.ask_password(self.w, path.name, wrong)
+            if password is None:
+                failures.append((path.name, message))
+            else:
+                passwords[str(path)] = password
         if done and self.store is not None:
             self.push(commands.ImportedDocuments(self.store, self.w.events, [d.id for d in done]))
             self.w.open_document(done[-1].id)
@@ -425,6 +440,8 @@ class Annotator:
         self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
+        if passwords:  # the encrypted files again, with their passwords
+            self.import_files([Path(p) for p in passwords], passwords=passwords)
 
     def import_address(self, address: str, whole_page: bool = False) -> bool:
         """Fetch a web page and import it on a worker thread, with a progress

@@ -36,6 +36,7 @@ SHORTCUTS = (
     ("Link the selected claim with a claim of another pane", "Ctrl+L"),
     ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
     ("Analysis (charts of the claims)", "Ctrl+Shift+Y"),
+    ("Page as printed (a PDF's original page beside the text)", "Ctrl+Alt+P"),
     ("Preferences (your annotator name)", "Ctrl+,"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
@@ -118,6 +119,16 @@ def choose_conflict(parent, theirs: str, mine: str) -> str:
         return OVERWRITE if dialog.exec() == QDialog.DialogCode.Accepted else KEEP_THEIRS
     finally:
         dialog.deleteLater()
+
+
+def ask_password(parent, file_name: str, wrong: bool) -> str | None:
+    """The password of an encrypted file, or None if the user cancels."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    lead = "That password does not open" if wrong else "A password protects"
+    text, ok = QInputDialog.getText(parent, "Password", f"{lead} {file_name}. Password:",
+                                    QLineEdit.EchoMode.Password)
+    return text if ok and text else None
 
 
 def ask_for_other_database(parent, problem: str) -> Path | None:

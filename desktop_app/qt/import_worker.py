@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from desktop_app.core.errors import ImportCancelled, MarginaliaError
+from desktop_app.core.errors import ImportCancelled, MarginaliaError, PasswordRequired
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,17 @@ class ImportWorker(QObject):
     imported = Signal(object)  # DocumentRow
     failed = Signal(str, str)  # file name, plain sentence
     summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
+    locked = Signal(str, str, bool)  # path of an encrypted file, sentence, was the password given wrong
     finished = Signal()
 
-    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
+    def __init__(self, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__()
         self.store = store
         self.paths = list(paths)
         self.max_bytes = max_bytes
         self.whole_page = whole_page
+        self.passwords = dict(passwords or {})  # path -> password, never logged
         self._cancel = False
 
     def cancel(self) -> None:
@@ -54,13 +57,16 @@ class ImportWorker(QObject):
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, whole_page=self.whole_page, progress=self.file_progress.emit,
-                                  cancelled=self._cancelled, **limits)
+                doc = import_file(path, whole_page=self.whole_page, password=self.passwords.get(str(path)),
+                                  progress=self.file_progress.emit, cancelled=self._cancelled, **limits)
                 if self._cancel:
                     break
                 row = self.store.add_document(doc, original_name=path.name)
             except ImportCancelled:
                 break
+            except PasswordRequired as exc:  # the window asks for the password and tries again
+                self.locked.emit(str(path), str(exc), exc.wrong)
+                continue
             except MarginaliaError as exc:
                 self.failed.emit(path.name, str(exc))
                 continue
@@ -77,13 +83,13 @@ class ImportWorker(QObject):
 
 
 def start_import(parent, store, paths: list[Path], max_bytes: int,
-                 whole_page: bool = False) -> tuple[QThread, ImportWorker]:
+                 whole_page: bool = False, passwords: dict[str, str] | None = None) -> tuple[QThread, ImportWorker]:
     """Start a worker thread; the caller connects the worker's signals.
 
     The worker's signals are emitted in the worker thread: connect them to
     methods of a QObject living in the GUI thread (see ImportRun), never to a
     plain function or lambda, which would run in the worker thread."""
-    worker = ImportWorker(store, paths, max_bytes, whole_page)
+    worker = ImportWorker(store, paths, max_bytes, whole_page, passwords)
     return _start_worker(parent, worker), worker
 
 
@@ -107,15 +113,18 @@ class ImportRun(QObject):
     file_progress = Signal(int, int)  # within the current file: done, total
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
-    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False) -> None:
+    def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
+                 passwords: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
         self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
+        self.locked: list[tuple[Path, str, bool]] = []  # encrypted files: path, sentence, wrong password?
         self.done = False
-        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page)
+        self.thread, self.worker = start_import(parent, store, paths, max_bytes, whole_page, passwords)
         self.worker.summarised.connect(self._on_summarised)
+        self.worker.locked.connect(self._on_locked)
         self.worker.progress.connect(self._on_progress)
         self.worker.file_progress.connect(self._on_file_progress)
         self.worker.imported.connect(self._on_imported)
@@ -155,6 +164,10 @@ class ImportRun(QObject):
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:
         self.failures.append((name, message))
+
+    @Slot(str, str, bool)
+    def _on_locked(self, path: str, message: str, wrong: bool) -> None:
+        self.locked.append((Path(path), message, wrong))
 
     @Slot(str, str)
     def _on_summarised(self, name: str, summary: str) -> None:

@@ -21,6 +21,7 @@ from desktop_app.qt.library_panel import LibraryPanel
 from desktop_app.qt.link_gutter import LinkSplitter
 from desktop_app.qt.links import LinksController
 from desktop_app.qt.orphans_panel import OrphansPanel
+from desktop_app.qt.page_view import PageController
 from desktop_app.qt.reader_pane import ReaderPane
 from desktop_app.qt.team.live_updates import LiveUpdates
 from desktop_app.qt.team.pending_edits import PendingEdits
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.live.reachabilityChanged.connect(self._reachability_changed)
         self.pending.changed.connect(lambda _n: self._show_connection_state())
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
+        view_menu = next((m.menu() for m in self.menuBar().actions() if m.text() == "&View"), None)
+        self.page_view = PageController(self, view_menu)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     # ------------------------------------------------------------------ layout
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
             self._loader.opened.disconnect()
             self._loader.wait()  # the store being opened closes with the process
         self.annotator.stop_import()
+        self.page_view.shutdown()
         self.live.stop()
         if self.store is not None:
             self.editor.flush_note()

@@ -3,6 +3,8 @@ suite, round trips between databases, re-anchoring, hostile files."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -13,7 +15,7 @@ import pytest
 
 from desktop_app.core.errors import ImportRefused, MarginaliaError
 from desktop_app.core.exchange.claims_csv import ExportOptions
-from desktop_app.core.exchange.w3c import export_w3c, import_annotations
+from desktop_app.core.exchange.w3c import export_w3c, import_annotations, text_hash_iri
 from desktop_app.core.store import Store
 from conftest import make_doc
 
@@ -147,13 +149,19 @@ def test_every_exported_annotation_passes_every_must_assertion(store, validators
     assert tagged["motivation"] == "tagging"
     assert [b["value"] for b in tagged["body"] if b["purpose"] == "tagging"] == ["deepfakes", "Labour", "salaries"]
     assert [b["value"] for b in tagged["body"] if b["purpose"] == "commenting"] == ["Two tags\nand a line"]
-    assert tagged["target"]["source"] == "https://example.org/news/1?a=b"
+    web = store.get_document(store.resolve_document("Web article"))
+    assert tagged["target"]["source"] == {
+        "id": "https://example.org/news/1?a=b", "type": "Text", "dcterms:title": "Web article",
+        "dcterms:identifier": [f"urn:uuid:{web.uuid}", text_hash_iri(store.document_text(web.id))]}
+    digest = hashlib.sha256(store.document_text(web.id).encode("utf-8")).digest()
+    assert text_hash_iri(store.document_text(web.id)) == (
+        "ni:///sha-256;" + base64.urlsafe_b64encode(digest).decode().rstrip("="))
     assert tagged["creator"] == {"type": "Person", "name": "tester"}
-    odd = by_quote["deepfake clause"]["target"]["source"]
+    odd = by_quote["deepfake clause"]["target"]["source"]["id"]
     assert odd == "https://ex%C3%A4mple.org/a%20b"
     orphan = by_quote["Epsilon zeta"]
     assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
-    assert orphan["target"]["source"].startswith("urn:uuid:")
+    assert orphan["target"]["source"]["id"].startswith("urn:uuid:")
     placed = by_quote["beta gamma"]["target"]["selector"]
     assert placed[1] == {"type": "TextPositionSelector", "start": 6, "end": 16}
 
@@ -206,10 +214,10 @@ def test_round_trip_into_a_second_database(store, tmp_path):
     path.write_text(json.dumps(export_data(store), ensure_ascii=False), encoding="utf-8")
     with second_store(tmp_path) as other:
         summary = import_annotations(other, path)
-        # every placed claim comes back; the orphan names a document by an id this
-        # database does not have, and its quote is in none of its texts
+        # every placed claim comes back; the orphan's document is found (by the hash of its
+        # current text, the same here) but its quote is not in it
         assert (summary.imported, summary.already_present, summary.unplaced, summary.unknown_documents) == (
-            store.count_claims() - 1, 0, 0, 1)
+            store.count_claims() - 1, 0, 1, 0)
         assert comparable(other) == comparable(store)
         assert {t.name for t in other.list_tags()} >= {"Labour", "salaries"}
         assert len([t for t in other.list_tags() if t.name.casefold() == "labour"]) == 1
@@ -531,3 +539,132 @@ def test_a_long_creator_name_is_cut_to_what_a_claim_keeps(store):
                                           creator={"type": "Person", "name": "Ö" * 500}))
     claim = next(c for c in store.claims_for_document(local.id) if c.quote == "gamma delta")
     assert claim.annotator == "Ö" * 200
+
+
+# ------------------------------------------------------------ finding the document
+def test_an_unknown_address_with_a_common_quote_is_skipped(store):
+    """Before, the first document containing "the" got the claim, counted as imported."""
+    assert all("the" in store.document_text(d.id) for d in store.list_documents())
+    before = _rows(store)
+    annotation = _annotation("https://other-site.example/article-123", "the")
+    summary = import_annotations(store, [annotation])
+    assert (summary.imported, summary.unknown_documents, summary.skipped) == (0, 1, 1)
+    assert summary.routes == dict.fromkeys(("address", "uuid", "hash", "title", "quote"), 0)
+    (problem,) = summary.problems
+    assert "https://other-site.example/article-123" in problem and "not imported" in problem
+    assert "1 name a document this database does not have" in summary.summary()
+    assert _rows(store) == before
+
+
+def second_of_the_seeds(store: Store):
+    """A claim on the second sample article on a quote the first one has too."""
+    first, second = store.list_documents()[:2]
+    quote = "Netflix"
+    assert quote in store.document_text(first.id)
+    return second, claim_on(store, second.id, quote, nth=2)
+
+
+def test_seeds_have_the_same_identity_in_every_new_database(store, another_target):
+    with Store.open(another_target(), annotator="b") as other, Store.open(another_target(), annotator="c") as third:
+        uuids = [d.uuid for d in store.list_documents()]
+        assert len(uuids) == 2
+        assert [d.uuid for d in other.list_documents()] == uuids == [d.uuid for d in third.list_documents()]
+        # documents imported by hand still get new identities
+        a = other.add_document(make_doc("Same text.", "One"))
+        b = third.add_document(make_doc("Same text.", "One"))
+        assert a.uuid != b.uuid
+
+
+def test_seed_annotations_land_on_the_right_article_in_another_fresh_database(store, another_target):
+    second, claim = second_of_the_seeds(store)
+    data = export_data(store)
+    with Store.open(another_target(), annotator="someone else") as other:
+        summary = import_annotations(other, data)
+        assert (summary.imported, summary.routes["uuid"], summary.skipped) == (1, 1, 0)
+        (copy,) = list(other.iter_claims())
+        assert other.get_document(copy.document_id).uuid == second.uuid
+        assert (copy.uuid, copy.start, copy.end, copy.quote) == (claim.uuid, claim.start, claim.end, claim.quote)
+
+
+def _forget_uuid(store: Store, doc_id: int) -> None:
+    """What a database made before seeds had stable identities looks like: a random one."""
+    import uuid as uuid_module
+
+    from desktop_app.core.store.models import documents
+
+    with store._tx() as conn:
+        conn.execute(documents.update().where(documents.c.id == doc_id).values(uuid=str(uuid_module.uuid4())))
+
+
+def test_older_databases_are_matched_by_the_hash_of_the_text_then_by_title(store, another_target):
+    second, claim = second_of_the_seeds(store)
+    data = export_data(store)
+    with Store.open(another_target(), annotator="someone else") as other:
+        docs = other.list_documents()
+        for d in docs:
+            _forget_uuid(other, d.id)
+        summary = import_annotations(other, data)
+        assert (summary.imported, summary.routes["hash"]) == (1, 1)
+        (copy,) = list(other.iter_claims())
+        assert copy.document_id == docs[1].id and copy.quote == claim.quote
+        # the same title, another text: found by its title, placed by its quote
+        other.delete_claim(copy.id)
+        text = other.document_text(docs[1].id)
+        other.replace_document(docs[1].id, make_doc("A new first line.\n" + text, docs[1].title))
+        fresh = export_data(store)
+        for item in fresh["first"]["items"]:
+            item["id"] = "https://annotations.example/1"  # not the claim's id: no "already here"
+        summary = import_annotations(other, fresh)
+        assert (summary.imported, summary.routes["title"]) == (1, 1), summary.problems
+        placed = [c for c in other.iter_claims() if c.document_id == docs[1].id]
+        assert [c.quote for c in placed] == [claim.quote]
+
+
+def test_two_documents_with_the_title_are_ambiguous(store, another_target):
+    with Store.open(another_target(), annotator="x") as other:
+        other.add_document(make_doc("Text one about strikes.", "Twin"))
+        other.add_document(make_doc("Text two about strikes.", "twin"))
+        annotation = _annotation("https://nowhere.example/twin", "strikes")
+        annotation["target"]["source"] = {"id": "https://nowhere.example/twin", "dcterms:title": "TWIN"}
+        summary = import_annotations(other, [annotation])
+        assert (summary.imported, summary.ambiguous) == (0, 1)
+        assert "2 documents here have its title" in summary.problems[0]
+        assert list(other.iter_claims()) == []
+
+
+def _quote_annotation(source: str, exact: str, prefix: str, suffix: str, start: int) -> dict:
+    return {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+            "target": {"source": source, "selector": [
+                {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+                {"type": "TextPositionSelector", "start": start, "end": start + len(exact)}]}}
+
+
+def test_match_by_quote_needs_prefix_suffix_and_position_and_refuses_ambiguity(empty_store):
+    s = empty_store
+    one = s.add_document(make_doc("Alpha said the strike would end soon.", "One"))
+    s.add_document(make_doc("Beta said the strike would end soon.", "Two"))
+    s.add_document(make_doc("Alpha said the strike would end soon.", "Three"))  # the same text as One
+    text = s.document_text(one.id)
+    at = text.index("the strike")
+    source = "https://elsewhere.example/unknown"
+    # the same quote, prefix, suffix and position in One and Three: refused, even when asked
+    both = _quote_annotation(source, "the strike", "Alpha said ", " would", at)
+    summary = import_annotations(s, [both], match_by_quote=True)
+    assert (summary.imported, summary.ambiguous) == (0, 1) and "in 2 documents" in summary.problems[0]
+    # never without being asked
+    unique = _quote_annotation(source, "the strike", "Beta said ", " would", text.index("the strike") - 1)
+    summary = import_annotations(s, [unique])
+    assert (summary.imported, summary.unknown_documents) == (0, 1) and "--match-by-quote" in summary.problems[0]
+    # a prefix, suffix or position that disagrees: not placed
+    for wrong in (_quote_annotation(source, "the strike", "Gamma said ", " would", at - 1),
+                  _quote_annotation(source, "the strike", "Beta said ", " could", at - 1),
+                  _quote_annotation(source, "the strike", "Beta said ", " would", at + 3)):
+        summary = import_annotations(s, [wrong], match_by_quote=True)
+        assert (summary.imported, summary.unknown_documents) == (0, 1)
+    assert list(s.iter_claims()) == []
+    # only Two has "Beta said " before it: placed there, counted as found by quote
+    summary = import_annotations(s, [unique], match_by_quote=True)
+    assert (summary.imported, summary.routes["quote"]) == (1, 1)
+    (claim,) = list(s.iter_claims())
+    assert s.get_document(claim.document_id).title == "Two" and claim.quote == "the strike"
+    assert "1 by quote" in summary.summary()

@@ -1,14 +1,18 @@
-"""Excel export, read back with openpyxl: values, tag columns, sheets, the formula guard."""
+"""Excel export, read back with openpyxl and as raw XML: values, tag columns, sheets, texts that look like
+formulas kept exactly as string cells (never a formula, never an apostrophe added)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
 
 import openpyxl
 import pytest
 
-from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv, guard_formula
+from desktop_app.core.exchange.claims_csv import HEADER, ExportOptions, export_csv
 from desktop_app.core.exchange.links_csv import LINKS_HEADER, export_links_csv
 from desktop_app.core.exchange.xlsx import CODEBOOK_HEADER, export_xlsx
 from desktop_app.core.exchange import run_export
@@ -72,8 +76,9 @@ def test_claims_sheet_equals_the_csv(library, tmp_path, guard):
     assert wb.sheetnames == ["Claims", "Codebook", "Links"] and count == 3
     rows = values(wb["Claims"])
     tags = store.list_tags()
-    assert rows[0] == [*HEADER, *((guard_formula(t.name) if guard else t.name) for t in tags)]
-    expected = csv_rows(store, export_csv, formula_guard=guard)
+    assert rows[0] == [*HEADER, *(t.name for t in tags)]
+    # the xlsx holds the texts as they are, whatever the CSV's guard option says
+    expected = csv_rows(store, export_csv, formula_guard=False)
     assert len(rows) == len(expected)
     for got, want in zip(rows[1:], expected[1:]):
         assert [as_csv_text(v) for v in got[: len(HEADER)]] == want
@@ -89,20 +94,19 @@ def test_numbers_stay_numbers_and_tag_columns(library, tmp_path):
     by_id = {r[0]: dict(zip(header, r)) for r in rows[1:]}
     first = by_id[c1.uuid]
     assert isinstance(first["document_id"], int) and first["start"] == 0 and first["end"] == 11
-    assert first["quote"] == "'=SUM(A1:A9)" and first["note"] == "'=1+1"
-    assert first["document_title"] == "'=cmd|' /C calc'!A0"
-    assert first["'+plus"] == 1 and first["strikes"] == 1 and first["child"] is None
+    assert first["quote"] == "=SUM(A1:A9)" and first["note"] == "=1+1"
+    assert first["document_title"] == "=cmd|' /C calc'!A0"
+    assert first["+plus"] == 1 and first["strikes"] == 1 and first["child"] is None
     assert by_id[c2.uuid]["quote"] == "#N/A"  # text, not an error value
-    assert by_id[c2.uuid]["note"] == "'\r\nCRLF first"
-    assert all(by_id[c2.uuid][t.name if not t.name.startswith("+") else "'" + t.name] is None
-               for t in store.list_tags())
+    assert by_id[c2.uuid]["note"] == "\r\nCRLF first"
+    assert all(by_id[c2.uuid][t.name] is None for t in store.list_tags())
     assert by_id[c3.uuid]["child"] == 1 and by_id[c3.uuid]["status"] == "supported"
     assert by_id[c3.uuid]["document_source"] == "two.md"
 
 
-def test_without_the_guard_text_is_kept_as_text(library, tmp_path):
-    c1, c2, _ = library["claims"]
-    wb, _ = read_back(library["store"], tmp_path, formula_guard=False)
+@pytest.mark.parametrize("guard", [True, False])
+def test_formula_like_text_is_kept_as_text(library, tmp_path, guard):
+    wb, _ = read_back(library["store"], tmp_path, formula_guard=guard)
     ws = wb["Claims"]
     header = [c.value for c in ws[1]]
     row = {header[i]: cell for i, cell in enumerate(ws[2])}
@@ -115,15 +119,14 @@ def test_without_the_guard_text_is_kept_as_text(library, tmp_path):
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
-def test_guard_for_every_trigger(empty_store, tmp_path, trigger):
+def test_every_trigger_is_kept_exactly(empty_store, tmp_path, trigger):
     s = empty_store
     doc = s.add_document(make_doc("word here"))
     s.add_claim(doc.id, 0, 4, note=f"{trigger}x")
-    wb, _ = read_back(s, tmp_path)
-    assert values(wb["Claims"])[1][HEADER.index("note")] == f"'{trigger}x"
-    wb, _ = read_back(s, tmp_path, formula_guard=False)
-    assert values(wb["Claims"])[1][HEADER.index("note")] == f"{trigger}x"
-    no_formulas(wb)
+    for guard in (True, False):
+        wb, _ = read_back(s, tmp_path, formula_guard=guard)
+        assert values(wb["Claims"])[1][HEADER.index("note")] == f"{trigger}x"
+        no_formulas(wb)
 
 
 def test_codebook_sheet(library, tmp_path):
@@ -132,8 +135,8 @@ def test_codebook_sheet(library, tmp_path):
     rows = values(wb["Codebook"])
     assert rows[0] == list(CODEBOOK_HEADER)
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["'+plus"] == ["'+plus", "#010203", by_name["'+plus"][2], "'-starts with minus", None, 1]
-    assert by_name["child"][2] == 7 and by_name["child"][4] == "'+plus" and by_name["child"][5] == 1
+    assert by_name["+plus"] == ["+plus", "#010203", by_name["+plus"][2], "-starts with minus", None, 1]
+    assert by_name["child"][2] == 7 and by_name["child"][4] == "+plus" and by_name["child"][5] == 1
     assert len(rows) - 1 == len(store.list_tags())
 
 
@@ -143,7 +146,7 @@ def test_links_sheet_equals_the_links_csv(library, tmp_path):
         wb, _ = read_back(store, tmp_path, formula_guard=guard)
         rows = values(wb["Links"])
         assert rows[0] == list(LINKS_HEADER)
-        expected = csv_rows(store, export_links_csv, formula_guard=guard)
+        expected = csv_rows(store, export_links_csv, formula_guard=False)
         assert [[as_csv_text(v) for v in r] for r in rows[1:]] == expected[1:]
         assert len(rows) == 2
 
@@ -157,3 +160,56 @@ def test_filters_and_direct_call(library, tmp_path):
     assert [r[0] for r in rows[1:]] == [c3.uuid]
     wb, count = read_back(store, tmp_path, tag_ids=[library["child"].id])
     assert count == 1 and len(values(wb["Links"])) == 2  # the link touches a chosen claim
+
+
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def raw_cells(path) -> dict[str, list[ET.Element]]:
+    """Every <c> element of every worksheet, read from the zip's XML as it is."""
+    with zipfile.ZipFile(path) as zf:
+        return {name: list(ET.fromstring(zf.read(name)).iter(SHEET_NS + "c"))
+                for name in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name)}
+
+
+def shared_strings(path) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        if "xl/sharedStrings.xml" not in zf.namelist():
+            return []
+        root = ET.fromstring(zf.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in si.iter(SHEET_NS + "t")) for si in root.iter(SHEET_NS + "si")]
+
+
+def cell_text(cell: ET.Element, shared: list[str]) -> str:
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(SHEET_NS + "t"))
+    assert kind == "s", ET.tostring(cell)
+    return shared[int(cell.find(SHEET_NS + "v").text)]
+
+
+@pytest.mark.parametrize("guard", [True, False])
+def test_raw_xml_has_no_formula_and_the_exact_texts(library, tmp_path, guard):
+    """What any spreadsheet program reads: no <f> element anywhere, every text a string cell (inline or
+    shared), and each formula-like text exactly as the store holds it, without an added apostrophe."""
+    store = library["store"]
+    target = tmp_path / "raw.xlsx"
+    run_export(store, "xlsx", target, ExportOptions(formula_guard=guard))
+    sheets, shared = raw_cells(target), shared_strings(target)
+    assert len(sheets) == 3
+    texts: list[str] = []
+    for name, cells in sheets.items():
+        for cell in cells:
+            assert cell.find(SHEET_NS + "f") is None, (name, ET.tostring(cell))
+            assert cell.get("t") not in ("e", "str"), (name, ET.tostring(cell))  # no error value, no formula result
+            if cell.get("t") in ("inlineStr", "s"):
+                texts.append(cell_text(cell, shared))
+            else:
+                assert cell.get("t") in (None, "n"), ET.tostring(cell)
+                float(cell.find(SHEET_NS + "v").text)  # a number
+    for expected in ("=SUM(A1:A9)", "=1+1", "=cmd|' /C calc'!A0", "#N/A", "@Second", "+plus",
+                     "-starts with minus", "-2", '=HYPERLINK("x")'):
+        assert expected in texts, expected
+    assert not [t for t in texts if t.startswith("'")], "an apostrophe was added"
+    quote = store.get_claim(library["claims"][0].id).quote
+    assert quote == "=SUM(A1:A9)" and quote in texts

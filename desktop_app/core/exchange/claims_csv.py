@@ -10,7 +10,7 @@ linked to this one as ``UUID (relation)``, the relation read from this claim
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TextIO
 
@@ -35,6 +35,12 @@ class ExportOptions:
     statuses: list[str] | None = None
     excel: bool = False  # a byte-order mark, so that Excel reads UTF-8
     formula_guard: bool = True
+    # REFI-QDA: what startPosition/endPosition count ("utf16" code units, what
+    # REFI-QDA programs use, or "codepoints", what Marginalia's offsets count)
+    qdpx_positions: str = "utf16"
+    # filled by the export: sentences on what the chosen format cannot carry,
+    # for the command line to print and the window to show
+    notices: list[str] = field(default_factory=list)
 
 
 def export_csv(store, out: TextIO, options: ExportOptions | None = None) -> int:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import uuid
 import zipfile
+from bisect import bisect_left
 from pathlib import Path
 
 from lxml import etree
@@ -44,6 +45,8 @@ _Q = "{%s}" % NS
 _USER_NAMESPACE = uuid.UUID("6f1c6a52-3e59-5b8e-9d27-4b1f2d0a9c10")
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NAME_LENGTH = 60
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+POSITION_UNITS = ("utf16", "codepoints")
 
 
 def _element(tag: str, attrs: dict | None = None, **more) -> etree._Element:
@@ -74,10 +77,25 @@ def source_path(doc_uuid: str) -> str:
     return f"sources/{doc_uuid}.txt"
 
 
+class Positions:
+    """Turns code point offsets into a text into the unit the file uses."""
+
+    def __init__(self, text: str, unit: str) -> None:
+        # the code point offset of each character that takes two UTF-16 code units
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)] if unit == "utf16" else []
+
+    def __call__(self, offset: int) -> int:
+        return offset + bisect_left(self._astral, offset)
+
+
 def export_qdpx(store, path: Path, options: ExportOptions | None = None) -> int:
     """Write a REFI-QDA project with the claims chosen by ``options`` to
     ``path``; return how many claims were exported (placed or orphaned)."""
     options = options or ExportOptions()
+    if options.qdpx_positions not in POSITION_UNITS:
+        from desktop_app.core.errors import InvalidInput
+
+        raise InvalidInput(f"REFI-QDA positions count 'utf16' or 'codepoints', not '{options.qdpx_positions}'.")
     with store.snapshot(), zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         return _write(store, zf, options)
 
@@ -92,6 +110,7 @@ def _write(store, zf: zipfile.ZipFile, options: ExportOptions) -> int:
     # the texts first, one document at a time
     for doc in docs:
         zf.writestr(source_path(doc.uuid), store.document_text(doc.id).encode("utf-8"))
+    notes: list[tuple[str, str]] = []  # (guid, text) of each note's file, written after project.qde
 
     # who annotated what is exported (Users come first in the project)
     exported: dict[int, str] = {}  # claim id -> uuid
@@ -122,6 +141,7 @@ def _write(store, zf: zipfile.ZipFile, options: ExportOptions) -> int:
                         pending = next(claims, None)
                         for doc in docs:
                             source = _text_source(doc)
+                            positions = None
                             doc_orphans = []
                             while pending is not None and pending.document_id < doc.id:
                                 pending = next(claims, None)
@@ -129,20 +149,25 @@ def _write(store, zf: zipfile.ZipFile, options: ExportOptions) -> int:
                                 if pending.orphaned:
                                     doc_orphans.append(pending)
                                 else:
-                                    source.append(_selection(pending, tag_by_id, users))
+                                    if positions is None:
+                                        positions = Positions(store.document_text(doc.id), options.qdpx_positions)
+                                    source.append(_selection(pending, tag_by_id, users, positions))
                                 pending = next(claims, None)
-                            for orphan in doc_orphans:
-                                etree.SubElement(source, _Q + "NoteRef", targetGUID=orphan.uuid)
                             orphans.extend((doc, o) for o in doc_orphans)
                             xf.write(source)
                             source.clear()
                 link_notes = [link for link in links if link.note]
-                if orphans or link_notes:
+                if orphans or links:
+                    quotes = {c.id: (c.quote, c.document_id) for c in store.iter_claims(**filters)
+                              if c.id in exported} if links else {}
+                    titles = {d.id: d.title for d in docs}
                     with xf.element(_Q + "Notes"):
                         for doc, claim in orphans:
-                            xf.write(_orphan_note(doc, claim, tag_by_id, users))
+                            xf.write(_orphan_note(doc, claim, tag_by_id, users, notes))
                         for link in link_notes:
-                            xf.write(_link_note(link, users))
+                            xf.write(_link_note(link, users, notes))
+                        if links:
+                            xf.write(_links_note(links, quotes, titles, users, notes))
                 if links:
                     with xf.element(_Q + "Links"):
                         for link in links:
@@ -150,7 +175,33 @@ def _write(store, zf: zipfile.ZipFile, options: ExportOptions) -> int:
                 description = _element("Description")
                 description.text = f"Claims exported from Marginalia: {len(exported)} claims, {len(docs)} documents."
                 xf.write(description)
+    for guid, text in notes:
+        zf.writestr(source_path(guid), _x(text).encode("utf-8"))
+    options.notices.extend(_notices(len(orphans), len(links)))
     return len(exported)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _notices(orphans: int, links: int) -> list[str]:
+    """What a REFI-QDA program cannot take as Marginalia has it."""
+    said = []
+    if orphans:
+        said.append(
+            f"{_plural(orphans, 'orphaned claim is', 'orphaned claims are')} in the REFI-QDA file as "
+            f"{'a note, not as a coded selection' if orphans == 1 else 'notes, not as coded selections'}: "
+            f"{'it has' if orphans == 1 else 'they have'} no place in the current text, so "
+            f"{'its' if orphans == 1 else 'their'} tags are text in the note."
+        )
+    if links:
+        said.append(
+            f"{_plural(links, 'link', 'links')} between claims {'is' if links == 1 else 'are'} in the REFI-QDA "
+            "file as Links, which some programs (QualCoder) do not import, and as the note \"Links between "
+            "claims\"."
+        )
+    return said
 
 
 def _codebook(tags) -> etree._Element:
@@ -209,9 +260,9 @@ def _who(attrs: dict, key: str, name: str, users: dict[str, str]) -> None:
         attrs[key] = users[name]
 
 
-def _selection(claim, tag_by_id, users) -> etree._Element:
-    attrs = {"guid": claim.uuid, "name": _short(claim.quote), "startPosition": str(claim.start),
-             "endPosition": str(claim.end)}
+def _selection(claim, tag_by_id, users, positions: Positions) -> etree._Element:
+    attrs = {"guid": claim.uuid, "name": _short(claim.quote), "startPosition": str(positions(claim.start)),
+             "endPosition": str(positions(claim.end))}
     _who(attrs, "creatingUser", claim.annotator, users)
     attrs["creationDateTime"] = iso_utc(claim.created_at)
     _who(attrs, "modifyingUser", claim.annotator, users)
@@ -232,11 +283,17 @@ def _selection(claim, tag_by_id, users) -> etree._Element:
     return sel
 
 
-def _orphan_note(doc, claim, tag_by_id, users) -> etree._Element:
-    attrs = {"guid": claim.uuid, "name": _short("Orphaned claim: " + claim.quote)}
-    _who(attrs, "creatingUser", claim.annotator, users)
-    attrs["creationDateTime"] = iso_utc(claim.created_at)
-    note = _element("Note", attrs)
+def _file_note(guid: str, name: str, text: str, annotator: str | None, created, users,
+               notes: list[tuple[str, str]]) -> etree._Element:
+    """A note whose text is the file sources/<guid>.txt, named and dated."""
+    attrs = {"guid": guid, "name": _short(name) or "Note", "plainTextPath": f"internal://{guid}.txt"}
+    _who(attrs, "creatingUser", annotator, users)
+    attrs["creationDateTime"] = iso_utc(created)
+    notes.append((guid, text))
+    return _element("Note", attrs)
+
+
+def _orphan_note(doc, claim, tag_by_id, users, notes) -> etree._Element:
     tags = sorted((tag_by_id[t].name for t in claim.tag_ids if t in tag_by_id), key=str.casefold)
     lines = [
         f"Orphaned claim: no longer found in the current text of \"{doc.title}\".",
@@ -246,17 +303,32 @@ def _orphan_note(doc, claim, tag_by_id, users) -> etree._Element:
     ]
     if claim.note:
         lines.append(f"Note: {claim.note}")
-    etree.SubElement(note, _Q + "PlainTextContent").text = _x("\n".join(lines))
-    return note
+    return _file_note(claim.uuid, "Orphaned claim: " + claim.quote, "\n".join(lines), claim.annotator,
+                      claim.created_at, users, notes)
 
 
-def _link_note(link, users) -> etree._Element:
-    attrs = {"guid": derived_guid(link.uuid, "note"), "name": _short(f"Link ({link.relation}): {link.note}")}
-    _who(attrs, "creatingUser", link.annotator, users)
-    attrs["creationDateTime"] = iso_utc(link.created_at)
-    note = _element("Note", attrs)
-    etree.SubElement(note, _Q + "PlainTextContent").text = _x(link.note)
-    return note
+def _link_note(link, users, notes) -> etree._Element:
+    return _file_note(derived_guid(link.uuid, "note"), f"Link ({link.relation}): {link.note}", link.note,
+                      link.annotator, link.created_at, users, notes)
+
+
+LINKS_NOTE_NAME = "Links between claims"
+_LINKS_NOTE_NAMESPACE = uuid.UUID("0b9e3c1e-6a4f-5d21-8c7e-2f4a9d6b1e37")
+
+
+def _links_note(links, quotes: dict, titles: dict, users, notes) -> etree._Element:
+    """Every link as text, for programs that do not import Links."""
+    lines = [f"{LINKS_NOTE_NAME} ({len(links)}), exported from Marginalia:"]
+    for link in links:
+        (a, a_doc), (b, b_doc) = quotes[link.source_id], quotes[link.target_id]
+        lines.append("")
+        lines.append(f"\"{a}\" ({titles.get(a_doc, '')}) {link.relation} \"{b}\" ({titles.get(b_doc, '')})")
+        if link.note:
+            lines.append(f"Note: {link.note}")
+    guid = str(uuid.uuid5(_LINKS_NOTE_NAMESPACE, " ".join(sorted(link.uuid for link in links))))
+    latest = max(links, key=lambda link: iso_utc(link.created_at))
+    return _file_note(guid, f"{LINKS_NOTE_NAME} ({len(links)})", "\n".join(lines), None, latest.created_at,
+                      users, notes)
 
 
 def _link(link, exported: dict[int, str]) -> etree._Element:

@@ -3,16 +3,31 @@
 Export writes one ``AnnotationCollection`` whose first page holds one
 ``Annotation`` per claim: its tags are TextualBody resources with the purpose
 "tagging", its note one with "commenting", its status one with "assessing".
-The target is the document (its web address when it has one, else
-``urn:uuid:`` and the document's id) narrowed by a TextQuoteSelector (the
-quote with its prefix and suffix) and, unless the claim is orphaned, a
-TextPositionSelector (offsets in code points of the document's text).
+The target's source is the document: its ``id`` is its web address when it
+has one, else ``urn:uuid:`` and the document's id; it also carries the
+document's title (``dcterms:title``) and identifiers (``dcterms:identifier``:
+``urn:uuid:`` and the document's id, and ``ni:///sha-256;…``, the SHA-256 of
+its text in UTF-8 as a named-information URI, RFC 6920). The source is
+narrowed by a TextQuoteSelector (the quote with its prefix and suffix) and,
+unless the claim is orphaned, a TextPositionSelector (offsets in code points
+of the document's text).
 
 Import reads such a file (a collection, a page, a list of annotations or one
 annotation), finds each annotation's document, places it by its selectors
 (re-anchoring by the quote when the text has changed) and adds the claims,
 with their tags and notes, in one transaction. A file that is not what it
 claims to be is refused whole: nothing is written.
+
+An annotation's document is the one here with its address; else the one
+with its document id (``urn:uuid:``); else the one whose text has its hash;
+else the only one with its title (ignoring case). One that none of these
+finds is skipped and reported, even when its quote is in a text here: a
+common quote ("the") is in many texts. Only when asked
+(``match_by_quote=True``, ``--match-by-quote``) is such an annotation placed
+by its quote, and then only in the one document where the quote stands at
+its position with its prefix before it and its suffix after it; when that
+is no document or several, it is skipped. The summary counts the imported
+annotations by the route that found their document.
 
 An imported claim keeps the annotation's identity and dates, so that a round
 trip between two databases gives back the same claims:
@@ -40,6 +55,8 @@ of a claim already on its document also counts as already here.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import uuid as uuid_module
 from dataclasses import dataclass, field
@@ -82,11 +99,26 @@ def document_iri(doc) -> str:
     return f"urn:uuid:{doc.uuid}"
 
 
+def text_hash_iri(text: str) -> str:
+    """The named-information URI (RFC 6920) of a text's SHA-256, in UTF-8."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    return "ni:///sha-256;" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def document_source(doc, text: str) -> dict:
+    """The target's source: the document, with what finds it in another database."""
+    source: dict[str, Any] = {"id": document_iri(doc), "type": "Text"}
+    if doc.title:
+        source["dcterms:title"] = doc.title
+    source["dcterms:identifier"] = [f"urn:uuid:{doc.uuid}", text_hash_iri(text)]
+    return source
+
+
 def _body(value: str, purpose: str) -> dict:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
-def annotation_for(row: tuple, source: str, tag_names: list[str]) -> dict:
+def annotation_for(row: tuple, source: str | dict, tag_names: list[str]) -> dict:
     """One claim (a row of Store.iter_export_rows) as a Web Annotation."""
     (_id, claim_uuid, _doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
      orphaned, _tag_ids) = row
@@ -119,7 +151,8 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
     annotations are streamed: memory stays flat whatever their number."""
     options = options or ExportOptions()
     with store.snapshot():
-        sources = {d.id: document_iri(d) for d in store.list_documents()}
+        documents = {d.id: d for d in store.list_documents()}
+        sources: dict[int, dict] = {}  # made when a claim of the document is first written
         tag_names = {t.id: t.name for t in store.list_tags()}
         out.write("{\n")
         out.write(f'  "@context": {json.dumps(CONTEXT_IRI)},\n')
@@ -138,7 +171,10 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
                 names = names_of[tag_ids] = sorted(
                     (tag_names[t] for t in tag_ids if t in tag_names), key=str.casefold
                 )
-            item = json.dumps(annotation_for(row, sources[row[2]], names), ensure_ascii=False)
+            doc_id = row[2]
+            if doc_id not in sources:
+                sources[doc_id] = document_source(documents[doc_id], store.document_text(doc_id))
+            item = json.dumps(annotation_for(row, sources[doc_id], names), ensure_ascii=False)
             out.write(("\n      " if count == 0 else ",\n      ") + item)
             count += 1
         out.write("\n    ]\n  },\n" if count else "]\n  },\n")
@@ -147,21 +183,30 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
 
 
 # ------------------------------------------------------------------ import
+ROUTES = ("address", "uuid", "hash", "title", "quote")
+_ROUTE_WORDS = {"address": "by address", "uuid": "by document id", "hash": "by the hash of the text",
+                "title": "by title", "quote": "by quote"}
+
+
 @dataclass
 class ImportSummary:
     imported: int = 0
     already_present: int = 0
     unplaced: int = 0  # the quote is not in the document: not imported
     unknown_documents: int = 0  # no document of this database matches the target
+    ambiguous: int = 0  # several documents match (same title, or the quote in several): not imported
     id_clashes: int = 0  # the UUID is a claim's on another document here: not imported
     total: int = 0
+    # imported annotations by what found their document: address, uuid, hash, title, quote
+    routes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ROUTES, 0))
     problems: list[str] = field(default_factory=list)  # one sentence per annotation not imported
 
     def as_dict(self) -> dict:
         return {
             "total": self.total, "imported": self.imported, "already_present": self.already_present,
-            "unplaced": self.unplaced, "unknown_documents": self.unknown_documents,
-            "id_clashes": self.id_clashes, "skipped": self.skipped,
+            "unplaced": self.unplaced, "unknown_documents": self.unknown_documents, "ambiguous": self.ambiguous,
+            "id_clashes": self.id_clashes, "skipped": self.skipped, "matched_by": dict(self.routes),
+            "problems": list(self.problems),
         }
 
     @property
@@ -170,13 +215,16 @@ class ImportSummary:
         return self.total - self.imported
 
     def summary(self) -> str:
+        routes = ", ".join(f"{n} {_ROUTE_WORDS[r]}" for r, n in self.routes.items() if n)
         clashes = (
             f", {self.id_clashes} have the id of a different claim here" if self.id_clashes else ""
         )
+        ambiguous = f", {self.ambiguous} match several documents here" if self.ambiguous else ""
         return (
-            f"Imported {self.imported} of {self.total} annotations; {self.already_present} were already here "
-            f"(skipped), {self.unplaced} could not be placed (quote not found){clashes} and "
-            f"{self.unknown_documents} name a document this database does not have."
+            f"Imported {self.imported} of {self.total} annotations{f' ({routes})' if routes else ''}; "
+            f"{self.already_present} were already here (skipped), {self.unplaced} could not be placed (quote "
+            f"not found){clashes}{ambiguous} and {self.unknown_documents} name a document this database does "
+            "not have."
         )
 
 
@@ -198,6 +246,9 @@ class _Planned:
     created: datetime | None = None
     modified: datetime | None = None
     modified_given: bool = False  # whether the annotation says when it was modified
+    doc_uuids: list[str] = field(default_factory=list)  # the document's ids the source names
+    doc_hashes: list[str] = field(default_factory=list)  # named-information URIs of its text's hash
+    doc_title: str | None = None
 
 
 def _refuse(where: str, problem: str) -> ImportRefused:
@@ -338,10 +389,17 @@ def _plan(n: int, a: dict, label: str) -> _Planned:
         if not target:
             raise _refuse(label, f"{where} has an empty target.")
         target = next((t for t in target if isinstance(t, dict)), target[0])
+    about: dict = {}
     if isinstance(target, str):
         source, selectors = target, []
     elif isinstance(target, dict):
-        source = _string(target.get("source", target.get("id")), where, "target source", label, required=True)
+        value = target.get("source", target.get("id"))
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        if isinstance(value, dict):  # the document described: its id, title and identifiers
+            about = value
+            value = value.get("id", value.get("@id"))
+        source = _string(value, where, "target source", label, required=True)
         selectors = target.get("selector", [])
         if isinstance(selectors, dict):
             selectors = [selectors]
@@ -413,10 +471,20 @@ def _plan(n: int, a: dict, label: str) -> _Planned:
         name = creator
     if name is not None:
         name = name[:MAX_ANNOTATOR] if name.strip() else None
+    identifiers = [source]
+    for key in ("dcterms:identifier", "dc:identifier", "canonical"):
+        value = about.get(key)
+        identifiers.extend([value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+                           if isinstance(value, list) else [])
+    doc_uuids = [u for u in (claim_uuid(i.strip()) for i in identifiers) if u]
+    doc_hashes = [i.strip() for i in identifiers if i.strip().lower().startswith("ni:///sha-256;")]
+    title = next((about[k] for k in ("dcterms:title", "dc:title", "title") if isinstance(about.get(k), str)), None)
+    title = _string(title, where, "source title", label)
     return _Planned(n, ident, source, exact, prefix or "", suffix or "", start, end, tags,
                     "\n\n".join(n_ for n_ in notes if n_), status, name, uuid=claim_uuid(ident),
                     created=_date_time(a.get("created")), modified=_date_time(a.get("modified")),
-                    modified_given=a.get("modified") is not None)
+                    modified_given=a.get("modified") is not None, doc_uuids=doc_uuids, doc_hashes=doc_hashes,
+                    doc_title=title.strip() if title and title.strip() else None)
 
 
 def claim_uuid(ident: str | None) -> str | None:
@@ -509,9 +577,80 @@ class _SameOffsets:
         return min(offset, self._length)
 
 
-def import_annotations(store, path_or_data, *, label: str | None = None) -> ImportSummary:
+class _Finder:
+    """Finds an annotation's document here, by the routes in their order."""
+
+    def __init__(self, store, text_of) -> None:
+        self.documents = store.list_documents()
+        self.text_of = text_of
+        self.by_address: dict[str, int] = {}
+        self.by_uuid: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
+        for d in self.documents:
+            self.by_uuid[d.uuid.lower()] = d.id
+            if d.source_url:
+                self.by_address.setdefault(d.source_url.strip(), d.id)
+                self.by_address.setdefault(document_iri(d), d.id)
+            if d.title.strip():
+                self.by_title.setdefault(d.title.strip().casefold(), []).append(d.id)
+        self._by_hash: dict[str, list[int]] | None = None
+
+    def by_hash(self) -> dict[str, list[int]]:
+        if self._by_hash is None:  # the texts are read only when an annotation needs it
+            self._by_hash = {}
+            for d in self.documents:
+                self._by_hash.setdefault(text_hash_iri(self.text_of(d.id)), []).append(d.id)
+        return self._by_hash
+
+    def find(self, p: _Planned) -> tuple[int | None, str | None, str]:
+        """(document id, route, "") or (None, None, why not)."""
+        source = p.source.strip()
+        if not source.lower().startswith("urn:uuid:"):
+            doc_id = self.by_address.get(source)
+            if doc_id is not None:
+                return doc_id, "address", ""
+        for doc_uuid in p.doc_uuids:
+            if doc_uuid in self.by_uuid:
+                return self.by_uuid[doc_uuid], "uuid", ""
+        for digest in p.doc_hashes:
+            found = self.by_hash().get(_canonical_hash(digest), [])
+            if found:  # the same text twice here is the same text: the first copy
+                return found[0], "hash", ""
+        if p.doc_title:
+            found = self.by_title.get(p.doc_title.casefold(), [])
+            if len(found) == 1:
+                return found[0], "title", ""
+            if len(found) > 1:
+                return None, None, f"{len(found)} documents here have its title \"{_short(p.doc_title, 60)}\""
+        return None, None, ""
+
+    def find_by_quote(self, p: _Planned) -> tuple[list[int], str]:
+        """The documents where the quote stands at its position, after its
+        prefix and before its suffix."""
+        if not p.exact:
+            return [], "it has no quote"
+        if p.start is None or p.end is None:
+            return [], "it has no position to check its quote against"
+        found = []
+        for d in self.documents:
+            text = self.text_of(d.id)
+            if (text[p.start : p.end] == p.exact and text[: p.start].endswith(p.prefix)
+                    and text[p.end :].startswith(p.suffix)):
+                found.append(d.id)
+        return found, ""
+
+
+def _canonical_hash(iri: str) -> str:
+    scheme, _, digest = iri.partition(";")
+    return scheme.lower() + ";" + digest
+
+
+def import_annotations(store, path_or_data, *, label: str | None = None,
+                       match_by_quote: bool = False) -> ImportSummary:
     """Add the claims of a Web Annotation file (a path, bytes, or parsed JSON)
-    to the database, in one transaction; see the module's description."""
+    to the database, in one transaction; see the module's description.
+    ``match_by_quote`` lets an annotation whose document is not found
+    otherwise go where its quote, prefix, suffix and position all agree."""
     if label is None:
         label = str(path_or_data) if isinstance(path_or_data, (str, Path)) else "The annotations"
     data = _load(path_or_data, label)
@@ -520,13 +659,6 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
     if not plans:
         return summary
     with store.transaction():
-        documents = store.list_documents()
-        by_iri: dict[str, int] = {}
-        for d in documents:
-            by_iri[f"urn:uuid:{d.uuid}".lower()] = d.id
-            if d.source_url:
-                by_iri.setdefault(d.source_url.strip(), d.id)
-                by_iri.setdefault(document_iri(d), d.id)
         texts: dict[int, str] = {}
         existing: dict[int, set[tuple[int, int, str]]] = {}
         # UUID -> document of the claims here that annotations of the file name
@@ -544,8 +676,13 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
                 existing[doc_id] = {(c.start, c.end, c.quote) for c in store.claims_for_document(doc_id)}
             return existing[doc_id]
 
+        finder = _Finder(store, text_of)
+
+        def skip(p: _Planned, why: str) -> None:
+            summary.problems.append(f"Annotation {p.index} ({_short(p.source, 80)}): {why}; it was not imported.")
+
         for p in plans:
-            doc_id = by_iri.get(p.source.strip()) or by_iri.get(p.source.strip().lower())
+            doc_id, route, why = finder.find(p)
             if p.uuid is not None and p.uuid in known_uuids:
                 here = known_uuids[p.uuid]
                 if doc_id is not None and doc_id != here:
@@ -557,11 +694,29 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
                 else:
                     summary.already_present += 1
                 continue
-            if doc_id is None and p.exact:
-                doc_id = next((d.id for d in documents if p.exact in text_of(d.id)), None)
+            if doc_id is None and why:  # several documents have its title
+                summary.ambiguous += 1
+                skip(p, why)
+                continue
+            if doc_id is None and match_by_quote:
+                found, why = finder.find_by_quote(p)
+                if len(found) == 1:
+                    doc_id, route = found[0], "quote"
+                elif len(found) > 1:
+                    summary.ambiguous += 1
+                    skip(p, f"no document here has its address, id, text or title, and its quote stands at its "
+                            f"position with its prefix and suffix in {len(found)} documents")
+                    continue
+                else:
+                    summary.unknown_documents += 1
+                    skip(p, "no document here has its address, id, text or title, nor its quote at its position "
+                            f"with its prefix and suffix{f' ({why})' if why else ''}")
+                    continue
             if doc_id is None:
                 summary.unknown_documents += 1
-                summary.problems.append(f"Annotation {p.index}: no document here matches {_short(p.source, 80)}.")
+                hint = " (--match-by-quote places such annotations by their quote where that is certain)" \
+                    if p.exact else ""
+                skip(p, f"no document here has its address, id, text or title{hint}")
                 continue
             span = _place(p, text_of(doc_id))
             if span is None:
@@ -586,6 +741,7 @@ def import_annotations(store, path_or_data, *, label: str | None = None) -> Impo
                 known_uuids[p.uuid] = doc_id  # the same id twice in the file: once
             claims_of(doc_id).add((start, end, quote))
             summary.imported += 1
+            summary.routes[route] += 1
     return summary
 
 

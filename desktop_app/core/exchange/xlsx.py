@@ -9,10 +9,11 @@ Three sheets:
   every tag;
 * "Links": the columns of the links CSV.
 
-Text that a spreadsheet would run as a formula gets the CSV's guard (a
-leading apostrophe) unless ``options.formula_guard`` is False. Either way
-every text is stored as text: a cell starting with "=" is never written as a
-formula, and "#N/A" is never written as an error value.
+Every text is stored as a string cell, exactly as it is: a cell starting
+with "=" is never written as a formula, and "#N/A" is never written as an
+error value. A spreadsheet never evaluates a string cell of an xlsx file, so
+the CSV's formula guard (a leading apostrophe) is not applied here: it would
+only change the quote. ``options.formula_guard`` does not apply to this format.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from desktop_app.core.exchange.claims_csv import HEADER, TAG_SEPARATOR, ExportOptions, guard_formula, iso_utc
+from desktop_app.core.exchange.claims_csv import HEADER, TAG_SEPARATOR, ExportOptions, iso_utc
 from desktop_app.core.exchange.links_csv import LINKS_HEADER
 
 CODEBOOK_HEADER = ("name", "colour", "key", "description", "parent", "claims")
@@ -45,20 +46,19 @@ def export_xlsx(store, path: Path, options: ExportOptions | None = None) -> int:
 class _Cells:
     """Turns values into what a write-only sheet appends, texts kept as texts."""
 
-    def __init__(self, sheet, guard: bool) -> None:
+    def __init__(self, sheet) -> None:
         self.sheet = sheet
-        self.guard = guard_formula if guard else (lambda v: v)
 
     def text(self, value):
         if value is None or value == "":
             return None
-        value = self.guard(str(value))
+        value = str(value)
         if ILLEGAL_CHARACTERS_RE.search(value):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         value = value[:_MAX_CELL]
         if value.startswith("=") or value in ERROR_CODES:
             cell = WriteOnlyCell(self.sheet, value)
-            cell.data_type = "s"  # openpyxl would make it a formula or an error
+            cell.data_type = "s"  # openpyxl would make it a formula or an error value
             return cell
         return value
 
@@ -68,7 +68,7 @@ class _Cells:
 
 def _claims_sheet(store, wb: Workbook, options: ExportOptions) -> int:
     sheet = wb.create_sheet("Claims")
-    cells = _Cells(sheet, options.formula_guard)
+    cells = _Cells(sheet)
     tags = store.list_tags()
     tag_names = {t.id: t.name for t in tags}
     column = {t.id: i for i, t in enumerate(tags)}
@@ -102,7 +102,7 @@ def _claims_sheet(store, wb: Workbook, options: ExportOptions) -> int:
 
 def _codebook_sheet(store, wb: Workbook, options: ExportOptions) -> None:
     sheet = wb.create_sheet("Codebook")
-    cells = _Cells(sheet, options.formula_guard)
+    cells = _Cells(sheet)
     tags = store.list_tags()
     names = {t.id: t.name for t in tags}
     sheet.append(cells.row(CODEBOOK_HEADER))
@@ -115,7 +115,7 @@ def _codebook_sheet(store, wb: Workbook, options: ExportOptions) -> None:
 def _links_sheet(store, wb: Workbook, options: ExportOptions) -> None:
     """The rows of the links CSV: links whose two claims pass the filters."""
     sheet = wb.create_sheet("Links")
-    cells = _Cells(sheet, options.formula_guard)
+    cells = _Cells(sheet)
     sheet.append(cells.row(LINKS_HEADER))
     links = store.list_links()
     if not links:

@@ -5,7 +5,9 @@ An HTML page is imported as its article (main text, structure, metadata;
 ``source_format`` "web", ``left_out`` says how much of the page was left
 out) unless the whole page is asked for (``whole_page=True``, format "html");
 when no article is found the whole page is imported and ``notice`` says so.
-Every document keeps the source as read in ``original``.
+A PDF's text layer is rebuilt into paragraphs (``importers.pdf``); an
+encrypted one needs ``password``. Every document keeps the source as read in
+``original``.
 
 Markdown, text and HTML are read here, by the program's own code. Word,
 OpenDocument, EPUB and PDF are read by large third-party parsers, so they
@@ -107,7 +109,7 @@ _META_CHARSET = re.compile(
 )
 _ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 _NO_TEXT = "the file has no text to annotate."
-MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html"}
+MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/html", "pdf": "application/pdf"}
 NO_ARTICLE = "No article was found on the page, so the whole page was imported."
 
 
@@ -130,7 +132,7 @@ def detect_format(name: str, data: bytes) -> str:
 
 def _sniff(data: bytes) -> str | None:
     """``pdf``, ``docx``, ``odt`` or ``epub`` from the file's first bytes (and a zip's directory)."""
-    if b"%PDF-" in data[:1024]:
+    if data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
     if not data.startswith(b"PK\x03\x04"):
         return None
@@ -211,7 +213,8 @@ def import_bytes(
     HTML is imported as its article unless ``whole_page``; ``charset`` is the
     encoding declared outside the bytes (an HTTP header), which wins over one
     declared inside them. ``original`` is filled with the bytes, the media
-    type, the file name and the time of import.
+    type, the file name and the time of import. ``password`` opens an
+    encrypted PDF.
 
     Word, OpenDocument, EPUB and PDF files are read in a child process
     (``progress(done, total)`` is called as it works, ``cancelled()`` is
@@ -338,7 +341,7 @@ def import_url(
 
 def import_source(
     source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-    whole_page: bool = False, cancelled=None, progress=None, **options,
+    whole_page: bool = False, cancelled=None, progress=None, password: str | None = None, **options,
 ) -> StructuredDocument:
     """A web address is fetched, anything else is read as a file (an address
     of another kind, such as ftp://, is refused with a sentence). ``options``
@@ -347,7 +350,7 @@ def import_source(
         return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
                           progress=progress)
     return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
-                       progress=progress, **options)
+                       progress=progress, password=password, **options)
 
 
 def _name_for(address: str) -> str:

@@ -55,6 +55,18 @@ def _watchdog(time_s: float) -> None:
     threading.Thread(target=watch, daemon=True, name="reader-watchdog").start()
 
 
+def _plain_args(exc: BaseException) -> tuple:
+    """The error's constructor arguments when they are plain values (a
+    password error says whether the password was wrong), else ()."""
+    try:
+        args = exc.__reduce__()[1]
+    except Exception:  # an error that cannot describe itself: its message is enough
+        return ()
+    if isinstance(args, tuple) and all(isinstance(a, (str, int, float, bool, type(None))) for a in args):
+        return args
+    return ()
+
+
 def main() -> int:
     request = pickle.load(sys.stdin.buffer)  # from the parent, which started this process
     _watchdog(request.get("time_limit_s", 0))
@@ -82,7 +94,7 @@ def main() -> int:
         from desktop_app.core.errors import MarginaliaError
 
         if isinstance(exc, MarginaliaError):
-            result = ("refused", type(exc).__module__, type(exc).__qualname__, str(exc))
+            result = ("refused", type(exc).__module__, type(exc).__qualname__, str(exc), _plain_args(exc))
         else:
             result = ("failed", type(exc).__name__, traceback.format_exc())
     del data, request

@@ -249,7 +249,7 @@ def _result(payload: bytes, code: int, err: bytes, data: bytes, name: str, media
             doc.original.data = data
         return doc
     if kind == "refused":
-        raise _error(*result[1:4])
+        raise _error(*result[1:4], args=result[4] if len(result) > 4 else ())
     if kind == "memory":
         raise refused(name, memory)
     if kind == "failed":
@@ -258,8 +258,9 @@ def _result(payload: bytes, code: int, err: bytes, data: bytes, name: str, media
     raise refused(name, "the file could not be read: the reader crashed.")
 
 
-def _error(module: str, qualname: str, message: str) -> MarginaliaError:
-    """The child's error as the same class here (only the program's own error classes)."""
+def _error(module: str, qualname: str, message: str, args: tuple = ()) -> MarginaliaError:
+    """The child's error as the same class here (only the program's own error
+    classes), made with its plain arguments when it has them."""
     cls = None
     if isinstance(module, str) and module.startswith("desktop_app.core.") and isinstance(qualname, str) and "." not in qualname:
         try:
@@ -267,10 +268,11 @@ def _error(module: str, qualname: str, message: str) -> MarginaliaError:
         except ImportError:
             cls = None
     if isinstance(cls, type) and issubclass(cls, MarginaliaError):
-        try:
-            return cls(message)
-        except TypeError:
-            pass
+        for attempt in ((tuple(args),) if args else ()) + ((message,),):
+            try:
+                return cls(*attempt)
+            except TypeError:
+                continue
     return ImportRefused(str(message))
 
 

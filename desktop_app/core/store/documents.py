@@ -68,7 +68,9 @@ def _storable(meta: Metadata) -> Metadata:
 class DocumentsMixin:
     """Part of Store; uses its ``_tx`` and ``search_index``."""
 
-    def add_document(self, doc: StructuredDocument, *, original_name: str = "") -> DocumentRow:
+    def add_document(self, doc: StructuredDocument, *, original_name: str = "", uuid: str | None = None) -> DocumentRow:
+        """Add a document; ``uuid`` gives it a chosen identity (the sample
+        articles have the same one in every database), else a new one."""
         doc.check()
         original_name = clean_text(original_name)  # a file name need not be valid UTF-8
         if not doc.text.strip():
@@ -78,7 +80,7 @@ class DocumentsMixin:
         with self._tx() as conn:
             doc_id = conn.execute(
                 documents.insert().values(
-                    uuid=new_uuid(),
+                    uuid=uuid or new_uuid(),
                     title=title,
                     author=meta.author,
                     outlet=meta.outlet,

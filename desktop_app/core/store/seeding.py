@@ -1,13 +1,28 @@
-"""What a new database starts with: the default codebook and the sample articles."""
+"""What a new database starts with: the default codebook and the sample articles.
+
+A sample article has the same UUID in every new database: a name-based UUID
+(version 5) of the SHA-256 of its file, so that an annotation of it exported
+from one database finds it in another by its id. Databases made before keep
+the random UUIDs their samples got; their annotations are found by the hash
+of the text or the title instead (see desktop_app.core.exchange.w3c).
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from desktop_app.core import paths
 from desktop_app.core.codebook import DEFAULT_CODEBOOK
 
 log = logging.getLogger(__name__)
+
+_SEED_NAMESPACE = uuid.UUID("2d0c7b8e-5f0a-5e43-9a61-7c3e1b9f4d25")
+
+
+def seed_uuid(file_sha256: str) -> str:
+    """The UUID of the sample article whose file has this SHA-256."""
+    return str(uuid.uuid5(_SEED_NAMESPACE, file_sha256.lower()))
 
 
 def seed_new_database(store, *, documents: bool = True, codebook: bool = True) -> None:
@@ -26,4 +41,4 @@ def seed_new_database(store, *, documents: bool = True, codebook: bool = True) -
             except ImportRefused as exc:  # a damaged sample must not stop every new database
                 log.warning("sample article skipped: %s", exc)
                 continue
-            store.add_document(doc, original_name=path.name)
+            store.add_document(doc, original_name=path.name, uuid=seed_uuid(doc.sha256))

@@ -1,0 +1,180 @@
+"""PDF import on real PDF files made in the test (tests/pdfsamples.py)."""
+
+from __future__ import annotations
+
+import pickle
+from bisect import bisect_right
+
+import pdfsamples
+import pytest
+
+from desktop_app.core.errors import ImportRefused, PasswordRequired
+from desktop_app.core.importers import FORMATS, detect_format, import_bytes, import_file
+from desktop_app.core.importers.pdf import parse_pdf, pdf_datetime
+from desktop_app.core.importers.pdf_annotations import find_quote
+
+
+def paragraphs(doc):
+    return [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "paragraph"]
+
+
+@pytest.mark.parametrize(
+    "columns, across",
+    [(1, False), (2, False), (2, True)],
+    ids=["one column", "two columns", "two columns written across"],
+)
+def test_paragraphs_come_back_in_reading_order(columns, across):
+    sample = pdfsamples.article(pages=3, columns=columns, across=across)
+    assert any(line[4].endswith("-") for line in sample.lines), "the sample must hyphenate some words"
+    doc = parse_pdf(sample.data, name="report.pdf")
+    doc.check()
+    # every paragraph whole, in order: columns read left then right, words
+    # hyphenated at a line's end joined, the running header and the page
+    # numbers left out
+    assert paragraphs(doc) == sample.paragraphs
+    assert "Annual Report" not in doc.text
+    headings = [doc.text[b.start : b.end] for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["Findings of the Inquiry"]
+
+
+def test_pages_metadata_and_original():
+    sample = pdfsamples.article(pages=3, metadata={"author": "Jo Reporter", "title": "Inquiry report"})
+    progress = []
+    doc = parse_pdf(sample.data, name="dir/report.pdf", progress=lambda done, total: progress.append((done, total)))
+    assert doc.source_format == "pdf"
+    assert doc.metadata.title == "Inquiry report"
+    assert doc.metadata.author == "Jo Reporter"
+    assert doc.metadata.published == "2000-01-01"  # reportlab's invariant creation date
+    assert doc.original.data == sample.data
+    assert doc.original.media_type == "application/pdf"
+    assert doc.original.file_name == "report.pdf"
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+    assert len(doc.pages) == 3 and doc.pages[0] == 0 and doc.pages == sorted(doc.pages)
+    # each page starts where its first line's text is
+    for page in (1, 2):
+        first = next(line[4] for line in sample.lines if line[0] == page)
+        start = doc.pages[page]
+        assert doc.text[start : start + 12] == first[:12].rstrip("-")[:12]
+        assert bisect_right(doc.pages, start) == page + 1
+    # the result crosses process boundaries (the import may run in a child)
+    again = pickle.loads(pickle.dumps(doc))
+    assert again.text == doc.text and again.pages == doc.pages
+
+
+def test_dispatch_by_extension_and_by_content(tmp_path):
+    sample = pdfsamples.article(pages=2)
+    assert "pdf" in FORMATS
+    assert detect_format("x.pdf", b"") == "pdf"
+    assert detect_format("download", sample.data) == "pdf"
+    path = tmp_path / "download"
+    path.write_bytes(sample.data)
+    doc = import_file(path)
+    assert doc.source_format == "pdf"
+    assert paragraphs(doc) == sample.paragraphs
+
+
+def test_highlights_and_notes_are_offered_on_the_text():
+    lines = [
+        "The council approved the budget on Monday evening.",
+        "Critics said the housing figures were misleading and",
+        "incomplete, according to the regulator's statement.",
+        "A second sentence follows here with other words.",
+    ]
+    data = pdfsamples.annotated(
+        [
+            {"line": 0, "words": (1, 3), "note": "Check the vote \U0001F5F3 count", "author": "Ann Reader",
+             "date": "D:20261130101500+01'00'"},
+            {"line": 1, "words": (3, 7), "to_line": 2, "to_words": 0, "kind": "Underline", "note": "disputed"},
+            {"line": 3, "words": (2, 3), "kind": "StrikeOut"},
+        ],
+        lines=lines, note_at=3, note="Is this sourced?", author="Bo",
+    )
+    doc = parse_pdf(data, name="marked.pdf")
+    offered = {o.kind: o for o in doc.offered}
+    assert len(doc.offered) == 4
+    hl = offered["highlight"]
+    assert hl.quote == "council approved the" == doc.text[hl.start : hl.end]
+    assert hl.note == "Check the vote \U0001F5F3 count"  # astral characters survive
+    assert (hl.author, hl.created, hl.page) == ("Ann Reader", "2026-11-30T10:15:00+01:00", 1)
+    under = offered["underline"]
+    assert under.quote == "housing figures were misleading and incomplete,"  # across two lines
+    assert offered["strikeout"].quote == "sentence follows"
+    note = offered["comment"]
+    assert note.quote == lines[3] and note.note == "Is this sourced?" and note.author == "Bo"
+
+
+def test_quotes_match_across_hyphenation_and_spacing():
+    text = "The international  committee met.\nIt agreed."
+    assert find_quote(text, "inter- national committee") == (4, 28)
+    assert find_quote(text, "met. It") == (29, 36)
+    assert find_quote(text, "absent words") is None
+
+
+def test_password(tmp_path):
+    sample = pdfsamples.article(pages=2, password="s3cret")
+    with pytest.raises(PasswordRequired) as missing:
+        import_bytes(sample.data, name="locked.pdf")
+    assert not missing.value.wrong
+    assert str(missing.value) == "locked.pdf: the PDF is protected by a password; give its password to import it."
+    with pytest.raises(PasswordRequired) as wrong:
+        import_bytes(sample.data, name="locked.pdf", password="guess")
+    assert wrong.value.wrong and "guess" not in str(wrong.value)
+    assert isinstance(wrong.value, ImportRefused)
+    back = pickle.loads(pickle.dumps(wrong.value))
+    assert back.wrong and str(back) == str(wrong.value)
+    doc = import_bytes(sample.data, name="locked.pdf", password="s3cret")
+    assert paragraphs(doc) == sample.paragraphs
+
+
+def test_a_scan_is_refused_with_advice():
+    with pytest.raises(ImportRefused) as refused:
+        import_bytes(pdfsamples.image_only(2), name="scan.pdf")
+    message = str(refused.value)
+    assert message.startswith("scan.pdf: the PDF has no text layer") and "OCR" in message
+    assert message.count(".") == 2  # one sentence ("scan.pdf" has the other dot)
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n1 0 obj << /Type /Catalog", b"not a pdf at all"], ids=["cut", "foreign"])
+def test_a_broken_pdf_is_one_sentence(data):
+    with pytest.raises(ImportRefused) as refused:
+        import_bytes(data, name="broken.pdf")
+    assert str(refused.value) == "broken.pdf: the file is not a PDF, or it is damaged beyond reading."
+
+
+def test_a_truncated_pdf_is_refused_or_read():
+    data = pdfsamples.article(pages=2).data
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 200):
+        try:
+            doc = import_bytes(data[:cut], name="cut.pdf")
+        except ImportRefused as exc:
+            assert str(exc).startswith("cut.pdf: ")
+        else:
+            doc.check()
+
+
+def test_pdf_dates():
+    assert pdf_datetime("D:20261206140211+01'00'") == "2026-12-06T14:02:11+01:00"
+    assert pdf_datetime("D:20261206140211Z") == "2026-12-06T14:02:11Z"
+    assert pdf_datetime("D:20261206") == "2026-12-06"
+    assert pdf_datetime("yesterday") == ""
+
+
+def test_characters_outside_the_basic_plane():
+    from desktop_app.core.pdf_pages import PdfPages
+
+    data = pdfsamples.astral_text([b"the bold math A and a smile B in the text of this", b"line, with A again."])
+    doc = parse_pdf(data, name="astral.pdf")
+    doc.check()
+    assert doc.text == "the bold math \U0001D400 and a smile \U0001F600 in the text of this line, with \U0001D400 again."
+    # offsets are code points: one per astral character
+    assert doc.text.index("\U0001F600") == 28 and doc.text[29:32] == " in"
+    # the page view finds a passage with them on the page
+    pages = PdfPages(data)
+    try:
+        (left, top, right, bottom), = pages.boxes(0, "smile \U0001F600 in")
+        assert 0.1 < left < right < 0.9 and abs(top - (1 - 734 / 842)) < 0.03
+        # it starts where "smile" does: the astral characters before it are counted right
+        (word_left, _t, word_right, _b), = pages.boxes(0, "smile")
+        assert abs(left - word_left) < 0.002 and word_right < right
+    finally:
+        pages.close()
