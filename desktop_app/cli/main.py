@@ -40,6 +40,11 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(words) + " " if words else ""
 
 
+def _import_formats() -> list[str]:
+    # Named here rather than read from the importers, which would load them for every command.
+    return ["markdown", "text", "html", "docx", "odt", "epub", "pdf"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
@@ -52,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common],
-                       help="import Markdown, text, HTML or PDF files, or web pages by their http(s) address")
+                       help="import Markdown, text, HTML, PDF, Word (.docx), OpenDocument (.odt) or EPUB files, "
+                            "or web pages by their http(s) address")
     c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
-    c.add_argument("--format", choices=["markdown", "text", "html", "pdf"], help="read the files as this format")
+    c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
     c.add_argument("--whole-page", action="store_true",
                    help="web pages: import the whole page, not only its article")
     c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
@@ -229,11 +235,10 @@ def cmd_import(args) -> int:
     from desktop_app.core.importers import import_source, import_summary, is_web_address
     from desktop_app.core.settings import load_settings
 
-    limit = load_settings().max_import_bytes
+    limits = load_settings().reader_limits
 
     def read(name: str):
-        doc = import_source(name, fmt=args.format, max_bytes=limit, whole_page=args.whole_page,
-                            password=args.password)
+        doc = import_source(name, fmt=args.format, whole_page=args.whole_page, password=args.password, **limits)
         said = import_summary(doc)
         if said:
             shown = doc.original.address if doc.original and doc.original.address else Path(name).name

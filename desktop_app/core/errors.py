@@ -69,3 +69,7 @@ class FetchFailed(MarginaliaError):
 
 class Cancelled(MarginaliaError):
     """The user stopped the operation; nothing was written."""
+
+
+class ImportCancelled(Cancelled, ImportRefused):
+    """The user cancelled an import while a file was being read; nothing was written."""

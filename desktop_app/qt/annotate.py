@@ -400,7 +400,8 @@ class Annotator:
             return False
         files = [Path(f) for f in files]
         run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page, passwords)
-        progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self.w)
+        steps = 100  # each file is 100 steps, filled by its reader's progress (pages, parts)
+        progress = QProgressDialog("Importing…", "Cancel", 0, len(files) * steps, self.w)
         progress.setWindowTitle("Import")
         progress.setAccessibleName("Import progress")
         progress.setMinimumDuration(400)
@@ -410,13 +411,21 @@ class Annotator:
         progress.canceled.connect(run.cancel)
         self.progress_dialog = progress
 
+        current = [0]
+
         def on_progress(done: int, total: int, name: str) -> None:
-            progress.setValue(done)
+            current[0] = done
+            progress.setValue(done * steps)
             if name:
                 progress.setLabelText(f"Importing {name}…")
             self.w.importProgress.emit(done, total, name)
 
+        def on_file_progress(done: int, total: int) -> None:
+            if total > 0:
+                progress.setValue(current[0] * steps + min(done * steps // total, steps - 1))
+
         run.progress.connect(on_progress)
+        run.file_progress.connect(on_file_progress)
         run.finished.connect(lambda done, failures: self._import_finished(run, files, done, failures))
         self.import_run = run
         self.w.importStarted.emit(len(files))
