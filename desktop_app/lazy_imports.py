@@ -21,6 +21,13 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
         "desktop_app.core.exchange.xlsx",
         "desktop_app.core.exchange.report",
     ),
+    # the reader of each format, loaded in the reader child (see isolated.PARSERS)
+    "desktop_app.core.importers.isolated": (
+        "desktop_app.core.importers.word",
+        "desktop_app.core.importers.opendocument",
+        "desktop_app.core.importers.epub",
+        "desktop_app.core.importers.pdf",
+    ),
     "desktop_app.qt.annotate": ("desktop_app.qt.commands", "desktop_app.qt.dialogs", "desktop_app.qt.item_models"),
     "desktop_app.qt.codebook_panel": ("desktop_app.qt.dialogs",),
     "desktop_app.qt.links": ("desktop_app.qt.commands", "desktop_app.qt.commands.links", "desktop_app.qt.dialogs"),

@@ -42,15 +42,23 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
   echo "setup.sh: installing system packages: ${missing[*]}"
+  echo "setup.sh: updating the package lists first"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
+  echo "setup.sh: making the virtual environment in .venv"
   "$python" -m venv .venv
 fi
 extra=""
 [ "$want_test" = 1 ] && extra="[test]"
+if [ "$want_test" = 1 ]; then
+  echo "setup.sh: installing Marginalia and the test tools into .venv (a minute or two the first time)"
+else
+  echo "setup.sh: installing Marginalia into .venv (a minute or two the first time)"
+fi
 # pip skips what is already installed at a suitable version.
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+echo "setup.sh: done"

@@ -89,6 +89,119 @@ def fails(result, *words: str) -> str:
     return err
 
 
+# -- a small disk --------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB file system of its own (tmpfs) mounted in tmp_path, to fill for
+    real; skipped, saying why, where this process may not mount one."""
+    import shutil
+    import subprocess
+
+    where = tmp_path / "small-disk"
+    where.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small file system needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", str(where)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"a small file system cannot be mounted here ({done.stderr.strip() or done.returncode})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], capture_output=True, check=True)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Write a file in ``folder`` until the disk is full; returns it (delete it to free the space)."""
+    import errno
+
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for size in (1 << 16, 4096, 512, 1):
+            while True:
+                try:
+                    os.write(fd, b"\0" * size)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC, exc
+                    break
+    finally:
+        os.close(fd)
+    return filler
+
+
+# -- a user without root's rights -------------------------------------------------
+
+@pytest.fixture
+def as_normal_user(tmp_path):
+    """A context manager: inside it, this process acts as a user to whom file
+    permissions apply (root ignores them). Run as root, the tests act as
+    'nobody' through the effective user and group ids, which root takes back
+    afterwards, with their own user folders. 'nobody' keeps one right: to
+    read and search any folder (CAP_DAC_READ_SEARCH), so that it can reach
+    tmp_path inside pytest's private folder; it cannot write what it does not
+    own. Run as any other user, it changes nothing."""
+    import contextlib
+    import ctypes  # noqa: F401 - loaded now: 'nobody' may not read this Python's own files
+    import pwd
+
+    if os.geteuid() != 0:
+        yield contextlib.nullcontext
+        return
+    nobody = pwd.getpwnam("nobody")
+    home = tmp_path / "home-of-nobody"  # their own user folders (settings, logs)
+    for sub in ("", "data", "config", "state", "cache"):
+        (home / sub).mkdir(exist_ok=True)
+        os.chown(home / sub, nobody.pw_uid, nobody.pw_gid)
+
+    @contextlib.contextmanager
+    def acting_as_nobody():
+        saved = {var: os.environ.get(var) for var in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                                                       "XDG_STATE_HOME", "XDG_CACHE_HOME")}
+        os.environ["HOME"] = str(home)
+        for sub in ("data", "config", "state", "cache"):
+            os.environ[f"XDG_{sub.upper()}_HOME"] = str(home / sub)
+        os.setegid(nobody.pw_gid)
+        os.seteuid(nobody.pw_uid)  # drops every effective capability
+        try:
+            try:
+                _set_effective_capabilities(1 << 2)  # CAP_DAC_READ_SEARCH
+            except OSError as exc:
+                pytest.skip(f"cannot keep the right to search folders as 'nobody' ({exc})")
+            yield nobody
+        finally:
+            os.seteuid(0)  # root's capabilities come back with its user id
+            os.setegid(0)
+            for var, value in saved.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
+
+    yield acting_as_nobody
+
+
+def _set_effective_capabilities(bits: int) -> None:
+    """capset(2) for this thread: these effective capabilities (of those permitted)."""
+    import ctypes
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget failed")
+    data[0].effective, data[1].effective = bits & 0xFFFFFFFF, bits >> 32
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
 # -- PostgreSQL ---------------------------------------------------------------
 
 _pg_db_counter = iter(range(1, 10**9))

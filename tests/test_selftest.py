@@ -21,9 +21,17 @@ def test_self_test_passes_and_leaves_the_user_folders_alone(user_dirs, tmp_path)
                      "default codebook has", "added a claim by its quote", "exported to csv and read it back",
                      "exported to qdpx", "exported to xlsx",
                      "search finds documents and the claim", "team databases: the PostgreSQL driver loads",
+                     "imported a Word file in the reader process and claimed a quote: 'Self-test press release'",
                      "main window built on the offscreen platform"):
         assert any(line.startswith("ok    ") and expected in line for line in lines), (expected, out)
     assert lines[-1].startswith("self-test passed")
+    pdf = next(line for line in lines if "PDF" in line)
+    from desktop_app.core.importers.isolated import available
+
+    if available("pdf"):
+        assert pdf.startswith("ok    imported a PDF in the reader process and claimed a quote"), pdf
+    else:
+        assert pdf == "ok    PDF reader not part of this copy: skipped"
     assert "FAIL" not in out
     assert "Traceback" not in result.stderr.decode("utf-8", "replace")
     # no database, log, settings or window layout of the user's was created

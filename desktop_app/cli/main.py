@@ -7,6 +7,7 @@ non-zero exit, and a command that fails changes nothing.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import importlib.util
 import io
@@ -39,6 +40,11 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(words) + " " if words else ""
 
 
+def _import_formats() -> list[str]:
+    # Named here rather than read from the importers, which would load them for every command.
+    return ["markdown", "text", "html", "docx", "odt", "epub", "pdf"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file or team database address postgresql://user@host:port/name (default: the file in your user data folder)")
@@ -51,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     c = sub.add_parser("import", parents=[common],
-                       help="import Markdown, text, HTML or PDF files, or web pages by their http(s) address")
+                       help="import Markdown, text, HTML, PDF, Word (.docx), OpenDocument (.odt) or EPUB files, "
+                            "or web pages by their http(s) address")
     c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
-    c.add_argument("--format", choices=["markdown", "text", "html", "pdf"], help="read the files as this format")
+    c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
     c.add_argument("--whole-page", action="store_true",
                    help="web pages: import the whole page, not only its article")
     c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
@@ -189,11 +196,34 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # never a traceback on the terminal
-        log.exception("unexpected error in 'marginalia %s'", args.command)
-        where = f"; details are in {log_path}" if log_path else ""
-        print(f"marginalia: an unexpected error stopped the command ({type(exc).__name__}: {exc}){where}.", file=sys.stderr)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            return _unexpected(args, exc, log_path)
+        log.warning("the disk is full in 'marginalia %s'", args.command, exc_info=True)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"marginalia: the disk is full{where}: the command stopped; free some space and try again.",
+              file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # never a traceback on the terminal
+        return _unexpected(args, exc, log_path)
+
+
+def _unexpected(args, exc: BaseException, log_path) -> int:
+    log.error("unexpected error in 'marginalia %s'", args.command, exc_info=exc)
+    where = f"; details are in {log_path}" if log_path else ""
+    print(f"marginalia: an unexpected error stopped the command ({type(exc).__name__}: {exc}){where}.", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def log_unraisable(unraisable) -> None:
+    """An error Python cannot raise (in a finaliser, a collected generator)
+    goes to the log, not the terminal: the command's one sentence has said
+    what went wrong already."""
+    try:
+        log.warning("ignored: %s in %r", unraisable.err_msg or "exception", unraisable.object,
+                    exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+    except Exception:  # at interpreter exit logging itself may be gone
+        pass
 
 
 def _utf8_stdio() -> None:
@@ -210,15 +240,14 @@ def _text_arg(value) -> str:
 
 # ------------------------------------------------------------------- commands
 def cmd_import(args) -> int:
-    from desktop_app.core.errors import MarginaliaError
+    from desktop_app.core.errors import DiskFull, MarginaliaError
     from desktop_app.core.importers import import_source, import_summary, is_web_address
     from desktop_app.core.settings import load_settings
 
-    limit = load_settings().max_import_bytes
+    limits = load_settings().reader_limits
 
     def read(name: str):
-        doc = import_source(name, fmt=args.format, max_bytes=limit, whole_page=args.whole_page,
-                            password=args.password)
+        doc = import_source(name, fmt=args.format, whole_page=args.whole_page, password=args.password, **limits)
         said = import_summary(doc)
         if said:
             shown = doc.original.address if doc.original and doc.original.address else Path(name).name
@@ -261,6 +290,8 @@ def cmd_import(args) -> int:
                     offered = None
                     if doc.offered and not args.no_highlights:
                         offered = store.add_offered_claims(row.id, doc.offered, tag_name=args.highlights)
+            except DiskFull:  # the next files would not fit either
+                raise
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)

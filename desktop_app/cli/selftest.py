@@ -3,8 +3,9 @@
 It works in a temporary folder (the user folders for data, settings and logs
 are pointed there too, so the real library is never opened), creates a
 database with the sample articles, adds a claim, exports it in every format
-and reads each file back, searches, and, when Qt is available, builds the
-main window off-screen on that database.
+and reads each file back, searches, imports a Word file and a PDF it makes
+through the reader process, and, when Qt is available, builds the main
+window off-screen on that database.
 One line per check is printed; the exit status is 0 when all passed.
 """
 
@@ -111,6 +112,13 @@ def run_self_test(out=None) -> int:
             _expect(any(h.kind == "document" for h in hits), "searching 'Netflix' found no document")
             _expect(any(h.kind == "claim" for h in hits), "searching 'Netflix' found no claim")
             ok(f"search finds documents and the claim ({len(hits)} hits)")
+
+            current = "Word file"
+            ok(_check_word_file(store, root))
+
+            current = "PDF file"
+            ok(_check_pdf_file(store, root))
+            documents = len(store.list_documents())
             store.close()
             store = None
 
@@ -118,7 +126,7 @@ def run_self_test(out=None) -> int:
             ok(_check_team_driver())
 
             current = "window"
-            message = _check_window(db, root)
+            message = _check_window(db, root, documents)
             ok(message)
         except Exception as exc:  # any failure is one line and exit 1
             kind = "" if isinstance(exc, CheckFailed) else f"{type(exc).__name__}: "
@@ -133,6 +141,72 @@ def run_self_test(out=None) -> int:
             paths._DIRS = saved_dirs
     print(f"self-test passed in {time.monotonic() - started:.1f} s", file=out, flush=True)
     return 0
+
+
+WORD_QUOTE = "Wages rose 12 % in 2026 🚀"
+
+
+def _import_and_claim(store, path: Path, quote: str) -> str:
+    """Import ``path`` as the program does (in the reader child) and claim ``quote`` in it."""
+    from desktop_app.core.anchoring import anchor_quote
+    from desktop_app.core.importers import import_file
+
+    seen: list[int] = []
+    doc = import_file(path, progress=lambda done, total: seen.append(done))
+    row = store.add_document(doc, original_name=path.name)
+    anchor = anchor_quote(store.document_text(row.id), quote, None)
+    _expect(anchor is not None, f"the quote {quote!r} was not found in the imported {path.name}")
+    claim = store.add_claim(row.id, anchor.start, anchor.end, [], note="self-test")
+    _expect(claim.quote == quote, f"the claim's quote is {claim.quote!r}")
+    return f"{row.title!r}, {row.char_count} characters, progress reported {len(seen)} times"
+
+
+def _check_word_file(store, root: Path) -> str:
+    """A .docx made here with python-docx, read in the reader child."""
+    import docx
+
+    path = root / "self-test.docx"
+    document = docx.Document()
+    document.core_properties.title = "Self-test press release"
+    document.add_heading("Self-test press release", level=1)
+    paragraph = document.add_paragraph("Figures: ")
+    paragraph.add_run(WORD_QUOTE).bold = True
+    document.save(path)
+    return "imported a Word file in the reader process and claimed a quote: " + _import_and_claim(store, path, WORD_QUOTE)
+
+
+def _check_pdf_file(store, root: Path) -> str:
+    """A one-page PDF, when this copy has the PDF reader."""
+    from desktop_app.core.importers.isolated import available
+
+    if not available("pdf"):
+        return "PDF reader not part of this copy: skipped"
+    path = root / "self-test.pdf"
+    path.write_bytes(_tiny_pdf("Self-test PDF page about wages"))
+    return "imported a PDF in the reader process and claimed a quote: " + _import_and_claim(store, path, "about wages")
+
+
+def _tiny_pdf(line: str) -> bytes:
+    """A valid one-page PDF showing ``line`` (ASCII) in Helvetica."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({line}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def _check_export(store, fmt: str, root: Path) -> str:
@@ -197,7 +271,7 @@ def _check_team_driver() -> str:
     return f"team databases: the PostgreSQL driver loads (psycopg {psycopg.__version__}, {psycopg.pq.__impl__})"
 
 
-def _check_window(db: Path, root: Path) -> str:
+def _check_window(db: Path, root: Path, documents: int) -> str:
     """The main window, built off-screen on the test database, then dropped
     (without a close event, so no layout is saved)."""
     try:
@@ -222,7 +296,7 @@ def _check_window(db: Path, root: Path) -> str:
         app.processEvents()
         _expect(window.store is not None, "the window did not open the database")
         n = window.documents_model.rowCount() if window.documents_model is not None else -1
-        _expect(n == 2, f"the window lists {n} documents, expected 2")
+        _expect(n == documents, f"the window lists {n} documents, expected {documents}")
         _expect(not app.windowIcon().isNull(), "the application icon did not load")
     finally:
         store, window.store = window.store, None

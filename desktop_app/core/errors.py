@@ -26,6 +26,14 @@ class DatabaseBusy(MarginaliaError):
     """Another program holds the database lock for too long."""
 
 
+class DiskFull(MarginaliaError):
+    """The disk holding the database (or the file being written) has no space left; nothing was changed."""
+
+
+class DatabaseReadOnly(MarginaliaError):
+    """The database can be read but not changed here (a read-only file or folder)."""
+
+
 class NotFound(MarginaliaError):
     """A document, tag or claim named by the user does not exist."""
 
@@ -61,3 +69,7 @@ class FetchFailed(MarginaliaError):
 
 class Cancelled(MarginaliaError):
     """The user stopped the operation; nothing was written."""
+
+
+class ImportCancelled(Cancelled, ImportRefused):
+    """The user cancelled an import while a file was being read; nothing was written."""

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 class Settings:
     annotator: str = ""
     max_import_mb: float = 50.0
+    # Word, OpenDocument, EPUB and PDF files are read in a child process
+    # stopped after this long or when it needs this much memory.
+    reader_time_limit_s: float = 60.0
+    reader_memory_limit_mb: float = 2048.0
     # how long a write waits for another window or command to finish its own
     busy_timeout_s: float = 5.0
     # database path -> ids of the documents open in the panes, left to right
@@ -33,6 +37,15 @@ class Settings:
     @property
     def max_import_bytes(self) -> int:
         return int(self.max_import_mb * 1024 * 1024)
+
+    @property
+    def reader_limits(self) -> dict:
+        """The import limits as keyword arguments of ``import_file``."""
+        return {
+            "max_bytes": self.max_import_bytes,
+            "time_limit_s": self.reader_time_limit_s,
+            "memory_limit_mb": int(self.reader_memory_limit_mb),
+        }
 
 
 def _same_kind(value, default) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from desktop_app.core.errors import Conflict, DatabaseUnreachable, MarginaliaError
+from desktop_app.core.errors import Conflict, DatabaseReadOnly, DatabaseUnreachable, MarginaliaError
 from desktop_app.qt.highlights import HighlightSpan
 from desktop_app.qt.lazy import LazyModule
 
@@ -101,6 +101,16 @@ class Annotator:
             return False
         return self.push(command_class(self.store, self.w.events, *args, **kwargs))
 
+    def refuse_if_read_only(self) -> bool:
+        """True (and the status bar says why) if the open database cannot be
+        changed here; the window's read-only label already shows that state."""
+        if self.store is None or not getattr(self.store, "read_only", False):
+            return False
+        from desktop_app.core.store.database import read_only_message
+
+        self.w.statusBar().showMessage(read_only_message(str(self.store.path)), 8000)
+        return True
+
     def push(self, command) -> bool:
         """Carry out a command and put it on the undo stack; a refusal from the
         store is shown as a sentence and leaves the stack as it was. An
@@ -116,6 +126,10 @@ class Annotator:
             return False
         try:
             commands.push_command(self.w.undo_stack, command)
+        except DatabaseReadOnly as exc:  # a sentence, not a dialog at every key press
+            self.w.statusBar().showMessage(str(exc), 8000)
+            self.resync()
+            return False
         except MarginaliaError as exc:
             if isinstance(exc, DatabaseUnreachable) and pending is not None:
                 pending.add(command, str(exc))
@@ -397,14 +411,15 @@ class Annotator:
         from desktop_app.core.settings import load_settings
         from desktop_app.qt.import_worker import ImportRun
 
-        if self.store is None:
+        if self.store is None or self.refuse_if_read_only():
             return False
         if self.import_run is not None or self.versions.run is not None:
             self.w.statusBar().showMessage("An import is already running; wait for it to finish.", 4000)
             return False
         files = [Path(f) for f in files]
         run = ImportRun(self.w, self.store, files, load_settings().max_import_bytes, whole_page, passwords)
-        progress = QProgressDialog("Importing…", "Cancel", 0, len(files), self.w)
+        steps = 100  # each file is 100 steps, filled by its reader's progress (pages, parts)
+        progress = QProgressDialog("Importing…", "Cancel", 0, len(files) * steps, self.w)
         progress.setWindowTitle("Import")
         progress.setAccessibleName("Import progress")
         progress.setMinimumDuration(400)
@@ -414,13 +429,21 @@ class Annotator:
         progress.canceled.connect(run.cancel)
         self.progress_dialog = progress
 
+        current = [0]
+
         def on_progress(done: int, total: int, name: str) -> None:
-            progress.setValue(done)
+            current[0] = done
+            progress.setValue(done * steps)
             if name:
                 progress.setLabelText(f"Importing {name}…")
             self.w.importProgress.emit(done, total, name)
 
+        def on_file_progress(done: int, total: int) -> None:
+            if total > 0:
+                progress.setValue(current[0] * steps + min(done * steps // total, steps - 1))
+
         run.progress.connect(on_progress)
+        run.file_progress.connect(on_file_progress)
         run.finished.connect(lambda done, failures: self._import_finished(run, files, done, failures))
         self.import_run = run
         self.w.importStarted.emit(len(files))

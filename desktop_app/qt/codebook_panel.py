@@ -135,6 +135,11 @@ class CodebookPanel(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.table)
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Off while the open database cannot be changed here."""
+        for button in (*self.buttons.values(), self.key_button, self.keywords_button):
+            button.setEnabled(not read_only)
+
     def set_model(self, model) -> None:
         self.model = model
         self.table.setModel(model)

@@ -8,13 +8,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from desktop_app.core.errors import MarginaliaError, PasswordRequired
+from desktop_app.core.errors import ImportCancelled, MarginaliaError, PasswordRequired
 
 log = logging.getLogger(__name__)
 
 
+def _limits(max_bytes: int) -> dict:
+    from desktop_app.core.settings import load_settings
+
+    limits = load_settings().reader_limits
+    limits["max_bytes"] = max_bytes
+    return limits
+
+
 class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
+    file_progress = Signal(int, int)  # within the current file (pages, parts): done, total
     imported = Signal(object)  # DocumentRow
     offered = Signal(int, object)  # document id, the OfferedClaims found in its file
     failed = Signal(str, str)  # file name, plain sentence
@@ -33,20 +42,29 @@ class ImportWorker(QObject):
         self._cancel = False
 
     def cancel(self) -> None:
+        """Stop: the file being read is abandoned (its reader process is killed)."""
         self._cancel = True
+
+    def _cancelled(self) -> bool:
+        return self._cancel
 
     def run(self) -> None:
         from desktop_app.core.importers import import_file, import_summary
 
         total = len(self.paths)
+        limits = _limits(self.max_bytes)
         for i, path in enumerate(self.paths):
             if self._cancel:
                 break
             self.progress.emit(i, total, path.name)
             try:
-                doc = import_file(path, max_bytes=self.max_bytes, whole_page=self.whole_page,
-                                  password=self.passwords.get(str(path)))
+                doc = import_file(path, whole_page=self.whole_page, password=self.passwords.get(str(path)),
+                                  progress=self.file_progress.emit, cancelled=self._cancelled, **limits)
+                if self._cancel:
+                    break
                 row = self.store.add_document(doc, original_name=path.name)
+            except ImportCancelled:
+                break
             except PasswordRequired as exc:  # the window asks for the password and tries again
                 self.locked.emit(str(path), str(exc), exc.wrong)
                 continue
@@ -95,6 +113,7 @@ class ImportRun(QObject):
     (queued, in the GUI thread) and are passed on, with the results gathered."""
 
     progress = Signal(int, int, str)  # done, total, file name
+    file_progress = Signal(int, int)  # within the current file: done, total
     finished = Signal(list, list)  # imported DocumentRows, (file name, sentence) of each failure
 
     def __init__(self, parent, store, paths: list[Path], max_bytes: int, whole_page: bool = False,
@@ -111,6 +130,7 @@ class ImportRun(QObject):
         self.worker.summarised.connect(self._on_summarised)
         self.worker.locked.connect(self._on_locked)
         self.worker.progress.connect(self._on_progress)
+        self.worker.file_progress.connect(self._on_file_progress)
         self.worker.imported.connect(self._on_imported)
         self.worker.offered.connect(self._on_offered)
         self.worker.failed.connect(self._on_failed)
@@ -137,6 +157,10 @@ class ImportRun(QObject):
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, name: str) -> None:
         self.progress.emit(done, total, name)
+
+    @Slot(int, int)
+    def _on_file_progress(self, done: int, total: int) -> None:
+        self.file_progress.emit(done, total)
 
     @Slot(object)
     def _on_imported(self, row) -> None:
@@ -181,7 +205,7 @@ class ParseWorker(QObject):
 
         name = self.path.name
         try:
-            doc = import_file(self.path, max_bytes=self.max_bytes)
+            doc = import_file(self.path, **_limits(self.max_bytes))
             if not doc.text.strip():
                 raise MarginaliaError(f"{name} has no text to annotate.")
         except MarginaliaError as exc:

@@ -30,6 +30,9 @@ from desktop_app.qt.window_actions import build_menus
 log = logging.getLogger(__name__)
 
 DEFAULT_PANES = 2
+READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
+# what changes the database: off while it is read-only
+EDITING_ACTIONS = ("import", "replace", "delete_claim", "new_tag", "attach", "link", "autocode")
 MAX_RESTORED_PANES = 6
 
 
@@ -116,6 +119,13 @@ class MainWindow(QMainWindow):
             "QLabel { color: white; background: #B3261E; border-radius: 3px; padding: 1px 8px; font-weight: bold; }")
         self.connection_label.hide()
         self.statusBar().addPermanentWidget(self.connection_label)
+        self.read_only_label = QLabel(READ_ONLY_LABEL)
+        self.read_only_label.setObjectName("ReadOnlyState")
+        self.read_only_label.setAccessibleName("Read-only")
+        self.read_only_label.setStyleSheet(
+            "QLabel { color: white; background: #8A5A00; border-radius: 3px; padding: 1px 8px; font-weight: bold; }")
+        self.read_only_label.hide()
+        self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().showMessage("Opening the library…")
 
         self.annotator = Annotator(self)
@@ -324,7 +334,9 @@ class MainWindow(QMainWindow):
                 obj.deleteLater()
         self.annotator.attach(store, events)
         self.links.attach(store, events)
-        self.setWindowTitle(f"Marginalia — {database_title(store)}")
+        read_only = bool(getattr(store, "read_only", False))
+        self.setWindowTitle(f"Marginalia — {database_title(store)}" + (" (read-only)" if read_only else ""))
+        self._show_read_only(read_only)
         events.documentsChanged.connect(self._documents_changed)
         events.tagsChanged.connect(self._tags_changed)
         for signal in (events.claimAdded, events.claimChanged):
@@ -336,7 +348,25 @@ class MainWindow(QMainWindow):
         self.live.start(store, mark)
         self.pending.attach(store)
         self._show_connection_state()
-        self.statusBar().showMessage("Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
+        if read_only:
+            self.statusBar().showMessage(f"Opened {store.path} for reading: changes cannot be saved there.", 10000)
+        else:
+            self.statusBar().showMessage(
+                "Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
+
+    def _show_read_only(self, read_only: bool) -> None:
+        """A database that cannot be changed here: the label says so and the
+        actions that would change it are off (a key press is refused with
+        one sentence in the status bar)."""
+        from desktop_app.core.store.database import read_only_message
+
+        self.read_only_label.setVisible(read_only)
+        self.read_only_label.setToolTip(read_only_message(str(self.store.path)) if read_only else "")
+        for key in EDITING_ACTIONS:
+            action = self.menu_actions.get(key)
+            if action is not None:
+                action.setEnabled(not read_only)
+        self.codebook.set_read_only(read_only)
 
     def _documents_changed(self) -> None:
         docs = self.store.list_documents()

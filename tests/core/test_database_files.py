@@ -375,6 +375,39 @@ def test_failed_migration_changes_nothing_and_keeps_the_backup(db_path, monkeypa
     assert database.inspect_file(db_path) == REAL_HEAD
 
 
+def test_failed_updates_keep_one_backup_per_schema_revision(db_path, monkeypatch):
+    make_healthy(db_path)
+
+    def migrate(conn):
+        raise RuntimeError("migration script failed")
+
+    _pretend_a_newer_revision_exists(monkeypatch, migrate)
+    with pytest.raises(RuntimeError):
+        Store.open(db_path, annotator="tester")
+    (first,) = db_path.parent.glob(db_path.name + ".backup-*")
+    first.rename(db_path.with_name(f"{db_path.name}.backup-{REAL_HEAD}-20200101T000000Z"))  # as if made long ago
+    for _attempt in range(2):
+        with pytest.raises(RuntimeError):
+            Store.open(db_path, annotator="tester")
+    backups = list(db_path.parent.glob(db_path.name + ".backup-*"))
+    assert len(backups) == 1 and backups[0].name.startswith(f"{db_path.name}.backup-{REAL_HEAD}-")
+    assert "20200101T000000Z" not in backups[0].name, "the newest copy is kept"
+    assert sorted(p.name for p in db_path.parent.iterdir()) == sorted([db_path.name, backups[0].name]), \
+        "no temporary file is left either"
+    monkeypatch.undo()
+    assert database.inspect_file(backups[0]) == REAL_HEAD
+    assert raw_count(backups[0], "claims") == 1
+
+    # A backup of another revision is a different version's copy: it stays.
+    other = db_path.with_name(f"{db_path.name}.backup-0001-20200101T000000Z")
+    other.write_bytes(backups[0].read_bytes())
+    _pretend_a_newer_revision_exists(monkeypatch, migrate)
+    with pytest.raises(RuntimeError):
+        Store.open(db_path, annotator="tester")
+    assert len(list(db_path.parent.glob(db_path.name + ".backup-*"))) == 2
+    assert other.exists()
+
+
 # ------------------------------------------------------------- atomic creation
 def test_creating_a_database_is_all_or_nothing(db_path, monkeypatch):
     from desktop_app.core.store import seeding

@@ -77,6 +77,12 @@ REFUSED = {
     "utf16-no-bom.txt": ("binary",),
     "yaml-python-tag.md": ("front matter", "not valid YAML"),
     "huge-60mb.txt": ("60 MB", "50 MB import limit"),
+    "zip-bomb.docx": ("Word document looks like a zip bomb", "word/document.xml would expand"),
+    "truncated.docx": ("Word document is damaged or incomplete",),
+    "billion-laughs.docx": ("word/document.xml declares XML entities",),
+    "missing-chapter.epub": ("e-book is incomplete", "OEBPS/text/b-second.xhtml is missing"),
+    "billion-laughs-opf.epub": ("OEBPS/content.opf declares XML entities",),
+    "path-escape.epub": ("e-book is incomplete", "is missing"),
 }
 
 # Nothing of these may reach an imported document's text, links or metadata.
@@ -215,6 +221,10 @@ def test_what_the_hostile_documents_keep(corpus):
     assert texts["sniffed-page"] == "Sniffed as HTML from its start."
     assert corpus["by_name"]["sniffed-page"]["format"] == "web"
     assert "&lol9; &xxe; end." in texts["billion-laughs.html"]
+    # Word: unsafe links lose their target, hidden and deleted text and field codes never arrive.
+    assert texts["hostile.docx"] == "Visible start. script link file link vb link Visible end.\nLast paragraph."
+    assert corpus["loaded"]["hostile.docx"].spans == []
+    assert corpus["by_name"]["hostile.docx"]["format"] == "docx"
     assert corpus["by_name"]["yaml-bomb.md"]["title"] == "yaml bomb"  # the aliased lists are no title
     assert len(texts["yaml-bomb.md"]) < 100
     assert texts["deep-lists.md"].endswith("deepest item\nafter the lists")
@@ -273,3 +283,24 @@ def test_a_huge_file_is_refused_without_being_read(tmp_path):
         tracemalloc.stop()
     assert str(info.value) == "huge-60mb.txt: the file is 60 MB, over the 50 MB import limit."
     assert peak < 256 * 1024, f"{peak} bytes were allocated to refuse the file"
+
+
+def test_a_reader_that_runs_out_of_time_is_one_sentence_and_changes_nothing(tmp_path):
+    """The reader child is stopped at the time limit (made tiny here through the
+    settings file, so that reading any Word file takes longer)."""
+    from desktop_app.core.store import Store
+
+    config = tmp_path / "config"
+    (config / "Marginalia").mkdir(parents=True)
+    (config / "Marginalia" / "settings.json").write_text(json.dumps({"reader_time_limit_s": 0.01}))
+    env = {"XDG_CONFIG_HOME": str(config), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "HOME": str(tmp_path)}
+    db = tmp_path / "slow.db"
+    Store.open(db, seed=False, annotator="tester").close()
+    before = dump(db)
+    result = run_cli("import", str(CORPUS / "hostile.docx"), db=db, env=env)
+    assert result.returncode == 1 and result.stdout == b""
+    assert _stderr_lines(result) == [
+        "marginalia: hostile.docx: the file could not be read: the reader took longer than 0.01 s and was stopped."
+    ]
+    assert dump(db) == before

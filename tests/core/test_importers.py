@@ -62,7 +62,7 @@ def spans(doc):
 
 def test_constants():
     assert DEFAULT_MAX_BYTES == 50 * 1024 * 1024
-    assert FORMATS == {"markdown", "text", "html", "pdf"}
+    assert FORMATS == {"markdown", "text", "html", "docx", "odt", "epub", "pdf"}
 
 
 @pytest.mark.parametrize(
@@ -85,6 +85,12 @@ def test_constants():
         ("download", b"# heading\n\ntext", "text"),
         ("notes.rtf", b"<b>bold</b> is not a page", "text"),
         ("archive.tar.gz", b"plain", "text"),
+        ("release.docx", b"", "docx"),
+        ("Book.EPUB", b"", "epub"),
+        ("minutes.odt", b"", "odt"),
+        ("report.pdf", b"", "pdf"),
+        ("download", b"%PDF-1.7\n", "pdf"),
+        ("download", b"\n\n%PDF-1.4\n", "pdf"),
     ],
 )
 def test_detect_format(name, data, fmt):

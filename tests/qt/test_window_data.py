@@ -48,7 +48,7 @@ def _import(window, qtbot, files, *, through_menu=False, monkeypatch=None):
             assert window.annotator.import_files(files)
         assert window.annotator.import_run is not None
         assert window.annotator.progress_dialog is not None
-        assert window.annotator.progress_dialog.maximum() == len(files)
+        assert window.annotator.progress_dialog.maximum() == len(files) * 100  # 100 steps a file
     qtbot.waitUntil(lambda: window.annotator.import_run is None, timeout=5000)
     ids, failures = finished.args
     return ids, failures, progress

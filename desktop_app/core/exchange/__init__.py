@@ -10,6 +10,7 @@ number of claims (or links) written.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import os
@@ -18,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from desktop_app.core.errors import InvalidInput
+from desktop_app.core.errors import DiskFull, InvalidInput
 from desktop_app.core.exchange.claims_csv import ExportOptions
 from desktop_app.core.files import write_atomically
 
@@ -46,7 +47,18 @@ def _function(fmt: str) -> tuple[Callable, str]:
 
 def run_export(store, fmt: str, target: Path | None, options: ExportOptions | None = None) -> int:
     """Export to ``target`` (written atomically), or to standard output when
-    ``target`` is None (text formats only)."""
+    ``target`` is None (text formats only). A full disk is DiskFull, and
+    leaves no part of the file behind."""
+    try:
+        return _run_export(store, fmt, target, options)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        what = f"{target} was not written" if target is not None else "the export was cut short"
+        raise DiskFull(f"The disk is full: {what}; free some space and try again.") from exc
+
+
+def _run_export(store, fmt: str, target: Path | None, options: ExportOptions | None) -> int:
     options = options or ExportOptions()
     export, kind = _function(fmt)
     if target is None:

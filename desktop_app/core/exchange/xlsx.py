@@ -18,15 +18,23 @@ only change the quote. ``options.formula_guard`` does not apply to this format.
 
 from __future__ import annotations
 
+import errno
+import logging
+import os
+from datetime import datetime, timezone
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.writer.excel import ExcelWriter
 
 from desktop_app.core.document import page_label
 from desktop_app.core.exchange.claims_csv import HEADER, TAG_SEPARATOR, ExportOptions, iso_utc
 from desktop_app.core.exchange.links_csv import LINKS_HEADER
+
+log = logging.getLogger(__name__)
 
 CODEBOOK_HEADER = ("name", "colour", "key", "description", "parent", "claims")
 _MAX_CELL = 32767  # characters Excel keeps in a cell
@@ -36,12 +44,58 @@ def export_xlsx(store, path: Path, options: ExportOptions | None = None) -> int:
     """Write the workbook to ``path``; return how many claims it lists."""
     options = options or ExportOptions()
     wb = Workbook(write_only=True)
-    with store.snapshot():
-        count = _claims_sheet(store, wb, options)
-        _codebook_sheet(store, wb, options)
-        _links_sheet(store, wb, options)
-    wb.save(path)
+    try:
+        with store.snapshot():
+            count = _claims_sheet(store, wb, options)
+            _codebook_sheet(store, wb, options)
+            _links_sheet(store, wb, options)
+        _save(wb, path)
+    except BaseException as exc:
+        _discard(wb)
+        if _disk_full(exc) and not isinstance(exc, OSError):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from exc
+        raise
     return count
+
+
+def _save(wb: Workbook, path: Path) -> None:
+    """Workbook.save, but closing the archive when writing fails (a full
+    disk): left open, it would try again, and fail again, when collected."""
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        try:
+            archive.close()
+        except Exception:  # the first error is the one to report
+            log.debug("closing the unfinished workbook %s failed too", path, exc_info=True)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """After a failure: end each sheet's stream and remove its temporary file
+    now, quietly. Left to the garbage collector, an unfinished stream tries
+    to finish its file again and prints its error (dozens of lines on a full
+    disk) on the terminal."""
+    for sheet in wb.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        try:
+            writer.close()
+        except Exception:  # the export failed already; this is its echo
+            log.debug("closing a sheet of an unfinished workbook failed", exc_info=True)
+        writer.xf = None
+        try:
+            writer.cleanup()
+        except (OSError, ValueError):
+            pass
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """An error that means the disk is full (lxml reports it as 'IO_ENOSPC')."""
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "ENOSPC" in str(exc)
 
 
 class _Cells:

@@ -1,5 +1,5 @@
-"""Importers: bytes of a Markdown, plain text, HTML or PDF file, or a web
-address, → StructuredDocument.
+"""Importers: bytes of a Markdown, plain text, HTML, Word, OpenDocument, EPUB
+(or PDF, when its reader is installed) file, or a web address → StructuredDocument.
 
 An HTML page is imported as its article (main text, structure, metadata;
 ``source_format`` "web", ``left_out`` says how much of the page was left
@@ -8,6 +8,10 @@ when no article is found the whole page is imported and ``notice`` says so.
 A PDF's text layer is rebuilt into paragraphs (``importers.pdf``); an
 encrypted one needs ``password``. Every document keeps the source as read in
 ``original``.
+
+Markdown, text and HTML are read here, by the program's own code. Word,
+OpenDocument, EPUB and PDF are read by large third-party parsers, so they
+are read in a child process with a time and memory limit (``isolated``).
 
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
@@ -23,6 +27,7 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
@@ -38,6 +43,13 @@ from desktop_app.core.importers._common import (
     title_from_name,
 )
 from desktop_app.core.importers.decoding import decode_bytes
+from desktop_app.core.importers.isolated import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT_S,
+    PARSERS,
+    available,
+    parse_isolated,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -53,7 +65,13 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMATS = {"markdown", "text", "html", "pdf"}
+TEXT_FORMATS = frozenset({"markdown", "text", "html"})
+# Read in a child process (see isolated.PARSERS); PDF only when its reader is installed.
+FORMATS = set(TEXT_FORMATS) | {fmt for fmt in PARSERS if available(fmt)}
+LABELS = {
+    "markdown": "Markdown", "text": "plain text", "html": "HTML", "docx": "Word (.docx)",
+    "odt": "OpenDocument text (.odt)", "epub": "EPUB", "pdf": "PDF",
+}
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +85,20 @@ _EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".epub": "epub",
     ".pdf": "pdf",
+}
+# Office formats that cannot be read, known by their first bytes: a sentence each.
+_UNSUPPORTED = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "this is an old Office file (such as .doc), which cannot be imported; "
+     "save it as .docx and import that."),
+    (b"{\\rtf", "RTF files cannot be imported; save it as .docx or .odt and import that."),
+)
+_ZIP_MIMETYPES = {
+    b"application/epub+zip": "epub",
+    b"application/vnd.oasis.opendocument.text": "odt",
 }
 _HTML_START = re.compile(
     rb"(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE | re.DOTALL
@@ -82,17 +113,47 @@ MEDIA_TYPES = {"markdown": "text/markdown", "text": "text/plain", "html": "text/
 NO_ARTICLE = "No article was found on the page, so the whole page was imported."
 
 
-def detect_format(name: str, data: bytes) -> str:
-    """The format for a file: by extension, else HTML if it starts like HTML, else text."""
+def _extension(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
     dot = base.rfind(".")
     if dot > 0 or (dot == 0 and base.count(".") > 1):
-        fmt = _EXTENSIONS.get(base[dot:])
-        if fmt:
-            return fmt
+        return base[dot:]
+    return ""
+
+
+def detect_format(name: str, data: bytes) -> str:
+    """The format for a file: by extension, else by its first bytes (a PDF
+    header, a zip package of a known kind, HTML), else text."""
+    fmt = _EXTENSIONS.get(_extension(name))
+    if fmt:
+        return fmt
+    return _sniff(data) or ("html" if _looks_like_html(data) else "text")
+
+
+def _sniff(data: bytes) -> str | None:
+    """``pdf``, ``docx``, ``odt`` or ``epub`` from the file's first bytes (and a zip's directory)."""
     if data[:1024].lstrip().startswith(b"%PDF-"):
         return "pdf"
-    return "html" if _looks_like_html(data) else "text"
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    # The first member of an OpenDocument or EPUB package is "mimetype", stored.
+    if data[26:28] == b"\x08\x00" and data[30:38] == b"mimetype":
+        start = 30 + 8 + int.from_bytes(data[28:30], "little")
+        size = int.from_bytes(data[18:22], "little")
+        found = _ZIP_MIMETYPES.get(data[start : start + min(size, 100)].strip())
+        if found:
+            return found
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist()[:10_000])
+    except Exception:  # a damaged package is not sniffed; the text importer refuses it as binary
+        return None
+    if "[Content_Types].xml" in names and "word/document.xml" in names:
+        return "docx"
+    return None
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -142,7 +203,10 @@ def import_bytes(
     whole_page: bool = False,
     charset: str | None = None,
     password: str | None = None,
-    progress=None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
 ) -> StructuredDocument:
     """Import the bytes of a file called ``name`` (used for messages and the fallback title).
 
@@ -150,23 +214,33 @@ def import_bytes(
     encoding declared outside the bytes (an HTTP header), which wins over one
     declared inside them. ``original`` is filled with the bytes, the media
     type, the file name and the time of import. ``password`` opens an
-    encrypted PDF; ``progress(pages_done, page_count)`` is called as a PDF's
-    pages are read."""
+    encrypted PDF.
+
+    Word, OpenDocument, EPUB and PDF files are read in a child process
+    (``progress(done, total)`` is called as it works, ``cancelled()`` is
+    polled and stops it); the limits apply to that child."""
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
     if fmt is None:
         fmt = detect_format(name, data)
-    elif fmt not in FORMATS:
-        raise refused(name, f"“{fmt}” is not a format that can be imported (Markdown, plain text, HTML or PDF).")
-    if fmt == "pdf":
-        from desktop_app.core.importers.pdf import parse_pdf
-
-        doc = parse_pdf(data, name=name, password=password, progress=progress)
-        if doc.original is not None:
-            doc.original.retrieved_at = utc_now()
-        return doc
+        if fmt == "text":
+            for magic, sentence in _UNSUPPORTED:
+                if data.startswith(magic):
+                    raise refused(name, sentence)
+    elif fmt not in FORMATS and fmt not in PARSERS:
+        raise refused(name, f"“{fmt}” is not a format that can be imported ({_format_list()}).")
     if not data.strip():
         raise refused(name, _NO_TEXT)
+    if fmt in PARSERS:
+        if not available(fmt):
+            raise refused(name, f"{LABELS.get(fmt, fmt)} files cannot be imported by this copy of Marginalia (its reader is not installed).")
+        doc = parse_isolated(
+            data, name=name, fmt=fmt, password=password, max_bytes=max_bytes, progress=progress,
+            cancelled=cancelled, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb,
+        )
+        if doc.original is not None and not doc.original.retrieved_at:
+            doc.original.retrieved_at = utc_now()
+        return doc
     declared = charset
     if fmt == "html" and not declared:
         m = _META_CHARSET.search(data[:4096])
@@ -222,6 +296,11 @@ def import_bytes(
     return doc
 
 
+def _format_list() -> str:
+    names = [LABELS[f] for f in ("markdown", "text", "html", "docx", "odt", "epub", "pdf") if f in FORMATS]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def _article(decoded: str, name: str):
     """The page's article, or None (no article, or the extractor failed: logged)."""
     from desktop_app.core.importers import web
@@ -262,14 +341,16 @@ def import_url(
 
 def import_source(
     source: str | os.PathLike, *, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-    whole_page: bool = False, cancelled=None, progress=None, password: str | None = None,
+    whole_page: bool = False, cancelled=None, progress=None, password: str | None = None, **options,
 ) -> StructuredDocument:
     """A web address is fetched, anything else is read as a file (an address
-    of another kind, such as ftp://, is refused with a sentence)."""
+    of another kind, such as ftp://, is refused with a sentence). ``options``
+    (the reader's limits, a password) apply to files."""
     if isinstance(source, str) and (is_web_address(source) or _ADDRESS.match(source.strip())):
         return import_url(source, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
                           progress=progress)
-    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, password=password)
+    return import_file(source, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, cancelled=cancelled,
+                       progress=progress, password=password, **options)
 
 
 def _name_for(address: str) -> str:
@@ -296,8 +377,7 @@ def import_file(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     whole_page: bool = False,
-    password: str | None = None,
-    progress=None,
+    **options,
 ) -> StructuredDocument:
     """Import a file from disk. Its size is checked before anything is read."""
     path = os.fspath(path)
@@ -327,8 +407,7 @@ def import_file(
         raise refused(name, f"the file cannot be read ({_reason(exc)}).") from None
     if len(data) > max_bytes:  # grew after it was measured
         raise _too_big(name, len(data), max_bytes)
-    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page,
-                        password=password, progress=progress)
+    return import_bytes(data, name=name, fmt=fmt, max_bytes=max_bytes, whole_page=whole_page, **options)
 
 
 def _reason(exc: BaseException) -> str:

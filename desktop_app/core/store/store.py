@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,17 +23,21 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from desktop_app.core.store import database
-
-from desktop_app.core.store import server
 from desktop_app.core.codebook import clean_text
-from desktop_app.core.errors import DatabaseBusy, DatabaseUnusable, MarginaliaError
+from desktop_app.core.errors import (
+    DatabaseBusy,
+    DatabaseReadOnly,
+    DatabaseUnusable,
+    DiskFull,
+    MarginaliaError,
+)
 from desktop_app.core.ids import new_uuid
-from desktop_app.core.store.models import change_log
-from desktop_app.core.store.search import SearchIndex
+from desktop_app.core.store import database, server
 from desktop_app.core.store.claims import ClaimsMixin
 from desktop_app.core.store.documents import DocumentsMixin
 from desktop_app.core.store.links import LinksMixin
+from desktop_app.core.store.models import change_log
+from desktop_app.core.store.search import SearchIndex
 from desktop_app.core.store.tags import TagsMixin
 
 log = logging.getLogger(__name__)
@@ -78,12 +83,15 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         if server.is_server_address(path):
             return cls._open_server(str(path), seed=seed, annotator=annotator, codebook=codebook)
         path = Path(path).expanduser()
-        revision = database.inspect_file(path)
+        timeout = busy_timeout()
+        revision = database.inspect_file(path, timeout)
         if revision is None:
             if cls._create(path, seed=seed, annotator=annotator, codebook=codebook):
                 revision = database.HEAD
             else:  # another process created it first: open theirs
-                revision = database.inspect_file(path)
+                revision = database.inspect_file(path, timeout)
+        if not database.writable(path):
+            return cls._open_read_only(path, revision, annotator)
         store = cls(_make_engine(path), path, annotator)
         try:
             with store._engine.connect() as conn:
@@ -99,6 +107,21 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         except BaseException:
             store.close()
             raise
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, revision: str, annotator: str) -> "Store":
+        """A file this process cannot change (a read-only file or folder, a
+        read-only disk): opened for reading; every change is refused with
+        one sentence (see _tx)."""
+        if revision != database.HEAD:
+            raise DatabaseReadOnly(
+                f"{path} must be updated for this version of Marginalia, which cannot be done because "
+                "changes cannot be saved there; it was left as it is."
+            )
+        store = cls(_make_engine(path, read_only=True), path, annotator)
+        store.read_only = True
+        log.info("opened %s read-only: changes cannot be saved there", path)
         return store
 
     @classmethod
@@ -193,6 +216,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         self.close()
 
     backup_path: Path | None = None
+    read_only = False  # a file that can be read but not changed here: every write is refused
 
     # ------------------------------------------------------------ transactions
     @contextmanager
@@ -204,6 +228,8 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         ``share=False`` is for a read kept open while its caller runs (a stream
         of rows): store calls made meanwhile get their own transactions, so they
         are committed when they return, not whenever the stream ends."""
+        if write and self.read_only:
+            raise DatabaseReadOnly(database.read_only_message(str(self.path)))
         current = getattr(self._local, "conn", None)
         if current is not None:
             if write and self.is_team and not self._local.locked:
@@ -360,12 +386,20 @@ def busy_timeout() -> float:
     return min(float(load_settings().busy_timeout_s), 3600.0)
 
 
-def _make_engine(path: Path) -> sa.Engine:
+def _make_engine(path: Path, *, read_only: bool = False) -> sa.Engine:
     timeout = busy_timeout()
-    engine = sa.create_engine(
-        database.sqlite_url(path),
-        connect_args={"timeout": timeout, "check_same_thread": False},
-    )
+    if read_only:  # through SQLite's read-only URI: nothing is created beside the file
+        uri = database.read_only_uri(path)
+        engine = sa.create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False),
+            poolclass=sa.pool.QueuePool,
+        )
+    else:
+        engine = sa.create_engine(
+            database.sqlite_url(path),
+            connect_args={"timeout": timeout, "check_same_thread": False},
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
@@ -380,11 +414,10 @@ def _make_engine(path: Path) -> sa.Engine:
 
 
 def _translate(exc: OperationalError, path: Path | None) -> MarginaliaError:
-    text = str(exc.orig if exc.orig is not None else exc).lower()
-    if "locked" in text or "busy" in text:
-        return DatabaseBusy(
-            "The database is busy: another Marginalia window or command is writing to it. "
-            "Nothing was changed; try again in a moment."
-        )
-    log.error("database error on %s", path, exc_info=exc)
-    return DatabaseUnusable(f"The database {path} could not be used: {exc.orig or exc}.")
+    """One sentence for an SQLite error met while using the file: busy, disk
+    full and read-only are said as such; anything else is logged."""
+    orig = exc.orig if exc.orig is not None else exc
+    error = database.explain(orig, path, busy_timeout())
+    if not isinstance(error, (DatabaseBusy, DiskFull, DatabaseReadOnly)):
+        log.error("database error on %s", path, exc_info=exc)
+    return error
