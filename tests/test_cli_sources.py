@@ -83,7 +83,7 @@ def test_import_makes_claims_of_the_highlights_in_a_file(db_path, tmp_path):
     result = run_with_highlights("import", str(src), db=db_path)
     ok(result)
     assert result.stderr.decode().splitlines()[-1] == (
-        "1 highlight from the file became claims tagged imported; 1 could not be found in the text."
+        "1 highlight from the file became a claim tagged imported; 1 could not be found in the text."
     )
     claims = json.loads(ok(run_cli("claims", "--tag", "imported", "--json", db=db_path)))
     assert [(c["quote"], c["note"], c["annotator"], c["tags"], c["page"]) for c in claims] == [
@@ -95,7 +95,7 @@ def test_import_makes_claims_of_the_highlights_in_a_file(db_path, tmp_path):
     result = run_with_highlights("import", str(src), "--highlights", "from readers", "--json", db=db_path)
     data = json.loads(ok(result))
     assert data[0]["highlights_found"] == 2 and data[0]["highlight_claims"] == 1
-    assert b"claims tagged from readers" in result.stderr
+    assert b"became a claim tagged from readers" in result.stderr
     assert len(json.loads(ok(run_cli("claims", "--tag", "from readers", "--json", db=db_path)))) == 1
 
     # or none at all

@@ -318,7 +318,8 @@ def _highlights_note(doc, offered, tag: str) -> str:
     if offered is None:
         return f"{found} highlight{'s' if found != 1 else ''} in the file left out (--no-highlights)."
     made = len(offered.claim_ids)
-    line = f"{made} highlight{'s' if made != 1 else ''} from the file became claims tagged {tag.strip()}"
+    became = "highlights from the file became claims" if made != 1 else "highlight from the file became a claim"
+    line = f"{made} {became} tagged {tag.strip()}"
     if offered.skipped:
         line += f"; {offered.skipped} could not be found in the text"
     return line + "."

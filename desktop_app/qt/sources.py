@@ -185,7 +185,8 @@ def offer_highlights(w, offered: list[tuple[int, list]]) -> HighlightsDialog | N
         if not w.annotator.push(command):  # refused (said in one sentence), or waiting for the team database
             return
         n = len(command.claim_ids)
-        line = f"{n} highlight{'s' if n != 1 else ''} became claims tagged {dialog.tag_name()}."
+        became = "highlights became claims" if n != 1 else "highlight became a claim"
+        line = f"{n} {became} tagged {dialog.tag_name()}."
         if command.skipped:
             line += f" {command.skipped} could not be found in the text."
         w.statusBar().showMessage(line, 8000)

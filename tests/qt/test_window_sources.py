@@ -220,7 +220,7 @@ def test_highlights_of_an_imported_file_become_claims_in_one_undo_step(window, q
     imported = next(t for t in window.store.list_tags() if t.name == "imported")
     assert made[0].tag_ids == (imported.id,)
     assert window.store.count_claims() == claims_before + 1  # the third was not found in the text
-    assert "1 highlight became claims tagged imported. 1 could not be found" in window.statusBar().currentMessage()
+    assert "1 highlight became a claim tagged imported. 1 could not be found" in window.statusBar().currentMessage()
     assert window.claims_model.row_of(made[0].id) is not None
 
     window.undo_stack.undo()  # one step: the claims and the tag it made
