@@ -172,11 +172,14 @@ def run(argv: list[str]) -> int:
 
         return run_self_test()
     log_path = setup_logging()
-    if args.command is None:
-        from desktop_app.qt.app import run_app
-
-        return run_app(db=args.db)
     try:
+        if args.command is None:
+            from desktop_app.core.addresses import database_target
+
+            target = database_target(args.db)  # an address that cannot be opened is refused here, in one sentence
+            from desktop_app.qt.app import run_app
+
+            return run_app(target)
         handler = getattr(args, "func", None) or _COMMANDS[args.command]
         return handler(args)
     except MarginaliaError as exc:
