@@ -24,7 +24,7 @@ MAX_TERMS = 16  # distinct words and phrases in one search; each one costs a pas
 SNIPPET_SCAN_CHARS = 20_000  # a snippet is looked for in this much of a row's text, never more
 SNIPPET_TOKENS = 12
 RANK_MAX_TOKENS = 100_000  # longer rows are listed unranked (see SqliteSearchIndex.query)
-MIN_PREFIX = 2  # letters before a *: "s*" would merge the entries of thousands of words
+MIN_PREFIX = 3  # letters before a *: "s*" or "st*" would merge the entries of thousands of words
 
 
 def _varint(data: bytes) -> int:
@@ -102,42 +102,56 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _fold_char(c: str) -> str:
-    """One character for one: the folded text keeps the offsets of the original."""
-    base = unicodedata.normalize("NFKD", c)[:1] or c
-    return base.lower()[:1] or c
+_FOLDED: dict[int, str] = {}  # character -> its folded form, one character for one
 
 
 def _fold_same_length(text: str) -> str:
-    return text.translate({ord(c): _fold_char(c) for c in set(text)})
+    """``fold`` character by character, so that the folded text keeps the
+    offsets of the original."""
+    for c in set(text):
+        if ord(c) not in _FOLDED:
+            base = unicodedata.normalize("NFKD", c)[:1] or c
+            _FOLDED[ord(c)] = base.lower()[:1] or c
+    return text.translate(_FOLDED)
 
 
-def _pattern(terms: list[Term], flags: int = 0) -> re.Pattern | None:
-    alternatives = set()
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    folded: re.Pattern  # any word of the search, in folded text
+    loose: re.Pattern  # the same, as typed or folded, in the text as it is (any case)
+
+
+def patterns(terms: list[Term]) -> Patterns | None:
+    folded, loose = set(), set()
     for term in terms:
         for i, word in enumerate(term.words):
-            w = re.escape(fold(word))
-            alternatives.add(w + r"\w*" if term.prefix and i == len(term.words) - 1 else w)
-    if not alternatives:
+            tail = r"\w*" if term.prefix and i == len(term.words) - 1 else ""
+            folded.add(re.escape(fold(word)) + tail)
+            loose.update({re.escape(fold(word)) + tail, re.escape(word) + tail})
+    if not folded:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)", flags)
+
+    def build(alternatives: set[str], flags: int = 0) -> re.Pattern:
+        ordered = "|".join(sorted(alternatives, key=len, reverse=True))
+        return re.compile(r"(?<!\w)(?:" + ordered + r")(?!\w)", flags)
+
+    return Patterns(build(folded), build(loose, re.IGNORECASE))
 
 
-def snippet(text: str, terms: list[Term], *, truncated: bool = False) -> str:
+def snippet(text: str, terms: list[Term] | Patterns | None, *, truncated: bool = False) -> str:
     """A few words around the first place where a word of the search occurs,
     each such word in [ ]; the opening words when none occurs in ``text``.
     Work is bounded by len(text), which the caller bounds."""
-    pattern = _pattern(terms)
-    loose = _pattern(terms, re.IGNORECASE)
+    found = patterns(terms) if isinstance(terms, list) else terms
     centre = 0
-    if pattern is not None:
-        found = loose.search(text)  # most words need no folding: found as typed
-        upto = found.start() if found else len(text)
+    if found is not None:
+        first = found.loose.search(text)  # most words are found as typed, without folding
+        upto = first.start() if first else len(text)
         # an accented spelling before it is found in the folded text (only as far as needed)
-        folded = pattern.search(_fold_same_length(text[: upto + 100]))
-        centre = folded.start() if folded and folded.start() < upto else upto if found else 0
-    offset = max(0, centre - 400)
-    words = [(m.start() + offset, m.end() + offset) for m in re.finditer(r"\w+", text[offset: centre + 2000])]
+        folded = found.folded.search(_fold_same_length(text[: upto + 100]))
+        centre = folded.start() if folded and folded.start() < upto else upto if first else 0
+    offset = max(0, centre - 300)
+    words = [(m.start() + offset, m.end() + offset) for m in re.finditer(r"\w+", text[offset: centre + 600])]
     at = next((i for i, (s, _e) in enumerate(words) if s >= centre), 0)
     lo = max(0, at - SNIPPET_TOKENS // 3)
     chosen = words[lo: lo + SNIPPET_TOKENS]
@@ -151,7 +165,7 @@ def snippet(text: str, terms: list[Term], *, truncated: bool = False) -> str:
     for s, e in chosen:
         piece.append(text[cursor:s])
         word = text[s:e]
-        piece.append(f"[{word}]" if pattern is not None and pattern.fullmatch(fold(word)) else word)
+        piece.append(f"[{word}]" if found is not None and found.folded.fullmatch(fold(word)) else word)
         cursor = e
     if not re.search(r"\w", text[end:]):  # nothing but punctuation after the last word: show it
         piece.append(text[end:])
@@ -257,11 +271,11 @@ class SqliteSearchIndex:
         """A snippet for each (kind, id) given, from at most SNIPPET_SCAN_CHARS
         of its text: the work is bounded by the number of rows asked for,
         whatever the size of a document."""
-        terms = parse_terms(user_query)
+        found = patterns(parse_terms(user_query))
         out = {}
         for kind, i in keys:
             text, truncated = self._head(conn, self._doc_rowid(i) if kind == "document" else self._claim_rowid(i))
-            out[(kind, i)] = snippet(text, terms, truncated=truncated)
+            out[(kind, i)] = snippet(text, found, truncated=truncated)
         return out
 
     def _head(self, conn: sa.Connection, rowid: int) -> tuple[str, bool]:
