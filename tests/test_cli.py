@@ -429,3 +429,12 @@ def test_direction_controls_in_titles_are_shown_not_obeyed(tmp_path, db_path):
     with Store.open(db_path) as store:
         doc = next(d for d in store.list_documents() if d.title.startswith("rtl"))
         assert "\u202e" in store.document_text(doc.id)  # the text itself is as it was
+
+
+def test_search_of_too_many_words_is_one_sentence(db_path):
+    from desktop_app.core.search import MAX_TERMS
+
+    words = " ".join(f"word{i}" for i in range(MAX_TERMS + 4))
+    fails(run_cli("search", words, db=db_path), f"at most {MAX_TERMS}")
+    fails(run_cli("search", "s*", db=db_path), "too short a prefix")
+    assert ok(run_cli("search", " ".join(["netflix"] * 5000), db=db_path)).count("\n") >= 2  # repeats count once
