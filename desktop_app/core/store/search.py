@@ -11,6 +11,7 @@ unicode61 tokenizer does here).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,6 +45,13 @@ class Term:
 
 
 def parse_terms(user_query: str) -> list[Term]:
+    """See ``_parse_terms``; a search parses its query once (ranking and
+    snippets both ask)."""
+    return list(_parse_terms(user_query))
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_terms(user_query: str) -> tuple[Term, ...]:
     """The words and "quoted phrases" of a search, each once, in the order
     typed. Only word characters reach a query, so no input can break it.
     More than MAX_TERMS different terms raise InvalidInput: every term costs a
@@ -73,7 +81,7 @@ def parse_terms(user_query: str) -> list[Term]:
             f"The search has {len(terms)} different words or phrases; at most {MAX_TERMS} can be searched "
             "at once. Leave out some of them."
         )
-    return terms
+    return tuple(terms)
 
 
 def fts_query(user_query: str) -> str:
