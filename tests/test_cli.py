@@ -432,7 +432,7 @@ def test_direction_controls_in_titles_are_shown_not_obeyed(tmp_path, db_path):
 
 
 def test_search_of_too_many_words_is_one_sentence(db_path):
-    from desktop_app.core.search import MAX_TERMS
+    from desktop_app.core.store.search import MAX_TERMS
 
     words = " ".join(f"word{i}" for i in range(MAX_TERMS + 4))
     fails(run_cli("search", words, db=db_path), f"at most {MAX_TERMS}")

@@ -210,7 +210,7 @@ def test_formula_guard_full_width_signs():
 
 
 def test_links_csv_guards_leading_spaces_too(empty_store, tmp_path):
-    from desktop_app.core.export_links import export_links_csv
+    from desktop_app.core.exchange.links_csv import export_links_csv
 
     s = empty_store
     one = s.add_document(make_doc("First claim.", "One"))

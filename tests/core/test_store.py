@@ -547,7 +547,7 @@ def test_search_work_is_bounded_by_the_rows_shown_and_the_terms(empty_store, bac
     searched again, any number of words. Snippets are now read for the rows
     shown only, from a bounded head of each; a word counts once; more than
     MAX_TERMS different ones are refused in one sentence."""
-    from desktop_app.core import search
+    from desktop_app.core.store import search
 
     s = empty_store
     long_doc = s.add_document(make_doc("prologue " + "strike " * (search.RANK_MAX_TOKENS + 10), "Long"))
@@ -580,7 +580,7 @@ def test_search_work_is_bounded_by_the_rows_shown_and_the_terms(empty_store, bac
 
 
 def test_snippet_marks_folded_words_and_prefixes():
-    from desktop_app.core.search import parse_terms, snippet
+    from desktop_app.core.store.search import parse_terms, snippet
 
     text = "Le café de Zürich était fermé. 😀 Streaming services grow in ZURICH."
     assert snippet(text, parse_terms("cafe")) == "Le [café] de Zürich était fermé. 😀 Streaming services grow in ZURICH."
