@@ -35,6 +35,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon
 
+from desktop_app.core.visible import show_controls
+
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
@@ -208,14 +210,14 @@ class DocumentsModel(_TableModel):
         d = self._rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return (d.title, d.outlet, d.published, str(d.claim_count))[col]
+            return (show_controls(d.title), show_controls(d.outlet), d.published, str(d.claim_count))[col]
         if role == IdRole:
             return d.id
         if role == SortRole:
             return (d.title.casefold(), d.outlet.casefold(), d.published, d.claim_count)[col]
         if role == _TOOLTIP:
             source = d.source_url or d.original_name
-            return f"{d.title}\n{source}" if source else d.title
+            return show_controls(f"{d.title}\n{source}" if source else d.title)
         if role == _ALIGN and col == self.CLAIMS:
             return _RIGHT
         return None
@@ -367,7 +369,7 @@ class ClaimsModel(_TableModel):
             except Exception:  # noqa: BLE001 - a title is only for display
                 title = ""
             self._titles[doc_id] = title
-        return title
+        return show_controls(title)
 
     def tag_names(self, claim: ClaimRow) -> list[str]:
         names = [self._tags[t].name for t in claim.tag_ids if t in self._tags]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-from desktop_app.core.addresses import database_target
+from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt.annotate import Annotator
 from desktop_app.qt.claim_editor import ClaimEditor
 from desktop_app.qt.claims_panel import ClaimsPanel
@@ -236,7 +236,11 @@ class MainWindow(QMainWindow):
         from desktop_app.core.store import Store
         from desktop_app.qt import dialogs
 
-        target = database_target(path) if path is not None else paths.default_database()
+        try:
+            target = database_target(path) or paths.default_database()
+        except MarginaliaError as exc:  # an address of no supported kind: say so, never take it for a file
+            self._team_failed(str(exc))
+            return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(target)
@@ -249,7 +253,7 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.attach_store(store)
             return True
-        log.warning("cannot open %s: %s", _shown(target), problem)
+        log.warning("cannot open %s: %s", shown(target), problem)
         if isinstance(target, str):  # a team database: say why; the open database stays
             self._team_failed(problem)
             return False
@@ -272,7 +276,11 @@ class MainWindow(QMainWindow):
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import database
 
-        target = database_target(path) if path is not None else paths.default_database()
+        try:
+            target = database_target(path) or paths.default_database()
+        except MarginaliaError as exc:
+            self._team_failed(str(exc))
+            return
         if isinstance(target, str):
             self.open_team_database(target)
             return
@@ -623,16 +631,6 @@ class MainWindow(QMainWindow):
 
 
 
-def _shown(target) -> str:
-    """What a log line may say about a target: never a password."""
-    if isinstance(target, str):
-        from desktop_app.core.store import server
-
-        try:
-            return server.display_address(server.parse_address(target))
-        except Exception:  # noqa: BLE001
-            return "a team database"
-    return str(target)
 
 
 def database_title(store) -> str:
