@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         self.splitter.watch(pane.view)
         if self.store is not None:
             self.annotator.connect_pane(pane)
-            pane.set_documents([(d.id, d.title) for d in self.store.list_documents()])
+            pane.set_documents([(d.id, d.title) for d in self.documents_model.documents()])
             if document_id is not None:
                 self.open_document(document_id, pane)
         self.splitter.setSizes([1000] * len(self.panes))
@@ -321,10 +321,10 @@ class MainWindow(QMainWindow):
         self.store = store
         self.documents_model = DocumentsModel(store, events, self)
         self.tags_model = TagsModel(store, events, self)
-        self.claims_model = ClaimsModel(store, events, self)
+        self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
         self.claims_proxy = ClaimsFilterProxy(self)
         self.claims_proxy.setSourceModel(self.claims_model)
-        self.orphans_model = OrphansModel(store, events, self)
+        self.orphans_model = OrphansModel(store, events, self, library=self.documents_model)
         self.orphans_panel.set_model(self.orphans_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
         self.codebook.set_read_only(read_only)
 
     def _documents_changed(self) -> None:
-        docs = self.store.list_documents()
+        docs = self.documents_model.documents()  # refreshed already (it listens first)
         entries = [(d.id, d.title) for d in docs]
         for pane in self.panes:
             pane.set_documents(entries)
