@@ -522,13 +522,13 @@ class Annotator:
             progress.close()
             progress.deleteLater()
 
-    def stop_import(self) -> None:
-        """Cancel a running import (or reading of a new version) and wait
-        for its thread (on closing)."""
-        self.versions.stop()
+    def stop_import(self, timeout_ms: int = 10000) -> None:
+        """Cancel a running import, web fetch or reading of a new version and
+        wait ``timeout_ms`` at most for its thread (on closing or switching)."""
+        self.versions.stop(timeout_ms)
         run, self.import_run = self.import_run, None
         if run is not None:
-            run.stop()
+            run.stop(timeout_ms)
             self._close_progress()
 
     def make_export_dialog(self):

@@ -103,11 +103,13 @@ class LiveUpdates(QObject):
         self._remember_documents()
         self.timer.start()
 
-    def stop(self) -> None:
-        """Stop polling and wait for a poll under way (the store may close next)."""
+    def stop(self, timeout_ms: int = -1) -> None:
+        """Stop polling and wait for a poll under way (the store may close
+        next), ``timeout_ms`` at most (-1: as long as it takes)."""
         self.timer.stop()
         self._generation += 1  # answers still on their way are ignored
-        self._pool.waitForDone()
+        if not self._pool.waitForDone(timeout_ms):
+            log.warning("a poll for changes was still waiting for the database")
         self._busy = False
         self.store = None
         self._set_reachable(True, "")
