@@ -4,9 +4,11 @@ database shows in this window within about a second.
 Every ``POLL_MS`` a worker thread asks the store what others changed since the
 last look (``Store.changes_since``: a single indexed query, but on a team
 database it crosses the network, so it never runs on the UI thread). The
-answer comes back as a signal; the window then re-reads only what changed
-("claims:<document>", "tags", "links", "documents", or "*" for everything)
-and tells the views through the usual StoreEvents hub, keeping each reading
+same worker then reads the rows of what changed ("claims:<document>",
+"tags", "links", "documents", or "*" for everything; see ``read_rows``) in
+one snapshot. The answer comes back as a signal with those plain rows; the
+window tells the views through the usual StoreEvents hub, which hands them
+the rows instead of letting them ask the store again, keeping each reading
 pane's scroll position and text selection and the claims table's current
 claim.
 
