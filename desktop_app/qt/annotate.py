@@ -209,8 +209,8 @@ class Annotator:
     # -------------------------------------------------------------- documents
     def document(self, doc_id: int):
         if doc_id not in self._docs_cache:
-            read = lambda: self.store.load_document(doc_id)  # noqa: E731
-            self._docs_cache[doc_id] = self.w.events.rows(("document", doc_id), read)
+            self._docs_cache[doc_id] = self.w.events.rows(("document", doc_id),
+                                                          lambda: self.store.load_document(doc_id))
         return self._docs_cache[doc_id]
 
     def show_document(self, pane, doc_id: int) -> None:

@@ -20,6 +20,7 @@ selected row does not tint them.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_left
 from datetime import datetime, timezone
 from typing import Iterable
@@ -34,8 +35,6 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import QColor, QFont, QIcon
-
-import logging
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
