@@ -489,8 +489,9 @@ class MainWindow(QMainWindow):
         """The one way out of the open database, to open another or to close
         the window: every worker is cancelled (a database still opening, live
         updates, matching passages, imports, a web fetch, reading a new
-        version, the page view's PDF, and on closing a copy) and waited for STOP_WAIT_MS at most,
-        then the store closes. Nothing made for it reads from it afterwards."""
+        version, the page view's PDF, and on closing a copy) and waited for
+        STOP_WAIT_MS at most, then the store closes. Nothing made for it
+        reads from it afterwards."""
         self._abandon_loader(wait_ms=STOP_WAIT_MS if closing else 0)
         self.annotator.stop_import(STOP_WAIT_MS)
         if closing:
@@ -535,7 +536,7 @@ class MainWindow(QMainWindow):
         if loader.isRunning():  # it ends by itself; kept referenced until then
             loader.setParent(None)
             _abandoned_loaders.add(loader)
-            loader.finished.connect(lambda: _abandoned_loaders.discard(loader))
+            loader.finished.connect(lambda: _let_go(loader))
 
     def _loader_opened(self, loader, store, attach) -> None:
         """A database opened in the background arrives (queued, on the UI thread)."""
@@ -675,6 +676,13 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Several links were dropped; importing the first.", 4000)
             QTimer.singleShot(0, lambda: self.annotator.import_address(addresses[0]))
 
+
+
+def _let_go(loader) -> None:
+    """An abandoned loader has finished: let its thread end, then drop it."""
+    loader.wait()  # finished is emitted just before the thread ends
+    _abandoned_loaders.discard(loader)
+    loader.deleteLater()
 
 
 def _shown(target) -> str:

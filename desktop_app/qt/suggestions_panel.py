@@ -69,6 +69,13 @@ class MatchFinder(QThread):
             self.failed.emit("Matching passages could not be found (the log has the details).")
 
 
+def _let_go(finder) -> None:
+    """A search given up has finished: let its thread end, then drop it."""
+    finder.wait()  # finished is emitted just before the thread ends
+    _running.discard(finder)
+    finder.deleteLater()
+
+
 class KeyList(QTreeWidget):
     """A list that turns Enter, Delete and digit keys into signals."""
 
@@ -162,7 +169,7 @@ class MatchesPanel(QWidget):
             log.warning("the search for matching passages was still running")
             finder.setParent(None)  # it ends by itself (its store is closed)
             _running.add(finder)
-            finder.finished.connect(lambda f=finder: _running.discard(f))
+            finder.finished.connect(lambda f=finder: _let_go(f))
 
     def reset(self, timeout_ms: int = -1) -> None:
         """The window leaves its database: stop the search and show nothing
