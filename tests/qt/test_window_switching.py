@@ -16,7 +16,7 @@ from window_support import (  # noqa: F401 - fixtures
 )
 
 from desktop_app.core.store import Store
-from desktop_app.qt.main_window import STOP_WAIT_MS
+from desktop_app.qt.main_window import STOP_WAIT_MS, _abandoned_loaders
 
 HOLD_S = 20  # a stand-in worker gives up waiting after this (the test then fails, not hangs)
 
@@ -64,13 +64,12 @@ def test_opening_a_file_while_a_team_database_is_opening_keeps_the_file(window, 
     monkeypatch.setattr(Store, "open", staticmethod(open_slowly))
     assert window.open_team_database("postgresql://ana@127.0.0.1:9/project")
     assert started.wait(30)
-    loader = window._loader
     chosen = tmp_path / "chosen.db"
     assert window.open_database(chosen)  # the user picks a file meanwhile
     assert window.store.path == chosen
     release.set()
     qtbot.waitUntil(lambda: bool(opened) and bool(closed), timeout=30000)  # opened late, closed again
-    qtbot.waitUntil(loader.isFinished, timeout=30000)
+    qtbot.waitUntil(lambda: not _abandoned_loaders, timeout=30000)  # its thread ended and was let go
     _settle()
     assert window.store.path == chosen  # still the file the user chose
     assert "team" not in window.windowTitle()
@@ -130,7 +129,6 @@ def test_closing_while_a_database_is_opening_waits_a_bounded_time(qtbot, db_file
     monkeypatch.setattr(Store, "open", staticmethod(open_slowly))
     assert w.open_team_database("postgresql://ana@127.0.0.1:9/project")
     assert started.wait(30)
-    loader = w._loader
     t = time.monotonic()
     w.close()
     took = time.monotonic() - t
@@ -138,6 +136,6 @@ def test_closing_while_a_database_is_opening_waits_a_bounded_time(qtbot, db_file
     assert took < STOP_WAIT_MS / 1000 + 1.5
     assert w.store is None
     qtbot.waitUntil(lambda: bool(opened) and bool(closed), timeout=30000)
-    qtbot.waitUntil(loader.isFinished, timeout=30000)
+    qtbot.waitUntil(lambda: not _abandoned_loaders, timeout=30000)  # its thread ended and was let go
     _settle()
     assert w.store is None  # the late store was closed, not attached
