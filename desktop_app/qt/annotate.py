@@ -371,7 +371,7 @@ class Annotator:
             page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
-        claim = self.store.get_claim(claim_id)
+        claim = self.held_claim(claim_id) or self.store.get_claim(claim_id)
         if claim.orphaned:  # no passage to go to: show the document to find one
             self.versions.show_document_of(claim_id)
             return
