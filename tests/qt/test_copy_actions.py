@@ -215,23 +215,41 @@ def test_the_actions_are_in_the_file_menu(window, name):
     assert window.menu_actions[name] in file_menu.actions()
 
 
-def test_closing_the_window_during_a_copy_waits_for_it(qtbot, db_file, modals, isolated_qsettings, tmp_path,
-                                                      monkeypatch):
+def test_closing_the_window_during_a_copy_stops_it_without_waiting_for_it(
+    qtbot, db_file, modals, isolated_qsettings, tmp_path, monkeypatch
+):
+    """Closing cancels a copy under way (it is one transaction: nothing is
+    left half-made) and waits a bounded time, not until the copy would end."""
+    import time
+
     from desktop_app.core.store import copying
+    from desktop_app.qt.main_window import STOP_WAIT_MS
 
     w = make_window(qtbot, db_file)
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     real = copying.copy_database
 
     def slow_copy(source, destination, progress=None):
-        release.wait(30)
-        return real(source, destination, progress=progress)
+        def batches(table, done, total):
+            progress(table, done, total)
+            started.set()
+            end = time.monotonic() + 20
+            while not release.wait(0.01) and time.monotonic() < end:  # a long table, batch after batch
+                progress(table, done, total)
+        return real(source, destination, progress=batches)
 
     monkeypatch.setattr(copying, "copy_database", slow_copy)
     run = copy_actions.save_copy(w, tmp_path / "closing.db")
     assert run is not None and not run.done
-    threading.Timer(0.5, release.set).start()
-    w.close()  # waits for the copy (a copy is complete or not there), then closes
-    assert (tmp_path / "closing.db").exists()
+    assert started.wait(30)
+    t = time.monotonic()
+    try:
+        w.close()
+    finally:
+        release.set()
+    assert time.monotonic() - t < STOP_WAIT_MS / 1000
     qtbot.waitUntil(lambda: _copy_done(w), timeout=DONE_MS)
+    assert not (tmp_path / "closing.db").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("closing")] == []  # no temporary file left
+    assert "stopped" in w.statusBar().currentMessage()
     assert not modals.messages and not modals.errors  # no dialog for a window that is gone

@@ -117,6 +117,11 @@ class ClaimsMixin:
     def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
         """Insert many claims on one document in one transaction (an import of
         annotations, auto-coding); returns how many."""
+        return len(self.add_claims_returning_ids(document_id, spans, tag_ids))
+
+    def add_claims_returning_ids(self, document_id: int, spans: Sequence[tuple[int, int]],
+                                 tag_ids: Iterable[int] = ()) -> list[int]:
+        """``add_claims_bulk``, returning the new claims' ids in the order of ``spans``."""
         tag_ids = list(dict.fromkeys(tag_ids))
         now = datetime.now(timezone.utc)
         annotator = self.annotator
@@ -137,7 +142,7 @@ class ClaimsMixin:
                 rows.append((ids[i], uuids[i], start, end, text[start:end],
                              text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
             if not rows:
-                return 0
+                return []
             if conn.dialect.name == "sqlite":
                 self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
             else:
@@ -151,7 +156,7 @@ class ClaimsMixin:
                     conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
             self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
             self._changed("claims", document_id)
-            return len(rows)
+            return [r[0] for r in rows]
 
     @staticmethod
     def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:

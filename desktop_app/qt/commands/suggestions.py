@@ -26,11 +26,8 @@ class AcceptMatch(StoreCommand):
         from desktop_app.core.suggest import accept_match
 
         if self.link_id is None:
-            with self._store.transaction():
-                before = {c.id for c in self._store.list_claims(document_ids=[self.doc_a, self.doc_b])}
-                self.claim_a, self.claim_b, self.link_id = accept_match(
-                    self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
-            self.new_claims = tuple(c for c in dict.fromkeys((self.claim_a, self.claim_b)) if c not in before)
+            accepted = accept_match(self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
+            self.claim_a, self.claim_b, self.link_id, self.new_claims = accepted
             self.setText(f"Link “{short_quote(self.match.quote_a, 24)}” same “{short_quote(self.match.quote_b, 24)}”")
             rows = [self._store.get_claim(c) for c in self.new_claims]
         else:
