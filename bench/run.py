@@ -34,7 +34,7 @@ from inputs import news_page, novel_markdown, spans  # noqa: E402
 
 TARGETS = {
     "first_paint_ratio": ("<=", 1.5),
-    "startup_ratio": ("<=", 5),
+    "startup_ratio": ("<=", 3),
     "open_3mb_s": ("<=", 0.5),
     "open_3mb_ratio": ("<=", 3),
     "open_3mb_10k_claims_ratio": ("<=", 4),

@@ -36,8 +36,12 @@ window = MainWindow()
 window.restore_layout()
 window.show()
 app.processEvents()
-db = Path(sys.argv[1])
-if db.exists():  # what open_database_in_background does before the store opens
+# what open_database_in_background does before the store opens behind the window
+from desktop_app.core.addresses import database_target
+db = database_target(sys.argv[1])
+team = database_target("postgresql://ana@127.0.0.1:1/strikes")  # recognised, not opened
+assert isinstance(db, Path) and isinstance(team, str)
+if db.exists():
     if database.inspect_file(db) == database.HEAD:
         window.library.show_preview(database.peek_library(db))
         app.processEvents()
@@ -49,7 +53,7 @@ os._exit(0)
 
 def _modules_at_first_paint(db: Path) -> set[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run([sys.executable, "-c", PROBE, str(db)], capture_output=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", PROBE, str(db)], capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     return set(json.loads(result.stdout.decode("utf-8").strip().splitlines()[-1]))
 

@@ -14,21 +14,16 @@ import logging
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from desktop_app.core.addresses import SCHEMES, is_server_address  # noqa: F401 - the store asks server.is_server_address
 from desktop_app.core.store.database import known_revision
 from desktop_app.core.errors import DatabaseBusy, DatabaseUnreachable, DatabaseUnusable, InvalidInput, MarginaliaError
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK_KEY = 0x4D52474E  # "MRGN", the same number as the SQLite files' application id
 CONNECT_TIMEOUT_S = 5
 LOST_AFTER_S = 15  # unacknowledged data for this long: the connection is lost
 OUR_TABLES = {"documents", "tags", "claims", "claim_tags", "alembic_version"}
-
-
-def is_server_address(target) -> bool:
-    """True for ``postgresql://user@host:port/name`` (and its spellings)."""
-    return isinstance(target, str) and target.strip().lower().startswith(SCHEMES)
 
 
 def parse_address(address: str) -> sa.URL:
