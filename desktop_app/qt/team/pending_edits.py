@@ -22,14 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
+from desktop_app.core.files import write_atomically
 from desktop_app.qt.lazy import LazyModule
 
 commands = LazyModule("desktop_app.qt.commands")
@@ -286,11 +285,9 @@ class PendingEdits(QObject):
                 target.unlink(missing_ok=True)
                 return
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pending.")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"location": self.store.location, "edits": records}, fh, indent=1)
-            os.replace(tmp, target)
-        except OSError as exc:
+            data = {"location": self.store.location, "edits": records}
+            write_atomically(target, lambda fh: json.dump(data, fh, indent=1), private=True)
+        except (OSError, MarginaliaError) as exc:
             log.error("could not keep the waiting edits in %s: %s", target, exc)
 
     def _load(self) -> list:
