@@ -259,7 +259,9 @@ def test_export_through_the_window(window, qtbot, tmp_path, db_file, monkeypatch
             if item.data(Qt.ItemDataRole.UserRole) == salaries:
                 item.setCheckState(Qt.CheckState.Checked)
         dialog.path.setText(str(target))  # no suffix: .csv is added
-        return QDialog.DialogCode.Accepted
+        with qtbot.waitSignal(dialog.finished_export, timeout=15000):
+            dialog.export_button.click()  # written in the background
+        return dialog.result()
 
     monkeypatch.setattr(QDialog, "exec", choose_salaries)
     window.menu_actions["export"].trigger()
