@@ -21,6 +21,7 @@ from window_support import (  # noqa: F401 - fixtures
     select_utf16,
     tag_id,
     window,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -316,7 +317,7 @@ def test_closing_during_an_import_stops_it_cleanly(window, qtbot, tmp_path, db_f
     assert window.annotator.import_files(files)
     window.close()
     assert window.annotator.import_run is None and window.store is None
-    qtbot.wait(50)
+    settle()
     assert finished == [] and modals.messages == [] and modals.errors == []
     with Store.open(db_file) as s:  # the database is whole and usable
         assert s.integrity_check() == "ok"
