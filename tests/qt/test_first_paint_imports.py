@@ -20,7 +20,7 @@ import pytest
 HEAVY = (
     "sqlalchemy", "sqlmodel", "alembic", "pydantic", "psycopg", "psycopg2", "matplotlib", "numpy",
     "openpyxl", "trafilatura", "httpx", "httpcore", "lxml", "markdown_it", "charset_normalizer",
-    "yaml", "docx", "pypdf", "pdfminer", "fitz", "bs4", "html5lib",
+    "yaml", "docx", "pypdf", "pypdfium2", "pdfminer", "fitz", "bs4", "html5lib",
 )
 
 PROBE = r"""
@@ -79,7 +79,8 @@ def test_first_paint_and_library_preview_load_no_heavy_library(seeded_db):
     assert _heavy(modules) == [], "loaded before the first paint"
     # nor the parts that only run once the user acts
     late = {"desktop_app.core.store.store", "desktop_app.qt.commands", "desktop_app.qt.dialogs",
-            "desktop_app.qt.item_models", "desktop_app.core.exchange", "desktop_app.core.importers"}
+            "desktop_app.qt.item_models", "desktop_app.core.exchange", "desktop_app.core.importers",
+            "desktop_app.core.fetch"}
     assert sorted(late & modules) == []
 
 
