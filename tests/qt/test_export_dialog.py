@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from window_support import (  # noqa: F401 - fixtures
 )
 
 from desktop_app.core.exchange import FORMATS, available_formats
-from desktop_app.qt.export_dialog import ExportDialog, _CancellableStore
+from desktop_app.qt.export_dialog import _CancellableStore
 
 
 def _check(widget, values) -> None:
