@@ -554,35 +554,38 @@ class Annotator:
 
         default = Path.home() / "claims.csv"
         return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
-                            default_path=default)
+                            default_path=default, store=self.store)
 
     def export(self) -> int | None:
-        """File > Export claims: ask what and where, then write it."""
+        """File > Export claims: the dialog asks for a format, filters and a
+        file, and writes it in the background; returns how many were written
+        (None if cancelled)."""
         from desktop_app.qt.export_dialog import ExportDialog
 
         if self.store is None:
             return None
         dialog = self.make_export_dialog()
         try:
-            if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            if dialog.exec() != ExportDialog.DialogCode.Accepted or dialog.count is None:
                 return None
-            target, options = dialog.target(), dialog.options()
+            count, target, fmt = dialog.count, dialog.target(), dialog.fmt()
         finally:
             dialog.deleteLater()
-        return self.export_to(target, options)
+        self._exported(count, target, fmt)
+        return count
 
-    def export_to(self, target: Path, options=None) -> int | None:
-        """Write the claims chosen by ``options`` to ``target`` as CSV; returns
-        how many were written (None if it failed, which was shown)."""
-        from desktop_app.core.exchange.claims_csv import export_csv
-        from desktop_app.core.files import write_atomically
+    def export_to(self, target: Path, options=None, fmt: str = "csv") -> int | None:
+        """Write the claims chosen by ``options`` to ``target`` in ``fmt`` (one
+        of desktop_app.core.exchange.FORMATS), here and now; returns how many
+        were written (None if it failed, which was shown)."""
+        from desktop_app.core.exchange import run_export
 
         if self.store is None:
             return None
         target = Path(target)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            count = write_atomically(target, lambda fh: export_csv(self.store, fh, options))
+            count = run_export(self.store, fmt, target, options)
         except (MarginaliaError, OSError) as exc:
             message = f"The claims could not be exported: {exc}"
             self.w.statusBar().showMessage(message, 8000)
@@ -590,7 +593,11 @@ class Annotator:
             return None
         finally:
             QApplication.restoreOverrideCursor()
-        message = f"Exported {count} claim{'s' if count != 1 else ''} to {target}."
+        self._exported(count, target, fmt)
+        return count
+
+    def _exported(self, count: int, target: Path, fmt: str) -> None:
+        noun = "link" if fmt == "links-csv" else "claim"
+        message = f"Exported {count} {noun}{'s' if count != 1 else ''} to {target}."
         self.w.statusBar().showMessage(message, 10000)
         log.info(message)
-        return count

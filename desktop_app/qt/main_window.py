@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(
                 "Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
+        log.info("database attached: %s", store.location)  # the location never holds a password
 
     def _show_read_only(self, read_only: bool) -> None:
         """A database that cannot be changed here: the label says so and the

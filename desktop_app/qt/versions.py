@@ -11,7 +11,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core.errors import MarginaliaError
-from desktop_app.qt import commands, dialogs
+from desktop_app.qt.lazy import LazyModule
+
+commands = LazyModule("desktop_app.qt.commands")
+dialogs = LazyModule("desktop_app.qt.dialogs")
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from window_support import (  # noqa: F401 - fixtures
     make_window,
     modals,
     window,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -94,7 +95,7 @@ def test_answering_no_keeps_the_file_open(window, qtbot, pg_url, modals, db_file
     assert copy_actions.copy_to_team(window, pg_url) is not None
     qtbot.waitUntil(lambda: _copy_done(window), timeout=DONE_MS)
     assert modals.texts("confirm") and modals.texts("confirm")[0].startswith("Copied ")
-    qtbot.wait(200)
+    settle()  # anything the answer set off has run
     assert window.store is store and window.store.path == db_file
 
 
@@ -201,7 +202,7 @@ def test_the_progress_dialog(window, qtbot, modals, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda: run.dialog.isVisible() and "claims" in run.dialog.labelText(), timeout=DONE_MS)
         assert run.dialog.maximum() > 0 and run.dialog.value() == run.dialog.maximum()
         assert run.dialog.labelText().startswith("Copying claims: ")
-        run.dialog.grab().save("/tmp/copy_progress.png")
+        run.dialog.grab().save(str(tmp_path / "copy_progress.png"))
         assert window.copy_run is run and not run.done
     finally:
         release.set()

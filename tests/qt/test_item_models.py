@@ -198,7 +198,8 @@ def test_documents_claim_count_cell_follows_claims(env, checked, qtbot):
     qtbot.waitUntil(lambda: _column(model, 3) == ["0", "0"])
     env.stack.redo()
     push_command(env.stack, DeleteClaim(env.store, env.events, cid))
-    qtbot.wait(COUNT_DELAY_MS + 100)
+    assert model._count_timer.isActive()
+    qtbot.waitUntil(lambda: not model._count_timer.isActive(), timeout=COUNT_DELAY_MS + 5000)  # counted
     assert _column(model, 3) == ["0", "0"]
     # a burst of claims (redo, then delete) is counted once, when it ends
     assert len(changes) == 2

@@ -9,6 +9,8 @@ class AutoCode(StoreCommand):
     """Tag every match as a claim (core autocode_claims, which says which
     claims it made); redo restores those claims, undo sends them to the bin."""
 
+    record_type = None  # a search over the corpus as it is now: run again, not replayed
+
     def __init__(self, store, events, pattern: str, tag_id: int, *, regex: bool, document_ids,
                  whole_words: bool, case_sensitive: bool) -> None:
         super().__init__(store, events, f"Auto-code “{pattern}”")

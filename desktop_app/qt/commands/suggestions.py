@@ -11,6 +11,8 @@ class AcceptMatch(StoreCommand):
     Redo restores the same claims and link (same ids); undo deletes the link
     and the claims this step made (a claim that was there already stays)."""
 
+    record_type = None  # holds a suggestion of this session's search
+
     def __init__(self, store, events: StoreEvents, match, doc_a: int, doc_b: int, tag_ids=None) -> None:
         super().__init__(store, events, "Accept matching passages")
         self.match = match
