@@ -32,7 +32,8 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
     "desktop_app.qt.codebook_panel": ("desktop_app.qt.dialogs",),
     "desktop_app.qt.links": ("desktop_app.qt.commands", "desktop_app.qt.commands.links", "desktop_app.qt.dialogs"),
     "desktop_app.qt.team.copy_actions": ("desktop_app.qt.dialogs",),
-    "desktop_app.qt.team.pending_edits": ("desktop_app.qt.commands", "desktop_app.qt.commands.links"),
+    "desktop_app.qt.team.pending_edits": ("desktop_app.qt.commands",),
+    "desktop_app.qt.versions": ("desktop_app.qt.commands", "desktop_app.qt.dialogs"),
     "desktop_app.qt.window_actions": (
         "desktop_app.qt.dialogs",
         "desktop_app.qt.team.copy_actions",

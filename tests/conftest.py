@@ -368,3 +368,16 @@ def another_target(request, backend, tmp_path):
         return server.url(name)
 
     return make
+
+
+def require_shared(path: Path, what: str) -> None:
+    """Tests against files kept beside the checkout (``../shared/interop``):
+    skipped on a machine without them, but a failure in CI (``CI=true``),
+    where the folder must be there and a quiet skip would hide that the
+    check never ran."""
+    if path.exists():
+        return
+    message = f"{what} is not at {path} (CI keeps shared/ beside the checkout)"
+    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)

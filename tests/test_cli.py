@@ -410,3 +410,31 @@ def test_file_names_and_arguments_that_are_not_utf8(tmp_path, db_path):
     imported = json.loads(ok(run_cli("import", "--json", name, db=db_path)))
     assert imported[0]["original_name"] == "caf\ufffd notes.txt" and imported[0]["title"] == "caf\ufffd notes"
     fails(run_cli("claims", "--tag", os.fsdecode(b"\xff"), db=db_path), "no tag")
+
+
+def test_direction_controls_in_titles_are_shown_not_obeyed(tmp_path, db_path):
+    """A file named "rtl\u202egpj.md" printed raw shows as "rtldm.jpg" reversed
+    on a terminal: the command line shows each direction control as ⟨U+XXXX⟩
+    (JSON keeps the exact title, for programs)."""
+    spoofed = tmp_path / "rtl\u202egpj.md"
+    spoofed.write_text("A strike with an override \u202e inside.\n", encoding="utf-8")
+    imported = ok(run_cli("import", str(spoofed), db=db_path))
+    assert "rtl⟨U+202E⟩gpj" in imported and "\u202e" not in imported
+    docs = ok(run_cli("docs", db=db_path))
+    assert "rtl⟨U+202E⟩gpj" in docs and "\u202e" not in docs
+    found = ok(run_cli("search", "override", db=db_path))
+    assert "rtl⟨U+202E⟩gpj" in found and "\u202e" not in found
+    as_json = json.loads(ok(run_cli("docs", "--json", db=db_path)))
+    assert any(d["title"] == "rtl\u202egpj" for d in as_json)
+    with Store.open(db_path) as store:
+        doc = next(d for d in store.list_documents() if d.title.startswith("rtl"))
+        assert "\u202e" in store.document_text(doc.id)  # the text itself is as it was
+
+
+def test_search_of_too_many_words_is_one_sentence(db_path):
+    from desktop_app.core.store.search import MAX_TERMS
+
+    words = " ".join(f"word{i}" for i in range(MAX_TERMS + 4))
+    fails(run_cli("search", words, db=db_path), f"at most {MAX_TERMS}")
+    fails(run_cli("search", "s*", db=db_path), "too short a prefix")
+    assert ok(run_cli("search", " ".join(["netflix"] * 5000), db=db_path)).count("\n") >= 2  # repeats count once

@@ -34,7 +34,8 @@ def _run_window(db: Path, env: dict, log: Path) -> str:
     proc = _launch(db, env)
     try:
         opened = _wait_for(lambda: log.exists() and "window shown" in log.read_text() and db.exists())
-        time.sleep(1.0)  # the store opens behind the window; it must stay up
+        # the store opens behind the window; once attached, the window must stay up
+        attached = _wait_for(lambda: "database attached" in log.read_text() or proc.poll() is not None)
         alive = proc.poll() is None
     finally:
         if proc.poll() is None:
@@ -42,7 +43,7 @@ def _run_window(db: Path, env: dict, log: Path) -> str:
         _, err = proc.communicate(timeout=30)
     err_text = err.decode("utf-8", "replace")
     assert opened, err_text
-    assert alive, err_text
+    assert attached and alive, err_text
     assert "Traceback" not in err_text
     return log.read_text()
 

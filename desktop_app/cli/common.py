@@ -21,8 +21,11 @@ def print_json(data) -> None:
 
 
 def one_line(text: str, limit: int = 80) -> str:
+    """A text on one line, shortened, with its direction controls visible."""
+    from desktop_app.core.visible import show_controls
+
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return show_controls(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def usage(message: str):

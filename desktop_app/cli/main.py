@@ -17,6 +17,7 @@ from pathlib import Path
 
 from desktop_app import __version__
 from desktop_app.cli.common import one_line, open_store, print_json, usage
+from desktop_app.core.visible import show_controls
 
 log = logging.getLogger(__name__)
 
@@ -181,11 +182,14 @@ def run(argv: list[str]) -> int:
 
         return run_self_test()
     log_path = setup_logging()
-    if args.command is None:
-        from desktop_app.qt.app import run_app
-
-        return run_app(db=args.db)
     try:
+        if args.command is None:
+            from desktop_app.core.addresses import database_target
+
+            target = database_target(args.db)  # an address that cannot be opened is refused here, in one sentence
+            from desktop_app.qt.app import run_app
+
+            return run_app(target)
         handler = getattr(args, "func", None) or _COMMANDS[args.command]
         return handler(args)
     except MarginaliaError as exc:
@@ -273,7 +277,7 @@ def cmd_import(args) -> int:
                              "claims_moved": result.moved, "claims_changed": result.changed,
                              "claims_orphaned": result.orphaned})
             else:
-                print(f"{result.document.id}\t{result.document.title}")
+                print(show_controls(f"{result.document.id}\t{result.document.title}"))
             print(result.summary(), file=sys.stderr)
             return 0
         if not args.no_highlights:
@@ -300,7 +304,7 @@ def cmd_import(args) -> int:
                 row = store.get_document(row.id)
             done.append((row, offered, len(doc.offered)))
             if not args.json:
-                print(f"{row.id}\t{row.title}", flush=True)
+                print(show_controls(f"{row.id}\t{row.title}"), flush=True)
             note = _highlights_note(doc, offered, args.highlights)
             if note:
                 print(note, file=sys.stderr)
@@ -341,7 +345,7 @@ def cmd_docs(args) -> int:
         print_json([_doc_json(d) for d in docs])
     else:
         for d in docs:
-            print(f"{d.id}\t{d.title}\t{d.outlet}\t{d.published}\t{d.claim_count} claims")
+            print(show_controls(f"{d.id}\t{d.title}\t{d.outlet}\t{d.published}\t{d.claim_count} claims"))
     return 0
 
 
@@ -356,7 +360,7 @@ def cmd_text(args) -> int:
 
 def cmd_original(args) -> int:
     from desktop_app.core.errors import NotFound
-    from desktop_app.core.files import write_bytes_atomically
+    from desktop_app.core.files import write_atomically
     from desktop_app.core.originals import suggested_name
 
     with open_store(args) as store:
@@ -374,7 +378,7 @@ def cmd_original(args) -> int:
     target = Path(args.output) if args.output else Path(suggested_name(source, title))
     if not args.output and target.exists():
         raise usage(f"{target} already exists; name the file to write with -o.")
-    write_bytes_atomically(target, source.data)
+    write_atomically(target, lambda fh: fh.write(source.data), "binary")
     print(f"Saved the original of '{title}' ({source.size:,} bytes) to {target}.", file=sys.stderr)
     return 0
 
@@ -398,7 +402,7 @@ def cmd_tags(args) -> int:
                 for t in tags:
                     key = str(t.key) if t.key else "-"
                     parent = f"\tunder {names[t.parent_id]}" if t.parent_id in names else ""
-                    print(f"{t.name}\t{t.color}\tkey {key}\t{t.claim_count} claims{parent}")
+                    print(show_controls(f"{t.name}\t{t.color}\tkey {key}\t{t.claim_count} claims{parent}"))
             return 0
         if action == "add":
             parent = store.resolve_tag(args.parent) if args.parent else None
@@ -495,7 +499,7 @@ def cmd_search(args) -> int:
                       "snippet": h.snippet} for h in hits])
     else:
         for h in hits:
-            print(f"{h.kind}\t{h.id}\t{h.title}\t{one_line(h.snippet, 120)}")
+            print(show_controls(f"{h.kind}\t{h.id}\t{h.title}\t{one_line(h.snippet, 120)}"))
     return 0
 
 

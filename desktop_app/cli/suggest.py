@@ -61,7 +61,7 @@ def cmd_suggest_links(args) -> int:
             done = []
             with store.transaction():  # all accepted pairs, or none
                 for n, m in zip(dict.fromkeys(args.accept), chosen):
-                    done.append((n, *accept_match(store, m, doc_a, doc_b, tag_ids)))
+                    done.append((n, *accept_match(store, m, doc_a, doc_b, tag_ids)[:3]))
             if args.json:
                 print_json([{"number": n, "claim_a": a, "claim_b": b, "link": k} for n, a, b, k in done])
             else:

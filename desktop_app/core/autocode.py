@@ -103,12 +103,29 @@ def autocode(
     """Tag every match as a claim with ``tag_id``, except matches lying inside
     a live claim that already has the tag; all in one transaction. Returns
     how many claims were added (running it again adds none)."""
+    return len(autocode_claims(store, pattern, tag_id, regex=regex, document_ids=document_ids,
+                               whole_words=whole_words, case_sensitive=case_sensitive))
+
+
+def autocode_claims(
+    store,
+    pattern: str,
+    tag_id: int,
+    *,
+    regex: bool = False,
+    document_ids: Iterable[int] | None = None,
+    whole_words: bool = True,
+    case_sensitive: bool = False,
+) -> list[int]:
+    """``autocode``, returning the ids of the claims it made (by document,
+    then position): an undo step needs them, and listing every claim to find
+    them would read the whole project."""
     store.get_tag(tag_id)  # NotFound before any work
     with store.transaction():
         matches = find_matches(store, pattern, regex=regex, document_ids=document_ids,
                                whole_words=whole_words, case_sensitive=case_sensitive)
         if not matches:
-            return 0
+            return []
         docs = sorted({d for d, _, _ in matches})
         tagged: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for c in store.iter_claims(document_ids=docs, tag_ids=[tag_id], orphaned=False):
@@ -118,8 +135,8 @@ def autocode(
             if any(s <= start and end <= e for s, e in tagged[doc_id]):
                 continue
             spans[doc_id].append((start, end))
-        added = 0
+        made: list[int] = []
         for doc_id in docs:
             if spans[doc_id]:
-                added += store.add_claims_bulk(doc_id, spans[doc_id], [tag_id])
-    return added
+                made += store.add_claims_returning_ids(doc_id, spans[doc_id], [tag_id])
+    return made

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from desktop_app.core.importers.pdf import PDFIUM_LOCK
+from desktop_app.core.pdfium_lock import PDFIUM_LOCK
 
 # between two letters of a quote the page may have a hyphen (or pdfium's
 # marker for one) and a line break, where the canonical text joined the word

@@ -9,12 +9,12 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from desktop_app.core import paths
+from desktop_app.core.errors import InvalidInput
+from desktop_app.core.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or paths.settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(asdict(settings), fh, indent=2)
-    os.replace(tmp, path)
+    data = asdict(settings)
+    try:
+        write_atomically(path, lambda fh: json.dump(data, fh, indent=2), private=True)
+    except InvalidInput as exc:  # the folder cannot be written: callers handle OSError
+        raise OSError(str(exc)) from exc

@@ -30,7 +30,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from rapidfuzz import fuzz
 
@@ -261,13 +261,23 @@ def suggest_links(store, doc_a: int, doc_b: int, min_score: float = 0.5, *, limi
     return out
 
 
+class Accepted(NamedTuple):
+    """What accepting a pair made: its two claims (perhaps existing ones),
+    the link, and which of the claims are new (an undo removes only those)."""
+
+    claim_a: int
+    claim_b: int
+    link_id: int
+    made: tuple[int, ...]
+
+
 def accept_match(
     store, match: Match, doc_a: int, doc_b: int, tag_ids: Iterable[int] | None = None
-) -> tuple[int, int, int]:
+) -> Accepted:
     """Make claims of both passages and link them as "same", all in one
-    transaction; returns (claim in doc_a, claim in doc_b, link) ids. A live
-    claim on exactly the same passage is reused rather than doubled. With
-    ``tag_ids`` None, tags are suggested from the codebook by keywords."""
+    transaction; returns the ids (see Accepted). A live claim on exactly the
+    same passage is reused rather than doubled. With ``tag_ids`` None, tags
+    are suggested from the codebook by keywords."""
     with store.transaction():
         text_a, text_b = store.document_text(doc_a), store.document_text(doc_b)
         for text, s, e, quote in ((text_a, match.start_a, match.end_a, match.quote_a),
@@ -284,12 +294,15 @@ def accept_match(
             tags_a = tags_b = list(dict.fromkeys(tag_ids))
         existing = {(c.document_id, c.start, c.end): c.id
                     for c in store.iter_claims(document_ids=[doc_a, doc_b], orphaned=False)}
-        ids = []
+        ids, made = [], []
         for doc, s, e, tags in ((doc_a, match.start_a, match.end_a, tags_a), (doc_b, match.start_b, match.end_b, tags_b)):
             found = existing.get((doc, s, e))
-            ids.append(found if found is not None else store.add_claim(doc, s, e, tags).id)
+            if found is None:
+                found = store.add_claim(doc, s, e, tags).id
+                made.append(found)
+            ids.append(found)
         link = store.add_link(ids[0], ids[1], "same")
-    return ids[0], ids[1], link.id
+    return Accepted(ids[0], ids[1], link.id, tuple(made))
 
 
 # ---------------------------------------------------------------- tag keywords

@@ -221,7 +221,8 @@ class Annotator:
 
     def document(self, doc_id: int):
         if doc_id not in self._docs_cache:
-            self._docs_cache[doc_id] = self.store.load_document(doc_id)
+            self._docs_cache[doc_id] = self.w.events.rows(("document", doc_id),
+                                                          lambda: self.store.load_document(doc_id))
         return self._docs_cache[doc_id]
 
     def show_document(self, pane, doc_id: int) -> None:
@@ -232,7 +233,8 @@ class Annotator:
         action = getattr(self.w, "menu_actions", {}).get("save_original")
         if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
             action.setEnabled(bool(line))  # File > Save original… for the document being read
-        pane.view.set_highlights([self.span(c) for c in self.store.paint_rows(doc_id)])
+        paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
+        pane.view.set_highlights([self.span(c) for c in paint])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
         page_view = getattr(self.w, "page_view", None)
@@ -269,21 +271,32 @@ class Annotator:
         return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0])
 
     def tooltip(self, claim_id: int) -> str:
-        """Tags, status and note of a claim, as the pane shows them on hover."""
-        try:
-            claim = self.store.get_claim(claim_id)
-        except MarginaliaError:
+        """Tags, status and note of a claim, as the pane shows them on hover:
+        from the rows the claims table holds (kept current by the events), so
+        that hovering never waits for the store (on a team database, the network)."""
+        claim = self.held_claim(claim_id)
+        if claim is None:
             return ""
         tip = f"{self._look(claim.tag_ids)[1]} — {claim.status}"
         return f"{tip}\n{claim.note}" if claim.note else tip
+
+    def held_claim(self, claim_id: int):
+        """The claim's row as the window already holds it (the claims table,
+        or the orphans' list), or None; never a store read."""
+        for model in (self.w.claims_model, self.w.orphans_model):
+            row = model.row_of(claim_id) if model is not None else None
+            if row is not None:
+                return model.claim(row)
+        return None
 
     def tags_changed(self, tags) -> None:
         self.tags = {t.id: t for t in tags}
         self._looks = {}
         for pane in self.w.panes:
             pane.view.set_tags(list(tags))
-            if pane.view.document_id is not None and self.store is not None:
-                rows = self.store.paint_rows(pane.view.document_id)
+            doc_id = pane.view.document_id
+            if doc_id is not None and self.store is not None:
+                rows = self.w.events.rows(("paint", doc_id), lambda d=doc_id: self.store.paint_rows(d))
                 pane.view.set_highlights([self.span(c) for c in rows])
         if self.selected_claim is not None:
             self.select_claim(self.selected_claim)  # its tags may have changed
@@ -304,6 +317,9 @@ class Annotator:
             self.select_claim(None)
 
     def _title(self, doc_id: int) -> str:
+        model = self.w.claims_model
+        if model is not None:
+            return model.document_title(doc_id)  # the library's rows
         try:
             return self.store.document_title(doc_id)
         except MarginaliaError:
@@ -350,10 +366,12 @@ class Annotator:
         self.selected_claim = claim_id
         claim = None
         if claim_id is not None:
-            try:
-                claim = self.store.get_claim(claim_id)
-            except MarginaliaError:
-                claim = None
+            claim = self.held_claim(claim_id)  # current: the events keep the models so
+            if claim is None:  # not in the window's rows (deleted, or not heard of yet)
+                try:
+                    claim = self.store.get_claim(claim_id)
+                except MarginaliaError:
+                    claim = None
         if claim is not None and claim.deleted:
             claim = None
         if claim is None:
@@ -371,7 +389,7 @@ class Annotator:
             page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
-        claim = self.store.get_claim(claim_id)
+        claim = self.held_claim(claim_id) or self.store.get_claim(claim_id)
         if claim.orphaned:  # no passage to go to: show the document to find one
             self.versions.show_document_of(claim_id)
             return
@@ -544,13 +562,13 @@ class Annotator:
             progress.close()
             progress.deleteLater()
 
-    def stop_import(self) -> None:
-        """Cancel a running import (or reading of a new version) and wait
-        for its thread (on closing)."""
-        self.versions.stop()
+    def stop_import(self, timeout_ms: int = 10000) -> None:
+        """Cancel a running import, web fetch or reading of a new version and
+        wait ``timeout_ms`` at most for its thread (on closing or switching)."""
+        self.versions.stop(timeout_ms)
         run, self.import_run = self.import_run, None
         if run is not None:
-            run.stop()
+            run.stop(timeout_ms)
             self._close_progress()
 
     def make_export_dialog(self):
@@ -558,35 +576,38 @@ class Annotator:
 
         default = Path.home() / "claims.csv"
         return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
-                            default_path=default)
+                            default_path=default, store=self.store)
 
     def export(self) -> int | None:
-        """File > Export claims: ask what and where, then write it."""
+        """File > Export claims: the dialog asks for a format, filters and a
+        file, and writes it in the background; returns how many were written
+        (None if cancelled)."""
         from desktop_app.qt.export_dialog import ExportDialog
 
         if self.store is None:
             return None
         dialog = self.make_export_dialog()
         try:
-            if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            if dialog.exec() != ExportDialog.DialogCode.Accepted or dialog.count is None:
                 return None
-            target, options = dialog.target(), dialog.options()
+            count, target, fmt = dialog.count, dialog.target(), dialog.fmt()
         finally:
             dialog.deleteLater()
-        return self.export_to(target, options)
+        self._exported(count, target, fmt)
+        return count
 
-    def export_to(self, target: Path, options=None) -> int | None:
-        """Write the claims chosen by ``options`` to ``target`` as CSV; returns
-        how many were written (None if it failed, which was shown)."""
-        from desktop_app.core.exchange.claims_csv import export_csv
-        from desktop_app.core.files import write_atomically
+    def export_to(self, target: Path, options=None, fmt: str = "csv") -> int | None:
+        """Write the claims chosen by ``options`` to ``target`` in ``fmt`` (one
+        of desktop_app.core.exchange.FORMATS), here and now; returns how many
+        were written (None if it failed, which was shown)."""
+        from desktop_app.core.exchange import run_export
 
         if self.store is None:
             return None
         target = Path(target)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            count = write_atomically(target, lambda fh: export_csv(self.store, fh, options))
+            count = run_export(self.store, fmt, target, options)
         except (MarginaliaError, OSError) as exc:
             message = f"The claims could not be exported: {exc}"
             self.w.statusBar().showMessage(message, 8000)
@@ -594,7 +615,11 @@ class Annotator:
             return None
         finally:
             QApplication.restoreOverrideCursor()
-        message = f"Exported {count} claim{'s' if count != 1 else ''} to {target}."
+        self._exported(count, target, fmt)
+        return count
+
+    def _exported(self, count: int, target: Path, fmt: str) -> None:
+        noun = "link" if fmt == "links-csv" else "claim"
+        message = f"Exported {count} {noun}{'s' if count != 1 else ''} to {target}."
         self.w.statusBar().showMessage(message, 10000)
         log.info(message)
-        return count

@@ -61,7 +61,7 @@ def app_icon(folder: Path):
     return icon
 
 
-def run_app(db: str | None = None) -> int:
+def run_app(db: str | Path | None = None) -> int:
     _ensure_platform()
     app = make_application()
     from desktop_app.qt.main_window import MainWindow

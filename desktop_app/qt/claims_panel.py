@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.rows import STATUSES
+from desktop_app.core.visible import show_controls
 from desktop_app.qt.icons import swatch
 from desktop_app.qt.item_models import ClaimsModel
 
@@ -147,7 +149,7 @@ class ClaimsPanel(QWidget):
         self.document_filter.clear()
         self.document_filter.addItem("All documents", None)
         for d in docs:
-            self.document_filter.addItem(d.title, d.id)
+            self.document_filter.addItem(show_controls(d.title), d.id)
         found = self.document_filter.findData(current)
         self.document_filter.setCurrentIndex(max(found, 0))
         self.document_filter.blockSignals(False)

@@ -4,6 +4,9 @@ whichever widget or undo command made it."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 
@@ -27,3 +30,28 @@ class StoreEvents(QObject):
     # An undo or redo could not be carried out (the data changed behind it);
     # carries the sentence to show. The step was dropped from the stack.
     commandFailed = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._fresh: dict = {}
+
+    def rows(self, kind, read: Callable[[], object]):
+        """Rows of ``kind`` ("documents", "tags", "claims", "orphans",
+        "links", ("paint", document id)) as a refresh read them off the UI
+        thread, while it hands them out (see ``holding``); else ``read()``."""
+        if kind in self._fresh:
+            return self._fresh[kind]
+        return read()
+
+    def has_rows(self, kind) -> bool:
+        return kind in self._fresh
+
+    @contextmanager
+    def holding(self, rows: dict):
+        """While the signals of a refresh are emitted, listeners take these
+        rows (read by a worker) instead of asking the store again."""
+        previous, self._fresh = self._fresh, dict(rows)
+        try:
+            yield
+        finally:
+            self._fresh = previous

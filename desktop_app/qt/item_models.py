@@ -20,6 +20,7 @@ selected row does not tint them.
 
 from __future__ import annotations
 
+import logging
 from bisect import bisect_left
 from datetime import datetime, timezone
 from typing import Iterable
@@ -35,12 +36,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QIcon
 
+from desktop_app.core.visible import show_controls
+
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
 from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.icons import orphan_icon, swatch
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
+
+log = logging.getLogger(__name__)
 
 # Claim counts in the library and the codebook are read from the store once
 # the user pauses, not on every claim made: a count reads every claim.
@@ -140,6 +145,7 @@ class DocumentsModel(_TableModel):
     def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._events = events
         self._rows: list[DocumentRow] = []
         self._by_id: dict[int, int] = {}
         self._stale_counts: set[int] = set()
@@ -150,8 +156,24 @@ class DocumentsModel(_TableModel):
         events.claimRemoved.connect(self._on_claim_removed)
 
     def _load(self) -> None:
-        self._rows = self._store.list_documents()
+        self._rows = self._events.rows("documents", self._store.list_documents)
         self._by_id = {d.id: i for i, d in enumerate(self._rows)}
+
+    def documents(self) -> list[DocumentRow]:
+        """The library's rows, as shown (no store read)."""
+        return list(self._rows)
+
+    def take_counts(self, rows: list[DocumentRow]) -> None:
+        """Claim counts read elsewhere (off the UI thread): shown at once,
+        without the count that a claim event would schedule."""
+        for fresh in rows:
+            row = self._by_id.get(fresh.id)
+            if row is not None and self._rows[row].claim_count != fresh.claim_count:
+                self._rows[row] = fresh
+                self._row_changed(row, self.CLAIMS, self.CLAIMS)
+            self._stale_counts.discard(fresh.id)
+        if not self._stale_counts:
+            self._count_timer.stop()
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -208,14 +230,14 @@ class DocumentsModel(_TableModel):
         d = self._rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return (d.title, d.outlet, d.published, str(d.claim_count))[col]
+            return (show_controls(d.title), show_controls(d.outlet), d.published, str(d.claim_count))[col]
         if role == IdRole:
             return d.id
         if role == SortRole:
             return (d.title.casefold(), d.outlet.casefold(), d.published, d.claim_count)[col]
         if role == _TOOLTIP:
             source = d.source_url or d.original_name
-            return f"{d.title}\n{source}" if source else d.title
+            return show_controls(f"{d.title}\n{source}" if source else d.title)
         if role == _ALIGN and col == self.CLAIMS:
             return _RIGHT
         return None
@@ -231,6 +253,7 @@ class TagsModel(_TableModel):
     def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._events = events
         self._rows: list[TagRow] = []
         self._by_id: dict[int, int] = {}
         self._count_timer = _count_timer(self, self._refresh_counts)
@@ -242,7 +265,7 @@ class TagsModel(_TableModel):
         events.documentsChanged.connect(self._refresh_counts)
 
     def _load(self, rows: list[TagRow] | None = None) -> None:
-        self._rows = self._store.list_tags() if rows is None else rows
+        self._rows = self._events.rows("tags", self._store.list_tags) if rows is None else rows
         self._by_id = {t.id: i for i, t in enumerate(self._rows)}
 
     def refresh(self) -> None:
@@ -256,8 +279,11 @@ class TagsModel(_TableModel):
     def _on_claim_removed(self, _claim_id: int, _doc_id: int) -> None:
         self._count_timer.start()
 
-    def _refresh_counts(self) -> None:
-        rows = self._store.list_tags()
+    def _refresh_counts(self, rows: list[TagRow] | None = None) -> None:
+        if rows is None:
+            rows = self._events.rows("tags", self._store.list_tags)
+        else:
+            self._count_timer.stop()  # counted elsewhere (off the UI thread)
         if [t.id for t in rows] != [t.id for t in self._rows]:
             self.beginResetModel()
             self._load(rows)
@@ -319,9 +345,12 @@ class ClaimsModel(_TableModel):
     DOCUMENT, TAGS, QUOTE, PAGE, NOTE, STATUS, ANNOTATOR, UPDATED = range(8)
     HEADERS = ("Document", "Tags", "Quote", "Page", "Note", "Status", "Annotator", "Updated")
 
-    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None,
+                 library: DocumentsModel | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._events = events
+        self._library = library  # the library's rows give the documents' titles
         self._rows: list[ClaimRow] = []
         self._by_id: dict[int, int] = {}
         self._tags: dict[int, TagRow] = {}
@@ -334,10 +363,15 @@ class ClaimsModel(_TableModel):
         events.documentsChanged.connect(self.refresh)
 
     # ------------------------------------------------------------- loading
+    def _documents(self) -> list[DocumentRow]:
+        if self._library is not None:
+            return self._library.documents()  # refreshed before this model (it was made first)
+        return self._events.rows("documents", self._store.list_documents)
+
     def _load(self) -> None:
-        self._tags = {t.id: t for t in self._store.list_tags()}
-        self._titles = {d.id: d.title for d in self._store.list_documents()}
-        self._rows = list(self._store.iter_claims())
+        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
+        self._titles = {d.id: d.title for d in self._documents()}
+        self._rows = list(self._events.rows("claims", self._store.iter_claims))
         self._reindex()
 
     def _reindex(self) -> None:
@@ -359,15 +393,25 @@ class ClaimsModel(_TableModel):
         return self._by_id.get(claim_id)
 
     def document_title(self, doc_id: int) -> str:
+        """The title of a claim's document, from the library's rows (no store
+        read on the UI thread). A document not heard of yet is asked for; a
+        failure (not found, the team database away) shows no title and is not
+        remembered, so that the next paint asks again."""
         title = self._titles.get(doc_id)
-        if title is None:
-            # A document this model has not heard of yet (no documentsChanged).
-            try:
-                title = self._store.get_document(doc_id).title
-            except Exception:  # noqa: BLE001 - a title is only for display
-                title = ""
-            self._titles[doc_id] = title
-        return title
+        if title is not None:
+            return show_controls(title)
+        if self._library is not None:
+            row = self._library.row_of(doc_id)
+            if row is not None:
+                title = self._titles[doc_id] = self._library.document(row).title
+                return show_controls(title)
+        try:
+            title = self._store.get_document(doc_id).title
+        except MarginaliaError as exc:  # NotFound, DatabaseUnreachable: shown blank, asked again later
+            log.info("no title for document %s: %s", doc_id, exc)
+            return ""
+        self._titles[doc_id] = title
+        return show_controls(title)
 
     def tag_names(self, claim: ClaimRow) -> list[str]:
         names = [self._tags[t].name for t in claim.tag_ids if t in self._tags]
@@ -494,9 +538,9 @@ class OrphansModel(ClaimsModel):
     HEADERS = ("Document", "Tags", "Quote", "Note")
 
     def _load(self) -> None:
-        self._tags = {t.id: t for t in self._store.list_tags()}
-        self._titles = {d.id: d.title for d in self._store.list_documents()}
-        self._rows = self._store.list_orphans()
+        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
+        self._titles = {d.id: d.title for d in self._documents()}
+        self._rows = self._events.rows("orphans", self._store.list_orphans)
         self._reindex()
 
     def _on_added(self, claim: ClaimRow) -> None:

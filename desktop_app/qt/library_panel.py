@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
+from desktop_app.core.visible import show_controls
 from desktop_app.qt.roles import SortRole
 
 TITLE_LINES = 2  # lines of a title shown in a row
@@ -72,6 +73,7 @@ class LibraryPanel(QWidget):
         model = QStandardItemModel(0, 4, self)
         model.setHorizontalHeaderLabels(["Title", "Outlet", "Date", "Claims"])
         for doc_id, title, outlet, published, claims in rows:
+            title, outlet = show_controls(title), show_controls(outlet)  # a spoofed title is seen as such
             items = [QStandardItem(title), QStandardItem(outlet), QStandardItem(published), QStandardItem(str(claims))]
             items[0].setData(doc_id, Qt.ItemDataRole.UserRole)
             items[0].setToolTip(title)

@@ -158,7 +158,8 @@ class LinksController:
         self.reload()
 
     def reload(self) -> None:
-        self.links = self.store.list_links() if self.store is not None else []
+        store = self.store
+        self.links = self.w.events.rows("links", store.list_links) if store is not None else []
         if self.w.splitter.selected_link not in {link.id for link in self.links}:
             self.w.splitter.selected_link = None
         self.show_links_of(self.w.annotator.selected_claim)

@@ -5,13 +5,14 @@ undoable commands."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-from desktop_app.core.addresses import database_target
+from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt.annotate import Annotator
 from desktop_app.qt.claim_editor import ClaimEditor
 from desktop_app.qt.claims_panel import ClaimsPanel
@@ -34,6 +35,9 @@ READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
 # what changes the database: off while it is read-only
 EDITING_ACTIONS = ("import", "replace", "delete_claim", "new_tag", "attach", "link", "autocode")
 MAX_RESTORED_PANES = 6
+STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
+
+_abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
 
 class StoreLoader(QThread):
@@ -45,6 +49,14 @@ class StoreLoader(QThread):
     def __init__(self, path: Path | str, parent=None) -> None:
         super().__init__(parent)
         self.path = path  # a file, or a team database's address (with its password: never log it)
+        self._lock = threading.Lock()
+        self.abandoned = False
+
+    def abandon(self) -> None:
+        """The window no longer wants this database (another was chosen, or
+        it is closing): the store, once open, is closed again, never attached."""
+        with self._lock:
+            self.abandoned = True
 
     def run(self) -> None:
         from desktop_app.core.errors import MarginaliaError
@@ -59,7 +71,11 @@ class StoreLoader(QThread):
             log.exception("opening a database in the background failed")
             self.failed.emit(str(exc))
         else:
-            self.opened.emit(store)
+            with self._lock:
+                if not self.abandoned:
+                    self.opened.emit(store)  # queued: the window checks again when it arrives
+                    return
+            store.close()
 
 
 class MainWindow(QMainWindow):
@@ -175,7 +191,7 @@ class MainWindow(QMainWindow):
         self.splitter.watch(pane.view)
         if self.store is not None:
             self.annotator.connect_pane(pane)
-            pane.set_documents([(d.id, d.title) for d in self.store.list_documents()])
+            pane.set_documents([(d.id, d.title) for d in self.documents_model.documents()])
             if document_id is not None:
                 self.open_document(document_id, pane)
         self.splitter.setSizes([1000] * len(self.panes))
@@ -236,7 +252,12 @@ class MainWindow(QMainWindow):
         from desktop_app.core.store import Store
         from desktop_app.qt import dialogs
 
-        target = database_target(path) if path is not None else paths.default_database()
+        try:
+            target = database_target(path) or paths.default_database()
+        except MarginaliaError as exc:  # an address of no supported kind: say so, never take it for a file
+            self._team_failed(str(exc))
+            return False
+        self._abandon_loader()  # the user's latest choice wins over a database still opening
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(target)
@@ -249,7 +270,7 @@ class MainWindow(QMainWindow):
         if problem is None:
             self.attach_store(store)
             return True
-        log.warning("cannot open %s: %s", _shown(target), problem)
+        log.warning("cannot open %s: %s", shown(target), problem)
         if isinstance(target, str):  # a team database: say why; the open database stays
             self._team_failed(problem)
             return False
@@ -272,7 +293,11 @@ class MainWindow(QMainWindow):
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import database
 
-        target = database_target(path) if path is not None else paths.default_database()
+        try:
+            target = database_target(path) or paths.default_database()
+        except MarginaliaError as exc:
+            self._team_failed(str(exc))
+            return
         if isinstance(target, str):
             self.open_team_database(target)
             return
@@ -285,9 +310,10 @@ class MainWindow(QMainWindow):
         if rows:
             self.library.show_preview(rows)
         self.statusBar().showMessage("Opening the library…")
+        self._abandon_loader()
         loader = StoreLoader(target, self)
-        loader.opened.connect(self.attach_store)
-        loader.failed.connect(lambda _message: self.open_database(target))
+        loader.opened.connect(lambda store: self._loader_opened(loader, store, self.attach_store))
+        loader.failed.connect(lambda _message: self._loader is loader and self.open_database(target))
         loader.finished.connect(lambda: self._loader_done(loader))
         self._loader = loader
         loader.start()
@@ -301,15 +327,7 @@ class MainWindow(QMainWindow):
             TagsModel,
         )
 
-        if self.store is not None:
-            self.editor.flush_note()
-            self.annotator.stop_import()
-            self.save_layout()
-            self.live.stop()
-            self.pending.detach()
-            self.store.close()
-        else:
-            self.live.stop()
+        self.leave_store(closing=False)  # and a database still opening is not wanted any more
         mark = self.live.initial_mark(store)  # before anything is read: nothing written meanwhile is missed
         self.undo_stack.clear()
         # A fresh hub and fresh models: nothing made for the previous database
@@ -321,10 +339,10 @@ class MainWindow(QMainWindow):
         self.store = store
         self.documents_model = DocumentsModel(store, events, self)
         self.tags_model = TagsModel(store, events, self)
-        self.claims_model = ClaimsModel(store, events, self)
+        self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
         self.claims_proxy = ClaimsFilterProxy(self)
         self.claims_proxy.setSourceModel(self.claims_model)
-        self.orphans_model = OrphansModel(store, events, self)
+        self.orphans_model = OrphansModel(store, events, self, library=self.documents_model)
         self.orphans_panel.set_model(self.orphans_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
@@ -353,6 +371,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(
                 "Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
+        log.info("database attached: %s", store.location)  # the location never holds a password
 
     def _show_read_only(self, read_only: bool) -> None:
         """A database that cannot be changed here: the label says so and the
@@ -369,7 +388,7 @@ class MainWindow(QMainWindow):
         self.codebook.set_read_only(read_only)
 
     def _documents_changed(self) -> None:
-        docs = self.store.list_documents()
+        docs = self.documents_model.documents()  # refreshed already (it listens first)
         entries = [(d.id, d.title) for d in docs]
         for pane in self.panes:
             pane.set_documents(entries)
@@ -472,23 +491,69 @@ class MainWindow(QMainWindow):
             if not dialogs.confirm(self, "Edits waiting", text):
                 event.ignore()
                 return
-        if self._loader is not None and self._loader.isRunning():
-            self._loader.opened.disconnect()
-            self._loader.wait()  # the store being opened closes with the process
-        self.annotator.stop_import()
-        self.page_view.shutdown()
-        self.live.stop()
-        if self.store is not None:
-            self.editor.flush_note()
-            self.pending.detach()
-            try:
-                self.save_layout()
-            except Exception:  # a layout that cannot be saved must not stop closing
-                log.exception("could not save the window layout")
-            self.store.close()
-            self.store = self.annotator.store = None
-            self._quiet_models()
+        self.leave_store(closing=True)
         super().closeEvent(event)
+
+    def leave_store(self, closing: bool) -> None:
+        """The one way out of the open database, to open another or to close
+        the window: every worker is cancelled (a database still opening, live
+        updates, matching passages, imports, a web fetch, reading a new
+        version, the page view's PDF, and on closing a copy) and waited for
+        STOP_WAIT_MS at most, then the store closes. Nothing made for it
+        reads from it afterwards."""
+        self._abandon_loader(wait_ms=STOP_WAIT_MS if closing else 0)
+        self.annotator.stop_import(STOP_WAIT_MS)
+        if closing:
+            self.page_view.shutdown()
+        else:
+            self.page_view.leave_store()
+        self.live.stop(STOP_WAIT_MS)
+        for dock in (getattr(self, "matches_dock", None),):
+            if dock is not None:
+                dock.widget().reset(STOP_WAIT_MS)
+        copy = getattr(self, "copy_run", None)
+        if closing and copy is not None and not copy.done:
+            self.statusBar().showMessage("Stopping the copy…")
+            copy.closing = True
+            copy.cancel()
+            copy.wait(STOP_WAIT_MS)
+        store = self.store
+        if store is None:
+            return
+        try:
+            self.editor.flush_note()
+        except Exception:  # noqa: BLE001 - a note that cannot be saved must not keep the database open
+            log.exception("could not save the note being typed")
+        self.pending.detach()
+        try:
+            self.save_layout()
+        except Exception:  # a layout that cannot be saved must not stop closing
+            log.exception("could not save the window layout")
+        self.store = self.annotator.store = None
+        self._quiet_models()
+        store.close()
+
+    def _abandon_loader(self, wait_ms: int = 0) -> None:
+        """Let go of a database still opening: it is closed as soon as it has
+        opened, and never attached. Waits ``wait_ms`` at most for it."""
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        loader.abandon()
+        if loader.isRunning() and not loader.wait(wait_ms) and wait_ms:
+            log.warning("a database was still opening when the window closed")
+        if loader.isRunning():  # it ends by itself; kept referenced until then
+            loader.setParent(None)
+            _abandoned_loaders.add(loader)
+            loader.finished.connect(lambda: _let_go(loader))
+
+    def _loader_opened(self, loader, store, attach) -> None:
+        """A database opened in the background arrives (queued, on the UI thread)."""
+        if loader is not self._loader or loader.abandoned:
+            store.close()  # chosen, then given up for another meanwhile
+            return
+        self._loader = None
+        attach(store)
 
     def _quiet_models(self) -> None:
         """After the store closed: nothing made for it reads from it any more
@@ -525,13 +590,11 @@ class MainWindow(QMainWindow):
         except MarginaliaError as exc:
             self._team_failed(str(exc))
             return False
-        if self._loader is not None and self._loader.isRunning():
-            self.statusBar().showMessage("Another database is still opening; wait for it.", 4000)
-            return False
+        self._abandon_loader()  # the latest choice wins
         self.statusBar().showMessage(f"Opening the team database {shown}…")
         loader = StoreLoader(address, self)
-        loader.opened.connect(self._team_opened)
-        loader.failed.connect(self._team_failed)
+        loader.opened.connect(lambda store: self._loader_opened(loader, store, self._team_opened))
+        loader.failed.connect(lambda message: self._loader is loader and self._team_failed(message))
         loader.finished.connect(lambda: self._loader_done(loader))
         self._loader = loader
         loader.start()
@@ -540,7 +603,8 @@ class MainWindow(QMainWindow):
     def _loader_done(self, loader) -> None:
         if self._loader is loader:
             self._loader = None
-        loader.deleteLater()
+        if loader not in _abandoned_loaders:
+            loader.deleteLater()
 
     def _team_opened(self, store) -> None:
         from desktop_app.core.settings import load_settings, save_settings
@@ -623,16 +687,12 @@ class MainWindow(QMainWindow):
 
 
 
-def _shown(target) -> str:
-    """What a log line may say about a target: never a password."""
-    if isinstance(target, str):
-        from desktop_app.core.store import server
+def _let_go(loader) -> None:
+    """An abandoned loader has finished: let its thread end, then drop it."""
+    loader.wait()  # finished is emitted just before the thread ends
+    _abandoned_loaders.discard(loader)
+    loader.deleteLater()
 
-        try:
-            return server.display_address(server.parse_address(target))
-        except Exception:  # noqa: BLE001
-            return "a team database"
-    return str(target)
 
 
 def database_title(store) -> str:

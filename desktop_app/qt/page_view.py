@@ -210,6 +210,14 @@ class PageView(QWidget):
         self._thread.wait(10000)
         self._thread = None
 
+    def leave_store(self) -> None:
+        """Forget the document shown and the PDF the render thread holds."""
+        if self._thread is not None:
+            self._renderer.latest = -1  # anything queued is skipped
+            self.forgetRequested.emit()
+        self._cache.clear()  # keyed by document id, which the next database may reuse
+        self.show_document(None, None)
+
     # --------------------------------------------------------------- inputs
     def show_document(self, store, doc_id: int | None, doc=None) -> None:
         """Show ``doc_id`` (a PDF) from its first page; any other document
@@ -368,6 +376,11 @@ class PageController(QObject):
 
     def shutdown(self) -> None:
         self.view.shutdown()
+
+    def leave_store(self) -> None:
+        """The window switches databases: the page shown and the PDF held
+        open belong to the old one (the next may reuse its document ids)."""
+        self.view.leave_store()
 
     def _document(self, doc_id: int | None):
         if doc_id is None or self.w.store is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
+
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.visible import show_controls
 from desktop_app.core.document import StructuredDocument
 
 from desktop_app.qt.reader import ReaderView
@@ -169,6 +171,7 @@ class ReaderPane(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for doc_id, title in documents:
+            title = show_controls(title)  # direction controls shown as ⟨U+202E⟩, not obeyed
             self.chooser.addItem(title or f"Document {doc_id}", doc_id)
             self.chooser.setItemData(self.chooser.count() - 1, title or f"Document {doc_id}",
                                      Qt.ItemDataRole.ToolTipRole)

@@ -36,6 +36,8 @@ class ImportHighlights(StoreCommand):
     (and removes the tag when this step made it and nothing else uses it);
     redo brings the same claims, and the tag, back."""
 
+    record_type = None  # part of an import, as ImportedDocuments: not kept while the team database is away
+
     def __init__(self, store, events, offered: list[tuple[int, list]], tag_name: str = IMPORTED_TAG) -> None:
         super().__init__(store, events, "Import highlights")
         self.offered = [(doc_id, list(items)) for doc_id, items in offered]  # (document id, OfferedClaims)
@@ -220,7 +222,7 @@ def has_original(w) -> bool:
 def save_original(w) -> Path | None:
     """File > Save original…: the source of the document in the active pane,
     written back exactly as it was read."""
-    from desktop_app.core.files import write_bytes_atomically
+    from desktop_app.core.files import write_atomically
     from desktop_app.core.originals import suggested_name
 
     from desktop_app.qt import dialogs
@@ -244,7 +246,7 @@ def save_original(w) -> Path | None:
         return None
     target = Path(name)
     try:
-        write_bytes_atomically(target, source.data)
+        write_atomically(target, lambda fh: fh.write(source.data), "binary")
     except MarginaliaError as exc:
         dialogs.warn(w, "Save original", str(exc))
         return None

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 ROLE = Qt.ItemDataRole.UserRole
 ELIDE = 110  # characters of a sentence shown in a list
+STOP_WAIT_MS = 3000  # how long closing waits for a search under way
+
+_running: set = set()  # searches given up but still running (kept referenced until they end)
 
 
 
@@ -46,17 +49,31 @@ class MatchFinder(QThread):
     def __init__(self, store, doc_a: int, doc_b: int, min_score: float, parent=None) -> None:
         super().__init__(parent)
         self.store, self.doc_a, self.doc_b, self.min_score = store, doc_a, doc_b, min_score
+        self.cancelled = False  # its answer is not wanted any more (checked on both threads)
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
     def run(self) -> None:
         from desktop_app.core.suggest import suggest_links
 
         try:
-            self.found.emit(suggest_links(self.store, self.doc_a, self.doc_b, self.min_score))
+            matches = suggest_links(self.store, self.doc_a, self.doc_b, self.min_score)
+            if not self.cancelled:
+                self.found.emit(matches)
         except MarginaliaError as exc:
-            self.failed.emit(str(exc))
+            if not self.cancelled:
+                self.failed.emit(str(exc))
         except Exception:  # logged; the panel says it in one sentence
             log.exception("looking for matching passages failed")
             self.failed.emit("Matching passages could not be found (the log has the details).")
+
+
+def _let_go(finder) -> None:
+    """A search given up has finished: let its thread end, then drop it."""
+    finder.wait()  # finished is emitted just before the thread ends
+    _running.discard(finder)
+    finder.deleteLater()
 
 
 class KeyList(QTreeWidget):
@@ -137,15 +154,33 @@ class MatchesPanel(QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.w and event.type() == QEvent.Type.Close:
-            self.stop()  # the store closes with the window: let the search end first
+            self.stop(STOP_WAIT_MS)  # the store closes with the window: let the search end first
         return False
 
-    def stop(self) -> None:
+    def stop(self, timeout_ms: int = -1) -> None:
+        """Give up the search under way; wait ``timeout_ms`` at most for its
+        thread (-1: until it ends). Its answer, if it comes, is dropped."""
         finder, self.finder = self.finder, None
-        if finder is not None:
-            finder.found.disconnect()
-            finder.failed.disconnect()
-            finder.wait()
+        if finder is None:
+            return
+        finder.cancel()
+        self.unsetCursor()
+        if timeout_ms and not finder.wait(-1 if timeout_ms < 0 else timeout_ms):
+            log.warning("the search for matching passages was still running")
+            finder.setParent(None)  # it ends by itself (its store is closed)
+            _running.add(finder)
+            finder.finished.connect(lambda f=finder: _let_go(f))
+
+    def reset(self, timeout_ms: int = -1) -> None:
+        """The window leaves its database: stop the search and show nothing
+        of that database (its pairs mean nothing in the next one)."""
+        self.stop(timeout_ms)
+        self.list.clear()
+        self.matches = []
+        self.rejected = set()
+        self.doc_a = self.doc_b = None
+        self.about.setText("Use Refresh to look for matching passages in this database.")
+        self._update_buttons()
 
     @property
     def busy(self) -> bool:
@@ -157,7 +192,7 @@ class MatchesPanel(QWidget):
 
     def refresh(self) -> bool:
         """Look again for pairs in the two leftmost panes' documents (False if there is nothing to compare)."""
-        self.stop()
+        self.stop(0)  # the search under way is given up, not waited for
         self.list.clear()
         self.matches = []
         doc_a, doc_b = self._documents()
@@ -172,7 +207,7 @@ class MatchesPanel(QWidget):
         finder = MatchFinder(self.w.store, doc_a, doc_b, self.MIN_SCORE, self)
         finder.found.connect(lambda matches, f=finder: self._found(f, matches))
         finder.failed.connect(lambda message, f=finder: self._failed(f, message))
-        finder.finished.connect(finder.deleteLater)
+        finder.finished.connect(lambda f=finder: f not in _running and f.deleteLater())
         self.finder = finder
         finder.start()
         self._update_buttons()
@@ -182,7 +217,7 @@ class MatchesPanel(QWidget):
         return (self.doc_a, self.doc_b, m.start_a, m.end_a, m.start_b, m.end_b)
 
     def _found(self, finder, matches) -> None:
-        if finder is not self.finder:
+        if finder is not self.finder or finder.cancelled:
             return
         self.finder = None
         self.unsetCursor()
@@ -201,7 +236,7 @@ class MatchesPanel(QWidget):
         self._update_buttons()
 
     def _failed(self, finder, message: str) -> None:
-        if finder is not self.finder:
+        if finder is not self.finder or finder.cancelled:
             return
         self.finder = None
         self.unsetCursor()

@@ -11,7 +11,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.core.errors import MarginaliaError
-from desktop_app.qt import commands, dialogs
+from desktop_app.qt.lazy import LazyModule
+
+commands = LazyModule("desktop_app.qt.commands")
+dialogs = LazyModule("desktop_app.qt.dialogs")
 
 log = logging.getLogger(__name__)
 
@@ -122,11 +125,11 @@ class Versions:
         dialogs.inform(self.w, REPLACE_TITLE, summary)
         self.w.replaceFinished.emit(doc_id, True, summary)
 
-    def stop(self) -> None:
-        """Wait for a running read (on closing or switching databases)."""
+    def stop(self, timeout_ms: int = 10000) -> None:
+        """Wait ``timeout_ms`` at most for a running read (on closing or switching databases)."""
         run, self.run = self.run, None
         if run is not None:
-            run.stop()
+            run.stop(timeout_ms)
 
     # --------------------------------------------------------------- orphans
     def show_orphans(self) -> None:

@@ -85,7 +85,7 @@ def test_autocode_unknown_tag_and_no_match(store):
 def test_autocode_is_one_transaction(store, monkeypatch):
     tag = store.resolve_tag("deepfakes")
     calls = []
-    real = store.add_claims_bulk
+    real = store.add_claims_returning_ids
 
     def failing(doc_id, spans, tag_ids=()):
         calls.append(doc_id)
@@ -93,7 +93,7 @@ def test_autocode_is_one_transaction(store, monkeypatch):
             raise RuntimeError("disk full")
         return real(doc_id, spans, tag_ids)
 
-    monkeypatch.setattr(store, "add_claims_bulk", failing)
+    monkeypatch.setattr(store, "add_claims_returning_ids", failing)
     before = store.count_claims()
     with pytest.raises(RuntimeError):
         autocode(store, "Netflix", tag)
@@ -111,3 +111,17 @@ def test_many_documents_and_matches_stay_quick(empty_store):
     assert autocode(empty_store, "deepfake", tag) == 3000
     assert autocode(empty_store, "deepfake", tag, document_ids=[doc.id]) == 0
     assert time.perf_counter() - t < 10
+
+
+def test_autocode_returns_the_ids_of_the_claims_it_made(store):
+    from desktop_app.core.autocode import autocode_claims
+
+    tag = store.resolve_tag("deepfakes")
+    before = {c.id for c in store.list_claims(include_deleted=True)}
+    made = autocode_claims(store, "deep ?fakes?", tag, regex=True)
+    after = {c.id for c in store.list_claims(include_deleted=True)}
+    assert len(made) == 4 and set(made) == after - before
+    rows = [store.get_claim(c) for c in made]
+    assert all(tag in r.tag_ids and "deep" in r.quote.lower() for r in rows)
+    assert [(r.document_id, r.start) for r in rows] == sorted((r.document_id, r.start) for r in rows)
+    assert autocode_claims(store, "deep ?fakes?", tag, regex=True) == []  # nothing new the second time

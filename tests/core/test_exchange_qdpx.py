@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from conftest import require_shared
 from desktop_app.core.exchange.claims_csv import ExportOptions
 from desktop_app.core.exchange.qdpx import LINKS_NOTE_NAME, NS, derived_guid, export_qdpx, user_guid
 from desktop_app.core.exchange import run_export
@@ -69,8 +70,7 @@ def export(store, tmp_path, **options) -> tuple[zipfile.ZipFile, bytes, etree._E
 
 
 def test_project_validates_against_the_schema(library, tmp_path):
-    if not XSD.is_file():
-        pytest.skip(f"the REFI-QDA schema is not at {XSD}")
+    require_shared(XSD, "the REFI-QDA schema")
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     _, _, root, _ = export(library["store"], tmp_path)
     assert schema.validate(root), schema.error_log

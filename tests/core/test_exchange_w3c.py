@@ -17,7 +17,7 @@ from desktop_app.core.errors import ImportRefused, MarginaliaError
 from desktop_app.core.exchange.claims_csv import ExportOptions
 from desktop_app.core.exchange.w3c import export_w3c, import_annotations, text_hash_iri
 from desktop_app.core.store import Store
-from conftest import make_doc
+from conftest import make_doc, require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 W3C_TESTS = ROOT.parent / "shared" / "interop" / "w3c-web-annotation-tests"
@@ -95,8 +95,7 @@ def _uri(value) -> bool:
 def must_validators():
     """(name, validator) for every MUST assertion of the suite, with the $refs
     between its definition files resolved from the local folder."""
-    if not W3C_TESTS.is_dir():
-        pytest.skip(f"the W3C Web Annotation test suite is not at {W3C_TESTS} (CI keeps shared/ beside the checkout)")
+    require_shared(W3C_TESTS, "the W3C Web Annotation test suite")
     from jsonschema import Draft4Validator, FormatChecker
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4

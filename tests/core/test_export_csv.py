@@ -163,11 +163,67 @@ def test_formula_guard_for_every_trigger_and_text_column(empty_store, tmp_path, 
 
 
 def test_formula_guard_leaves_harmless_cells_alone():
-    for value in ("a=b", "1+1", " =x", "'=x", "", "e-mail", "hello@x"):
+    for value in ("a=b", "1+1", "'=x", "", "e-mail", "hello@x", "   ", "\u00a0", " a =b", "\u3000text",
+                  "x\u00a0=1", "😀=1"):
         assert guard_formula(value) == value
     for t in TRIGGERS:
         assert guard_formula(t) == "'" + t
         assert guard_formula(t + t) == "'" + t + t
+
+
+LEADING = [" ", "   ", "\t ", "\u00a0", "\u2007", "\u202f", "\u3000", "\u200b", "\ufeff", "\n", " \u00a0\t",
+           "\u2028", "\u200e"]
+
+
+def _hidden_trigger(value: str) -> bool:
+    """A formula sign after characters a spreadsheet skips (spaces of any
+    kind, line breaks, invisible format characters)."""
+    import unicodedata
+
+    rest = value.lstrip("".join(c for c in set(value) if c.isspace() or unicodedata.category(c) in ("Cf", "Cc")))
+    return rest != value and rest.startswith(TRIGGERS + FULL_WIDTH)
+
+
+FULL_WIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
+
+
+@pytest.mark.parametrize("lead", LEADING)
+def test_formula_guard_sees_through_leading_spaces(empty_store, tmp_path, lead):
+    """A note "   =HYPERLINK(…)" was written as it is: a spreadsheet skips the
+    spaces and runs the formula."""
+    for sign in ("=", "+", "-", "@"):
+        assert guard_formula(f"{lead}{sign}HYPERLINK(\"http://x\")") == f"'{lead}{sign}HYPERLINK(\"http://x\")"
+    s = empty_store
+    doc = s.add_document(make_doc("Some quoted text here.", "Title"))
+    note = f'{lead}=HYPERLINK("http://evil.example","click")'
+    s.add_claim(doc.id, 0, 4, note=note, annotator=f"{lead}@me")
+    _, guarded = export_to_file(s, tmp_path / "guarded.csv")
+    _, raw = export_to_file(s, tmp_path / "raw.csv", formula_guard=False)
+    g, r = as_dicts(guarded)[0], as_dicts(raw)[0]
+    assert g["note"] == "'" + note and r["note"] == note
+    assert g["annotator"] == f"'{lead}@me"
+
+
+def test_formula_guard_full_width_signs():
+    for sign in FULL_WIDTH:
+        assert guard_formula(f"{sign}SUM(A1:A9)") == f"'{sign}SUM(A1:A9)"
+        assert guard_formula(f"\u3000{sign}1") == f"'\u3000{sign}1"
+    assert guard_formula("\uff21\uff22") == "\uff21\uff22"  # full-width letters are text
+
+
+def test_links_csv_guards_leading_spaces_too(empty_store, tmp_path):
+    from desktop_app.core.exchange.links_csv import export_links_csv
+
+    s = empty_store
+    one = s.add_document(make_doc("First claim.", "One"))
+    two = s.add_document(make_doc("Second claim.", "Two"))
+    a = s.add_claim(one.id, 0, 5)
+    b = s.add_claim(two.id, 0, 6)
+    s.add_link(a.id, b.id, "corroborates", note="  =cmd|' /C calc'!A0")
+    out = io.StringIO()
+    export_links_csv(s, out, ExportOptions())
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[0]["note"] == "'  =cmd|' /C calc'!A0"
 
 
 def test_filters(empty_store, tmp_path):
@@ -349,7 +405,7 @@ def test_any_text_survives_the_csv_round_trip(fuzz_store, title, text, note, ann
     guarded = _read_back(s, doc.id, guard=True)
     for column, value in expected.items():
         assert raw[column] == value, column
-        if value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        if value.startswith(TRIGGERS + FULL_WIDTH) or _hidden_trigger(value):
             assert guarded[column] == "'" + value, column
         else:
             assert guarded[column] == value, column

@@ -7,7 +7,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -529,27 +528,34 @@ def test_crlf_and_tabs():
     assert lines(doc) == [("paragraph", "Line one line two"), ("list_item", "item")]
 
 
-def test_speed_close_to_the_parser():
+def test_markdown_import_parses_once_and_skips_canonical_text(monkeypatch):
+    """What keeps import close to markdown-it-py's own speed (the figure is
+    ``import_ratio`` in bench/run.py): the text is parsed once, and text that
+    is already canonical is not canonicalised again, character by character."""
+    from desktop_app.core.importers import _common
+
     chunk = (
         "# Heading {i}\n\nSome *emphasised* text with **strong words**, a [link](https://example.com/{i}) and "
         "`code`.\nIt continues with café and “quotes” 😀.\n\n- item one\n- item two\n  1. nested\n\n"
         "> A quote with **bold** text\n\n```python\ndef f(x):\n    return x * {i}\n```\n\n"
     )
-    source = "".join(chunk.format(i=i) for i in range(300_000 // len(chunk)))
-    data = source.encode()
-    parser = MarkdownIt("commonmark")
-
-    def best(fn):
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
-
-    parse = best(lambda: parser.parse(source))
-    full = best(lambda: import_bytes(data, name="big.md"))
-    assert full < 2 * parse, (full, parse)
+    parses, canonicalised = [], []
+    real_parse, real_canonicalize = MarkdownIt.parse, _common.canonicalize
+    monkeypatch.setattr(MarkdownIt, "parse", lambda self, src, env=None: (parses.append(len(src)),
+                                                                          real_parse(self, src, env))[1])
+    monkeypatch.setattr(_common, "canonicalize", lambda text: (canonicalised.append(text),
+                                                               real_canonicalize(text))[1])
+    for copies in (10, 40):
+        parses.clear()
+        canonicalised.clear()
+        source = "".join(chunk.format(i=i) for i in range(copies))
+        doc = import_bytes(source.encode(), name="big.md")
+        assert parses == [len(source)]  # one parse of the whole body, whatever its size
+        assert canonicalised == []  # ordinary text takes the fast path
+        assert len(doc.blocks) == 8 * copies  # heading, paragraph, 3 items, quote, code block… per chunk
+    # text that does need it is still canonicalised
+    import_bytes("# Title\n\nA form\x0cfeed and a line\u2028separator.\n".encode(), name="odd.md")
+    assert canonicalised
 
 
 def test_module_exports():

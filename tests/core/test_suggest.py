@@ -86,8 +86,8 @@ def test_accept_creates_two_claims_and_a_same_link_and_hides_the_pair(store):
     salaries = store.resolve_tag("salaries")
     match = next(m for m in suggest_links(store, a, b) if "$900K" in m.quote_b and "$900,000" in m.quote_a)
     before = store.count_claims()
-    ca, cb, link_id = accept_match(store, match, a, b)
-    assert store.count_claims() == before + 2
+    ca, cb, link_id, made = accept_match(store, match, a, b)
+    assert store.count_claims() == before + 2 and made == (ca, cb)
     claim_a, claim_b = store.get_claim(ca), store.get_claim(cb)
     assert (claim_a.document_id, claim_a.quote) == (a, match.quote_a)
     assert (claim_b.document_id, claim_b.quote) == (b, match.quote_b)
@@ -104,7 +104,7 @@ def test_accept_is_all_or_nothing(store):
     with pytest.raises(Exception):
         accept_match(store, match, a, b, tag_ids=[9999])
     assert store.count_claims() == before and store.list_links() == []
-    ca, cb, _ = accept_match(store, match, a, b, tag_ids=[])
+    ca, cb, _, _ = accept_match(store, match, a, b, tag_ids=[])
     assert store.get_claim(ca).tag_ids == () and store.get_claim(cb).tag_ids == ()
 
 
@@ -141,3 +141,13 @@ def test_claim_candidates_of_the_seed_articles(store):
     assert any(c.text.startswith("“Historically") for c in quoted)
     assert any("thirty-five" in c.text and "count" in c.kinds for c in claim_candidates(store, b))
     assert [c.start for c in cands] == sorted(c.start for c in cands)
+
+
+def test_accept_says_which_claims_it_made(store):
+    """A claim already on one passage is reused: only the other one is new."""
+    a, b = docs(store)
+    match = suggest_links(store, a, b)[0]
+    there = store.add_claim(a, match.start_a, match.end_a, [])
+    accepted = accept_match(store, match, a, b, tag_ids=[])
+    assert accepted.claim_a == there.id and accepted.made == (accepted.claim_b,)
+    assert store.get_claim(accepted.claim_b).quote == match.quote_b

@@ -354,3 +354,50 @@ def test_failure_is_announced_when_the_hub_has_command_failed(env):
     e.store.add_claim(e.doc.id, 0, 7, [cmd.tag_id])
     e.stack.undo()  # as the window's Undo action does
     assert e.stack.count() == 0 and len(said) == 1 and "economy" in said[0]
+
+
+def _refuse_listing_claims(e, monkeypatch):
+    """The store may not be asked for lists of claims (beyond the core's own
+    narrow reads): finding what a step made must not read the project."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a list of claims was read")
+
+    monkeypatch.setattr(e.store, "list_claims", refuse)
+
+
+def test_autocode_knows_its_claims_without_listing_every_claim(env, monkeypatch):
+    from desktop_app.qt.commands import AutoCode
+
+    other = _claim(env, start=8, end=17)  # a claim the step did not make
+    _refuse_listing_claims(env, monkeypatch)
+    cmd = AutoCode(env.store, env.events, "their", env.tags["deepfakes"], regex=False, document_ids=None,
+                   whole_words=True, case_sensitive=False)
+    push_command(env.stack, cmd)
+    monkeypatch.undo()
+    assert len(cmd.claim_ids) == 2 and other not in cmd.claim_ids
+    assert [env.store.get_claim(c).quote for c in cmd.claim_ids] == ["their", "their"]
+    env.stack.undo()
+    assert all(env.store.get_claim(c).deleted for c in cmd.claim_ids)
+    assert not env.store.get_claim(other).deleted
+    env.stack.redo()
+    assert not any(env.store.get_claim(c).deleted for c in cmd.claim_ids)
+
+
+def test_accept_match_knows_its_claims_without_listing_claims(env, monkeypatch):
+    from desktop_app.core.suggest import Match
+    from desktop_app.qt.commands import AcceptMatch
+
+    second = "Deepfakes 🎭 of actors' faces worry the union."
+    other = env.store.add_document(StructuredDocument(text=second, blocks=blocks_for_lines(second),
+                                                      metadata=Metadata(title="Union")))
+    there = _claim(env, tags=(), start=0, end=7)  # "Netflix": already a claim, reused
+    start = second.index("actors")  # after an astral character: code points, not UTF-16
+    match = Match(score=0.9, start_a=0, end_a=7, quote_a="Netflix", start_b=start, end_b=start + 6,
+                  quote_b="actors", shared=())
+    _refuse_listing_claims(env, monkeypatch)
+    cmd = AcceptMatch(env.store, env.events, match, env.doc.id, other.id, tag_ids=[])
+    push_command(env.stack, cmd)
+    monkeypatch.undo()
+    assert cmd.claim_a == there and cmd.new_claims == (cmd.claim_b,)
+    env.stack.undo()
+    assert env.store.get_claim(cmd.claim_b).deleted and not env.store.get_claim(there).deleted

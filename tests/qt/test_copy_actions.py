@@ -16,6 +16,7 @@ from window_support import (  # noqa: F401 - fixtures
     make_window,
     modals,
     window,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -94,7 +95,7 @@ def test_answering_no_keeps_the_file_open(window, qtbot, pg_url, modals, db_file
     assert copy_actions.copy_to_team(window, pg_url) is not None
     qtbot.waitUntil(lambda: _copy_done(window), timeout=DONE_MS)
     assert modals.texts("confirm") and modals.texts("confirm")[0].startswith("Copied ")
-    qtbot.wait(200)
+    settle()  # anything the answer set off has run
     assert window.store is store and window.store.path == db_file
 
 
@@ -201,7 +202,7 @@ def test_the_progress_dialog(window, qtbot, modals, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda: run.dialog.isVisible() and "claims" in run.dialog.labelText(), timeout=DONE_MS)
         assert run.dialog.maximum() > 0 and run.dialog.value() == run.dialog.maximum()
         assert run.dialog.labelText().startswith("Copying claims: ")
-        run.dialog.grab().save("/tmp/copy_progress.png")
+        run.dialog.grab().save(str(tmp_path / "copy_progress.png"))
         assert window.copy_run is run and not run.done
     finally:
         release.set()
@@ -215,23 +216,41 @@ def test_the_actions_are_in_the_file_menu(window, name):
     assert window.menu_actions[name] in file_menu.actions()
 
 
-def test_closing_the_window_during_a_copy_waits_for_it(qtbot, db_file, modals, isolated_qsettings, tmp_path,
-                                                      monkeypatch):
+def test_closing_the_window_during_a_copy_stops_it_without_waiting_for_it(
+    qtbot, db_file, modals, isolated_qsettings, tmp_path, monkeypatch
+):
+    """Closing cancels a copy under way (it is one transaction: nothing is
+    left half-made) and waits a bounded time, not until the copy would end."""
+    import time
+
     from desktop_app.core.store import copying
+    from desktop_app.qt.main_window import STOP_WAIT_MS
 
     w = make_window(qtbot, db_file)
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     real = copying.copy_database
 
     def slow_copy(source, destination, progress=None):
-        release.wait(30)
-        return real(source, destination, progress=progress)
+        def batches(table, done, total):
+            progress(table, done, total)
+            started.set()
+            end = time.monotonic() + 20
+            while not release.wait(0.01) and time.monotonic() < end:  # a long table, batch after batch
+                progress(table, done, total)
+        return real(source, destination, progress=batches)
 
     monkeypatch.setattr(copying, "copy_database", slow_copy)
     run = copy_actions.save_copy(w, tmp_path / "closing.db")
     assert run is not None and not run.done
-    threading.Timer(0.5, release.set).start()
-    w.close()  # waits for the copy (a copy is complete or not there), then closes
-    assert (tmp_path / "closing.db").exists()
+    assert started.wait(30)
+    t = time.monotonic()
+    try:
+        w.close()
+    finally:
+        release.set()
+    assert time.monotonic() - t < STOP_WAIT_MS / 1000
     qtbot.waitUntil(lambda: _copy_done(w), timeout=DONE_MS)
+    assert not (tmp_path / "closing.db").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("closing")] == []  # no temporary file left
+    assert "stopped" in w.statusBar().currentMessage()
     assert not modals.messages and not modals.errors  # no dialog for a window that is gone

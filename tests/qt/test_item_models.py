@@ -198,7 +198,8 @@ def test_documents_claim_count_cell_follows_claims(env, checked, qtbot):
     qtbot.waitUntil(lambda: _column(model, 3) == ["0", "0"])
     env.stack.redo()
     push_command(env.stack, DeleteClaim(env.store, env.events, cid))
-    qtbot.wait(COUNT_DELAY_MS + 100)
+    assert model._count_timer.isActive()
+    qtbot.waitUntil(lambda: not model._count_timer.isActive(), timeout=COUNT_DELAY_MS + 5000)  # counted
     assert _column(model, 3) == ["0", "0"]
     # a burst of claims (redo, then delete) is counted once, when it ends
     assert len(changes) == 2
@@ -355,3 +356,57 @@ def test_proxy_sorts_by_sort_role(env, checked):
     assert values == sorted(values) and all(isinstance(v, str) for v in values)
     assert proxy.index(0, 0, QModelIndex()).isValid()
     settle()
+
+
+# ------------------------------------------------------ documents' titles
+def test_a_title_that_cannot_be_read_is_blank_and_asked_for_again(env, monkeypatch):
+    """A claim of a document the model has not heard of: while the team
+    database is away its title is blank, and the next paint asks again
+    rather than keeping the blank."""
+    from desktop_app.core.errors import DatabaseUnreachable
+
+    model = ClaimsModel(env.store, env.events)
+    late = _add(env.store, "A document added behind the model's back.", "Late arrival")
+    real = env.store.get_document
+    calls = []
+
+    def away(doc_id):
+        calls.append(doc_id)
+        raise DatabaseUnreachable("The team database x cannot be reached: Connection refused.")
+
+    monkeypatch.setattr(env.store, "get_document", away)
+    assert model.document_title(late.id) == ""
+    assert model.document_title(late.id) == "" and len(calls) == 2  # not remembered
+    monkeypatch.setattr(env.store, "get_document", real)
+    assert model.document_title(late.id) == "Late arrival"
+
+
+def test_only_the_expected_failures_are_caught(env, monkeypatch):
+    model = ClaimsModel(env.store, env.events)
+    late = _add(env.store, "Another late document.", "Late")
+
+    def broken(_doc_id):
+        raise TypeError("a bug, not an unreachable server")
+
+    monkeypatch.setattr(env.store, "get_document", broken)
+    with pytest.raises(TypeError):
+        model.document_title(late.id)
+
+
+def test_titles_come_from_the_library_rows(env, monkeypatch):
+    """With the library's model at hand, the claims table reads no title
+    from the store (each read could cross the network on the UI thread)."""
+    library = DocumentsModel(env.store, env.events)
+    model = ClaimsModel(env.store, env.events, library=library)
+    env.claim(env.a, "deepfakes")
+    late = _add(env.store, "A third document, with a claim.", "Third one")
+    env.events.documentsChanged.emit()  # the library hears of it; the claims model re-reads
+
+    def no_reads(*_args, **_kwargs):
+        raise AssertionError("the store was asked for a title")
+
+    monkeypatch.setattr(env.store, "get_document", no_reads)
+    monkeypatch.setattr(env.store, "document_title", no_reads)
+    assert model.document_title(env.a.id) == "Netflix job"
+    assert model.document_title(late.id) == "Third one"
+    assert _column(model, ClaimsModel.DOCUMENT) == ["Netflix job"]

@@ -11,6 +11,7 @@ from window_support import (  # noqa: F401 - fixtures
     make_claim,
     make_window,
     modals,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -38,7 +39,7 @@ def _prepare(window, qtbot):
     bar = view.verticalScrollBar()
     assert bar.maximum() > 0, "the document must be long enough to scroll"
     bar.setValue(bar.maximum() // 2)
-    qtbot.wait(10)
+    settle()
     return pane, other_pane, own, _reader_state(pane)
 
 
@@ -137,9 +138,12 @@ def test_the_windows_own_edits_do_not_trigger_a_refresh(qtbot, db_file, modals, 
     refreshed = []
     window.live.refreshed.connect(refreshed.append)
     make_claim(window, qtbot, window.panes[0], 10, 40, "1")
+    polls = []
+    window.live._sink.done.connect(lambda *_: polls.append(window.live.mark))
     polled = window.live.mark
     qtbot.waitUntil(lambda: window.live.mark != polled, timeout=WAIT_MS)  # a poll saw the write
-    qtbot.wait(300)
+    seen = len(polls)
+    qtbot.waitUntil(lambda: len(polls) > seen, timeout=WAIT_MS)  # and the next one was handled too
     assert refreshed == []
     window.close()
 

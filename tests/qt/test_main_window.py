@@ -510,7 +510,12 @@ def test_hovering_a_highlight_shows_its_tags_status_and_current_note(window, qtb
     text = pane.view.canonical_text
     start = text.index("Netflix hires AI experts")
     claim_id = make_claim(window, qtbot, pane, start, start + 24, "2")
-    window.store.set_claim_note(claim_id, "check the <pay> figures")  # as another window would
+    from desktop_app.core.store import Store
+
+    with Store.open(window.store.path) as other:  # another window
+        other.set_claim_note(claim_id, "check the <pay> figures")
+    model = window.claims_model  # the tooltip shows what the window holds: once the change reached it
+    qtbot.waitUntil(lambda: model.claim(model.row_of(claim_id)).note == "check the <pay> figures", timeout=5000)
 
     pos = point_of(pane.view, start + 3)
     pane.view.event(QHelpEvent(QEvent.Type.ToolTip, pos, pane.view.viewport().mapToGlobal(pos)))

@@ -54,7 +54,7 @@ def linked(db_file):
 
 
 def test_matrix_marks_only_the_group_whose_figures_differ(qtbot, db_file, linked, modals, isolated_qsettings,
-                                                         qtmodeltester, monkeypatch):
+                                                         qtmodeltester, monkeypatch, tmp_path):
     (doc_a, doc_b), claims = linked
     window = make_window(qtbot, db_file)
     try:
@@ -94,7 +94,7 @@ def test_matrix_marks_only_the_group_whose_figures_differ(qtbot, db_file, linked
             assert cell.data() in ("said", "corroborates")
 
         # A look at it (checked by eye while writing this test).
-        matrix.grab().save("/tmp/matrix_figures.png")
+        matrix.grab().save(str(tmp_path / "matrix_figures.png"))
 
         # A contradiction is expected to disagree: making the link one clears
         # the mark, and undo brings it back (the matrix follows).

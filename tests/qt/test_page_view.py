@@ -182,3 +182,20 @@ def test_page_view_follows_the_page_being_read(qtbot, pdf_library, modals, isola
         qtbot.waitUntil(lambda: view.page == 0 and bool(view.canvas.boxes), timeout=10000)
     finally:
         w.close()
+
+
+def test_switching_databases_forgets_the_page_and_the_pdf(qtbot, pdf_library, modals, isolated_qsettings,
+                                                           tmp_path):
+    """The next database may give its documents the same ids: nothing of the
+    old one's PDF (the open file, the rendered pages) is kept."""
+    w = make_window(qtbot, pdf_library.db)
+    try:
+        view = w.page_view.view
+        w.open_document(pdf_library.doc_id, w.panes[0])
+        qtbot.waitUntil(lambda: view.canvas.image is not None and view._renderer._pages is not None, timeout=10000)
+        assert view._cache
+        assert w.open_database(tmp_path / "other.db")
+        assert not view._cache and view.doc_id is None  # the new database has no PDF
+        qtbot.waitUntil(lambda: view._renderer._pages is None and view._renderer._doc_id is None, timeout=10000)
+    finally:
+        w.close()

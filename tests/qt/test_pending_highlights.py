@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent, QTextCharFormat
 from PySide6.QtWidgets import QToolTip
-from window_support import isolated_qsettings, make_window, modals, point_of  # noqa: F401 - fixtures
+from window_support import isolated_qsettings, make_window, modals, point_of, settle  # noqa: F401 - fixtures
 
 from desktop_app.core.document import StructuredDocument, blocks_for_lines
 from desktop_app.core.store import Store
@@ -84,7 +84,7 @@ def test_the_layer_paints_pending_spans_after_the_claims_and_keeps_them_through_
 
 # ------------------------------------------------------------ the window
 def test_a_claim_made_offline_is_painted_pending_then_replaced_by_the_saved_claim(
-    team_window, qtbot, pg_server, pg_url, modals
+    team_window, qtbot, pg_server, pg_url, modals, tmp_path
 ):
     w = team_window
     pane = w.panes[0]
@@ -124,8 +124,8 @@ def test_a_claim_made_offline_is_painted_pending_then_replaced_by_the_saved_clai
         assert _pending_selections(view)[0] == spans and saved_id in view.highlight_layer
         w.annotator.select_claim(None)  # the saved claim painted as any other, for the picture
         view.setTextCursor(view.cursorForPosition(view.viewport().rect().bottomRight()))
-        qtbot.wait(50)
-        pane.grab().save("/tmp/pending_highlight.png")
+        settle()
+        pane.grab().save(str(tmp_path / "pending_highlight.png"))
     finally:
         pg_server.start()
     qtbot.waitUntil(lambda: not w.pending.waiting(), timeout=BACK_MS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFont, QTextDocument, QTextFormat
@@ -128,18 +127,39 @@ def test_block_and_inline_formats(qapp):
     assert para.lineHeight() == 140 and para.bottomMargin() > 0
 
 
-def test_large_document_builds_quickly(qapp):
+class _CountingMap(OffsetMap):
+    """An OffsetMap that counts conversions."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.calls = 0
+
+    def to_utf16(self, cp: int) -> int:
+        self.calls += 1
+        return super().to_utf16(cp)
+
+
+def test_a_large_document_is_built_in_one_insertion_and_work_per_styled_block(qapp):
+    """What keeps a long document quick to open (the figures are
+    ``build_document_s`` and ``open_3mb_s`` in bench/run.py): the text goes
+    in with one insertion, plain paragraphs take no work, and each styled
+    block or span takes a fixed number of conversions: linear in the
+    structure, never in the characters."""
     line = "Paragraph with some words, an emoji 😀 and more words to fill the line a little."
-    text = "\n".join(f"{i} {line}" for i in range(11_700))
-    blocks = blocks_for_lines(text)
-    spans = [Span("em", b.start + 2, b.start + 12) for b in blocks[::4]]
-    doc = StructuredDocument(text=text, blocks=blocks, spans=spans)
-    build_document(doc)  # warm up fonts
-    t0 = time.perf_counter()
-    qdoc = build_document(doc)
-    elapsed = time.perf_counter() - t0
-    assert qdoc.blockCount() == 11_700
-    assert elapsed < 0.5, elapsed
+    calls = {}
+    for n in (1_000, 4_000):
+        text = "\n".join(f"{i} {line}" for i in range(n))
+        plain = blocks_for_lines(text)
+        blocks = [Block("heading", b.start, b.end, level=2) if i % 10 == 0 else b for i, b in enumerate(plain)]
+        spans = [Span("em", b.start + 2, b.start + 12) for b in blocks[::4]]
+        doc = StructuredDocument(text=text, blocks=blocks, spans=spans)
+        omap = _CountingMap(text)
+        qdoc = build_document(doc, offsets=omap)
+        assert qdoc.blockCount() == n and qdoc.toPlainText() == text
+        styled = sum(1 for b in blocks if b.kind != "paragraph")
+        assert omap.calls <= 2 * styled + 2 * len(spans) + 2, (omap.calls, styled, len(spans))
+        calls[n] = omap.calls
+    assert calls[4_000] <= 4 * calls[1_000] + 4  # linear in the document's structure
 
 
 def test_no_resource_is_ever_loaded(qapp, tmp_path):

@@ -20,6 +20,7 @@ from window_support import (  # noqa: F401 - fixtures
 from desktop_app.core.settings import load_settings
 from desktop_app.core.store import Store
 from desktop_app.qt import commands
+from desktop_app.qt.item_models import OFFLINE_RETRY_MS
 from desktop_app.qt.team.pending_edits import pending_file
 
 BACK_MS = 20000  # bound on how long the window may take to notice the server is back
@@ -130,7 +131,7 @@ def team_window(qtbot, pg_url, modals, isolated_qsettings):
 
 
 def test_an_edit_made_while_the_server_is_down_waits_and_is_saved_when_it_is_back(
-    team_window, qtbot, pg_server, pg_url, modals
+    team_window, qtbot, pg_server, pg_url, modals, tmp_path, monkeypatch
 ):
     w = team_window
     pane = w.panes[0]
@@ -153,8 +154,11 @@ def test_an_edit_made_while_the_server_is_down_waits_and_is_saved_when_it_is_bac
         # A second edit made offline queues behind the first.
         _tag_by_key(w, qtbot, pane, 100, 130, "1")
         assert len(w.pending) == 2
-        w.grab().save("/tmp/team_window_offline.png")
-        qtbot.wait(2500)  # a few retries while it is down change nothing
+        w.grab().save(str(tmp_path / "team_window_offline.png"))
+        retries = []
+        retry = w.pending.retry  # the retry timer calls it through the instance
+        monkeypatch.setattr(w.pending, "retry", lambda *a, **k: (retries.append(1), retry(*a, **k))[1])
+        qtbot.waitUntil(lambda: len(retries) >= 3, timeout=30000)  # a few retries while it is down change nothing
         assert len(w.pending) == 2 and w.connection_label.isVisible()
     finally:
         pg_server.start()
@@ -259,17 +263,17 @@ def test_marginalia_launched_with_a_team_address_opens_it(pg_url, user_dirs):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         end = time.monotonic() + 60
-        while time.monotonic() < end and not (log_path.exists() and "created the team database" in log_path.read_text()):
-            time.sleep(0.2)
-        time.sleep(1.0)  # it stays up with the store attached and the poller running
-        alive = proc.poll() is None
+        while time.monotonic() < end and proc.poll() is None and not (
+                log_path.exists() and "database attached" in log_path.read_text()):
+            time.sleep(0.2)  # polling the log for the condition
+        alive = proc.poll() is None  # up with the store attached (and its poller started)
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     text = log_path.read_text() if log_path.exists() else ""
     err_text = err.decode("utf-8", "replace")
-    assert "created the team database" in text, (text, err_text)
+    assert "created the team database" in text and "database attached" in text, (text, err_text)
     assert alive and "Traceback" not in err_text, err_text
     with Store.open(pg_url) as s:
         assert s.list_documents()  # the window made and seeded it
@@ -329,8 +333,10 @@ def test_counts_due_while_the_server_is_down_are_taken_when_it_is_back(team_wind
     try:
         w.tags_model._count_timer.start()
         w.documents_model._count_later(doc_id)
-        qtbot.wait(800)  # both counts ran and found the server away
-        assert w.tags_model._count_timer.isActive() and w.documents_model._count_timer.isActive()
+        timers = (w.tags_model._count_timer, w.documents_model._count_timer)
+        # both counts ran and found the server away: each waits to count again
+        qtbot.waitUntil(lambda: all(t.interval() == OFFLINE_RETRY_MS for t in timers), timeout=15000)
+        assert all(t.isActive() for t in timers)
         assert not modals.errors
     finally:
         pg_server.start()

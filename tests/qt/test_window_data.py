@@ -21,6 +21,7 @@ from window_support import (  # noqa: F401 - fixtures
     select_utf16,
     tag_id,
     window,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -259,7 +260,9 @@ def test_export_through_the_window(window, qtbot, tmp_path, db_file, monkeypatch
             if item.data(Qt.ItemDataRole.UserRole) == salaries:
                 item.setCheckState(Qt.CheckState.Checked)
         dialog.path.setText(str(target))  # no suffix: .csv is added
-        return QDialog.DialogCode.Accepted
+        with qtbot.waitSignal(dialog.finished_export, timeout=15000):
+            dialog.export_button.click()  # written in the background
+        return dialog.result()
 
     monkeypatch.setattr(QDialog, "exec", choose_salaries)
     window.menu_actions["export"].trigger()
@@ -314,7 +317,7 @@ def test_closing_during_an_import_stops_it_cleanly(window, qtbot, tmp_path, db_f
     assert window.annotator.import_files(files)
     window.close()
     assert window.annotator.import_run is None and window.store is None
-    qtbot.wait(50)
+    settle()
     assert finished == [] and modals.messages == [] and modals.errors == []
     with Store.open(db_file) as s:  # the database is whole and usable
         assert s.integrity_check() == "ok"

@@ -18,6 +18,7 @@ from window_support import (  # noqa: F401 - fixtures
     modals,
     tag_id,
     window,
+    settle,
 )
 
 from desktop_app.qt.item_models import ClaimsModel, TagsModel
@@ -88,7 +89,7 @@ def test_window_after_a_new_version_orphans_a_claim(window, qtbot, tmp_path, db_
         window.menu_actions["replace"].trigger()
     for p in window.panes:
         p.view.verticalScrollBar().setValue(0)
-    qtbot.wait(50)
+    settle()
     image = window.grab().toImage()
     shot = tmp_path / "orphans.png"
     assert image.save(str(shot))

@@ -13,6 +13,7 @@ from window_support import (  # noqa: F401 - fixtures
     make_claim,
     modals,
     window,
+    settle,
 )
 
 from desktop_app.core.store import Store
@@ -260,7 +261,7 @@ def test_screenshot_shows_the_curve_in_the_relation_colour(window, qtbot, db_fil
     a, b = two_claims(window, qtbot)
     link_through_window(window, monkeypatch, b, "corroborates")
     window.annotator.select_claim(None)
-    qtbot.wait(50)
+    settle()
     gutter = window.splitter.gutters()[0]
     green = QColor(RELATION_COLORS["corroborates"])
 
@@ -292,7 +293,8 @@ def test_screenshot_shows_the_curve_in_the_relation_colour(window, qtbot, db_fil
 
     # After scrolling the left pane, the gutter is painted again where the curve now is.
     first.view.verticalScrollBar().setValue(first.view.verticalScrollBar().value() + 50)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: [c.start.y() for c in gutter.curves()] == [curve.start.y() - 50])
+    settle()  # and painted there
     [moved] = gutter.curves()
     assert moved.start.y() == curve.start.y() - 50
     image = window.grab().toImage()

@@ -20,6 +20,7 @@ from window_support import (  # noqa: F401 - fixtures
     modals,
     tag_id,
     window,
+    settle,
 )
 
 from desktop_app.qt.highlights import FILL_ALPHA
@@ -91,7 +92,7 @@ def test_window_screenshot(window, qtbot, tmp_path, db_file):
     # counts follow once the user pauses: the library and codebook show them
     qtbot.waitUntil(lambda: window.library.proxy.index(0, 3).data() == "4")
     qtbot.waitUntil(lambda: window.tags_model.index(0, 2).data() == "3")
-    qtbot.wait(50)
+    settle()
 
     image = window.grab().toImage()
     assert (image.width(), image.height()) == SIZE

@@ -12,6 +12,7 @@ from window_support import (  # noqa: F401 - fixtures
     modals,
     tag_id,
     window,
+    settle,
 )
 
 from desktop_app.core.autocode import find_matches
@@ -192,7 +193,7 @@ def test_screenshot_with_the_matching_passages_open(window, qtbot, tmp_path):
     panel = open_matches(window, qtbot)
     panel.list.setCurrentItem(panel.list.topLevelItem(the_900k_row(panel)))
     window.menu_actions["candidates"].trigger()
-    qtbot.wait(50)
+    settle()
     image = window.grab()
     assert not image.isNull() and image.save(str(tmp_path / "matching_passages.png"))
     import os

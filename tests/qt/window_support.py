@@ -161,3 +161,14 @@ def make_claim(window, qtbot, pane, start: int, end: int, key: str) -> int:
     qtbot.keyClick(view, key)
     assert window.undo_stack.count() == before + 1, "no claim was made"
     return window.annotator.selected_claim
+
+
+def settle() -> None:
+    """Deliver every event already posted (queued signals, zero-delay timers,
+    update requests, layouts), so that what follows sees their effect; no
+    waiting on the clock."""
+    from PySide6.QtCore import QCoreApplication
+
+    for _ in range(3):  # a delivered event may post another
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.processEvents()

@@ -13,9 +13,7 @@ from __future__ import annotations
 import errno
 import importlib
 import importlib.util
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -75,28 +73,4 @@ def _run_export(store, fmt: str, target: Path | None, options: ExportOptions | N
             out.detach()
     if kind == "text":
         return write_atomically(target, lambda fh: export(store, fh, options))
-    return _write_binary_atomically(Path(target), lambda path: export(store, path, options))
-
-
-def _write_binary_atomically(target: Path, write: Callable[[Path], int]) -> int:
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name to write to.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"The folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        count = write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return count
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return write_atomically(target, lambda path: export(store, path, options), "path")

@@ -14,6 +14,7 @@ last, so that the columns before them keep their places.
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TextIO
@@ -25,13 +26,30 @@ HEADER = (
     "quote", "prefix", "suffix", "start", "end", "note", "status", "annotator", "created_at", "updated_at",
     "linked_claims", "page", "retrieved_at",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# the full-width forms too: input methods for Chinese and Japanese type them,
+# and some spreadsheets read them as the ASCII signs
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 TAG_SEPARATOR = "; "
 
 
 def guard_formula(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP's advice)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Neutralise a cell a spreadsheet would run as a formula (OWASP's advice):
+    one that starts with a formula sign, also after spaces, tabs, line breaks,
+    non-breaking or other spaces and invisible format characters (a zero-width
+    space, a byte-order mark), which spreadsheets skip before a formula."""
+    if value.startswith(_FORMULA_START):
+        return "'" + value
+    if value and _skippable(value[0]):
+        i = 1
+        while i < len(value) and _skippable(value[i]):
+            i += 1
+        if value.startswith(_FORMULA_START, i):
+            return "'" + value
+    return value
+
+
+def _skippable(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs")
 
 
 @dataclass

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -36,10 +35,10 @@ from desktop_app.core.importers._common import (
     title_from_name,
 )
 from desktop_app.core.importers.pdf_dates import pdf_date, pdf_datetime  # noqa: F401 - pdf_datetime for callers
+from desktop_app.core.pdfium_lock import PDFIUM_LOCK  # shared with the page view
 
 log = logging.getLogger(__name__)
 
-PDFIUM_LOCK = threading.RLock()
 MEDIA_TYPE = "application/pdf"
 
 _ERR_PASSWORD = 4

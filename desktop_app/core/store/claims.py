@@ -144,6 +144,11 @@ class ClaimsMixin:
     def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
         """Insert many claims on one document in one transaction (an import of
         annotations, auto-coding); returns how many."""
+        return len(self.add_claims_returning_ids(document_id, spans, tag_ids))
+
+    def add_claims_returning_ids(self, document_id: int, spans: Sequence[tuple[int, int]],
+                                 tag_ids: Iterable[int] = ()) -> list[int]:
+        """``add_claims_bulk``, returning the new claims' ids in the order of ``spans``."""
         tag_ids = list(dict.fromkeys(tag_ids))
         now = datetime.now(timezone.utc)
         annotator = self.annotator
@@ -164,7 +169,7 @@ class ClaimsMixin:
                 rows.append((ids[i], uuids[i], start, end, text[start:end],
                              text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
             if not rows:
-                return 0
+                return []
             if conn.dialect.name == "sqlite":
                 self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
             else:
@@ -178,7 +183,7 @@ class ClaimsMixin:
                     conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
             self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
             self._changed("claims", document_id)
-            return len(rows)
+            return [r[0] for r in rows]
 
     def add_offered_claims(
         self, document_id: int, offered: Sequence[OfferedClaim], *, tag_name: str = IMPORTED_TAG
@@ -537,25 +542,42 @@ class ClaimsMixin:
         """Documents and claims whose text, quote or note contain every word of the query."""
         with self._tx(write=False) as conn:
             raw = self.search_index.query(conn, query, limit * 2)
-            doc_ids = {i for kind, i, _, _ in raw if kind == "document"}
-            claim_ids = {i for kind, i, _, _ in raw if kind == "claim"}
+            doc_ids = {i for kind, i, _ in raw if kind == "document"}
+            claim_ids = {i for kind, i, _ in raw if kind == "claim"}
+            claim_docs = self._claim_documents(conn, claim_ids)
             live_docs = {
                 r.id: r.title
                 for r in conn.execute(
-                    sa.select(documents.c.id, documents.c.title).where(documents.c.deleted_at.is_(None))
+                    sa.select(documents.c.id, documents.c.title).where(
+                        documents.c.deleted_at.is_(None),
+                        documents.c.id.in_(doc_ids | set(claim_docs.values())),
+                    )
                 )
             } if raw else {}
-            claim_docs = dict(
-                conn.execute(
-                    sa.select(claims.c.id, claims.c.document_id).where(
-                        claims.c.id.in_(claim_ids), claims.c.deleted_at.is_(None)
-                    )
-                ).all()
-            ) if claim_ids else {}
-        hits = []
-        for kind, i, snippet, rank in raw:
-            doc_id = i if kind == "document" else claim_docs.get(i)
-            if doc_id is None or doc_id not in live_docs or (kind == "document" and i not in doc_ids):
-                continue
-            hits.append(SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippet, rank=rank))
-        return hits[:limit]
+            shown = []
+            for kind, i, rank in raw:
+                doc_id = i if kind == "document" else claim_docs.get(i)
+                if doc_id is None or doc_id not in live_docs:
+                    continue
+                shown.append((kind, i, doc_id, rank))
+                if len(shown) == limit:
+                    break
+            # snippets last, for the rows shown only: their cost grows with each row's text
+            snippets = self.search_index.snippets(conn, query, [(kind, i) for kind, i, _, _ in shown])
+        return [
+            SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)], rank=rank)
+            for kind, i, doc_id, rank in shown
+        ]
+
+    @staticmethod
+    def _claim_documents(conn, claim_ids: set[int]) -> dict[int, int]:
+        """Live claims' documents, by claim id."""
+        if not claim_ids:
+            return {}
+        return dict(
+            conn.execute(
+                sa.select(claims.c.id, claims.c.document_id).where(
+                    claims.c.id.in_(claim_ids), claims.c.deleted_at.is_(None)
+                )
+            ).all()
+        )

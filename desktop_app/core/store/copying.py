@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 
+from desktop_app.core.addresses import database_target
 from desktop_app.core.store import database
 
 from desktop_app.core.store import server
@@ -83,6 +84,8 @@ def copy_database(source_target, dest_target, progress: Progress | None = None) 
     is missing or the destination is not new or empty."""
     from desktop_app.core.store import Store
 
+    source_target = database_target(source_target) if isinstance(source_target, str) else source_target
+    dest_target = database_target(dest_target) if isinstance(dest_target, str) else dest_target
     dest_is_team = server.is_server_address(dest_target)
     _check_source(source_target)
     if dest_is_team:

@@ -11,26 +11,83 @@ unicode61 tokenizer does here).
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from desktop_app.core.errors import InvalidInput
+
 _TOKEN = re.compile(r"\w+\*?|\"[^\"]*\"", re.UNICODE)
+MAX_TERMS = 16  # distinct words and phrases in one search; each one costs a pass over the index
+SNIPPET_SCAN_CHARS = 20_000  # a snippet is looked for in this much of a row's text, never more
+SNIPPET_TOKENS = 12
+RANK_MAX_TOKENS = 100_000  # longer rows are listed unranked (see SqliteSearchIndex.query)
+MIN_PREFIX = 3  # letters before a *: "s*" or "st*" would merge the entries of thousands of words
+
+
+def _varint(data: bytes) -> int:
+    """SQLite's variable-length integer, as FTS5 stores row sizes."""
+    value = 0
+    for byte in data[:9]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    words: tuple[str, ...]  # as typed (folded when matched)
+    prefix: bool  # the last word matches as a prefix
+
+
+def parse_terms(user_query: str) -> list[Term]:
+    """See ``_parse_terms``; a search parses its query once (ranking and
+    snippets both ask)."""
+    return list(_parse_terms(user_query))
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_terms(user_query: str) -> tuple[Term, ...]:
+    """The words and "quoted phrases" of a search, each once, in the order
+    typed. Only word characters reach a query, so no input can break it.
+    More than MAX_TERMS different terms raise InvalidInput: every term costs a
+    pass over the index, and a query of thousands of words would not end."""
+    terms: list[Term] = []
+    seen: set[tuple[tuple[str, ...], bool]] = set()
+    seen_tokens: set[str] = set()
+    for token in _TOKEN.findall(user_query):
+        star = token.endswith("*") and not token.startswith('"')
+        if token in seen_tokens:  # a word typed again costs nothing more
+            continue
+        seen_tokens.add(token)
+        words = tuple(re.findall(r"\w+", token.strip('"').rstrip("*")))
+        if not words:
+            continue
+        key = (tuple(fold(w) for w in words), star)
+        if key in seen:
+            continue
+        seen.add(key)
+        if star and len(words[-1]) < MIN_PREFIX:
+            raise InvalidInput(
+                f"'{words[-1]}*' is too short a prefix: write at least {MIN_PREFIX} letters before the *."
+            )
+        terms.append(Term(words, star))
+    if len(terms) > MAX_TERMS:
+        raise InvalidInput(
+            f"The search has {len(terms)} different words or phrases; at most {MAX_TERMS} can be searched "
+            "at once. Leave out some of them."
+        )
+    return tuple(terms)
 
 
 def fts_query(user_query: str) -> str:
     """Turn what a user types into a safe FTS5 query: every word must match,
     a trailing * matches a prefix, "quoted words" match as a phrase."""
-    parts = []
-    for token in _TOKEN.findall(user_query):
-        star = token.endswith("*") and not token.startswith('"')
-        word = token.strip('"').rstrip("*")
-        words = re.findall(r"\w+", word)
-        if not words:
-            continue
-        phrase = '"' + " ".join(words) + '"'
-        parts.append(phrase + ("*" if star else ""))
-    return " ".join(parts)
+    return " ".join('"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in parse_terms(user_query))
 
 
 def ts_query(user_query: str) -> str:
@@ -38,16 +95,95 @@ def ts_query(user_query: str) -> str:
     joined by &, a phrase by <->, a prefix as word:*. Only word characters
     reach the query, each quoted as a lexeme, so no input can break it."""
     parts = []
-    for token in _TOKEN.findall(user_query):
-        star = token.endswith("*") and not token.startswith('"')
-        words = re.findall(r"\w+", token.strip('"').rstrip("*"))
-        if not words:
-            continue
-        lexemes = [f"'{w.lower()}'" for w in words]
-        if star:
+    for term in parse_terms(user_query):
+        lexemes = [f"'{w.lower()}'" for w in term.words]
+        if term.prefix:
             lexemes[-1] += ":*"
         parts.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
     return " & ".join(parts)
+
+
+# ------------------------------------------------------------------ snippets
+def fold(text: str) -> str:
+    """Lower case without accents, as the index compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_FOLDED: dict[int, str] = {}  # character -> its folded form, one character for one
+
+
+def _fold_same_length(text: str) -> str:
+    """``fold`` character by character, so that the folded text keeps the
+    offsets of the original."""
+    for c in set(text):
+        if ord(c) not in _FOLDED:
+            base = unicodedata.normalize("NFKD", c)[:1] or c
+            _FOLDED[ord(c)] = base.lower()[:1] or c
+    return text.translate(_FOLDED)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    folded: re.Pattern  # any word of the search, in folded text
+    loose: re.Pattern  # the same, as typed or folded, in the text as it is (any case)
+
+
+def patterns(terms: list[Term]) -> Patterns | None:
+    folded, loose = set(), set()
+    for term in terms:
+        for i, word in enumerate(term.words):
+            tail = r"\w*" if term.prefix and i == len(term.words) - 1 else ""
+            folded.add(re.escape(fold(word)) + tail)
+            loose.update({re.escape(fold(word)) + tail, re.escape(word) + tail})
+    if not folded:
+        return None
+
+    def build(alternatives: set[str], flags: int = 0) -> re.Pattern:
+        ordered = "|".join(sorted(alternatives, key=len, reverse=True))
+        return re.compile(r"(?<!\w)(?:" + ordered + r")(?!\w)", flags)
+
+    return Patterns(build(folded), build(loose, re.IGNORECASE))
+
+
+def snippet(text: str, terms: list[Term] | Patterns | None, *, truncated: bool = False) -> str:
+    """A few words around the first place where a word of the search occurs,
+    each such word in [ ]; the opening words when none occurs in ``text``.
+    Work is bounded by len(text), which the caller bounds."""
+    found = patterns(terms) if isinstance(terms, list) else terms
+    centre = 0
+    if found is not None:
+        first = found.loose.search(text)  # most words are found as typed, without folding
+        upto = first.start() if first else len(text)
+        # an accented spelling before it is found in the folded text (only as far as needed)
+        folded = found.folded.search(_fold_same_length(text[: upto + 100]))
+        centre = folded.start() if folded and folded.start() < upto else upto if first else 0
+    offset = max(0, centre - 300)
+    words = [(m.start() + offset, m.end() + offset) for m in re.finditer(r"\w+", text[offset: centre + 600])]
+    at = next((i for i, (s, _e) in enumerate(words) if s >= centre), 0)
+    lo = max(0, at - SNIPPET_TOKENS // 3)
+    chosen = words[lo: lo + SNIPPET_TOKENS]
+    if not chosen:
+        return ""
+    start, end = chosen[0][0], chosen[-1][1]
+    if lo == 0 and offset == 0:
+        start = 0
+    piece = []
+    cursor = start
+    for s, e in chosen:
+        piece.append(text[cursor:s])
+        word = text[s:e]
+        piece.append(f"[{word}]" if found is not None and found.folded.fullmatch(fold(word)) else word)
+        cursor = e
+    if not re.search(r"\w", text[end:]):  # nothing but punctuation after the last word: show it
+        piece.append(text[end:])
+        end = len(text)
+    out = "".join(piece)
+    if start > 0:
+        out = "…" + out
+    if end < len(text) or truncated:
+        out += "…"
+    return out
 
 
 def SearchIndex(dialect: str) -> "SqliteSearchIndex | PostgresSearchIndex":
@@ -94,17 +230,75 @@ class SqliteSearchIndex:
     def _drop(self, conn: sa.Connection, rowid: int) -> None:
         conn.exec_driver_sql("DELETE FROM search_index WHERE rowid = ?", (rowid,))
 
-    def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, str, float]]:
-        """(kind, id, snippet, rank) best first; the snippet marks matches with [ ]."""
+    def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, float]]:
+        """(kind, id, rank) best first. No snippet here: a snippet costs a
+        read of the row's text, so it is made only for the rows shown.
+
+        Ranking a row reads every occurrence of every searched word in it, so
+        rows longer than RANK_MAX_TOKENS (a novel and more) are not ranked:
+        they are listed first, by key, so that a hit in them is never pushed
+        out of the list by many short ones."""
         match = fts_query(user_query)
         if not match:
             return []
+        long_rows = self._long_rows(conn)
+        hits: list[tuple[int, float]] = []
+        if long_rows:
+            marks = ", ".join("?" * len(long_rows))
+            hits = [
+                (r, float("-inf"))
+                for (r,) in conn.exec_driver_sql(
+                    f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks}) "
+                    "ORDER BY rowid LIMIT ?",
+                    (match, *long_rows, limit),
+                ).fetchall()
+            ]
+        short = f"AND rowid NOT IN ({', '.join('?' * len(long_rows))}) " if long_rows else ""
         rows = conn.exec_driver_sql(
-            "SELECT rowid, snippet(search_index, 0, '[', ']', '…', 12), bm25(search_index) AS rank "
-            "FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit),
+            "SELECT rowid, bm25(search_index) AS rank FROM search_index "
+            f"WHERE search_index MATCH ? {short}ORDER BY rank LIMIT ?",
+            (match, *long_rows, max(0, limit - len(hits))),
         ).fetchall()
-        return [("claim" if r % 2 else "document", r // 2, snip, float(rank)) for r, snip, rank in rows]
+        hits += [(r, float(rank)) for r, rank in rows]
+        return [("claim" if r % 2 else "document", r // 2, rank) for r, rank in hits]
+
+    @staticmethod
+    def _long_rows(conn: sa.Connection) -> list[int]:
+        """Rowids of rows over RANK_MAX_TOKENS, from FTS5's own table of row
+        sizes (a varint count of tokens per row: three bytes or more is 16,384
+        tokens or more), without reading any text."""
+        long_rows = []
+        for rowid, size in conn.exec_driver_sql(
+            "SELECT id, sz FROM search_index_docsize WHERE length(sz) >= 3"
+        ).fetchall():
+            if _varint(size) > RANK_MAX_TOKENS:
+                long_rows.append(rowid)
+        return long_rows
+
+    def snippets(self, conn: sa.Connection, user_query: str, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """A snippet for each (kind, id) given, from at most SNIPPET_SCAN_CHARS
+        of its text: the work is bounded by the number of rows asked for,
+        whatever the size of a document."""
+        found = patterns(parse_terms(user_query))
+        out = {}
+        for kind, i in keys:
+            text, truncated = self._head(conn, self._doc_rowid(i) if kind == "document" else self._claim_rowid(i))
+            out[(kind, i)] = snippet(text, found, truncated=truncated)
+        return out
+
+    def _head(self, conn: sa.Connection, rowid: int) -> tuple[str, bool]:
+        """The first SNIPPET_SCAN_CHARS of a row's text, read incrementally
+        (a plain SELECT would read all 45 MB of a long document)."""
+        raw = conn.connection.driver_connection
+        limit = SNIPPET_SCAN_CHARS * 4  # bytes: at most 4 per character in UTF-8
+        try:
+            with raw.blobopen("search_index_content", "c0", rowid, readonly=True) as blob:
+                data = blob.read(limit)
+                more = len(blob) > len(data)
+        except Exception:  # noqa: BLE001 - no such row (removed meanwhile): no snippet
+            return "", False
+        text = data.decode("utf-8", errors="ignore")
+        return text[:SNIPPET_SCAN_CHARS], more or len(text) > SNIPPET_SCAN_CHARS
 
 
 class PostgresSearchIndex(SqliteSearchIndex):
@@ -129,17 +323,26 @@ class PostgresSearchIndex(SqliteSearchIndex):
     def _drop(self, conn: sa.Connection, rowid: int) -> None:
         conn.execute(sa.text("DELETE FROM search_index WHERE key = :k"), {"k": rowid})
 
-    def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, str, float]]:
+    def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, float]]:
         match = ts_query(user_query)
         if not match:
             return []
         rows = conn.execute(
             sa.text(
-                "SELECT key, ts_headline('marginalia', body, q, "
-                "'StartSel=[, StopSel=], MaxWords=24, MinWords=6, ShortWord=0, MaxFragments=1, "
-                "FragmentDelimiter=…'), -ts_rank(tsv, q) AS rank "
+                "SELECT key, -ts_rank(tsv, q) AS rank "
                 "FROM search_index, to_tsquery('marginalia', :q) AS q WHERE tsv @@ q ORDER BY rank, key LIMIT :n"
             ),
             {"q": match, "n": limit},
         ).fetchall()
-        return [("claim" if r % 2 else "document", r // 2, snip, float(rank)) for r, snip, rank in rows]
+        return [("claim" if r % 2 else "document", r // 2, float(rank)) for r, rank in rows]
+
+    def _head(self, conn: sa.Connection, rowid: int) -> tuple[str, bool]:
+        # substr of a prefix decompresses only that prefix of a long value
+        row = conn.execute(
+            sa.text("SELECT substr(body, 1, :n) FROM search_index WHERE key = :k"),
+            {"k": rowid, "n": SNIPPET_SCAN_CHARS + 1},
+        ).first()
+        if row is None:
+            return "", False
+        text = row[0]
+        return text[:SNIPPET_SCAN_CHARS], len(text) > SNIPPET_SCAN_CHARS

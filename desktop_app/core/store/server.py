@@ -12,41 +12,17 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from desktop_app.core.addresses import SCHEMES, display_address, is_server_address, parse_address  # noqa: F401 (their home)
+from desktop_app.core.errors import DatabaseBusy, DatabaseUnreachable, DatabaseUnusable, MarginaliaError
 from desktop_app.core.store.database import known_revision
-from desktop_app.core.errors import DatabaseBusy, DatabaseUnreachable, DatabaseUnusable, InvalidInput, MarginaliaError
 
 log = logging.getLogger(__name__)
 
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK_KEY = 0x4D52474E  # "MRGN", the same number as the SQLite files' application id
 CONNECT_TIMEOUT_S = 5
 LOST_AFTER_S = 15  # unacknowledged data for this long: the connection is lost
 OUR_TABLES = {"documents", "tags", "claims", "claim_tags", "alembic_version"}
-
-
-def is_server_address(target) -> bool:
-    """True for ``postgresql://user@host:port/name`` (and its spellings)."""
-    return isinstance(target, str) and target.strip().lower().startswith(SCHEMES)
-
-
-def parse_address(address: str) -> sa.URL:
-    try:
-        url = make_url(address.strip())
-    except Exception as exc:  # sqlalchemy.exc.ArgumentError and ValueError
-        raise InvalidInput(f"'{address}' is not a database address (expected postgresql://user@host:port/name).") from exc
-    if not url.database:
-        raise InvalidInput(f"'{address}' names no database (expected postgresql://user@host:port/name).")
-    return url.set(drivername="postgresql+psycopg")
-
-
-def display_address(url: sa.URL) -> str:
-    """What the user is shown: the address without its password."""
-    host = url.host or "localhost"
-    port = f":{url.port}" if url.port else ""
-    user = f"{url.username}@" if url.username else ""
-    return f"postgresql://{user}{host}{port}/{url.database}"
 
 
 def make_engine(url: sa.URL, busy_timeout_s: float) -> sa.Engine:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from desktop_app.core.addresses import database_target
 from desktop_app.core.codebook import clean_text
 from desktop_app.core.errors import (
     DatabaseBusy,
@@ -80,6 +81,8 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         A damaged, foreign or newer file raises DatabaseUnusable and is not touched.
         An older schema is backed up beside the file, then migrated.
         """
+        if isinstance(path, str):  # another scheme:// is refused, never taken for a folder to create
+            path = database_target(path) or path
         if server.is_server_address(path):
             return cls._open_server(str(path), seed=seed, annotator=annotator, codebook=codebook)
         path = Path(path).expanduser()

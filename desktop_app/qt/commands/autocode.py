@@ -6,9 +6,10 @@ from desktop_app.qt.commands.base import StoreCommand
 
 
 class AutoCode(StoreCommand):
-    """Tag every match as a claim (core autocode). The ids of the claims it
-    made are found by comparing the claims before and after, in the same
-    transaction; redo restores those claims, undo sends them to the bin."""
+    """Tag every match as a claim (core autocode_claims, which says which
+    claims it made); redo restores those claims, undo sends them to the bin."""
+
+    record_type = None  # a search over the corpus as it is now: run again, not replayed
 
     def __init__(self, store, events, pattern: str, tag_id: int, *, regex: bool, document_ids,
                  whole_words: bool, case_sensitive: bool) -> None:
@@ -19,18 +20,12 @@ class AutoCode(StoreCommand):
                             document_ids=None if document_ids is None else list(document_ids))
         self.claim_ids: tuple[int, ...] | None = None
 
-    def _claim_ids(self) -> set[int]:
-        docs = self.options["document_ids"]
-        return {c.id for c in self._store.list_claims(document_ids=docs, include_deleted=True)}
-
     def _do(self) -> None:
-        from desktop_app.core.autocode import autocode
+        from desktop_app.core.autocode import autocode_claims
 
         if self.claim_ids is None:
             with self._store.transaction():
-                before = self._claim_ids()
-                autocode(self._store, self.pattern, self.tag_id, **self.options)
-                self.claim_ids = tuple(sorted(self._claim_ids() - before))
+                self.claim_ids = tuple(autocode_claims(self._store, self.pattern, self.tag_id, **self.options))
                 rows = [self._store.get_claim(c) for c in self.claim_ids]
             n = len(self.claim_ids)
             self.setText(f"Auto-code {n} passage{'s' if n != 1 else ''} as {self._tag_names([self.tag_id])}")

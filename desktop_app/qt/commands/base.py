@@ -41,6 +41,14 @@ Note edits merge: consecutive ``SetClaimNote`` commands on the same claim,
 each less than ``NOTE_BURST_S`` seconds after the previous one, become one
 undo step; a pause longer than that starts a new step. The clock is a
 constructor argument so that tests can drive it.
+
+Records: a command that can wait for the team database (see
+``qt/team/pending_edits.py``) writes what is needed to make it again as a
+JSON-ready dict, ``to_record()``, and reads it back with the classmethod
+``from_record(store, events, record)``. Each such class names its record
+type (``record_type``, the class name); ``command_from_record`` finds the
+class by that name. A command that cannot be kept (an import, an
+auto-coding run) says so with ``record_type = None`` in its own class.
 """
 
 from __future__ import annotations
@@ -100,12 +108,51 @@ def _step(stack: QUndoStack, *, undo: bool) -> None:
         raise error
 
 
+RECORD_TYPES: dict[str, type["StoreCommand"]] = {}
+
+
+def command_from_record(store, events, record: dict) -> "StoreCommand":
+    """The command a record describes (raises KeyError, TypeError or
+    ValueError if the record is damaged or of an unknown type)."""
+    kind = record["type"]
+    cls = RECORD_TYPES.get(kind)
+    if cls is None:
+        raise ValueError(f"unknown edit {kind!r}")
+    return cls.from_record(store, events, record)
+
+
 class StoreCommand(QUndoCommand):
     """Base of the commands: a store, the event hub, and the first-run logic.
 
     Subclasses implement ``_do()`` (used for the first run and every redo)
-    and ``_undo()``; both call the store, then emit events.
+    and ``_undo()``; both call the store, then emit events. A subclass that
+    can be kept while the team database is away sets ``record_type`` and
+    implements ``record_fields()`` and ``from_record()``.
     """
+
+    record_type: str | None = None
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("record_type")
+        if name is not None:
+            if name in RECORD_TYPES and RECORD_TYPES[name] is not cls:
+                raise TypeError(f"two commands keep records of type {name!r}")
+            RECORD_TYPES[name] = cls
+
+    def to_record(self) -> dict | None:
+        """What makes this command again in another session, as plain JSON
+        values; None for a command that cannot be kept."""
+        if self.record_type is None:
+            return None
+        return {"type": self.record_type, **self.record_fields()}
+
+    def record_fields(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def from_record(cls, store, events, record: dict) -> "StoreCommand":  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def __init__(self, store, events: StoreEvents, text: str = "") -> None:
         super().__init__(text)

@@ -22,6 +22,8 @@ class CreateClaim(StoreCommand):
     """A new claim on ``document_id[start:end]``; undo sends it to the bin and
     redo restores the same claim (same id)."""
 
+    record_type = "CreateClaim"
+
     def __init__(
         self,
         store,
@@ -39,6 +41,15 @@ class CreateClaim(StoreCommand):
         self.tag_ids = tuple(dict.fromkeys(tag_ids))
         self.note = note
         self.claim_id: int | None = None
+
+    def record_fields(self) -> dict:
+        return {"document_id": self.document_id, "start": self.start, "end": self.end,
+                "tag_ids": list(self.tag_ids), "note": self.note}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "CreateClaim":
+        return cls(store, events, int(rec["document_id"]), int(rec["start"]), int(rec["end"]),
+                   [int(t) for t in rec["tag_ids"]], str(rec.get("note", "")))
 
     def _do(self) -> None:
         if self.claim_id is None:
@@ -58,9 +69,18 @@ class CreateClaim(StoreCommand):
 
 
 class DeleteClaim(StoreCommand):
+    record_type = "DeleteClaim"
+
     def __init__(self, store, events: StoreEvents, claim_id: int) -> None:
         super().__init__(store, events, "Delete claim")
         self.claim_id = claim_id
+
+    def record_fields(self) -> dict:
+        return {"claim_id": self.claim_id}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "DeleteClaim":
+        return cls(store, events, int(rec["claim_id"]))
 
     def _do(self) -> None:
         row = self._store.delete_claim(self.claim_id)
@@ -91,6 +111,23 @@ class ClaimEdit(StoreCommand):
         self.old = None
         self.expected_version = expected_version
         self.version_after: int | None = None  # the claim's version after this step's last write
+
+    def record_fields(self) -> dict:
+        return {"claim_id": self.claim_id, "value": self._plain(self.new), "expected_version": self.expected_version}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "ClaimEdit":
+        version = rec.get("expected_version")
+        return cls(store, events, int(rec["claim_id"]), cls._value_from_record(rec["value"]),
+                   expected_version=None if version is None else int(version))
+
+    @staticmethod
+    def _plain(value):
+        return value
+
+    @staticmethod
+    def _value_from_record(value):
+        return str(value)
 
     @property
     def overwrite(self) -> bool:
@@ -132,6 +169,8 @@ class ClaimEdit(StoreCommand):
 
 
 class SetClaimTags(ClaimEdit):
+    record_type = "SetClaimTags"
+
     def __init__(self, store, events: StoreEvents, claim_id: int, new_tag_ids: Iterable[int], *,
                  expected_version: int | None = None) -> None:
         super().__init__(store, events, claim_id, tuple(dict.fromkeys(new_tag_ids)), "Change claim tags",
@@ -146,6 +185,14 @@ class SetClaimTags(ClaimEdit):
     def _same(self, a, b) -> bool:
         return set(a) == set(b)
 
+    @staticmethod
+    def _plain(value):
+        return list(value)
+
+    @staticmethod
+    def _value_from_record(value):
+        return [int(t) for t in value]
+
     def _do(self) -> None:
         super()._do()
         names = self._tag_names(self.new)
@@ -153,6 +200,8 @@ class SetClaimTags(ClaimEdit):
 
 
 class SetClaimStatus(ClaimEdit):
+    record_type = "SetClaimStatus"
+
     def __init__(self, store, events: StoreEvents, claim_id: int, status: str, *,
                  expected_version: int | None = None) -> None:
         super().__init__(store, events, claim_id, status, f"Mark claim {status}", expected_version)
@@ -171,6 +220,8 @@ class SetClaimNote(ClaimEdit):
     (the editor passes the version it was shown after that write), so that a
     change made elsewhere in the middle of a burst is caught, not overwritten.
     An overwrite chosen after a conflict never merges: it is its own step."""
+
+    record_type = "SetClaimNote"
 
     def __init__(
         self,
@@ -232,12 +283,21 @@ class ReattachClaim(StoreCommand):
     """Place a claim (an orphaned one, typically) on ``[start, end)`` of its
     document's current text; undo puts back its previous anchor (orphaned again)."""
 
+    record_type = "ReattachClaim"
+
     def __init__(self, store, events: StoreEvents, claim_id: int, start: int, end: int) -> None:
         super().__init__(store, events, "Attach claim")
         self.claim_id = claim_id
         self.start = start
         self.end = end
         self.before: ClaimRow | None = None
+
+    def record_fields(self) -> dict:
+        return {"claim_id": self.claim_id, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "ReattachClaim":
+        return cls(store, events, int(rec["claim_id"]), int(rec["start"]), int(rec["end"]))
 
     def _do(self) -> None:
         if self.before is None:

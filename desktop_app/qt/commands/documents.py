@@ -12,9 +12,18 @@ from desktop_app.qt.events import StoreEvents
 class DeleteDocument(StoreCommand):
     """Move a document to the bin with its claims; undo brings both back."""
 
+    record_type = "DeleteDocument"
+
     def __init__(self, store, events: StoreEvents, document_id: int) -> None:
         super().__init__(store, events, "Delete document")
         self.document_id = document_id
+
+    def record_fields(self) -> dict:
+        return {"document_id": self.document_id}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "DeleteDocument":
+        return cls(store, events, int(rec["document_id"]))
 
     def _do(self) -> None:
         row = self._store.delete_document(self.document_id, with_claims=True)
@@ -29,6 +38,8 @@ class DeleteDocument(StoreCommand):
 class ImportedDocuments(StoreCommand):
     """Documents an import has already added: the first run only announces
     them; undo sends them to the bin and redo restores them."""
+
+    record_type = None  # the import itself is not repeated in another session
 
     def __init__(self, store, events: StoreEvents, document_ids: Iterable[int]) -> None:
         self.document_ids = tuple(document_ids)
@@ -56,6 +67,8 @@ class ReplaceDocument(StoreCommand):
     """Replace a document's text with a new version (already parsed); the
     claims are placed again on it, or orphaned. Undo puts back the old text
     and every claim's anchor; redo replaces again with the same version."""
+
+    record_type = None  # holds a parsed document: the user replaces it again
 
     def __init__(self, store, events: StoreEvents, document_id: int, document, original_name: str = "") -> None:
         super().__init__(store, events, "Replace document")

@@ -15,6 +15,8 @@ class AddLink(StoreCommand):
     """Link two claims of different documents; undo sends the link to the bin
     and redo restores the same link (same id)."""
 
+    record_type = "AddLink"
+
     def __init__(self, store, events: StoreEvents, source_id: int, target_id: int, relation: str,
                  note: str = "") -> None:
         super().__init__(store, events, "Link claims")
@@ -23,6 +25,15 @@ class AddLink(StoreCommand):
         self.relation = relation
         self.note = note
         self.link_id: int | None = None
+
+    def record_fields(self) -> dict:
+        return {"source_id": self.source_id, "target_id": self.target_id, "relation": self.relation,
+                "note": self.note}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "AddLink":
+        return cls(store, events, int(rec["source_id"]), int(rec["target_id"]), str(rec["relation"]),
+                   str(rec.get("note", "")))
 
     def _do(self) -> None:
         if self.link_id is None:
@@ -43,9 +54,18 @@ class AddLink(StoreCommand):
 class DeleteLink(StoreCommand):
     """Send a link to the bin; undo restores it."""
 
+    record_type = "DeleteLink"
+
     def __init__(self, store, events: StoreEvents, link_id: int) -> None:
         super().__init__(store, events, "Delete link")
         self.link_id = link_id
+
+    def record_fields(self) -> dict:
+        return {"link_id": self.link_id}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "DeleteLink":
+        return cls(store, events, int(rec["link_id"]))
 
     def _do(self) -> None:
         row = self._store.delete_link(self.link_id)
@@ -61,12 +81,21 @@ class DeleteLink(StoreCommand):
 class UpdateLink(StoreCommand):
     """Change a link's relation and/or note; undo puts the old values back."""
 
+    record_type = "UpdateLink"
+
     def __init__(self, store, events: StoreEvents, link_id: int, *, relation: str | None = None,
                  note: str | None = None) -> None:
         super().__init__(store, events, "Change link")
         self.link_id = link_id
         self.fields = {k: v for k, v in (("relation", relation), ("note", note)) if v is not None}
         self.old_fields: dict | None = None
+
+    def record_fields(self) -> dict:
+        return {"link_id": self.link_id, "fields": dict(self.fields)}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "UpdateLink":
+        return cls(store, events, int(rec["link_id"]), **dict(rec["fields"]))
 
     def _do(self) -> None:
         if self.old_fields is None:

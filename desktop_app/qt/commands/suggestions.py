@@ -11,6 +11,8 @@ class AcceptMatch(StoreCommand):
     Redo restores the same claims and link (same ids); undo deletes the link
     and the claims this step made (a claim that was there already stays)."""
 
+    record_type = None  # holds a suggestion of this session's search
+
     def __init__(self, store, events: StoreEvents, match, doc_a: int, doc_b: int, tag_ids=None) -> None:
         super().__init__(store, events, "Accept matching passages")
         self.match = match
@@ -26,11 +28,8 @@ class AcceptMatch(StoreCommand):
         from desktop_app.core.suggest import accept_match
 
         if self.link_id is None:
-            with self._store.transaction():
-                before = {c.id for c in self._store.list_claims(document_ids=[self.doc_a, self.doc_b])}
-                self.claim_a, self.claim_b, self.link_id = accept_match(
-                    self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
-            self.new_claims = tuple(c for c in dict.fromkeys((self.claim_a, self.claim_b)) if c not in before)
+            accepted = accept_match(self._store, self.match, self.doc_a, self.doc_b, self.tag_ids)
+            self.claim_a, self.claim_b, self.link_id, self.new_claims = accepted
             self.setText(f"Link “{short_quote(self.match.quote_a, 24)}” same “{short_quote(self.match.quote_b, 24)}”")
             rows = [self._store.get_claim(c) for c in self.new_claims]
         else:

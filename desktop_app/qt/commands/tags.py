@@ -11,6 +11,8 @@ class AddTag(StoreCommand):
     """A new tag; undo removes it (refused if claims use it by then), redo
     recreates it with the same id and UUID."""
 
+    record_type = "AddTag"
+
     def __init__(
         self,
         store,
@@ -26,6 +28,14 @@ class AddTag(StoreCommand):
         self.key = key
         self.description = description
         self.tag: TagRow | None = None
+
+    def record_fields(self) -> dict:
+        return {"name": self.name, "color": self.color, "key": self.key, "description": self.description}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "AddTag":
+        return cls(store, events, str(rec["name"]), color=rec.get("color"), key=rec.get("key"),
+                   description=str(rec.get("description", "")))
 
     @property
     def tag_id(self) -> int | None:
@@ -53,11 +63,20 @@ class UpdateTag(StoreCommand):
     ``key``, ``description``, ``parent_id``, ``keywords``); undo puts the old
     values back."""
 
+    record_type = "UpdateTag"
+
     def __init__(self, store, events: StoreEvents, tag_id: int, **fields) -> None:
         super().__init__(store, events, "Change tag")
         self.tag_id = tag_id
         self.fields = dict(fields)
         self.old_fields: dict | None = None
+
+    def record_fields(self) -> dict:
+        return {"tag_id": self.tag_id, "fields": dict(self.fields)}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "UpdateTag":
+        return cls(store, events, int(rec["tag_id"]), **dict(rec["fields"]))
 
     def _do(self) -> None:
         if self.old_fields is None:
@@ -90,11 +109,20 @@ class MergeTags(StoreCommand):
     """Every claim of the source tag gets the target tag, and the source goes;
     undo brings the source back with its claims."""
 
+    record_type = "MergeTags"
+
     def __init__(self, store, events: StoreEvents, source_id: int, target_id: int) -> None:
         super().__init__(store, events, "Merge tags")
         self.source_id = source_id
         self.target_id = target_id
         self.record: MergeRecord | None = None
+
+    def record_fields(self) -> dict:
+        return {"source_id": self.source_id, "target_id": self.target_id}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "MergeTags":
+        return cls(store, events, int(rec["source_id"]), int(rec["target_id"]))
 
     def _do(self) -> None:
         first = self.record is None
@@ -113,11 +141,20 @@ class RemoveTag(StoreCommand):
     """Remove a tag (``untag`` says to take it off the claims that use it);
     undo restores it on those claims."""
 
+    record_type = "RemoveTag"
+
     def __init__(self, store, events: StoreEvents, tag_id: int, untag: bool = False) -> None:
         super().__init__(store, events, "Remove tag")
         self.tag_id = tag_id
         self.untag = untag
         self.removed: RemovedTag | None = None
+
+    def record_fields(self) -> dict:
+        return {"tag_id": self.tag_id, "untag": self.untag}
+
+    @classmethod
+    def from_record(cls, store, events, rec: dict) -> "RemoveTag":
+        return cls(store, events, int(rec["tag_id"]), bool(rec.get("untag", False)))
 
     def _do(self) -> None:
         self.removed = self._store.remove_tag(self.tag_id, untag=self.untag)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QProgressDialog
 
-from desktop_app.core.errors import MarginaliaError
+from desktop_app.core.errors import Cancelled, MarginaliaError
 from desktop_app.qt.lazy import LazyModule
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,12 @@ class CopyThread(QThread):
         super().__init__(parent)
         self.source = source  # a file path or an address (perhaps with a password: never log it)
         self.destination = destination
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Stop at the next batch of rows: the copy's transaction is rolled
+        back (a new file is removed), nothing is left half-copied."""
+        self.cancelled = True
 
     def run(self) -> None:
         from desktop_app.core.store import copying
@@ -63,6 +69,8 @@ class CopyThread(QThread):
             self.copied.emit(result)
 
     def _progress(self, table: str, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled("The copy was stopped; nothing was copied.")
         self.progress.emit(table, done, total)
 
 
@@ -96,7 +104,6 @@ class CopyRun(QObject):
         self.thread.copied.connect(self._on_copied)
         self.thread.failed.connect(self._on_failed)
         self.thread.finished.connect(self._on_finished)
-        window.installEventFilter(self)  # closing the window waits for the copy
 
     def start(self) -> None:
         self.thread.start()
@@ -106,16 +113,13 @@ class CopyRun(QObject):
         if not self.done:
             self.dialog.show()
 
-    def wait(self, timeout_ms: int = 600_000) -> None:
-        if not self.done:
-            self.thread.wait(timeout_ms)
+    def cancel(self) -> None:
+        self.thread.cancel()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
-        if obj is self.window and event.type() == QEvent.Type.Close and not self.done:
-            self.window.statusBar().showMessage("Finishing the copy…")
-            self.closing = True
-            self.wait()
-        return False
+    def wait(self, timeout_ms: int) -> bool:
+        """Wait ``timeout_ms`` at most for the copy to end; True if it ended.
+        (The window's leave_store cancels it first, on closing.)"""
+        return self.done or self.thread.wait(timeout_ms)
 
     @Slot(str, int, int)
     def _on_progress(self, table: str, done: int, total: int) -> None:
@@ -140,7 +144,6 @@ class CopyRun(QObject):
     def _on_finished(self) -> None:
         self.done = True
         self.thread.wait()  # finished is emitted just before the thread ends: let it end
-        self.window.removeEventFilter(self)
         self.dialog.hide()
         self.dialog.deleteLater()
         self.finished.emit(self.result, self.error)

@@ -4,9 +4,11 @@ database shows in this window within about a second.
 Every ``POLL_MS`` a worker thread asks the store what others changed since the
 last look (``Store.changes_since``: a single indexed query, but on a team
 database it crosses the network, so it never runs on the UI thread). The
-answer comes back as a signal; the window then re-reads only what changed
-("claims:<document>", "tags", "links", "documents", or "*" for everything)
-and tells the views through the usual StoreEvents hub, keeping each reading
+same worker then reads the rows of what changed ("claims:<document>",
+"tags", "links", "documents", or "*" for everything; see ``read_rows``) in
+one snapshot. The answer comes back as a signal with those plain rows; the
+window tells the views through the usual StoreEvents hub, which hands them
+the rows instead of letting them ask the store again, keeping each reading
 pane's scroll position and text selection and the claims table's current
 claim.
 
@@ -31,14 +33,55 @@ POLL_MS = 1000
 class _Sink(QObject):
     """Lives on the UI thread; the worker emits through it (queued)."""
 
-    done = Signal(int, int, object)  # generation, new mark, scopes (set of str)
+    done = Signal(int, int, object, object)  # generation, new mark, scopes (set of str), rows read
     failed = Signal(int, str, bool)  # generation, sentence, unreachable?
 
 
+def _claim_documents(scopes) -> set[int]:
+    out = set()
+    for scope in scopes:
+        kind, _, value = scope.partition(":")
+        if kind == "claims" and value.isdigit():
+            out.add(int(value))
+    return out
+
+
+def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dict:
+    """Everything a refresh for ``scopes`` shows, read in one snapshot on the
+    worker thread, as plain rows keyed as StoreEvents.rows hands them out:
+    the UI thread then re-reads nothing. ``shown`` are the documents in the
+    panes, ``doc_keys`` their (version, sha256) as last shown."""
+    everything = "*" in scopes
+    claim_docs = _claim_documents(scopes)
+    reload = everything or "tags" in scopes or "documents" in scopes  # the claims table reloads
+    rows: dict = {}
+    with store.snapshot():
+        rows["documents"] = store.list_documents()  # titles, versions and claim counts
+        if reload or claim_docs:
+            rows["tags"] = store.list_tags()  # with their claim counts
+        if reload:
+            rows["claims"] = list(store.iter_claims())
+            rows["orphans"] = store.list_orphans()
+        if claim_docs and not everything:
+            rows["claims_of"] = store.list_claims(document_ids=sorted(claim_docs))
+        if reload or claim_docs or "links" in scopes:
+            rows["links"] = store.list_links()
+        keys = {d.id: (d.version, d.sha256) for d in rows["documents"]}
+        for doc_id in shown:
+            new_text = doc_id in doc_keys and doc_id in keys and doc_keys[doc_id] != keys[doc_id]
+            if new_text and (everything or "documents" in scopes):
+                rows[("document", doc_id)] = store.load_document(doc_id)
+            if doc_id in keys and (reload or doc_id in claim_docs or new_text):
+                rows[("paint", doc_id)] = store.paint_rows(doc_id)
+    return rows
+
+
 class _PollJob(QRunnable):
-    def __init__(self, store, mark: int | None, sink: _Sink, generation: int) -> None:
+    def __init__(self, store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict,
+                 sink: _Sink, generation: int) -> None:
         super().__init__()
         self.store, self.mark, self.sink, self.generation = store, mark, sink, generation
+        self.owed, self.shown, self.doc_keys = set(owed), set(shown), dict(doc_keys)
 
     def run(self) -> None:
         try:
@@ -46,13 +89,15 @@ class _PollJob(QRunnable):
                 new_mark, scopes = self.store.change_mark(), {"*"}
             else:
                 new_mark, scopes = self.store.changes_since(self.mark)
+            scopes = set(scopes) | self.owed
+            rows = read_rows(self.store, scopes, self.shown, self.doc_keys) if scopes else {}
         except DatabaseUnreachable as exc:
             self.sink.failed.emit(self.generation, str(exc), True)
         except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
             log.warning("polling for changes failed: %s", exc)
             self.sink.failed.emit(self.generation, str(exc), False)
         else:
-            self.sink.done.emit(self.generation, new_mark, set(scopes))
+            self.sink.done.emit(self.generation, new_mark, scopes, rows)
 
 
 class LiveUpdates(QObject):
@@ -103,11 +148,13 @@ class LiveUpdates(QObject):
         self._remember_documents()
         self.timer.start()
 
-    def stop(self) -> None:
-        """Stop polling and wait for a poll under way (the store may close next)."""
+    def stop(self, timeout_ms: int = -1) -> None:
+        """Stop polling and wait for a poll under way (the store may close
+        next), ``timeout_ms`` at most (-1: as long as it takes)."""
         self.timer.stop()
         self._generation += 1  # answers still on their way are ignored
-        self._pool.waitForDone()
+        if not self._pool.waitForDone(timeout_ms):
+            log.warning("a poll for changes was still waiting for the database")
         self._busy = False
         self.store = None
         self._set_reachable(True, "")
@@ -121,17 +168,19 @@ class LiveUpdates(QObject):
         if self.store is None or self._busy:
             return
         self._busy = True
-        self._pool.start(_PollJob(self.store, self.mark, self._sink, self._generation))
+        shown = {p.view.document_id for p in self.w.panes if p.view.document_id is not None}
+        self._pool.start(_PollJob(self.store, self.mark, self._owed, shown, self._doc_keys,
+                                  self._sink, self._generation))
 
-    def _done(self, generation: int, mark: int, scopes) -> None:
+    def _done(self, generation: int, mark: int, scopes, rows) -> None:
         if generation != self._generation:
             return
         self._busy = False
         self.mark = mark
-        self._owed |= set(scopes)
+        self._owed = set(scopes)  # what was owed went into this poll's scopes and rows
         if self._owed:
             try:
-                self.apply(self._owed)
+                self.apply(self._owed, rows)
             except DatabaseUnreachable as exc:
                 self._set_reachable(False, str(exc))
                 return
@@ -167,49 +216,63 @@ class LiveUpdates(QObject):
             self.reachabilityChanged.emit(reachable)
 
     # ------------------------------------------------------------ refreshing
-    def apply(self, scopes) -> None:
-        """Re-read what others changed and tell the views, keeping what the
-        reader sees where it was."""
+    def apply(self, scopes, rows: dict | None = None) -> None:
+        """Show what others changed and tell the views, keeping what the
+        reader sees where it was. ``rows`` were read by the poll's worker
+        (read_rows): the views take them from the event hub instead of asking
+        the store again on the UI thread (without them, they ask)."""
         w = self.w
         store = self.store
         if store is None or w.store is not store or not scopes:
             return
         everything = "*" in scopes
-        claim_docs = set()
-        for scope in scopes:
-            kind, _, value = scope.partition(":")
-            if kind == "claims" and value.isdigit():
-                claim_docs.add(int(value))
-        state = self._save_view(w)
+        claim_docs = _claim_documents(scopes)
+        rows = dict(rows or {})
         # what the claims table shows now, before a reload for another scope
         # (tags) brings in the new claims without telling the other views
         model = w.claims_model
         shown = {c.id: c for c in model.claims() if c.document_id in claim_docs} if model is not None else {}
+        state = self._save_view(w)
         try:
-            if everything or "documents" in scopes:
-                self._documents_changed(store)
-            if everything or "tags" in scopes:
-                w.events.tagsChanged.emit()
-            if not everything and claim_docs:
-                self._sync_claims(store, claim_docs, shown)
-            if everything:
-                self._repaint_panes(store, None)
-            if everything or "links" in scopes:
-                w.events.linksChanged.emit()
+            with w.events.holding(rows):
+                if everything or "documents" in scopes:
+                    self._documents_changed(w.events.rows("documents", store.list_documents))
+                if everything or "tags" in scopes:
+                    w.events.tagsChanged.emit()
+                if not everything and claim_docs:
+                    fresh = w.events.rows("claims_of", lambda: store.list_claims(document_ids=sorted(claim_docs)))
+                    self._sync_claims(store, claim_docs, shown, fresh)
+                if everything:
+                    self._repaint_panes(store, None)
+                if everything or "links" in scopes:
+                    w.events.linksChanged.emit()
+                self._take_counts(rows)
         finally:
             self._restore_view(w, state)
         log.info("refreshed after changes elsewhere: %s", " ".join(sorted(scopes)))
         self.refreshed.emit(set(scopes))
 
-    def _remember_documents(self) -> None:
-        try:
-            self._doc_keys = {d.id: (d.version, d.sha256) for d in self.store.list_documents()}
-        except MarginaliaError:
-            self._doc_keys = {}
+    def _take_counts(self, rows: dict) -> None:
+        """The library's and codebook's claim counts, as the worker read them."""
+        w = self.w
+        if "documents" in rows and w.documents_model is not None:
+            w.documents_model.take_counts(rows["documents"])
+        if "tags" in rows and w.tags_model is not None:
+            w.tags_model._refresh_counts(rows["tags"])
 
-    def _documents_changed(self, store) -> None:
+    def _remember_documents(self) -> None:
+        model = self.w.documents_model
+        if model is not None and model._store is self.store:
+            docs = model.documents()  # read when the store was attached, a moment ago
+        else:
+            try:
+                docs = self.store.list_documents()
+            except MarginaliaError:
+                docs = []
+        self._doc_keys = {d.id: (d.version, d.sha256) for d in docs}
+
+    def _documents_changed(self, docs) -> None:
         before = self._doc_keys
-        docs = store.list_documents()
         self._doc_keys = {d.id: (d.version, d.sha256) for d in docs}
         self.w.events.documentsChanged.emit()
         shown = {p.view.document_id for p in self.w.panes}
@@ -217,11 +280,10 @@ class LiveUpdates(QObject):
             if doc_id in shown and doc_id in before and before[doc_id] != key:
                 self.w.events.documentTextChanged.emit(doc_id)  # a new version of its text
 
-    def _sync_claims(self, store, doc_ids: set[int], old: dict) -> None:
+    def _sync_claims(self, store, doc_ids: set[int], old: dict, fresh) -> None:
         """Tell the views claim by claim what changed in these documents since
         ``old`` (the claims the table showed): the table keeps its rows and
         selection, the library its counts."""
-        fresh = store.list_claims(document_ids=sorted(doc_ids))
         events = self.w.events
         seen = set()
         for row in fresh:
@@ -237,10 +299,12 @@ class LiveUpdates(QObject):
 
     def _repaint_panes(self, store, doc_ids: set[int] | None) -> None:
         annotator = self.w.annotator
+        events = self.w.events
         for pane in self.w.panes:
             doc_id = pane.view.document_id
             if doc_id is not None and (doc_ids is None or doc_id in doc_ids):
-                pane.view.set_highlights([annotator.span(c) for c in store.paint_rows(doc_id)])
+                paint = events.rows(("paint", doc_id), lambda d=doc_id: store.paint_rows(d))
+                pane.view.set_highlights([annotator.span(c) for c in paint])
                 pane.view.set_selected_claim(annotator.selected_claim)
         self.w.splitter.update_gutters()
 

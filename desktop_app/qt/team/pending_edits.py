@@ -22,18 +22,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
+from desktop_app.core.files import write_atomically
 from desktop_app.qt.lazy import LazyModule
 
 commands = LazyModule("desktop_app.qt.commands")
-link_commands = LazyModule("desktop_app.qt.commands.links")
 
 log = logging.getLogger(__name__)
 
@@ -50,73 +48,14 @@ def pending_file(location: str) -> Path:
 # ------------------------------------------------------------ (de)serialising
 def to_record(cmd) -> dict | None:
     """What is needed to make ``cmd`` again in another session (None for a
-    command that cannot be kept, such as an import's)."""
-    c, lc = commands, link_commands
-    kind = type(cmd).__name__
-    if isinstance(cmd, c.CreateClaim):
-        return {"type": kind, "document_id": cmd.document_id, "start": cmd.start, "end": cmd.end,
-                "tag_ids": list(cmd.tag_ids), "note": cmd.note}
-    if isinstance(cmd, c.DeleteClaim):
-        return {"type": kind, "claim_id": cmd.claim_id}
-    if isinstance(cmd, (c.SetClaimTags, c.SetClaimStatus, c.SetClaimNote)):
-        value = list(cmd.new) if isinstance(cmd, c.SetClaimTags) else cmd.new
-        return {"type": kind, "claim_id": cmd.claim_id, "value": value, "expected_version": cmd.expected_version}
-    if isinstance(cmd, c.ReattachClaim):
-        return {"type": kind, "claim_id": cmd.claim_id, "start": cmd.start, "end": cmd.end}
-    if isinstance(cmd, c.AddTag):
-        return {"type": kind, "name": cmd.name, "color": cmd.color, "key": cmd.key, "description": cmd.description}
-    if isinstance(cmd, c.UpdateTag):
-        return {"type": kind, "tag_id": cmd.tag_id, "fields": dict(cmd.fields)}
-    if isinstance(cmd, c.MergeTags):
-        return {"type": kind, "source_id": cmd.source_id, "target_id": cmd.target_id}
-    if isinstance(cmd, c.RemoveTag):
-        return {"type": kind, "tag_id": cmd.tag_id, "untag": cmd.untag}
-    if isinstance(cmd, c.DeleteDocument):
-        return {"type": kind, "document_id": cmd.document_id}
-    if isinstance(cmd, lc.AddLink):
-        return {"type": kind, "source_id": cmd.source_id, "target_id": cmd.target_id, "relation": cmd.relation,
-                "note": cmd.note}
-    if isinstance(cmd, lc.DeleteLink):
-        return {"type": kind, "link_id": cmd.link_id}
-    if isinstance(cmd, lc.UpdateLink):
-        return {"type": kind, "link_id": cmd.link_id, "fields": dict(cmd.fields)}
-    return None
+    command that cannot be kept, such as an import's): each command writes
+    its own record (see qt/commands/base.py)."""
+    return cmd.to_record()
 
 
 def from_record(store, events, rec: dict):
     """The command a record describes (raises KeyError/TypeError/ValueError if damaged)."""
-    c, lc = commands, link_commands
-    kind = rec["type"]
-    if kind == "CreateClaim":
-        return c.CreateClaim(store, events, int(rec["document_id"]), int(rec["start"]), int(rec["end"]),
-                             [int(t) for t in rec["tag_ids"]], str(rec.get("note", "")))
-    if kind == "DeleteClaim":
-        return c.DeleteClaim(store, events, int(rec["claim_id"]))
-    if kind in ("SetClaimTags", "SetClaimStatus", "SetClaimNote"):
-        cls = getattr(c, kind)
-        value = [int(t) for t in rec["value"]] if kind == "SetClaimTags" else str(rec["value"])
-        return cls(store, events, int(rec["claim_id"]), value, expected_version=rec.get("expected_version"))
-    if kind == "ReattachClaim":
-        return c.ReattachClaim(store, events, int(rec["claim_id"]), int(rec["start"]), int(rec["end"]))
-    if kind == "AddTag":
-        return c.AddTag(store, events, str(rec["name"]), color=rec.get("color"), key=rec.get("key"),
-                        description=str(rec.get("description", "")))
-    if kind == "UpdateTag":
-        return c.UpdateTag(store, events, int(rec["tag_id"]), **dict(rec["fields"]))
-    if kind == "MergeTags":
-        return c.MergeTags(store, events, int(rec["source_id"]), int(rec["target_id"]))
-    if kind == "RemoveTag":
-        return c.RemoveTag(store, events, int(rec["tag_id"]), bool(rec.get("untag", False)))
-    if kind == "DeleteDocument":
-        return c.DeleteDocument(store, events, int(rec["document_id"]))
-    if kind == "AddLink":
-        return lc.AddLink(store, events, int(rec["source_id"]), int(rec["target_id"]), str(rec["relation"]),
-                          str(rec.get("note", "")))
-    if kind == "DeleteLink":
-        return lc.DeleteLink(store, events, int(rec["link_id"]))
-    if kind == "UpdateLink":
-        return lc.UpdateLink(store, events, int(rec["link_id"]), **dict(rec["fields"]))
-    raise ValueError(f"unknown edit {kind!r}")
+    return commands.command_from_record(store, events, rec)
 
 
 def _plural(n: int) -> str:
@@ -286,11 +225,9 @@ class PendingEdits(QObject):
                 target.unlink(missing_ok=True)
                 return
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".pending.")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"location": self.store.location, "edits": records}, fh, indent=1)
-            os.replace(tmp, target)
-        except OSError as exc:
+            data = {"location": self.store.location, "edits": records}
+            write_atomically(target, lambda fh: json.dump(data, fh, indent=1), private=True)
+        except (OSError, MarginaliaError) as exc:
             log.error("could not keep the waiting edits in %s: %s", target, exc)
 
     def _load(self) -> list:
