@@ -7,12 +7,6 @@ same layers and the same rule against cycles, and fails on a by-name import
 that is not listed here."""
 
 LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
-    "desktop_app.cli.main": (
-        "desktop_app.cli.exchange",
-        "desktop_app.cli.suggest",
-        "desktop_app.cli.copy",
-        "desktop_app.cli.candidates",
-    ),
     "desktop_app.core.exchange": (
         "desktop_app.core.exchange.claims_csv",
         "desktop_app.core.exchange.links_csv",

@@ -3,8 +3,29 @@ one-line text, and the error for a wrong argument."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that says a usage error in one line, without the usage dump."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"marginalia: {message} (see 'marginalia {self._cmd()}--help')\n")
+
+    def _cmd(self) -> str:
+        words = self.prog.split()[1:]
+        return " ".join(words) + " " if words else ""
+
+
+def text_arg(value) -> str:
+    """An option's text as typed. Python 3.11's argparse turns the value
+    ``--`` (as in ``--quote=--``) into an empty list; it meant "--"."""
+    return "--" if isinstance(value, list) else value
 
 
 def open_store(args):
