@@ -51,7 +51,7 @@ def _claim_json(c, tag_names, doc_titles) -> dict:
         "id": c.id, "uuid": c.uuid, "document_id": c.document_id, "document_title": doc_titles.get(c.document_id, ""),
         "start": c.start, "end": c.end, "quote": c.quote, "prefix": c.prefix, "suffix": c.suffix,
         "tags": [tag_names[t] for t in c.tag_ids if t in tag_names], "note": c.note, "status": c.status,
-        "annotator": c.annotator, "version": c.version, "orphaned": c.orphaned,
+        "annotator": c.annotator, "version": c.version, "orphaned": c.orphaned, "page": c.page,
         "created_at": c.created_at.isoformat(), "updated_at": c.updated_at.isoformat(),
     }
 
@@ -99,6 +99,8 @@ def cmd_claims(args) -> int:
             for c in rows:
                 tags = "; ".join(names[t] for t in c.tag_ids if t in names)
                 where = "orphaned" if c.orphaned else f"{c.start}-{c.end}"
+                if c.page:
+                    where += f" p. {c.page}"
                 print(f"{c.id}\t{c.document_id}\t{where}\t{tags}\t{c.status}\t{one_line(c.quote)}")
     return 0
 

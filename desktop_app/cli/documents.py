@@ -1,4 +1,4 @@
-"""Commands about documents: ``import``, ``docs``, ``text``."""
+"""Commands about documents: ``import``, ``docs``, ``text``, ``original``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ def register(sub, common) -> None:
     c.add_argument("--whole-page", action="store_true",
                    help="web pages: import the whole page, not only its article")
     c.add_argument("--password", metavar="PASSWORD", help="the password of an encrypted PDF")
+    c.add_argument("--highlights", metavar="TAG", default="imported",
+                   help="tag for the claims made from highlights and comments found in the files (default: imported)")
+    c.add_argument("--no-highlights", action="store_true",
+                   help="leave the highlights and comments found in the files out")
     c.add_argument("--json", action="store_true")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
@@ -34,6 +38,12 @@ def register(sub, common) -> None:
     c = sub.add_parser("text", parents=[common], help="print a document's text exactly")
     c.set_defaults(func=cmd_text)
     c.add_argument("document", metavar="DOC")
+
+    c = sub.add_parser("original", parents=[common], help="save the source a document was read from, byte for byte")
+    c.set_defaults(func=cmd_original)
+    c.add_argument("document", metavar="DOC")
+    c.add_argument("-o", "--output", metavar="FILE",
+                   help="file to write, or - for standard output (default: the source's own name, here)")
 
 
 def _import_formats() -> list[str]:
@@ -68,6 +78,8 @@ def cmd_import(args) -> int:
             doc_id = store.resolve_document(args.replace)
             doc = read(args.files[0])
             result = store.replace_document(doc_id, doc, original_name=original_name(args.files[0], doc))
+            if doc.offered:  # a new version keeps the claims it has; the file's highlights are not added to them
+                print(f"{len(doc.offered)} highlights in the new version were not made claims.", file=sys.stderr)
             if args.json:
                 print_json({**_doc_json(result.document), "claims_unchanged": result.unchanged,
                              "claims_moved": result.moved, "claims_changed": result.changed,
@@ -76,24 +88,53 @@ def cmd_import(args) -> int:
                 print(show_controls(f"{result.document.id}\t{result.document.title}"))
             print(result.summary(), file=sys.stderr)
             return 0
+        if not args.no_highlights:
+            from desktop_app.core.codebook import clean_name
+
+            clean_name(args.highlights)  # a tag name that cannot be: said before anything is imported
         failed = 0
         done = []
         for name in args.files:
             try:
                 doc = read(name)
-                row = store.add_document(doc, original_name=original_name(name, doc))
+                with store.transaction():  # the document and its highlights, or nothing
+                    row = store.add_document(doc, original_name=original_name(name, doc))
+                    offered = None
+                    if doc.offered and not args.no_highlights:
+                        offered = store.add_offered_claims(row.id, doc.offered, tag_name=args.highlights)
             except DiskFull:  # the next files would not fit either
                 raise
             except MarginaliaError as exc:  # reported and skipped; the other files still import
                 failed += 1
                 print(f"marginalia: {exc}", file=sys.stderr)
                 continue
-            done.append(row)
+            if offered is not None:
+                row = store.get_document(row.id)
+            done.append((row, offered, len(doc.offered)))
             if not args.json:
                 print(show_controls(f"{row.id}\t{row.title}"), flush=True)
+            note = _highlights_note(doc, offered, args.highlights)
+            if note:
+                print(note, file=sys.stderr)
         if args.json:
-            print_json([_doc_json(r) for r in done])
+            print_json([{**_doc_json(r), "highlights_found": found,
+                         "highlight_claims": len(o.claim_ids) if o else 0} for r, o, found in done])
         return EXIT_ERROR if failed else 0
+
+
+def _highlights_note(doc, offered, tag: str) -> str:
+    """What became of the highlights and comments found in a file."""
+    found = len(doc.offered)
+    if not found:
+        return ""
+    if offered is None:
+        return f"{found} highlight{'s' if found != 1 else ''} in the file left out (--no-highlights)."
+    made = len(offered.claim_ids)
+    became = "highlights from the file became claims" if made != 1 else "highlight from the file became a claim"
+    line = f"{made} {became} tagged {tag.strip()}"
+    if offered.skipped:
+        line += f"; {offered.skipped} could not be found in the text"
+    return line + "."
 
 
 def _doc_json(d) -> dict:
@@ -122,4 +163,29 @@ def cmd_text(args) -> int:
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.buffer.flush()
+    return 0
+
+
+def cmd_original(args) -> int:
+    from desktop_app.core.errors import NotFound
+    from desktop_app.core.files import write_atomically
+    from desktop_app.core.originals import suggested_name
+
+    with open_store(args) as store:
+        doc_id = store.resolve_document(args.document)
+        source = store.document_source(doc_id)
+        title = store.document_title(doc_id)
+    if source is None:
+        raise NotFound(f"'{title}' has no original kept: it was imported before originals were kept, or replaced "
+                       "by a version without one.")
+    if args.output == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source.data)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output) if args.output else Path(suggested_name(source, title))
+    if not args.output and target.exists():
+        raise usage(f"{target} already exists; name the file to write with -o.")
+    write_atomically(target, lambda fh: fh.write(source.data), "binary")
+    print(f"Saved the original of '{title}' ({source.size:,} bytes) to {target}.", file=sys.stderr)
     return 0

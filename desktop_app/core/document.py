@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -155,6 +156,11 @@ class StructuredDocument:
         for s in self.spans:
             if s.kind not in SPAN_KINDS or not 0 <= s.start <= s.end <= len(self.text):
                 raise ValueError(f"bad span {s!r}")
+        if self.pages:
+            if self.pages[0] != 0 or any(b < a for a, b in zip(self.pages, self.pages[1:])):
+                raise ValueError("pages must start at 0 and never go back")
+            if self.pages[-1] > len(self.text):
+                raise ValueError("a page starts after the end of the text")
 
     # Structure is stored as compact JSON next to the text.
     def structure_json(self) -> str:
@@ -163,13 +169,50 @@ class StructuredDocument:
             for b in self.blocks
         ]
         spans = [[s.kind, s.start, s.end, s.href] for s in self.spans]
-        return json.dumps({"v": 1, "blocks": blocks, "spans": spans}, ensure_ascii=False, separators=(",", ":"))
+        data: dict[str, Any] = {"v": 1}
+        if self.pages:  # first, so that pages_from_json reads them without the rest
+            data["pages"] = [int(p) for p in self.pages]
+        data["blocks"] = blocks
+        data["spans"] = spans
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
     def structure_from_json(data: str) -> tuple[list[Block], list[Span]]:
         raw: dict[str, Any] = json.loads(data)
         # rows are stored in field order (``ordered`` as 0/1 or a JSON boolean)
         return list(map(Block._make, raw["blocks"])), list(map(Span._make, raw["spans"]))
+
+    @staticmethod
+    def pages_from_json(data: str) -> list[int]:
+        """The page starts kept in a structure (``[]`` for rows written before
+        pages were kept, and for sources without pages). Reads only the page
+        list when it comes first, as structure_json writes it."""
+        if '"pages"' not in data:
+            return []
+        if data.startswith(_PAGES_FIRST):
+            pages, _end = _DECODER.raw_decode(data, len(_PAGES_FIRST))
+        else:
+            pages = json.loads(data).get("pages", [])
+        return [int(p) for p in pages]
+
+
+_PAGES_FIRST = '{"v":1,"pages":'
+_DECODER = json.JSONDecoder()
+
+
+def page_of(pages: list[int], offset: int) -> int:
+    """The 1-based page holding the code point at ``offset`` (0 without pages)."""
+    return bisect_right(pages, offset) if pages else 0
+
+
+def page_label(pages: list[int], start: int, end: int) -> str:
+    """The page of ``text[start:end]`` as a reader cites it: "3", or "3–4"
+    when it runs over a page break; "" for a source without pages."""
+    if not pages:
+        return ""
+    first = page_of(pages, start)
+    last = page_of(pages, max(start, end - 1))
+    return str(first) if last <= first else f"{first}\u2013{last}"
 
 
 def blocks_for_lines(text: str, kind: str = "paragraph") -> list[Block]:

@@ -71,6 +71,32 @@ class ClaimRow:
     tag_ids: tuple[int, ...] = field(default_factory=tuple)
     deleted: bool = False
     orphaned: bool = False  # not placed in the current text of its document
+    page: str = ""  # "3" or "3–4" in a paged source (PDF), "" otherwise or when orphaned
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """The source of a document's current version as it was read."""
+
+    document_id: int
+    version: int
+    media_type: str
+    file_name: str  # the name it was imported from ("" for an address)
+    address: str  # the final address it was read from ("" for a file)
+    retrieved_at: datetime  # UTC
+    size: int  # bytes
+    data: bytes | None = None  # the bytes themselves, when asked for
+
+
+@dataclass(frozen=True, slots=True)
+class OfferedResult:
+    """Claims made from highlights found in a file, so that they can be undone."""
+
+    document_id: int
+    tag_id: int
+    tag_created: bool  # the tag did not exist before
+    claim_ids: tuple[int, ...]
+    skipped: int  # highlights that could not be placed on the text
 
 
 class PaintRow(NamedTuple):

@@ -45,6 +45,7 @@ class Annotator:
         self._looks: dict[tuple[int, ...], tuple[tuple[str, ...], str]] = {}  # tag ids -> colours, names
         self.selected_claim: int | None = None
         self._docs_cache: dict[int, object] = {}
+        self._sources_cache: dict[int, object] = {}  # document id -> SourceRow (no bytes) or None
         self.import_run = None  # the ImportRun under way, if any
         self.progress_dialog: QProgressDialog | None = None
         w = window
@@ -70,6 +71,7 @@ class Annotator:
         """Work on ``store`` from now on; ``events`` is its (new) event hub."""
         self.store = store
         self._docs_cache.clear()
+        self._sources_cache.clear()
         self.selected_claim = None
         for pane in self.w.panes:
             self.connect_pane(pane)
@@ -77,6 +79,7 @@ class Annotator:
         events.claimChanged.connect(self._claim_upserted)
         events.claimRemoved.connect(self._claim_removed)
         events.documentsChanged.connect(self._docs_cache.clear)
+        events.documentsChanged.connect(self._sources_cache.clear)
         events.documentTextChanged.connect(self._document_text_changed)
 
     def connect_pane(self, pane) -> None:
@@ -207,6 +210,15 @@ class Annotator:
             self.select_claim(self.selected_claim)
 
     # -------------------------------------------------------------- documents
+    def provenance(self, doc_id: int) -> str:
+        """Where and when the document's source was read ("" if not kept)."""
+        from desktop_app.core.originals import provenance
+
+        if doc_id not in self._sources_cache:
+            self._sources_cache[doc_id] = self.store.document_source(doc_id, with_data=False)
+        source = self._sources_cache[doc_id]
+        return provenance(source) if source is not None else ""
+
     def document(self, doc_id: int):
         if doc_id not in self._docs_cache:
             self._docs_cache[doc_id] = self.w.events.rows(("document", doc_id),
@@ -216,6 +228,11 @@ class Annotator:
     def show_document(self, pane, doc_id: int) -> None:
         doc = self.document(doc_id)
         pane.show_document(doc_id, doc)
+        line = self.provenance(doc_id)
+        pane.set_provenance(line)
+        action = getattr(self.w, "menu_actions", {}).get("save_original")
+        if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
+            action.setEnabled(bool(line))  # File > Save original… for the document being read
         paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
         pane.view.set_highlights([self.span(c) for c in paint])
         pane.view.set_selected_claim(self.selected_claim)
@@ -228,6 +245,7 @@ class Annotator:
         """A new version of the text (or the old one back): panes showing the
         document render it again, with the claims at their new places."""
         self._docs_cache.pop(doc_id, None)
+        self._sources_cache.pop(doc_id, None)
         for pane in self.panes_showing(doc_id):
             bar = pane.view.verticalScrollBar()
             scroll = bar.value()
@@ -472,6 +490,10 @@ class Annotator:
         self.w.importFinished.emit([d.id for d in done], [message for _name, message in failures])
         if failures:
             dialogs.warn(self.w, "Import", summary + "\n\n" + "\n".join(m for _n, m in failures))
+        if run.offered and self.store is not None:  # highlights readers made in the files: offered as claims
+            from desktop_app.qt.sources import offer_highlights
+
+            offer_highlights(self.w, run.offered)
         if passwords:  # the encrypted files again, with their passwords
             self.import_files([Path(p) for p in passwords], passwords=passwords)
 

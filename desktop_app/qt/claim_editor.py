@@ -63,7 +63,8 @@ class ClaimEditor(QWidget):
         self.quote.setWordWrap(True)
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.quote.setAccessibleName("Quote of the claim")
-        self.source = QLabel()
+        self.source = QLabel()  # the document's title, and the page in a paged source
+        self._document_title = ""
         self.source.setWordWrap(True)
         self.source.setAccessibleName("Source of the claim")
         self.orphan_note = QLabel(
@@ -184,7 +185,7 @@ class ClaimEditor(QWidget):
             check.toggled.connect(self._tags_changed)
             self.tag_layout.addWidget(check)
             self.tag_checks[t.id] = check
-        self.show_claim(self.claim, document_title=self.source.text())
+        self.show_claim(self.claim, document_title=self._document_title)
 
     def show_claim(self, claim, *, document_title: str = "") -> None:
         """Show a ClaimRow (or None). Saves a pending note of the previous claim first."""
@@ -205,7 +206,13 @@ class ClaimEditor(QWidget):
             if claim is None:
                 return
             self.quote.setText(f"“{claim.quote}”")
-            self.source.setText(document_title)
+            self._document_title = document_title
+            page = getattr(claim, "page", "")
+            if page:
+                where = f"pages {page}" if "\u2013" in page else f"page {page}"
+                self.source.setText(f"{document_title} · {where}" if document_title else where.capitalize())
+            else:
+                self.source.setText(document_title)
             self.orphan_note.setVisible(bool(claim.orphaned))
             for tag_id, check in self.tag_checks.items():
                 check.setChecked(tag_id in claim.tag_ids)

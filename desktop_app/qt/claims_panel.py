@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.rows import STATUSES
 from desktop_app.core.visible import show_controls
 from desktop_app.qt.icons import swatch
+from desktop_app.qt.item_models import ClaimsModel
 
 
 class ClaimsPanel(QWidget):
@@ -86,7 +87,7 @@ class ClaimsPanel(QWidget):
         self._tag_changed()
         self._document_changed()
         self._size_columns()
-        self.table.sortByColumn(6, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _size_columns(self) -> None:
@@ -100,13 +101,15 @@ class ClaimsPanel(QWidget):
         def fit(*samples: str) -> int:
             return max(metrics.horizontalAdvance(t) for t in samples) + pad
 
-        header.resizeSection(0, fit("Netflix posts a $900K AI product"))  # Document
-        header.resizeSection(1, fit("deepfakes, salaries") + 16)  # Tags, with a swatch
-        header.resizeSection(3, fit("A short note about the claim"))  # Note
-        header.resizeSection(4, fit("unverified", "Status"))
-        header.resizeSection(5, fit("annotator", "Annotator"))
-        header.resizeSection(6, fit("2000-12-31 23:59", "Updated"))
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # Quote
+        m = ClaimsModel
+        header.resizeSection(m.DOCUMENT, fit("Netflix posts a $900K AI product"))
+        header.resizeSection(m.TAGS, fit("deepfakes, salaries") + 16)  # with a swatch
+        header.resizeSection(m.PAGE, fit("88\u201388", "Page"))
+        header.resizeSection(m.NOTE, fit("A short note about the claim"))
+        header.resizeSection(m.STATUS, fit("unverified", "Status"))
+        header.resizeSection(m.ANNOTATOR, fit("annotator", "Annotator"))
+        header.resizeSection(m.UPDATED, fit("2000-12-31 23:59", "Updated"))
+        header.setSectionResizeMode(m.QUOTE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
 
     def _current_changed(self, current, _previous) -> None:

@@ -25,6 +25,7 @@ class ImportWorker(QObject):
     progress = Signal(int, int, str)  # done, total, file name
     file_progress = Signal(int, int)  # within the current file (pages, parts): done, total
     imported = Signal(object)  # DocumentRow
+    offered = Signal(int, object)  # document id, the OfferedClaims found in its file
     failed = Signal(str, str)  # file name, plain sentence
     summarised = Signal(str, str)  # file name, what the import kept (web pages: the article, how much left out)
     locked = Signal(str, str, bool)  # path of an encrypted file, sentence, was the password given wrong
@@ -78,6 +79,8 @@ class ImportWorker(QObject):
             if said:
                 self.summarised.emit(path.name, said)
             self.imported.emit(row)
+            if doc.offered:
+                self.offered.emit(row.id, list(doc.offered))
         self.progress.emit(total, total, "")
         self.finished.emit()
 
@@ -119,6 +122,7 @@ class ImportRun(QObject):
         self.total = len(paths)
         self.imported: list = []
         self.failures: list[tuple[str, str]] = []
+        self.offered: list[tuple[int, list]] = []  # (document id, highlights found in its file)
         self.summaries: list[tuple[str, str]] = []  # (file name, what was kept)
         self.locked: list[tuple[Path, str, bool]] = []  # encrypted files: path, sentence, wrong password?
         self.done = False
@@ -128,6 +132,7 @@ class ImportRun(QObject):
         self.worker.progress.connect(self._on_progress)
         self.worker.file_progress.connect(self._on_file_progress)
         self.worker.imported.connect(self._on_imported)
+        self.worker.offered.connect(self._on_offered)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
 
@@ -160,6 +165,10 @@ class ImportRun(QObject):
     @Slot(object)
     def _on_imported(self, row) -> None:
         self.imported.append(row)
+
+    @Slot(int, object)
+    def _on_offered(self, doc_id: int, items) -> None:
+        self.offered.append((doc_id, list(items)))
 
     @Slot(str, str)
     def _on_failed(self, name: str, message: str) -> None:

@@ -342,8 +342,8 @@ class TagsModel(_TableModel):
 class ClaimsModel(_TableModel):
     """Every live claim, in creation order; follows StoreEvents row by row."""
 
-    DOCUMENT, TAGS, QUOTE, NOTE, STATUS, ANNOTATOR, UPDATED = range(7)
-    HEADERS = ("Document", "Tags", "Quote", "Note", "Status", "Annotator", "Updated")
+    DOCUMENT, TAGS, QUOTE, PAGE, NOTE, STATUS, ANNOTATOR, UPDATED = range(8)
+    HEADERS = ("Document", "Tags", "Quote", "Page", "Note", "Status", "Annotator", "Updated")
 
     def __init__(self, store, events: StoreEvents, parent: QObject | None = None,
                  library: DocumentsModel | None = None) -> None:
@@ -468,6 +468,8 @@ class ClaimsModel(_TableModel):
                 return ", ".join(self.tag_names(c))
             if col == self.QUOTE:
                 return one_line(c.quote)
+            if col == self.PAGE:
+                return c.page
             if col == self.NOTE:
                 return one_line(c.note)
             if col == self.STATUS:
@@ -517,6 +519,8 @@ class ClaimsModel(_TableModel):
             return " ".join(c.quote.split()).casefold()
         if col == self.NOTE:
             return " ".join(c.note.split()).casefold()
+        if col == self.PAGE:  # by document, then by place: pages in order, none last
+            return (self.document_title(c.document_id).casefold(), not c.page, c.start if c.page else 0)
         if col == self.STATUS:
             return STATUSES.index(c.status) if c.status in STATUSES else len(STATUSES)
         if col == self.ANNOTATOR:
@@ -530,7 +534,7 @@ class OrphansModel(ClaimsModel):
     a claim re-attached leaves it, a replace that orphans claims refreshes it."""
 
     DOCUMENT, TAGS, QUOTE, NOTE = range(4)
-    STATUS = ANNOTATOR = UPDATED = None  # not shown here
+    PAGE = STATUS = ANNOTATOR = UPDATED = None  # not shown here
     HEADERS = ("Document", "Tags", "Quote", "Note")
 
     def _load(self) -> None:

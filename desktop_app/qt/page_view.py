@@ -186,12 +186,13 @@ class PageView(QWidget):
         self._resize_timer.timeout.connect(self._request)
 
         self._thread: QThread | None = None  # started when a PDF is first shown
+        self._shut = False  # shutdown() ran: never started again (a late event after the window closed)
         self._renderer = _Renderer()
         self._update_buttons()
 
     def _start(self) -> None:
-        if self._thread is not None:
-            return
+        if self._thread is not None or self._shut:
+            return  # running, or the window closed: its renderer stays in the ended thread
         self._thread = QThread(self)
         self._thread.setObjectName("PageRenderer")
         self._renderer.moveToThread(self._thread)
@@ -202,6 +203,7 @@ class PageView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the render thread (the window is closing)."""
+        self._shut = True
         if self._thread is None:
             return
         self._renderer.latest = -1  # anything queued is skipped

@@ -4,7 +4,7 @@ find bar. A long title is shown elided in the header, in full as its tooltip."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
 
     QComboBox,
@@ -55,6 +55,34 @@ class TitleChooser(QComboBox):
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
+class ElidedLabel(QLabel):
+    """One line of text, elided at the end when the pane is narrow; the full
+    text is its tooltip and what screen readers read."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        margins = self.contentsMargins()
+        width = max(self.width() - margins.left() - margins.right(), 0)
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width))
+
+
 class ReaderPane(QWidget):
     documentChosen = Signal(int)  # the user picked a document in the header
     closeRequested = Signal()
@@ -82,6 +110,18 @@ class ReaderPane(QWidget):
         header.setContentsMargins(4, 2, 2, 2)
         header.addWidget(self.chooser, 1)
         header.addWidget(self.close_button)
+
+        # Where and when the source was read, for a document whose original is kept.
+        self.provenance = ElidedLabel(self)
+        self.provenance.setAccessibleName("Where the source was read")
+        self.provenance.setContentsMargins(8, 0, 4, 2)
+        font = self.provenance.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
+        self.provenance.setFont(font)
+        palette = self.provenance.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+        self.provenance.setPalette(palette)
+        self.provenance.hide()
 
         # Find bar, hidden until asked for.
         self.find_bar = QWidget(self)
@@ -112,6 +152,7 @@ class ReaderPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(header)
+        layout.addWidget(self.provenance)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.find_bar)
 
@@ -156,10 +197,16 @@ class ReaderPane(QWidget):
         if self.find_bar.isVisible() and self.find_edit.text():
             self._on_edited(self.find_edit.text())
 
+    def set_provenance(self, text: str) -> None:
+        """"Retrieved 6 Dec 2026 14:02 from …" under the title; "" hides it."""
+        self.provenance.set_full_text(text)
+        self.provenance.setVisible(bool(text))
+
     def clear(self) -> None:
         """Show no document."""
         self.view.clear_document()
         self.set_current_document(None)
+        self.set_provenance("")
 
     def _on_chosen(self, index: int) -> None:
         doc_id = self.chooser.itemData(index)

@@ -14,6 +14,7 @@ from desktop_app.qt.lazy import LazyModule
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")
 copy_actions = LazyModule("desktop_app.qt.team.copy_actions")
+sources = LazyModule("desktop_app.qt.sources")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
@@ -146,6 +147,8 @@ def build_menus(w) -> dict[str, QAction]:
     a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
     a["replace"] = _action(w, "&Replace with new version…", lambda: ann.versions.ask_replace(), "Ctrl+Shift+R")
     a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
+    a["save_original"] = _action(w, "Save &original…", lambda: sources.save_original(w))
+    a["save_original"].setStatusTip("Write the current document's source back exactly as it was read")
     a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
     a["new_database"] = _action(w, "&New database…", ask_new_database)
     a["open_team"] = _action(w, "Open &team database…", lambda: w.show_team_dialog(), "Ctrl+Shift+D")
@@ -155,7 +158,8 @@ def build_menus(w) -> dict[str, QAction]:
     a["save_copy"] = _action(w, "Save a cop&y as file…", lambda: copy_actions.ask_save_copy(w))
     a["save_copy"].setStatusTip("Copy the open database, ids and all, into a new file; this one stays open")
     a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "import_address", "export", "replace", None, "open_database", "new_database", "open_team", None,
+    for key in ("import", "import_address", "export", "replace", "save_original", None, "open_database",
+                "new_database", "open_team", None,
                 "copy_to_team", "save_copy", None, "quit"):
         if key is None:
             menu.addSeparator()
@@ -163,6 +167,7 @@ def build_menus(w) -> dict[str, QAction]:
             menu.addAction(a[key])
     # enabled for the open database: a file can go to a team database, any database to a file
     menu.aboutToShow.connect(lambda: copy_actions.update_actions(w, a))
+    menu.aboutToShow.connect(lambda: a["save_original"].setEnabled(sources.has_original(w)))  # none kept: disabled
     w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
 
     menu = w.menuBar().addMenu("&Edit")

@@ -11,10 +11,14 @@ from conftest import make_doc, sqlite_dump
 from desktop_app.core.store import copying
 from desktop_app.core.store.copying import copy_database
 from desktop_app.core.errors import Conflict, MarginaliaError, NotFound
-from desktop_app.core.store.models import claim_links, claim_tags, claims, document_versions, documents, tags
+from desktop_app.core.document import SourceFile
+from desktop_app.core.store.models import (
+    claim_links, claim_tags, claims, document_sources, document_versions, documents, tags,
+)
 from desktop_app.core.store import Store
 
-TABLES = (documents, document_versions, tags, claims, claim_tags, claim_links)
+TABLES = (documents, document_versions, document_sources, tags, claims, claim_tags, claim_links)
+ORIGINAL = b"%PDF-1.7\n\x00\xff bytes as read \xf0\x9f\xa6\x9c"
 NOTE_WORD = "zebrafinch"  # in a live claim's note
 DELETED_WORD = "quokka"  # only in a deleted claim's note
 
@@ -61,7 +65,10 @@ def fill(store: Store) -> dict:
     text = store.document_text(emoji.id)
     start = text.index("A line that goes away")
     gone = store.add_claim(emoji.id, start, start + len("A line that goes away"), note="orphan-to-be")
-    result = store.replace_document(emoji.id, make_doc("Emoji 🦜 text line one.\nSomething new 🌱.\n", ""))
+    new = make_doc("Emoji 🦜 text line one.\nSomething new 🌱.\n", "")
+    new.pages = [0, 10]
+    new.original = SourceFile(ORIGINAL, "application/pdf", "emoji 🦜.pdf", "", "2026-12-06T14:02:11Z")
+    result = store.replace_document(emoji.id, new)
     assert result.orphaned == 1
     assert store.get_claim(gone.id).orphaned and not store.get_claim(keep.id).orphaned
 
@@ -109,10 +116,13 @@ def test_file_to_file_copy_is_equal_row_for_row(source, tmp_path):
         assert dest.get_claim(made["orphan"]).orphaned
         assert dest.get_claim(made["deleted"]).deleted
         assert len(dest.document_versions(made["emoji_doc"])) == 1
+        kept = dest.document_source(made["emoji_doc"])
+        assert kept.data == ORIGINAL and kept.file_name == "emoji 🦜.pdf" and kept.version == 2
+        assert dest.document_pages(made["emoji_doc"]) == [0, 10]
         assert dest.integrity_check() == "ok"
     assert result.counts == {t.name: len(before[t.name]) for t in TABLES}
     assert result.summary() == (
-        f"Copied {len(before['documents'])} documents (1 earlier version), {len(before['tags'])} tags, "
+        f"Copied {len(before['documents'])} documents (1 earlier version, 1 source as read), {len(before['tags'])} tags, "
         f"{len(before['claims'])} claims, 1 link to {dest_path}"
     )
     assert sorted(p.name for p in dest_path.parent.iterdir()) == ["copy.db"]  # no temporary files left

@@ -240,8 +240,8 @@ def test_migrated_schema_equals_the_sqlmodel_tables(tmp_path, empty_store):
 
     migrated = sa.create_engine(database.sqlite_url(empty_store.path))
     declared = sa.create_engine(database.sqlite_url(tmp_path / "declared.db"))
-    tables = [models.documents, models.document_versions, models.tags, models.claims, models.claim_tags,
-              models.claim_links, models.change_log]
+    tables = [models.documents, models.document_versions, models.document_sources, models.tags, models.claims,
+              models.claim_tags, models.claim_links, models.change_log]
     SQLModel.metadata.create_all(declared, tables=tables)
     try:
         got, want = _schema(migrated), _schema(declared)

@@ -20,7 +20,7 @@ from conftest import make_doc
 
 EXPECTED_HEADER = (
     "claim_id,document_id,document_title,document_source,document_published,tags,quote,prefix,suffix,"
-    "start,end,note,status,annotator,created_at,updated_at,linked_claims"
+    "start,end,note,status,annotator,created_at,updated_at,linked_claims,page,retrieved_at"
 )
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,6 +84,8 @@ def test_every_field_of_every_row(empty_store, tmp_path):
             "created_at": claim.created_at.isoformat(timespec="seconds"),
             "updated_at": claim.updated_at.isoformat(timespec="seconds"),
             "linked_claims": "",
+            "page": "",  # not a paged source
+            "retrieved_at": "",  # no original kept
         }
         assert row == expected
         stamp = datetime.fromisoformat(row["created_at"])

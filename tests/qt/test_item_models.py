@@ -244,8 +244,8 @@ def test_tag_counts_follow_claims(env, checked, qtbot):
 # --------------------------------------------------------------------- claims
 def test_claims_model_follows_events_incrementally(env, checked):
     model = checked(ClaimsModel(env.store, env.events))
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)] == [
-        "Document", "Tags", "Quote", "Note", "Status", "Annotator", "Updated",
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)] == [
+        "Document", "Tags", "Quote", "Page", "Note", "Status", "Annotator", "Updated",
     ]
     inserted, removed, changed, resets = [], [], [], []
     model.rowsInserted.connect(lambda p, f, l: inserted.append((f, l)))
@@ -260,6 +260,7 @@ def test_claims_model_follows_events_incrementally(env, checked):
     assert _cell(model, 0, ClaimsModel.DOCUMENT) == "Netflix job"
     assert _cell(model, 0, ClaimsModel.TAGS) == "salaries, strikes"
     assert _cell(model, 0, ClaimsModel.QUOTE) == "$900,000"
+    assert _cell(model, 0, ClaimsModel.PAGE) == ""  # not a paged source
     assert _cell(model, 0, ClaimsModel.STATUS) == "unverified"
     assert _cell(model, 0, ClaimsModel.ANNOTATOR) == "tester"
     assert len(_cell(model, 0, ClaimsModel.UPDATED)) == len("2024-01-01 12:00")

@@ -5,6 +5,10 @@ is exported with its quote and empty ``start`` and ``end``: it has no place in
 the current text until it is re-attached. ``linked_claims`` lists the claims
 linked to this one as ``UUID (relation)``, the relation read from this claim
 ("corroborated by" at the other end of "corroborates"), joined with "; ".
+``page`` is the page (or pages, "3–4") of a paged source the claim is on,
+empty for other sources and orphans; ``retrieved_at`` is when the source
+was read (ISO 8601 UTC), empty when its original was not kept. Both come
+last, so that the columns before them keep their places.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TextIO
 
+from desktop_app.core.document import page_label
+
 HEADER = (
     "claim_id", "document_id", "document_title", "document_source", "document_published", "tags",
     "quote", "prefix", "suffix", "start", "end", "note", "status", "annotator", "created_at", "updated_at",
-    "linked_claims",
+    "linked_claims", "page", "retrieved_at",
 )
 # the full-width forms too: input methods for Chinese and Japanese type them,
 # and some spreadsheets read them as the ASCII signs
@@ -89,6 +95,8 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
         for d in store.list_documents()
     }
     tag_names = {t.id: t.name for t in store.list_tags()}
+    pages = store.page_starts()
+    retrieved = {doc_id: iso_utc(s.retrieved_at) for doc_id, s in store.document_sources().items()}
     tag_cells: dict[tuple[int, ...], str] = {}
     links = {
         claim_id: guard(TAG_SEPARATOR.join(f"{uuid} ({relation})" for uuid, relation in pairs))
@@ -117,6 +125,8 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
                 "" if orphaned else end,
                 guard(note), status, guard(annotator), iso_utc(created), iso_utc(updated),
                 links.get(claim_id, ""),
+                "" if orphaned or doc_id not in pages else page_label(pages[doc_id], start, end),
+                retrieved.get(doc_id, ""),
             )
         )
         count += 1

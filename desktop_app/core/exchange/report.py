@@ -4,8 +4,8 @@ One section per tag with claims (in codebook order: a tag, then the tags under
 it, each level by name), and a last section for untagged claims when no tag
 filter is given. A claim under several tags appears in each of their
 sections. Each claim is a block quote of its quote, then one line with the
-title of its source, the publication date, the source's address, its status
-and its note.
+title of its source, the publication date, the source's address, its page
+in a paged source, its status and its note.
 
 Everything taken from the library is escaped: every Markdown punctuation
 character gets a backslash, so that a quote holding "#", ">", "```", "<b>" or
@@ -143,6 +143,8 @@ def _claim(out: TextIO, claim, docs) -> None:
             parts.append(escape(doc.published))
         if doc.source_url:
             parts.append(_link(doc.source_url))
+    if claim.page:
+        parts.append(f"p\\. {escape(claim.page)}")
     parts.append(f"status: {escape(claim.status)}")
     if claim.orphaned:
         parts.append("no longer found in the current text")

@@ -10,7 +10,10 @@ document's title (``dcterms:title``) and identifiers (``dcterms:identifier``:
 its text in UTF-8 as a named-information URI, RFC 6920). The source is
 narrowed by a TextQuoteSelector (the quote with its prefix and suffix) and,
 unless the claim is orphaned, a TextPositionSelector (offsets in code points
-of the document's text).
+of the document's text), and for a paged source a FragmentSelector with the
+claim's first page ("page=3", as RFC 3778 names PDF pages). When the time the
+source was read is known, the target carries it as a TimeState's
+``sourceDate``.
 
 Import reads such a file (a collection, a page, a list of annotations or one
 annotation), finds each annotation's document, places it by its selectors
@@ -69,6 +72,7 @@ import sqlalchemy as sa
 
 from desktop_app.core.anchoring import CONTEXT, anchor_at
 from desktop_app.core.codebook import clean_name
+from desktop_app.core.document import page_of
 from desktop_app.core.errors import ImportRefused, InvalidInput
 from desktop_app.core.exchange.claims_csv import ExportOptions, iso_utc
 from desktop_app.core.store.models import claims as claims_table
@@ -118,8 +122,15 @@ def _body(value: str, purpose: str) -> dict:
     return {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
 
 
-def annotation_for(row: tuple, source: str | dict, tag_names: list[str]) -> dict:
-    """One claim (a row of Store.iter_export_rows) as a Web Annotation."""
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"  # "page=N" names a page of a PDF
+
+
+def annotation_for(row: tuple, source: str | dict, tag_names: list[str], *, page: int = 0,
+                   retrieved: str = "") -> dict:
+    """One claim (a row of Store.iter_export_rows) as a Web Annotation. A
+    claim on a paged source gets a FragmentSelector naming its (first) page;
+    a source whose retrieval time is known gets a TimeState with it, the
+    time the annotated text was read."""
     (_id, claim_uuid, _doc_id, quote, prefix, suffix, start, end, note, status, annotator, created, updated,
      orphaned, _tag_ids) = row
     body = [_body(name, "tagging") for name in tag_names]
@@ -141,7 +152,11 @@ def annotation_for(row: tuple, source: str | dict, tag_names: list[str]) -> dict
     if annotator:
         annotation["creator"] = {"type": "Person", "name": annotator}
     annotation["body"] = body
+    if page and not orphaned:
+        selectors.append({"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={page}"})
     annotation["target"] = {"source": source, "selector": selectors}
+    if retrieved:
+        annotation["target"]["state"] = {"type": "TimeState", "sourceDate": retrieved}
     return annotation
 
 
@@ -154,6 +169,8 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
         documents = {d.id: d for d in store.list_documents()}
         sources: dict[int, dict] = {}  # made when a claim of the document is first written
         tag_names = {t.id: t.name for t in store.list_tags()}
+        pages = store.page_starts()
+        retrieved = {doc_id: iso_utc(s.retrieved_at) for doc_id, s in store.document_sources().items()}
         out.write("{\n")
         out.write(f'  "@context": {json.dumps(CONTEXT_IRI)},\n')
         out.write(f'  "id": "urn:uuid:{uuid_module.uuid4()}",\n')
@@ -174,7 +191,11 @@ def export_w3c(store, out: TextIO, options: ExportOptions | None = None) -> int:
             doc_id = row[2]
             if doc_id not in sources:
                 sources[doc_id] = document_source(documents[doc_id], store.document_text(doc_id))
-            item = json.dumps(annotation_for(row, sources[doc_id], names), ensure_ascii=False)
+            page = page_of(pages[doc_id], row[6]) if doc_id in pages and not row[13] else 0
+            item = json.dumps(
+                annotation_for(row, sources[doc_id], names, page=page, retrieved=retrieved.get(doc_id, "")),
+                ensure_ascii=False,
+            )
             out.write(("\n      " if count == 0 else ",\n      ") + item)
             count += 1
         out.write("\n    ]\n  },\n" if count else "]\n  },\n")

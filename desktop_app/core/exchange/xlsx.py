@@ -30,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.writer.excel import ExcelWriter
 
+from desktop_app.core.document import page_label
 from desktop_app.core.exchange.claims_csv import HEADER, TAG_SEPARATOR, ExportOptions, iso_utc
 from desktop_app.core.exchange.links_csv import LINKS_HEADER
 
@@ -127,6 +128,8 @@ def _claims_sheet(store, wb: Workbook, options: ExportOptions) -> int:
     tag_names = {t.id: t.name for t in tags}
     column = {t.id: i for i, t in enumerate(tags)}
     docs = {d.id: d for d in store.list_documents()}
+    pages = store.page_starts()
+    retrieved = {doc_id: iso_utc(s.retrieved_at) for doc_id, s in store.document_sources().items()}
     links = {
         claim_id: TAG_SEPARATOR.join(f"{uuid} ({relation})" for uuid, relation in pairs)
         for claim_id, pairs in store.linked_claims().items()
@@ -148,6 +151,8 @@ def _claims_sheet(store, wb: Workbook, options: ExportOptions) -> int:
             TAG_SEPARATOR.join(names), quote, prefix, suffix,
             None if orphaned else start, None if orphaned else end,
             note, status, annotator, iso_utc(created), iso_utc(updated), links.get(claim_id, ""),
+            "" if orphaned or doc_id not in pages else page_label(pages[doc_id], start, end),
+            retrieved.get(doc_id, ""),
             *flags,
         )))
         count += 1

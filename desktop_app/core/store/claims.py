@@ -9,11 +9,13 @@ from typing import Iterable, Iterator, Sequence
 import sqlalchemy as sa
 
 from desktop_app.core.anchoring import CONTEXT, anchor_at
+from desktop_app.core import codebook
 from desktop_app.core.codebook import clean_text
+from desktop_app.core.document import OfferedClaim, page_label
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid, new_uuids
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
-from desktop_app.core.rows import STATUSES, ClaimRow, PaintRow, SearchHit
+from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
 
 _BATCH = 1000
@@ -38,7 +40,7 @@ _CLAIM_COLUMNS = (
 )
 
 
-def _claim_row(r, tag_ids: Sequence[int]) -> ClaimRow:
+def _claim_row(r, tag_ids: Sequence[int], pages: Sequence[int] = ()) -> ClaimRow:
     return ClaimRow(
         id=r.id,
         uuid=r.uuid,
@@ -57,7 +59,32 @@ def _claim_row(r, tag_ids: Sequence[int]) -> ClaimRow:
         tag_ids=tuple(sorted(tag_ids)),
         deleted=r.deleted_at is not None,
         orphaned=bool(r.orphaned),
+        page="" if r.orphaned or not pages else page_label(list(pages), r.start_offset, r.end_offset),
     )
+
+
+IMPORTED_TAG = "imported"  # the tag highlights found in a file get unless the user names another
+IMPORTED_COLOR = "#F2C94C"  # a highlighter's yellow
+
+
+def _place_offered(text: str, o: OfferedClaim) -> tuple[int, int] | None:
+    """Where an offered highlight goes on ``text`` (see add_offered_claims)."""
+    start, end, quote = o.start, o.end, o.quote
+    in_range = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+    if in_range and (not quote or text[start:end] == quote):
+        return start, end
+    if not quote:
+        return None
+    near = start if isinstance(start, int) else 0
+    best = None
+    at = text.find(quote)
+    while at >= 0:
+        if best is None or abs(at - near) < abs(best - near):
+            best = at
+        if at > near:
+            break
+        at = text.find(quote, at + 1)
+    return None if best is None else (best, best + len(quote))
 
 
 def check_status(status: str) -> str:
@@ -158,6 +185,41 @@ class ClaimsMixin:
             self._changed("claims", document_id)
             return [r[0] for r in rows]
 
+    def add_offered_claims(
+        self, document_id: int, offered: Sequence[OfferedClaim], *, tag_name: str = IMPORTED_TAG
+    ) -> OfferedResult:
+        """Make claims of highlights and comments found in the document's file
+        (``StructuredDocument.offered``), tagged ``tag_name`` (made, in the
+        highlighter colour, when there is no such tag), in one transaction.
+
+        Each is anchored like any claim (quote, prefix, suffix) on the current
+        text: at its place when the text there is its quote, else at the
+        occurrence of its quote nearest to that place; one whose quote is not
+        in the text is skipped and counted. Its comment becomes the note, and
+        the person who made it, when the file names one, its annotator."""
+        with self._tx() as conn:
+            text = self._text(conn, document_id)
+            found = conn.execute(sa.select(tags.c.id).where(tags.c.name_key == codebook.name_key(tag_name))).scalar()
+            created = found is None
+            if created:
+                used = set(conn.execute(sa.select(tags.c.color)).scalars())
+                color = IMPORTED_COLOR if IMPORTED_COLOR not in used else None
+                found = self.add_tag(tag_name, color=color).id
+            ids: list[int] = []
+            skipped = 0
+            for o in offered:
+                span = _place_offered(text, o)
+                if span is None:
+                    skipped += 1
+                    continue
+                row = self.add_claim(
+                    document_id, span[0], span[1], [found], note=o.note,
+                    annotator=o.author.strip()[:200] or None,
+                )
+                ids.append(row.id)
+            return OfferedResult(document_id=document_id, tag_id=found, tag_created=created,
+                                 claim_ids=tuple(ids), skipped=skipped)
+
     @staticmethod
     def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:
         """The same inserts straight through the driver: for a hundred thousand
@@ -190,7 +252,8 @@ class ClaimsMixin:
         if r is None:
             raise NotFound(f"There is no claim {claim_id}.")
         tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
-        return _claim_row(r, list(tag_ids))
+        pages = self._pages(conn, [r.document_id]).get(r.document_id, ())
+        return _claim_row(r, list(tag_ids), pages)
 
     def get_claim(self, claim_id: int) -> ClaimRow:
         with self._tx(write=False) as conn:
@@ -278,8 +341,9 @@ class ClaimsMixin:
                     sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(ids))
                 ):
                     by_claim[cid].append(tid)
+                pages = self._pages(conn, {r.document_id for r in batch})
                 for r in batch:
-                    yield _claim_row(r, by_claim.get(r.id, ()))
+                    yield _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
 
     def iter_export_rows(self, **filters) -> Iterator[tuple]:
         """Claims for an export, as plain tuples, streamed in batches: (id, uuid,
@@ -437,7 +501,8 @@ class ClaimsMixin:
             .where(claims.c.document_id == document_id)
         ):
             by_claim[cid].append(tid)
-        return [_claim_row(r, by_claim.get(r.id, ())) for r in rows]
+        pages = self._pages(conn, [document_id]).get(document_id, ())
+        return [_claim_row(r, by_claim.get(r.id, ()), pages) for r in rows]
 
     def _write_anchor(self, conn: sa.Connection, claim_id: int, *, orphaned: bool, **anchor) -> None:
         values = {"orphaned": orphaned}

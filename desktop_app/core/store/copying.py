@@ -32,15 +32,17 @@ from desktop_app.core.store import database
 
 from desktop_app.core.store import server
 from desktop_app.core.errors import Conflict, DatabaseUnusable, InvalidInput, NotFound
-from desktop_app.core.store.models import claim_links, claim_tags, claims, document_versions, documents, tags
+from desktop_app.core.store.models import (
+    claim_links, claim_tags, claims, document_sources, document_versions, documents, tags,
+)
 
 log = logging.getLogger(__name__)
 
 # parents before children; tags' parent_id is set after every tag is in
-TABLES = (documents, document_versions, tags, claims, claim_tags, claim_links)
-WITH_IDS = ("documents", "document_versions", "tags", "claims", "claim_links")
+TABLES = (documents, document_versions, document_sources, tags, claims, claim_tags, claim_links)
+WITH_IDS = ("documents", "document_versions", "document_sources", "tags", "claims", "claim_links")
 BATCH_ROWS = 1000
-BATCH_CHARS = 8_000_000  # documents carry whole texts: keep a batch's text within a few megabytes
+BATCH_CHARS = 8_000_000  # documents carry whole texts and sources their bytes: keep a batch within a few megabytes
 
 Progress = Callable[[str, int, int], None]  # (table, rows copied so far, rows in the table)
 
@@ -63,9 +65,15 @@ class CopyResult:
         for table, one, many in _NOUNS:
             n = self.counts.get(table, 0)
             parts.append(f"{n} {one if n == 1 else many}")
+        extras = []
         versions = self.counts.get("document_versions", 0)
         if versions:
-            parts[0] += f" ({versions} earlier version{'' if versions == 1 else 's'})"
+            extras.append(f"{versions} earlier version{'' if versions == 1 else 's'}")
+        sources = self.counts.get("document_sources", 0)
+        if sources:
+            extras.append(f"{sources} source{'' if sources == 1 else 's'} as read")
+        if extras:
+            parts[0] += f" ({', '.join(extras)})"
         return f"Copied {', '.join(parts)} to {self.destination}"
 
 
@@ -246,7 +254,7 @@ def _read(conn: sa.Connection, table: sa.Table) -> Iterator[list[dict]]:
     for row in rows:
         record = dict(row._mapping)
         batch.append(record)
-        chars += sum(len(v) for v in record.values() if isinstance(v, str))
+        chars += sum(len(v) for v in record.values() if isinstance(v, (str, bytes)))
         if len(batch) >= BATCH_ROWS or chars >= BATCH_CHARS:
             yield batch
             batch, chars = [], 0

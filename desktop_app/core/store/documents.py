@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 
 from desktop_app.core.codebook import clean_text
-from desktop_app.core.document import Metadata, StructuredDocument
+from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid
-from desktop_app.core.store.models import claims, document_versions, documents
-from desktop_app.core.rows import DocumentRow, ReplaceResult
+from desktop_app.core.store.models import claims, document_sources, document_versions, documents
+from desktop_app.core.rows import DocumentRow, ReplaceResult, SourceRow
 
 _LIST_COLUMNS = (
     documents.c.id,
@@ -29,6 +29,28 @@ _LIST_COLUMNS = (
     documents.c.imported_at,
     documents.c.version,
 )
+
+
+_PAGES_FIRST = '{"v":1,"pages":'  # how a structure with pages begins (see StructuredDocument.structure_json)
+
+
+def _retrieved_at(value: str, fallback: datetime) -> datetime:
+    """An importer's ISO 8601 retrieval time as an aware UTC datetime; the
+    time of the import when it gave none (or none that can be read)."""
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except (AttributeError, ValueError):
+        return fallback
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+
+
+def _source_row(r, data: bytes | None = None) -> SourceRow:
+    return SourceRow(
+        document_id=r.document_id, version=r.version, media_type=r.media_type, file_name=r.file_name,
+        address=r.address, retrieved_at=r.retrieved_at, size=int(r.size or 0), data=data,
+    )
 
 
 def _claim_count():
@@ -96,9 +118,109 @@ class DocumentsMixin:
                     imported_at=datetime.now(timezone.utc),
                 )
             ).inserted_primary_key[0]
+            if doc.original is not None:
+                self._keep_source(conn, doc_id, 1, doc.original)
             self.search_index.index_document(conn, doc_id, title, doc.text)
             self._changed("documents")
             return self._get_document(conn, doc_id)
+
+    def _keep_source(self, conn: sa.Connection, doc_id: int, version: int, original: SourceFile) -> None:
+        """Keep the bytes a version of a document was read from."""
+        if not isinstance(original.data, (bytes, bytearray, memoryview)):
+            raise InvalidInput("The source of a document must be kept as bytes.")
+        now = datetime.now(timezone.utc)
+        conn.execute(
+            document_sources.insert().values(
+                document_id=doc_id,
+                version=version,
+                data=bytes(original.data),
+                media_type=clean_text(original.media_type)[:200],
+                file_name=clean_text(original.file_name),
+                address=clean_text(original.address),
+                retrieved_at=_retrieved_at(original.retrieved_at, now),
+            )
+        )
+
+    _SOURCE_COLUMNS = (
+        document_sources.c.document_id, document_sources.c.version, document_sources.c.media_type,
+        document_sources.c.file_name, document_sources.c.address, document_sources.c.retrieved_at,
+        sa.func.length(document_sources.c.data).label("size"),
+    )
+
+    def _current_sources(self) -> sa.Select:
+        return sa.select(*self._SOURCE_COLUMNS).join(
+            documents,
+            sa.and_(documents.c.id == document_sources.c.document_id, documents.c.version == document_sources.c.version),
+        )
+
+    def document_source(self, doc_id: int, *, with_data: bool = True) -> SourceRow | None:
+        """The source the document's current version was read from, bytes and
+        all (``with_data=False``: without the bytes); None when none was kept
+        (documents imported before sources were kept, or typed in)."""
+        with self._tx(write=False) as conn:
+            self._get_document(conn, doc_id)
+            q = self._current_sources().where(document_sources.c.document_id == doc_id)
+            if with_data:
+                q = q.add_columns(document_sources.c.data)
+            r = conn.execute(q).first()
+        if r is None:
+            return None
+        return _source_row(r, bytes(r.data) if with_data else None)
+
+    def document_sources(self) -> dict[int, SourceRow]:
+        """Where and when the current version of each document was read
+        (without the bytes), by document id, for documents that have one."""
+        with self._tx(write=False) as conn:
+            return {r.document_id: _source_row(r) for r in conn.execute(self._current_sources())}
+
+    def document_pages(self, doc_id: int) -> list[int]:
+        """The code-point offsets at which the pages of the document's current
+        text start ([] for a source without pages)."""
+        with self._tx(write=False) as conn:
+            return list(self._pages(conn, [doc_id]).get(doc_id, []))
+
+    def page_starts(self) -> dict[int, list[int]]:
+        """Page starts of every paged document, by id (for exports)."""
+        with self._tx(write=False) as conn:
+            ids = conn.execute(
+                sa.select(documents.c.id).where(sa.func.substr(documents.c.structure, 1, len(_PAGES_FIRST)) == _PAGES_FIRST)
+            ).scalars().all()
+            return self._pages(conn, ids) if ids else {}
+
+    def _pages(self, conn: sa.Connection, doc_ids) -> dict[int, list[int]]:
+        """Page starts of these documents (only those with pages), kept in
+        memory and checked against each row as the text is (see _text)."""
+        cache = self._pages_cache
+        ids = list(dict.fromkeys(doc_ids))
+        out: dict[int, list[int]] = {}
+        if not ids:
+            return out
+        keys = {
+            r.id: (r.version, r.sha256, r.char_count)
+            for r in conn.execute(
+                sa.select(documents.c.id, documents.c.version, documents.c.sha256, documents.c.char_count).where(
+                    documents.c.id.in_(ids)
+                )
+            )
+        }
+        missing = [i for i in keys if cache.get(i, (None,))[0] != keys[i]]
+        if missing:
+            head = sa.func.substr(documents.c.structure, 1, len(_PAGES_FIRST))
+            paged = dict(
+                conn.execute(
+                    sa.select(documents.c.id, documents.c.structure).where(
+                        documents.c.id.in_(missing), head == _PAGES_FIRST
+                    )
+                ).all()
+            )
+            for i in missing:
+                pages = StructuredDocument.pages_from_json(paged[i]) if i in paged else []
+                cache[i] = (keys[i], pages)
+        for i in keys:
+            pages = cache[i][1]
+            if pages:
+                out[i] = pages
+        return out
 
     def _get_document(self, conn: sa.Connection, doc_id: int, include_deleted: bool = True) -> DocumentRow:
         q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).where(
@@ -164,6 +286,7 @@ class DocumentsMixin:
             text=r.text,
             blocks=blocks,
             spans=spans,
+            pages=StructuredDocument.pages_from_json(r.structure),
             metadata=Metadata(
                 title=r.title, author=r.author, outlet=r.outlet, source_url=r.source_url, published=r.published
             ),
@@ -262,6 +385,14 @@ class DocumentsMixin:
                 if getattr(meta, field) and not getattr(current, field):
                     values[field] = getattr(meta, field)
             conn.execute(documents.update().where(documents.c.id == doc_id).values(**values))
+            # the new version's source, if it came with one; the old one stays with the old version
+            conn.execute(
+                document_sources.delete().where(
+                    document_sources.c.document_id == doc_id, document_sources.c.version == current.version + 1
+                )
+            )
+            if doc.original is not None:
+                self._keep_source(conn, doc_id, current.version + 1, doc.original)
             counts = {"unchanged": 0, "moved": 0, "changed": 0, "orphaned": 0}
             deleted = {c.id for c in before if c.deleted}
             for p in placements:
@@ -298,6 +429,12 @@ class DocumentsMixin:
                 )
             )
             conn.execute(document_versions.delete().where(document_versions.c.id == old.id))
+            conn.execute(
+                document_sources.delete().where(
+                    document_sources.c.document_id == result.document.id,
+                    document_sources.c.version > old.version,
+                )
+            )
             for c in result.before:
                 self._write_anchor(
                     conn, c.id, start=c.start, end=c.end, quote=c.quote, prefix=c.prefix,

@@ -83,6 +83,26 @@ class DocumentVersion(SQLModel, table=True):
     replaced_at: datetime | None = _ts()
 
 
+class DocumentSource(SQLModel, table=True):
+    """The source of a version of a document exactly as it was read: its bytes,
+    what they are, and where and when they were read from. A new version of
+    the document brings its own (or none); the older ones stay with theirs."""
+
+    __tablename__ = "document_sources"
+    __table_args__ = (sa.UniqueConstraint("document_id", "version", name="uq_document_sources_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column_args=[sa.ForeignKey("documents.id", ondelete="CASCADE")], nullable=False
+    )
+    version: int = Field(nullable=False)  # the document's version these bytes were read for
+    data: bytes = Field(sa_type=sa.LargeBinary, nullable=False)
+    media_type: str = Field(default="", sa_type=sa.String(200), nullable=False)
+    file_name: str = Field(default="", sa_type=sa.Text, nullable=False)
+    address: str = Field(default="", sa_type=sa.Text, nullable=False)
+    retrieved_at: datetime | None = _ts()
+
+
 class Tag(SQLModel, table=True):
     __tablename__ = "tags"
 
@@ -174,6 +194,7 @@ class ChangeLog(SQLModel, table=True):
 
 documents = Document.__table__
 document_versions = DocumentVersion.__table__
+document_sources = DocumentSource.__table__
 tags = Tag.__table__
 claims = Claim.__table__
 claim_tags = ClaimTag.__table__

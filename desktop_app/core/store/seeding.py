@@ -41,4 +41,5 @@ def seed_new_database(store, *, documents: bool = True, codebook: bool = True) -
             except ImportRefused as exc:  # a damaged sample must not stop every new database
                 log.warning("sample article skipped: %s", exc)
                 continue
+            doc.original = None  # a sample, not a source anyone read: no "Imported from … on …"
             store.add_document(doc, original_name=path.name, uuid=seed_uuid(doc.sha256))

@@ -65,6 +65,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
         self.origin = new_uuid()  # names this store's writes in change_log
         self._local = threading.local()
         self._text_cache: dict[int, tuple[tuple, str]] = {}  # document id -> (row key, text)
+        self._pages_cache: dict[int, tuple[tuple, list[int]]] = {}  # document id -> (row key, page starts)
         self._writes = 0
 
     # ----------------------------------------------------------------- opening
