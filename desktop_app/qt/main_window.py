@@ -29,6 +29,14 @@ READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
 EDITING_ACTIONS = ("import", "replace", "delete_claim", "new_tag", "attach", "link", "autocode")
 MAX_RESTORED_PANES = 6
 STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
+# The minimum sizes (width, height) that the panels and the two panes give
+# their docks and the reading area once made, measured with Qt's default
+# style and font: the frame painted before them reserves the same, so that
+# in a small window the docks are not squeezed once the panels arrive
+# (tests/qt/test_window_first_frame.py checks they still match).
+FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (276, 107), "Claim": (45, 36), "Claims": (311, 106),
+                  "Orphaned claims": (252, 50)}
+READING_AREA_MINIMUM = (484, 98)
 
 _abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
@@ -109,6 +117,7 @@ class MainWindow(QMainWindow):
         self.splitter = LinkSplitter(Qt.Orientation.Horizontal)  # its handles draw the links
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setObjectName("ReadingArea")
+        self.splitter.setMinimumSize(*READING_AREA_MINIMUM)  # the panes' room until they exist
         self.setCentralWidget(self.splitter)
 
         # The docks exist from the start (restore_layout finds them by name);
@@ -164,6 +173,7 @@ class MainWindow(QMainWindow):
 
         self.setUpdatesEnabled(False)  # the panels appear together, in one frame
         try:
+            self.splitter.setMinimumSize(0, 0)  # the panes' own minimums from now on
             for _ in range(DEFAULT_PANES):
                 self.add_pane()
             self.library = LibraryPanel()
@@ -207,7 +217,9 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title}Dock")
-        dock.setWidget(QWidget())  # the panel's place until ensure_built
+        placeholder = QWidget()  # the panel's place until ensure_built
+        placeholder.setMinimumSize(*FRAME_MINIMUMS.get(title, (0, 0)))
+        dock.setWidget(placeholder)
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
         return dock
