@@ -37,6 +37,7 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (276, 107), "Claim": (45, 36), "Claims": (311, 106),
                   "Orphaned claims": (252, 50)}
 READING_AREA_MINIMUM = (484, 98)
+BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
 _abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
@@ -234,6 +235,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self.built:
+            # the panels follow the first paint; a window that is shown but
+            # not painted (minimised, on another workspace) gets them anyway
+            QTimer.singleShot(BUILD_UNPAINTED_MS, self.ensure_built)
         if not self._layout_restored:
             # Sizes asked for before the window had its final size are
             # squeezed by the layout; ask again once it is shown.
