@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QTextEdit
-
 from window_support import isolated_qsettings, modals  # noqa: F401 - fixtures
 
 
