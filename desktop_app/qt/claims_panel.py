@@ -85,9 +85,8 @@ class ClaimsPanel(QWidget):
         self._tag_changed()
         self._document_changed()
         self._size_columns()
-        from desktop_app.qt.item_models import (
-            ClaimsModel,  # loaded with the store, after the first paint
-        )
+        # the item models load with the store, after the first paint
+        from desktop_app.qt.item_models import ClaimsModel
 
         self.table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
