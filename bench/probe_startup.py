@@ -1,7 +1,8 @@
 """Started as its own process by run.py: prints READY when the window is up.
 
     python bench/probe_startup.py bare            # a bare PySide6 QMainWindow
-    python bench/probe_startup.py first-paint DB  # Marginalia's frame and panels
+    python bench/probe_startup.py first-paint DB  # Marginalia's frame, painted (its panes
+                                                  # and panels are made right after)
     python bench/probe_startup.py library DB      # ...with the library filled
     python bench/probe_startup.py store-ready DB  # ...and the store opened behind it
     python bench/probe_startup.py rss DB          # prints the resident memory (MB)
@@ -45,10 +46,12 @@ def main() -> None:
     window.show()
     app.processEvents()
     if mode == "first-paint":
+        # the frame has been painted; its panes and panels are made right after
+        assert window.first_painted
         ready()
         return
     if mode == "rss":
-        window.open_database(Path(sys.argv[2]))
+        window.open_database(Path(sys.argv[2]))  # builds the panes and panels first
         first = window.documents_model.document_id(0)
         window.open_document(first, window.panes[0])
         for _ in range(20):

@@ -1,7 +1,8 @@
 """Starting the window: the application object, error handling, the database.
 
-The main window's frame is shown first; the store (SQLModel, SQLAlchemy)
-loads right after, so the window appears as fast as a bare Qt window does.
+The main window's frame is painted first, its panes and panels are made
+right after, then the library is listed and the store (SQLModel,
+SQLAlchemy) opens behind it.
 """
 
 from __future__ import annotations
@@ -76,5 +77,10 @@ def run_app(db: str | Path | None = None) -> int:
     from desktop_app.core.addresses import database_target
 
     target = database_target(db)  # a team database's address as it is, else a file path
-    QTimer.singleShot(0, lambda: window.open_database_in_background(target))
+    # once the panes and panels are made, right after the frame's first paint
+    # (opening earlier would make them before it)
+    if window.built:
+        QTimer.singleShot(0, lambda: window.open_database_in_background(target))
+    else:
+        window.ready.connect(lambda: window.open_database_in_background(target))
     return app.exec()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
-
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
 from desktop_app.core.rows import STATUSES
 from desktop_app.core.visible import show_controls
 from desktop_app.qt.icons import swatch
-from desktop_app.qt.item_models import ClaimsModel
 
 
 class ClaimsPanel(QWidget):
@@ -87,6 +85,9 @@ class ClaimsPanel(QWidget):
         self._tag_changed()
         self._document_changed()
         self._size_columns()
+        # the item models load with the store, after the first paint
+        from desktop_app.qt.item_models import ClaimsModel
+
         self.table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -101,7 +102,8 @@ class ClaimsPanel(QWidget):
         def fit(*samples: str) -> int:
             return max(metrics.horizontalAdvance(t) for t in samples) + pad
 
-        m = ClaimsModel
+        from desktop_app.qt.item_models import ClaimsModel as m
+
         header.resizeSection(m.DOCUMENT, fit("Netflix posts a $900K AI product"))
         header.resizeSection(m.TAGS, fit("deepfakes, salaries") + 16)  # with a swatch
         header.resizeSection(m.PAGE, fit("88\u201388", "Page"))

@@ -7,26 +7,19 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QWidget
 
 from desktop_app.core.addresses import database_target, shown
-from desktop_app.qt.annotate import Annotator
-from desktop_app.qt.claim_editor import ClaimEditor
-from desktop_app.qt.claims_panel import ClaimsPanel
-from desktop_app.qt.codebook_panel import CodebookPanel
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.library_panel import LibraryPanel
 from desktop_app.qt.link_gutter import LinkSplitter
-from desktop_app.qt.links import LinksController
-from desktop_app.qt.orphans_panel import OrphansPanel
-from desktop_app.qt.page_view import PageController
-from desktop_app.qt.reader_pane import ReaderPane
-from desktop_app.qt.team.live_updates import LiveUpdates
-from desktop_app.qt.team.pending_edits import PendingEdits
 from desktop_app.qt.window_actions import build_menus
+
+if TYPE_CHECKING:
+    from desktop_app.qt.reader_pane import ReaderPane
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +29,15 @@ READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
 EDITING_ACTIONS = ("import", "replace", "delete_claim", "new_tag", "attach", "link", "autocode")
 MAX_RESTORED_PANES = 6
 STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
+# The minimum sizes (width, height) that the panels and the two panes give
+# their docks and the reading area once made, measured with Qt's default
+# style and font: the frame painted before them reserves the same, so that
+# in a small window the docks are not squeezed once the panels arrive
+# (tests/qt/test_window_first_frame.py checks they still match).
+FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (276, 107), "Claim": (45, 36), "Claims": (311, 106),
+                  "Orphaned claims": (252, 50)}
+READING_AREA_MINIMUM = (484, 98)
+BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
 _abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
@@ -79,10 +81,19 @@ class StoreLoader(QThread):
 
 
 class MainWindow(QMainWindow):
+    """Built in two steps, so that the window appears at once: the frame
+    (menus, toolbar, status bar, the docks and the reading area, empty, at
+    the places and sizes they will have) is made by the constructor and
+    painted first; the panes and panels, whose modules and Qt types take
+    most of the start-up, are made right after the first paint (``ready``
+    is emitted then). ``ensure_built()`` makes them at once; opening a
+    database does it first."""
+
     importStarted = Signal(int)  # number of files
     importProgress = Signal(int, int, str)  # files done, total, file being read
     importFinished = Signal(list, list)  # ids of the imported documents, sentences of the failures
     replaceFinished = Signal(int, bool, str)  # document id, replaced?, the summary or why not
+    ready = Signal()  # the panes and panels are built (see ensure_built)
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,24 +111,23 @@ class MainWindow(QMainWindow):
         self.active_pane: ReaderPane | None = None
         self.sync_scrolling = False
         self._syncing = False
+        self.built = False  # the panes and panels exist (ensure_built)
+        self.first_painted = False  # the frame has been painted once
+        self._build_scheduled = False
 
         self.splitter = LinkSplitter(Qt.Orientation.Horizontal)  # its handles draw the links
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setObjectName("ReadingArea")
+        self.splitter.setMinimumSize(*READING_AREA_MINIMUM)  # the panes' room until they exist
         self.setCentralWidget(self.splitter)
-        for _ in range(DEFAULT_PANES):
-            self.add_pane()
 
-        self.library = LibraryPanel()
-        self.codebook = CodebookPanel()
-        self.claims_panel = ClaimsPanel()
-        self.editor = ClaimEditor()
-        self.orphans_panel = OrphansPanel()
-        self.library_dock = self._dock("Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.codebook_dock = self._dock("Codebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.editor_dock = self._dock("Claim", self.editor, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.claims_dock = self._dock("Claims", self.claims_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.orphans_dock = self._dock("Orphaned claims", self.orphans_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The docks exist from the start (restore_layout finds them by name);
+        # their panels are put in by ensure_built.
+        self.library_dock = self._dock("Library", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.codebook_dock = self._dock("Codebook", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.editor_dock = self._dock("Claim", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.claims_dock = self._dock("Claims", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.orphans_dock = self._dock("Orphaned claims", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.orphans_dock.setObjectName("OrphansDock")
         self.tabifyDockWidget(self.claims_dock, self.orphans_dock)  # a tab beside the claims table
         self.orphans_dock.hide()  # shown from the View menu, and after a replace that orphans claims
@@ -143,23 +153,74 @@ class MainWindow(QMainWindow):
         self.read_only_label.hide()
         self.statusBar().addPermanentWidget(self.read_only_label)
         self.statusBar().showMessage("Opening the library…")
-
-        self.annotator = Annotator(self)
-        self.links = LinksController(self)
-        self.live = LiveUpdates(self)
-        self.pending = PendingEdits(self)
-        self.live.reachabilityChanged.connect(self._reachability_changed)
-        self.pending.changed.connect(lambda _n: self._show_connection_state())
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
-        view_menu = next((m.menu() for m in self.menuBar().actions() if m.text() == "&View"), None)
-        self.page_view = PageController(self, view_menu)
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def ensure_built(self) -> None:
+        """Make the panes and panels now if they are not yet (after the first
+        paint they are made by themselves); emits ``ready`` once."""
+        if self.built:
+            return
+        self.built = True
+        from desktop_app.qt.annotate import Annotator
+        from desktop_app.qt.claim_editor import ClaimEditor
+        from desktop_app.qt.claims_panel import ClaimsPanel
+        from desktop_app.qt.codebook_panel import CodebookPanel
+        from desktop_app.qt.library_panel import LibraryPanel
+        from desktop_app.qt.links import LinksController
+        from desktop_app.qt.orphans_panel import OrphansPanel
+        from desktop_app.qt.page_view import PageController
+        from desktop_app.qt.team.live_updates import LiveUpdates
+        from desktop_app.qt.team.pending_edits import PendingEdits
+
+        self.setUpdatesEnabled(False)  # the panels appear together, in one frame
+        try:
+            self.splitter.setMinimumSize(0, 0)  # the panes' own minimums from now on
+            for _ in range(DEFAULT_PANES):
+                self.add_pane()
+            self.library = LibraryPanel()
+            self.codebook = CodebookPanel()
+            self.claims_panel = ClaimsPanel()
+            self.editor = ClaimEditor()
+            self.orphans_panel = OrphansPanel()
+            for dock, panel in ((self.library_dock, self.library), (self.codebook_dock, self.codebook),
+                                (self.editor_dock, self.editor), (self.claims_dock, self.claims_panel),
+                                (self.orphans_dock, self.orphans_panel)):
+                placeholder = dock.widget()
+                dock.setWidget(panel)
+                if placeholder is not None:
+                    placeholder.deleteLater()
+
+            self.annotator = Annotator(self)
+            self.links = LinksController(self)
+            self.live = LiveUpdates(self)
+            self.pending = PendingEdits(self)
+            self.live.reachabilityChanged.connect(self._reachability_changed)
+            self.pending.changed.connect(lambda _n: self._show_connection_state())
+            view_menu = next((m.menu() for m in self.menuBar().actions() if m.text() == "&View"), None)
+            self.page_view = PageController(self, view_menu)
+            QApplication.instance().focusChanged.connect(self._focus_changed)
+            if not self._layout_restored and self.isVisible():
+                self._default_dock_sizes()  # the panels' size hints must not move the docks
+        finally:
+            self.setUpdatesEnabled(True)
+        self.ready.emit()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.first_painted:
+            self.first_painted = True
+            if not self.built and not self._build_scheduled:
+                self._build_scheduled = True
+                # after this frame reaches the screen, not within it
+                QTimer.singleShot(0, self.ensure_built)
 
     # ------------------------------------------------------------------ layout
-    def _dock(self, title: str, widget, area) -> QDockWidget:
+    def _dock(self, title: str, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title}Dock")
-        dock.setWidget(widget)
+        placeholder = QWidget()  # the panel's place until ensure_built
+        placeholder.setMinimumSize(*FRAME_MINIMUMS.get(title, (0, 0)))
+        dock.setWidget(placeholder)
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
         return dock
@@ -174,6 +235,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self.built:
+            # the panels follow the first paint; a window that is shown but
+            # not painted (minimised, on another workspace) gets them anyway
+            QTimer.singleShot(BUILD_UNPAINTED_MS, self.ensure_built)
         if not self._layout_restored:
             # Sizes asked for before the window had its final size are
             # squeezed by the layout; ask again once it is shown.
@@ -181,6 +246,10 @@ class MainWindow(QMainWindow):
             self._default_dock_sizes()
 
     def add_pane(self, document_id: int | None = None) -> ReaderPane:
+        from desktop_app.qt.reader_pane import ReaderPane
+
+        if not self.built:
+            self.ensure_built()  # with its own panes
         pane = ReaderPane()
         pane.setObjectName(f"Pane{len(self.panes) + 1}")
         self.panes.append(pane)
@@ -252,6 +321,7 @@ class MainWindow(QMainWindow):
         from desktop_app.core.store import Store
         from desktop_app.qt import dialogs
 
+        self.ensure_built()
         try:
             target = database_target(path) or paths.default_database()
         except MarginaliaError as exc:  # an address of no supported kind: say so, never take it for a file
@@ -293,6 +363,7 @@ class MainWindow(QMainWindow):
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import database
 
+        self.ensure_built()
         try:
             target = database_target(path) or paths.default_database()
         except MarginaliaError as exc:
@@ -327,6 +398,7 @@ class MainWindow(QMainWindow):
             TagsModel,
         )
 
+        self.ensure_built()
         self.leave_store(closing=False)  # and a database still opening is not wanted any more
         mark = self.live.initial_mark(store)  # before anything is read: nothing written meanwhile is missed
         self.undo_stack.clear()
@@ -417,6 +489,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- documents
     def open_document(self, doc_id: int, pane: ReaderPane | None = None) -> ReaderPane:
+        self.ensure_built()
         pane = pane or self.active_pane or self.panes[0]
         if self.store is None:  # still opening: the panes fill in when it is ready
             self.statusBar().showMessage("The library is still opening…", 2000)
@@ -481,6 +554,10 @@ class MainWindow(QMainWindow):
             self._layout_restored = True  # the user's dock sizes, not the defaults
 
     def closeEvent(self, event) -> None:
+        if not self.built:  # closed before its panels were made: nothing of a database to leave
+            self._abandon_loader(wait_ms=STOP_WAIT_MS)
+            super().closeEvent(event)
+            return
         if self.pending.waiting() and not self.pending.retry(force=True):
             from desktop_app.qt import dialogs
 
@@ -502,6 +579,8 @@ class MainWindow(QMainWindow):
         STOP_WAIT_MS at most, then the store closes. Nothing made for it
         reads from it afterwards."""
         self._abandon_loader(wait_ms=STOP_WAIT_MS if closing else 0)
+        if not self.built:
+            return  # no store was attached (attach_store builds first)
         self.annotator.stop_import(STOP_WAIT_MS)
         if closing:
             self.page_view.shutdown()
@@ -585,6 +664,7 @@ class MainWindow(QMainWindow):
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import server
 
+        self.ensure_built()
         try:
             shown = server.display_address(server.parse_address(address))
         except MarginaliaError as exc:
@@ -675,6 +755,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
+        self.ensure_built()
         files, addresses = self._dropped(event.mimeData())
         if files:
             event.acceptProposedAction()

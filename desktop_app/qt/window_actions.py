@@ -28,6 +28,9 @@ def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None
     if icon_name:
         action.setIcon(icon(icon_name))
     action.setCheckable(checkable)
+    # The menus exist from the window's first frame, the panes and panels
+    # right after it: an action used in between builds them first.
+    action.triggered.connect(window.ensure_built)
     action.triggered.connect(slot)
     window.addAction(action)
     return action
@@ -35,13 +38,12 @@ def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None
 
 def build_menus(w) -> dict[str, QAction]:
     a: dict[str, QAction] = {}
-    ann = w.annotator
 
     def ask_import():
         chosen = dialogs.ask_import_files(w, str(Path.home()))
         if chosen:
             files, whole_page = chosen
-            ann.import_files(files, whole_page=whole_page)
+            w.annotator.import_files(files, whole_page=whole_page)
 
     def ask_import_address():
         from desktop_app.qt.web_import import ask_address
@@ -51,7 +53,7 @@ def build_menus(w) -> dict[str, QAction]:
             return
         chosen = ask_address(w)
         if chosen:
-            ann.import_address(*chosen)
+            w.annotator.import_address(*chosen)
 
     def ask_open_database():
         from desktop_app.core import paths
@@ -144,8 +146,8 @@ def build_menus(w) -> dict[str, QAction]:
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
     a["import_address"].setStatusTip("Fetch a web page and import its article (or the whole page)")
-    a["export"] = _action(w, "&Export claims…", ann.export, "Ctrl+E", "export")
-    a["replace"] = _action(w, "&Replace with new version…", lambda: ann.versions.ask_replace(), "Ctrl+Shift+R")
+    a["export"] = _action(w, "&Export claims…", lambda: w.annotator.export(), "Ctrl+E", "export")
+    a["replace"] = _action(w, "&Replace with new version…", lambda: w.annotator.versions.ask_replace(), "Ctrl+Shift+R")
     a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
     a["save_original"] = _action(w, "Save &original…", lambda: sources.save_original(w))
     a["save_original"].setStatusTip("Write the current document's source back exactly as it was read")
@@ -177,9 +179,9 @@ def build_menus(w) -> dict[str, QAction]:
     a["redo"] = w.undo_stack.createRedoAction(w, "&Redo")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     a["redo"].setIcon(icon("redo"))
-    a["delete_claim"] = _action(w, "&Delete claim", lambda: ann.delete_claim(), None, "remove")
-    a["new_tag"] = _action(w, "New &tag…", w.codebook.ask_add, "Ctrl+T", "tag")
-    a["attach"] = _action(w, "&Attach to selection", lambda: ann.versions.attach(), "Ctrl+Shift+A")
+    a["delete_claim"] = _action(w, "&Delete claim", lambda: w.annotator.delete_claim(), None, "remove")
+    a["new_tag"] = _action(w, "New &tag…", lambda: w.codebook.ask_add(), "Ctrl+T", "tag")
+    a["attach"] = _action(w, "&Attach to selection", lambda: w.annotator.versions.attach(), "Ctrl+Shift+A")
     a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
     a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
     a["link"].setStatusTip("Link the selected claim with a claim of another open document")

@@ -36,7 +36,12 @@ window = MainWindow()
 window.restore_layout()
 window.show()
 app.processEvents()
+from PySide6.QtWidgets import QApplication
+first = {"painted": window.first_painted, "built": window.built, "modules": sorted(sys.modules),
+         "widgets": sorted({type(w).__name__ for w in QApplication.allWidgets()})}
+print(json.dumps(first))
 # what open_database_in_background does before the store opens behind the window
+window.ensure_built()
 from desktop_app.core.addresses import database_target
 db = database_target(sys.argv[1])
 team = database_target("postgresql://ana@127.0.0.1:1/strikes")  # recognised, not opened
@@ -51,11 +56,18 @@ os._exit(0)
 """
 
 
-def _modules_at_first_paint(db: Path) -> set[str]:
+def _probe(db: Path) -> tuple[dict, set[str]]:
+    """What existed when the frame was first painted, and the modules loaded
+    once the library is listed."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run([sys.executable, "-c", PROBE, str(db)], capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
-    return set(json.loads(result.stdout.decode("utf-8").strip().splitlines()[-1]))
+    lines = result.stdout.decode("utf-8").strip().splitlines()
+    return json.loads(lines[-2]), set(json.loads(lines[-1]))
+
+
+def _modules_at_first_paint(db: Path) -> set[str]:
+    return _probe(db)[1]
 
 
 def _heavy(modules: set[str]) -> list[str]:
@@ -91,3 +103,30 @@ def test_the_check_sees_a_heavy_import(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120, check=True)
     modules = set(json.loads(result.stdout.decode("utf-8")))
     assert {"sqlalchemy", "sqlmodel"} <= set(_heavy(modules))
+
+
+# The window's own parts that are made after the first paint: their modules
+# (and the Qt types they use) are most of the window's start-up.
+LATER_MODULES = ("desktop_app.qt.reader_pane", "desktop_app.qt.reader", "desktop_app.qt.annotate",
+                 "desktop_app.qt.highlights", "desktop_app.qt.claims_panel", "desktop_app.qt.codebook_panel",
+                 "desktop_app.qt.claim_editor", "desktop_app.qt.library_panel", "desktop_app.qt.orphans_panel",
+                 "desktop_app.qt.links", "desktop_app.qt.page_view", "desktop_app.qt.team.live_updates",
+                 "desktop_app.qt.team.pending_edits")
+LATER_WIDGETS = ("ReaderPane", "ReaderView", "LibraryPanel", "CodebookPanel", "ClaimsPanel", "ClaimEditor",
+                 "OrphansPanel", "QTableView", "QTreeView", "QListView", "QTextEdit", "QPlainTextEdit",
+                 "QTextBrowser")
+
+
+def test_first_frame_is_the_light_frame(seeded_db):
+    """The first frame is the window's frame alone (menus, toolbar, status
+    bar, empty docks and reading area); the panes and panels and their
+    modules come after it, and are there once the library is listed."""
+    first, later = _probe(seeded_db)
+    assert first["painted"] and not first["built"]
+    assert {"QMainWindow", "QMenuBar", "QToolBar", "QStatusBar", "QDockWidget", "LinkSplitter"} <= (
+        set(first["widgets"]) | {"QMainWindow"})
+    assert "MainWindow" in first["widgets"]
+    assert sorted(set(LATER_WIDGETS) & set(first["widgets"])) == []
+    assert sorted(set(LATER_MODULES) & set(first["modules"])) == []
+    assert "QtSvg" not in " ".join(first["modules"]) and "QtPrintSupport" not in " ".join(first["modules"])
+    assert set(LATER_MODULES) <= later  # the probe did build them: the check can see them
