@@ -93,6 +93,7 @@ class ReaderView(QTextEdit):
         # Gives the hover text of a claim whose span carries none (spans of a
         # long document are built without, and the text is asked for on hover).
         self.tooltip_provider: Callable[[int], str] | None = None
+        self.claim_menu_provider: Callable[[QMenu, int], None] | None = None  # adds a claim's entries
 
         self._doc_id: int | None = None
         self._structured: StructuredDocument | None = None
@@ -399,6 +400,18 @@ class ReaderView(QTextEdit):
             action.setData(tag.id)
             action.triggered.connect(lambda _checked=False, tid=tag.id: self.tagRequested.emit(tid))
         sub.setEnabled(bool(self._tags) and self.selection_offsets() is not None)
+        ids = self.claims_at_point(pos)
+        provider = self.claim_menu_provider
+        if ids and provider is not None and self.selection_offsets() is None:
+            # Right-click on a highlight: what is done with that claim comes first.
+            claim_menu = QMenu(menu)
+            provider(claim_menu, ids[0])
+            first = menu.actions()[0] if menu.actions() else None
+            for action in claim_menu.actions():
+                menu.insertAction(first, action)
+            if first is not None:
+                menu.insertSeparator(first)
+            menu.setProperty("claim_id", ids[0])
         return menu
 
     def contextMenuEvent(self, event) -> None:
@@ -436,8 +449,7 @@ class ReaderView(QTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         digit = self._tag_digit(event)
         if digit is not None:
-            if self.selection_offsets() is not None:
-                self.tagKeyPressed.emit(digit)
+            self.tagKeyPressed.emit(digit)  # without a selection the window says what to do
             event.accept()
             return
         if self._is_delete(event) and self.selected_claim is not None:

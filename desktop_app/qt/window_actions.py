@@ -183,6 +183,9 @@ def build_menus(w) -> dict[str, QAction]:
     a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
     a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
     a["link"].setStatusTip("Link the selected claim with a claim of another open document")
+    from desktop_app.qt.undo_feedback import announce
+
+    announce(w, a["undo"], a["redo"])
     for key in ("undo", "redo"):
         w.addAction(a[key])
         menu.addAction(a[key])
