@@ -10,7 +10,8 @@ instead of overwritten."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,8 +33,33 @@ from desktop_app.qt.icons import swatch
 NOTE_SAVE_DELAY_MS = 600
 
 
+def _is_undo(event) -> bool:
+    return event.matches(QKeySequence.StandardKey.Undo)
+
+
+def _is_redo(event) -> bool:
+    return event.matches(QKeySequence.StandardKey.Redo) or event.keyCombination() in (
+        QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z),
+        QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Y),
+    )
+
+
 class _NoteEdit(QPlainTextEdit):
+    """The note field. Ctrl+Z and Ctrl+Shift+Z undo and redo the typing not
+    saved yet, as in any text field; once a burst of typing is saved it is a
+    step of Edit > Undo (the field forgets its own history then), so the
+    same keys reach the window's undo: the note comes back as it was, and no
+    new edit is recorded."""
+
     focusLost = Signal()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and not self.isReadOnly():
+            doc = self.document()
+            if (_is_undo(event) and not doc.isUndoAvailable()) or (_is_redo(event) and not doc.isRedoAvailable()):
+                event.ignore()  # nothing of the field's own: the window's Undo/Redo takes the key
+                return False
+        return super().event(event)
 
     def focusOutEvent(self, event) -> None:
         self.focusLost.emit()
@@ -257,6 +283,8 @@ class ClaimEditor(QWidget):
             return
         self._note_dirty = False
         text = self.note.toPlainText()
+        # Saved typing is undone with Edit > Undo (one step per burst), not in the field.
+        self.note.document().clearUndoRedoStacks()
         if text != self.claim.note:
             version = self._note_version if self._note_version is not None else self.claim.version
             self.noteEdited.emit(self.claim.id, text, version)

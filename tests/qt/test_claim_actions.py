@@ -117,3 +117,37 @@ def test_a_tag_key_with_nothing_selected_says_what_to_do(window, qtbot, db_file)
     qtbot.keyClick(view, "2")
     assert "select some text" in window.statusBar().currentMessage()
     assert fresh_claims(db_file) == []
+
+
+def test_undo_in_the_note_field_undoes_like_a_text_field_and_then_the_saved_steps(window, qtbot, db_file):
+    _pane, _s, cid = _claim(window, qtbot)
+    note = window.editor.note
+    note.setFocus()
+    qtbot.waitUntil(note.hasFocus)
+    # Unsaved typing: the field's own undo, nothing written.
+    qtbot.keyClicks(note, "draft")
+    before = window.undo_stack.count()
+    qtbot.keyClick(note, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert note.toPlainText() == ""
+    window.editor.flush_note()
+    assert fresh_claim(db_file, cid).note == "" and window.undo_stack.count() == before
+    # A burst of typing, saved: one step of Edit > Undo.
+    qtbot.keyClicks(note, "Check the figure")
+    qtbot.waitUntil(lambda: fresh_claim(db_file, cid).note == "Check the figure")
+    assert window.undo_stack.undoText() == "Edit claim note"
+    steps = window.undo_stack.count()
+    qtbot.keyClick(note, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert fresh_claim(db_file, cid).note == ""  # the note as it was, in the store
+    assert note.toPlainText() == ""
+    assert window.undo_stack.count() == steps and window.undo_stack.index() == steps - 1  # no new edit
+    assert window.statusBar().currentMessage() == "Undone: Edit claim note"
+    window.editor.flush_note()
+    assert window.undo_stack.count() == steps
+    # The second Ctrl+Z undoes the step before (making the claim).
+    qtbot.keyClick(note, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert fresh_claims(db_file) == []
+    assert window.statusBar().currentMessage().startswith("Undone: Tag")
+    # Redo comes back the same way.
+    window.menu_actions["redo"].trigger()
+    assert [c.id for c in fresh_claims(db_file)] == [cid]
+    assert window.statusBar().currentMessage().startswith("Redone: Tag")
