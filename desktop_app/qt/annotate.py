@@ -272,7 +272,8 @@ class Annotator:
     def span(self, claim) -> HighlightSpan:
         """The highlight of a claim (a ClaimRow or the lighter PaintRow); its
         hover text is asked for when needed (tooltip below)."""
-        return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0])
+        return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0], "",
+                             getattr(claim, "status", "unverified"))
 
     def tooltip(self, claim_id: int) -> str:
         """Tags, status and note of a claim, as the pane shows them on hover:

@@ -12,9 +12,6 @@ from PySide6.QtWidgets import QMenu
 
 from desktop_app.core.rows import STATUSES
 from desktop_app.qt.icons import swatch
-from desktop_app.qt.lazy import LazyModule
-
-commands = LazyModule("desktop_app.qt.commands")
 
 
 def quote_with_source(quote: str, title: str, page: int | None = None) -> str:

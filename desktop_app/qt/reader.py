@@ -12,13 +12,15 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QIcon,
     QKeyEvent,
+    QPainter,
     QPalette,
+    QPen,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -50,6 +52,11 @@ _ZOOM_KEYS = {
     Qt.Key.Key_0.value: "reset_zoom",
 }
 _DELETE_KEYS = {Qt.Key.Key_Delete.value, Qt.Key.Key_Backspace.value}
+
+
+def _x_of(line, position: int) -> float:
+    x = line.cursorToX(position)
+    return float(x[0] if isinstance(x, tuple) else x)
 
 
 def _key(event: QKeyEvent) -> int:
@@ -270,9 +277,52 @@ class ReaderView(QTextEdit):
     def set_selected_claim(self, claim_id: int | None) -> None:
         self._layer.set_selected_claim(claim_id)
         self._refresh()
+        self.viewport().update()  # the outline moves
 
     def claims_at(self, cp: int) -> list[int]:
         return self._layer.claims_at(cp)
+
+    def selected_outline(self) -> list[QRectF]:
+        """Rectangles (viewport coordinates) around each line of the selected
+        claim's text inside the painted window: the claim is shown selected by
+        this outline, its fill and line keep their tag's and status's look."""
+        rects: list[QRectF] = []
+        doc = self.document()
+        layout = doc.documentLayout()
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        for lo, hi in self._layer.line_rects(self._layer.selected_claim):
+            a, b = self._offsets.to_utf16(lo), self._offsets.to_utf16(hi)
+            block = doc.findBlock(a)
+            while block.isValid() and block.position() < b:
+                origin = layout.blockBoundingRect(block).topLeft()
+                text_layout = block.layout()
+                for i in range(text_layout.lineCount()):
+                    line = text_layout.lineAt(i)
+                    start = block.position() + line.textStart()
+                    end = start + line.textLength()
+                    x0, x1 = max(a, start), min(b, end)
+                    if x1 <= x0:
+                        continue
+                    left = _x_of(line, x0 - block.position())
+                    right = _x_of(line, x1 - block.position())
+                    rects.append(QRectF(origin.x() + min(left, right) - dx - 1, origin.y() + line.y() - dy,
+                                        abs(right - left) + 2, line.height()))
+                block = block.next()
+        return rects
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        rects = self.selected_outline()
+        if not rects:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Text), 1.5)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in rects:
+            painter.drawRoundedRect(rect, 2, 2)
+        painter.end()
 
     def _refresh(self) -> None:
         self.setExtraSelections(self._layer.selections() + self._find_sel + self._flash)

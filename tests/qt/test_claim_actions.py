@@ -151,3 +151,46 @@ def test_undo_in_the_note_field_undoes_like_a_text_field_and_then_the_saved_step
     window.menu_actions["redo"].trigger()
     assert [c.id for c in fresh_claims(db_file)] == [cid]
     assert window.statusBar().currentMessage().startswith("Redone: Tag")
+
+
+def test_status_shows_in_the_text_and_selection_outlines_without_changing_colours(window, qtbot, db_file, tmp_path):
+    from PySide6.QtGui import QTextCharFormat
+
+    from desktop_app.qt.legend import show_legend
+
+    U = QTextCharFormat.UnderlineStyle
+    pane, start, cid = _claim(window, qtbot)
+    view = pane.view
+    layer = view.highlight_layer
+    unverified = layer.segment_format(start)
+    assert unverified.underlineStyle() == U.NoUnderline
+    wanted = {"supported": U.SingleUnderline, "disputed": U.DotLine, "refuted": U.WaveUnderline}
+    for status, style in wanted.items():
+        assert window.annotator.set_status(cid, status)
+        fmt = layer.segment_format(start)
+        assert fmt.underlineStyle() == style, status
+        assert fmt.background().color() == unverified.background().color()  # still the tag's colour
+    assert layer.segment_format(start).fontStrikeOut()
+    refuted_line = layer.segment_format(start).underlineColor()
+    assert refuted_line.red() > 150 and refuted_line.green() < 80  # red
+    # The status survives reopening the document (painted from the store's rows).
+    window.annotator.show_document(pane, view.document_id)
+    assert layer.segment_format(start).underlineStyle() == U.WaveUnderline
+    # Selecting it: same fill and line, and an outline around its text.
+    window.annotator.select_claim(None)
+    before = layer.segment_format(start)
+    assert view.selected_outline() == []
+    window.annotator.select_claim(cid)
+    after = layer.segment_format(start)
+    assert after.background().color() == before.background().color()
+    assert after.underlineStyle() == before.underlineStyle()
+    rects = view.selected_outline()
+    assert rects and all(r.width() > 0 for r in rects)
+    here = view.cursorRect(view._cursor_for(start + 2)).center()
+    assert any(r.adjusted(-2, -2, 2, 2).contains(here.x(), here.y()) for r in rects)
+    # The legend draws each status as the panes do.
+    legend = show_legend(window)
+    for status, style in wanted.items():
+        assert legend.formats[status].underlineStyle() == style
+    assert legend.formats["unverified"].underlineStyle() == U.NoUnderline
+    assert window.menu_actions["legend"].text() == "Highlight &legend"
