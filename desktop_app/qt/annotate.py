@@ -244,6 +244,13 @@ class Annotator:
         page_view = getattr(self.w, "page_view", None)
         if page_view is not None:
             page_view.document_shown(pane, doc_id)
+        self.panes_changed()
+
+    def panes_changed(self) -> None:
+        """The matching passages follow the documents side by side."""
+        dock = getattr(self.w, "matches_dock", None)
+        if dock is not None:
+            dock.widget().panes_changed()
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
