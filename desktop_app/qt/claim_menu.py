@@ -14,10 +14,11 @@ from desktop_app.core.rows import STATUSES
 from desktop_app.qt.icons import swatch
 
 
-def quote_with_source(quote: str, title: str, page: int | None = None) -> str:
-    """A quote as it is pasted elsewhere: the quote, then its source (and page)."""
+def quote_with_source(quote: str, title: str, page: str | int | None = None) -> str:
+    """A quote as it is pasted elsewhere: the quote, then its source (and
+    page, "3" or "3–4", in a paged source)."""
     source = title or "untitled document"
-    if page is not None:
+    if page not in (None, ""):
         source = f"{source}, p. {page}"
     return f"“{quote}” — {source}"
 

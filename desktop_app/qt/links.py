@@ -41,7 +41,7 @@ class Candidate:
     claim_id: int
     title: str
     quote: str
-    page: int | None = None
+    page: str | int | None = None  # "3" or "3–4" in a paged source
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class LinkDialog(QDialog):
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         for c in self.candidates:
             # The quote first (two claims of one article differ by it), its source on a second line.
-            source = f"{c.title}, p. {c.page}" if c.page is not None else c.title
+            source = f"{c.title}, p. {c.page}" if c.page not in (None, "") else c.title
             item = QListWidgetItem(f"“{commands.short_quote(c.quote, 90)}”\n    {source}")
             item.setData(Qt.ItemDataRole.UserRole, c.claim_id)
             item.setToolTip(c.quote)
@@ -297,7 +297,7 @@ class LinksController:
         titles = {d: self._title(d) for d in doc_ids}
         claims = [c for c in self.store.list_claims(document_ids=doc_ids) if not c.orphaned]
         claims.sort(key=lambda c: (doc_ids.index(c.document_id), c.start))
-        return [Candidate(c.id, titles[c.document_id], c.quote, getattr(c, "page", None)) for c in claims]
+        return [Candidate(c.id, titles[c.document_id], c.quote, c.page or None) for c in claims]
 
     def link_claims(self) -> bool:
         """Edit > Link claims…: link the selected claim with one of another open document."""

@@ -194,3 +194,10 @@ def test_status_shows_in_the_text_and_selection_outlines_without_changing_colour
         assert legend.formats[status].underlineStyle() == style
     assert legend.formats["unverified"].underlineStyle() == U.NoUnderline
     assert window.menu_actions["legend"].text() == "Highlight &legend"
+
+
+def test_a_copied_quote_names_its_source_and_page():
+    from desktop_app.qt.claim_menu import quote_with_source
+
+    assert quote_with_source("$900K 🎬", "Filings", "3–4") == "“$900K 🎬” — Filings, p. 3–4"
+    assert quote_with_source("a", "Filings", "") == "“a” — Filings"
