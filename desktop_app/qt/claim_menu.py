@@ -11,7 +11,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.core.rows import STATUSES
-from desktop_app.qt.icons import swatch
 
 
 def quote_with_source(quote: str, title: str, page: str | int | None = None) -> str:
@@ -34,7 +33,8 @@ def add_claim_entries(menu: QMenu, annotator, claim_id: int) -> None:
     tags_menu.setObjectName("claimTagsMenu")
     for tag in sorted(annotator.tags.values(), key=lambda t: t.name.casefold()):
         label = f"{tag.name}\t{tag.key}" if tag.key else tag.name
-        action = tags_menu.addAction(swatch(tag.color), label)
+        # No colour swatch here: with an icon, styles show "checked" as a faint frame around it
+        action = tags_menu.addAction(label)
         action.setCheckable(True)
         action.setChecked(tag.id in claim.tag_ids)
         action.setData(tag.id)
