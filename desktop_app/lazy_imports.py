@@ -34,6 +34,7 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
         "desktop_app.qt.analysis_view",
         "desktop_app.qt.agreement_view",
         "desktop_app.qt.suggestions_panel",
+        "desktop_app.qt.legend",
         "desktop_app.qt.autocode_dialog",
         "desktop_app.qt.sources",
     ),

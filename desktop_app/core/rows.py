@@ -106,6 +106,7 @@ class PaintRow(NamedTuple):
     start: int
     end: int
     tag_ids: tuple[int, ...]
+    status: str = "unverified"
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ class Annotator:
         self.tags: dict[int, object] = {}
         self._looks: dict[tuple[int, ...], tuple[tuple[str, ...], str]] = {}  # tag ids -> colours, names
         self.selected_claim: int | None = None
+        self.last_tag: int | None = None  # the tag used last (for accepting a matching pair)
         self._docs_cache: dict[int, object] = {}
         self._sources_cache: dict[int, object] = {}  # document id -> SourceRow (no bytes) or None
         self.import_run = None  # the ImportRun under way, if any
@@ -59,6 +60,8 @@ class Annotator:
         w.claims_panel.claimSelected.connect(self.select_claim)
         w.claims_panel.claimActivated.connect(self.go_to_claim)
         w.claims_panel.deleteRequested.connect(self.delete_claim)
+        w.claims_panel.claim_menu_provider = self.claim_menu
+        w.claims_panel.tagKeyPressed.connect(self.tag_claims_by_key)
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
         w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
@@ -95,6 +98,7 @@ class Annotator:
         view.deleteRequested.connect(self.delete_claim)
         view.set_tags(list(self.tags.values()))
         view.tooltip_provider = self.tooltip
+        view.claim_menu_provider = self.claim_menu
 
     def _push_new(self, command_class, *args, **kwargs) -> bool:
         if self.store is None:
@@ -240,6 +244,13 @@ class Annotator:
         page_view = getattr(self.w, "page_view", None)
         if page_view is not None:
             page_view.document_shown(pane, doc_id)
+        self.panes_changed()
+
+    def panes_changed(self) -> None:
+        """The matching passages follow the documents side by side."""
+        dock = getattr(self.w, "matches_dock", None)
+        if dock is not None:
+            dock.widget().panes_changed()
 
     def _document_text_changed(self, doc_id: int) -> None:
         """A new version of the text (or the old one back): panes showing the
@@ -268,7 +279,8 @@ class Annotator:
     def span(self, claim) -> HighlightSpan:
         """The highlight of a claim (a ClaimRow or the lighter PaintRow); its
         hover text is asked for when needed (tooltip below)."""
-        return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0])
+        return HighlightSpan(claim.id, claim.start, claim.end, self._look(claim.tag_ids)[0], "",
+                             getattr(claim, "status", "unverified"))
 
     def tooltip(self, claim_id: int) -> str:
         """Tags, status and note of a claim, as the pane shows them on hover:
@@ -333,11 +345,25 @@ class Annotator:
             return
         self.tag_selection(pane, [tag.id])
 
+    def tag_claims_by_key(self, claim_ids, key: int) -> bool:
+        """Keys 1–9 in the claims table: toggle that tag on the selected claims."""
+        tag = next((t for t in self.tags.values() if t.key == key), None)
+        if tag is None:
+            self.w.statusBar().showMessage(f"No tag has the key {key}; give one a key in the codebook.", 4000)
+            return False
+        if not claim_ids:
+            self.w.statusBar().showMessage(
+                f"Select claims in the table first, then press {key} to tag them as {tag.name}.", 5000)
+            return False
+        return self.toggle_tag(claim_ids, tag.id)
+
     def tag_selection(self, pane, tag_ids) -> int | None:
         doc_id = pane.view.document_id
         span = pane.view.selection_offsets()
         if self.store is None or doc_id is None or span is None:
-            self.w.statusBar().showMessage("Select some text first, then choose a tag.", 4000)
+            self.w.statusBar().showMessage(
+                "Nothing is selected: select some text in a pane (drag over it), then press a tag's key "
+                "or choose a tag.", 5000)
             return None
         start, end = span
         cmd = commands.CreateClaim(self.store, self.w.events, doc_id, start, end, list(tag_ids))
@@ -349,6 +375,7 @@ class Annotator:
         pane.view.setTextCursor(cursor)
         self.select_claim(claim_id)
         names = ", ".join(self.tags[t].name for t in tag_ids if t in self.tags)
+        self.last_tag = next((t for t in tag_ids if t in self.tags), self.last_tag)
         self.w.statusBar().showMessage(f"Tagged as {names}. Saved.", 3000)
         return claim_id
 
@@ -407,6 +434,81 @@ class Annotator:
             return
         if self.push(commands.DeleteClaim(self.store, self.w.events, claim_id)):
             self.w.statusBar().showMessage("Claim deleted (Ctrl+Z brings it back).", 4000)
+
+    # ------------------------------------------------- the claim's own menu
+    def toggle_tag(self, claim_ids, tag_id: int) -> bool:
+        """Put ``tag_id`` on every claim of ``claim_ids`` (or take it off, if
+        all have it already): one undo step however many claims."""
+        if self.store is None or self.refuse_if_read_only() or tag_id not in self.tags:
+            return False
+        claims = [c for c in (self.held_claim(cid) for cid in claim_ids) if c is not None]
+        if not claims:
+            self.w.statusBar().showMessage("Select a claim first, then choose a tag.", 4000)
+            return False
+        remove = all(tag_id in c.tag_ids for c in claims)
+        name = self.tags[tag_id].name
+        noun = "claim" if len(claims) == 1 else f"{len(claims)} claims"
+        text = f"Untag {noun} as {name}" if remove else f"Tag {noun} as {name}"
+        edits = [(c, [t for t in c.tag_ids if t != tag_id] if remove else [*c.tag_ids, tag_id]) for c in claims]
+        stack = self.w.undo_stack
+        stack.beginMacro(text)
+        done = 0
+        try:
+            for c, ids in edits:
+                cmd = commands.SetClaimTags(self.store, self.w.events, c.id, ids, expected_version=c.version)
+                done += bool(self.push(cmd))
+        finally:
+            stack.endMacro()
+        if done:
+            self.last_tag = tag_id
+            self.w.statusBar().showMessage(f"{'Removed' if remove else 'Tagged as'} {name} "
+                                           f"({noun}). Saved.", 4000)
+        return bool(done)
+
+    def set_status(self, claim_id: int, status: str) -> bool:
+        claim = self.held_claim(claim_id)
+        if self.store is None or claim is None or claim.status == status:
+            return False
+        return self.push(commands.SetClaimStatus(self.store, self.w.events, claim_id, status,
+                                                 expected_version=claim.version))
+
+    def edit_note(self, claim_id: int) -> None:
+        self.select_claim(claim_id)
+        dock = getattr(self.w, "editor_dock", None)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        self.w.editor.note.setFocus()
+
+    def link_claim(self, claim_id: int) -> bool:
+        self.select_claim(claim_id)
+        return self.w.links.link_claims()
+
+    def matching_passages(self, claim_id: int):
+        """Show the matching passages of the claim's document and the other
+        pane's, with the pair around the claim current if there is one."""
+        from desktop_app.qt import suggestions_panel
+
+        claim = self.held_claim(claim_id)
+        if claim is None:
+            return None
+        if claim.document_id not in [p.view.document_id for p in self.w.panes[:2]]:
+            self.go_to_claim(claim_id)
+        return suggestions_panel.show_matching_passages(self.w)
+
+    def copy_quote(self, claim_id: int) -> str:
+        from desktop_app.qt.claim_menu import copy_text, quote_with_source
+
+        claim = self.held_claim(claim_id) or self.store.get_claim(claim_id)
+        text = quote_with_source(claim.quote, self._title(claim.document_id), getattr(claim, "page", None))
+        copy_text(text)
+        self.w.statusBar().showMessage("Copied the quote with its source.", 3000)
+        return text
+
+    def claim_menu(self, menu, claim_id: int) -> None:
+        from desktop_app.qt.claim_menu import add_claim_entries
+
+        add_claim_entries(menu, self, claim_id)
 
     def delete_document(self, doc_id: int) -> None:
         if self.store is None:

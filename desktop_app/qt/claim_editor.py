@@ -10,7 +10,8 @@ instead of overwritten."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,10 +31,36 @@ from desktop_app.core.rows import STATUSES
 from desktop_app.qt.icons import swatch
 
 NOTE_SAVE_DELAY_MS = 600
+LINK_ROWS = 5  # links shown without scrolling the list
+
+
+def _is_undo(event) -> bool:
+    return event.matches(QKeySequence.StandardKey.Undo)
+
+
+def _is_redo(event) -> bool:
+    return event.matches(QKeySequence.StandardKey.Redo) or event.keyCombination() in (
+        QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z),
+        QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Y),
+    )
 
 
 class _NoteEdit(QPlainTextEdit):
+    """The note field. Ctrl+Z and Ctrl+Shift+Z undo and redo the typing not
+    saved yet, as in any text field; once a burst of typing is saved it is a
+    step of Edit > Undo (the field forgets its own history then), so the
+    same keys reach the window's undo: the note comes back as it was, and no
+    new edit is recorded."""
+
     focusLost = Signal()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and not self.isReadOnly():
+            doc = self.document()
+            if (_is_undo(event) and not doc.isUndoAvailable()) or (_is_redo(event) and not doc.isRedoAvailable()):
+                event.ignore()  # nothing of the field's own: the window's Undo/Redo takes the key
+                return False
+        return super().event(event)
 
     def focusOutEvent(self, event) -> None:
         self.focusLost.emit()
@@ -93,15 +120,24 @@ class ClaimEditor(QWidget):
         self.links_list = QListWidget()
         self.links_list.setAccessibleName("Links of the claim")
         self.links_list.setToolTip("Double-click a link to go to the other claim")
-        self.links_list.setMaximumHeight(110)
+        # Each link on as many lines as it needs (never cut at the side); the list grows with
+        # its links up to LINK_ROWS of them, then scrolls; the editor itself scrolls past that.
+        self.links_list.setWordWrap(True)
+        self.links_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.links_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.links_list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.links_list.itemDoubleClicked.connect(
             lambda item: self.linkActivated.emit(int(item.data(Qt.ItemDataRole.UserRole + 1))))
         self.links_list.currentItemChanged.connect(lambda *_: self._update_unlink())
-        self.unlink_button = QPushButton("Remove link")
+        self.links_list.itemClicked.connect(lambda _item: self._show_link_buttons())
+        self.links_list.installEventFilter(self)
+        self.unlink_button = QPushButton("Remove")
         self.unlink_button.setAccessibleName("Remove the selected link")
+        self.unlink_button.setToolTip("Remove the selected link (Ctrl+Z brings it back)")
         self.unlink_button.clicked.connect(self._remove_link)
-        self.edit_link_button = QPushButton("Change link…")
+        self.edit_link_button = QPushButton("Change…")
         self.edit_link_button.setAccessibleName("Change the relation or note of the selected link")
+        self.edit_link_button.setToolTip("Change the relation or note of the selected link")
         self.edit_link_button.clicked.connect(self._edit_link)
         self.links_hint = QLabel("No links. Edit > Link claims… (Ctrl+L) links it with a claim of another pane.")
         self.links_hint.setWordWrap(True)
@@ -109,12 +145,12 @@ class ClaimEditor(QWidget):
         links_layout = QVBoxLayout(links_box)
         links_layout.setContentsMargins(0, 0, 0, 0)
         links_layout.addWidget(self.links_hint)
-        links_layout.addWidget(self.links_list)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        row = QHBoxLayout()  # above the list, so that a long list never pushes them out of sight
         row.addWidget(self.edit_link_button)
         row.addWidget(self.unlink_button)
+        row.addStretch(1)
         links_layout.addLayout(row)
+        links_layout.addWidget(self.links_list)
         self.form_widget = QWidget()
         form = QFormLayout(self.form_widget)
         form.addRow("Quote:", self.quote)
@@ -151,8 +187,33 @@ class ClaimEditor(QWidget):
         if self.links_list.currentItem() is None and self.links_list.count():
             self.links_list.setCurrentRow(0)
         self.links_list.setVisible(bool(rows))
+        self._fit_links()
         self.links_hint.setVisible(not rows)
         self._update_unlink()
+
+    def _fit_links(self) -> None:
+        """As tall as its links (wrapped to the list's width), up to LINK_ROWS of them."""
+        lst = self.links_list
+        lst.doItemsLayout()
+        shown = min(lst.count(), LINK_ROWS)
+        rows = [lst.visualItemRect(lst.item(r)).height() + 2 * lst.spacing() for r in range(shown)]
+        height = sum(rows) + 2 * lst.frameWidth() + 4
+        lst.setFixedHeight(max(height, lst.fontMetrics().lineSpacing() + 8))
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.links_list and event.type() == QEvent.Type.Resize and \
+                event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self._fit_links)  # the lines wrap again at the new width
+        return super().eventFilter(obj, event)
+
+    def _show_link_buttons(self) -> None:
+        """Scroll the editor (up and down only) so that the link buttons are in sight."""
+        button = self.unlink_button
+        top = button.mapTo(self.form_widget, button.rect().topLeft()).y()
+        bar = self._scroll.verticalScrollBar()
+        seen = self._scroll.viewport().height()
+        if top < bar.value() or top + button.height() > bar.value() + seen:
+            bar.setValue(max(0, top - 8))
 
     def link_ids(self) -> list[int]:
         return [self.links_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.links_list.count())]
@@ -257,6 +318,8 @@ class ClaimEditor(QWidget):
             return
         self._note_dirty = False
         text = self.note.toPlainText()
+        # Saved typing is undone with Edit > Undo (one step per burst), not in the field.
+        self.note.document().clearUndoRedoStacks()
         if text != self.claim.note:
             version = self._note_version if self._note_version is not None else self.claim.version
             self.noteEdited.emit(self.claim.id, text, version)

@@ -29,11 +29,13 @@ class ClaimsPanel(QWidget):
     claimActivated = Signal(int)  # go to the passage
     deleteRequested = Signal(int)
     attachRequested = Signal(int)  # attach an orphaned claim to the selection in a pane
+    tagKeyPressed = Signal(list, int)  # the selected claims' ids, the digit 1–9 pressed
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.proxy = None
         self._syncing = False
+        self.claim_menu_provider = None  # adds a claim's entries (tags, status, note…) to a menu
         self.text_filter = QLineEdit(placeholderText="Filter claims by text…")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setAccessibleName("Filter claims by text")
@@ -50,7 +52,7 @@ class ClaimsPanel(QWidget):
         self.table = QTableView()
         self.table.setAccessibleName("Claims")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
@@ -176,7 +178,10 @@ class ClaimsPanel(QWidget):
         attach = menu.addAction("Attach to selection\tCtrl+Shift+A", lambda: self.attachRequested.emit(claim_id))
         attach.setEnabled(orphaned)
         menu.addSeparator()
-        menu.addAction("Delete claim", lambda: self.deleteRequested.emit(claim_id))
+        if self.claim_menu_provider is not None:
+            self.claim_menu_provider(menu, claim_id)  # tags, status, note, link, copy, delete
+        else:
+            menu.addAction("Delete claim", lambda: self.deleteRequested.emit(claim_id))
         return menu
 
     def _context_menu(self, pos) -> None:
@@ -196,6 +201,11 @@ class ClaimsPanel(QWidget):
 
     def selected_claim(self) -> int | None:
         return self.claim_at(self.table.currentIndex())
+
+    def selected_claims(self) -> list[int]:
+        """Every claim whose row is selected (several with Shift or Ctrl)."""
+        rows = self.table.selectionModel().selectedRows() if self.proxy is not None else []
+        return [cid for cid in (self.claim_at(i) for i in sorted(rows, key=lambda i: i.row())) if cid is not None]
 
     def select_claim(self, claim_id: int | None) -> None:
         """Show ``claim_id`` as the current row (without emitting claimSelected);
@@ -224,6 +234,9 @@ class ClaimsPanel(QWidget):
                     return True
                 if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                     self._emit(self.deleteRequested, self.table.currentIndex())
+                    return True
+                if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+                    self.tagKeyPressed.emit(self.selected_claims(), key - Qt.Key.Key_0)
                     return True
         return super().eventFilter(obj, event)
 

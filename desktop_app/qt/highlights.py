@@ -6,9 +6,15 @@ segment gets one ExtraSelection:
 
 * a translucent fill blended from the first tag colour of every covering
   claim, more opaque where claims overlap (capped);
-* an underline in the second tag's colour when a covering claim has more than
-  one tag, or a darker underline where several claims overlap;
-* for the selected claim, a stronger fill and a wavy underline.
+* a line under the text for the status of the innermost claim (see
+  STATUS_LINES: none for unverified, solid green for supported, dotted orange
+  for disputed, wavy red and struck through for refuted); for an unverified claim, an underline
+  in the second tag's colour when it has more than one tag, or a darker
+  underline where several claims overlap.
+
+The selected claim keeps exactly its fill and line (a selection must not
+change what tag a highlight appears to be): the view draws an outline
+around it (ReaderView.paintEvent, using ``line_rects``).
 
 The foreground is never set, so text keeps the palette's colour in light and
 dark themes.
@@ -45,8 +51,15 @@ from desktop_app.qt.offsets import OffsetMap
 FILL_ALPHA = 0.35  # one claim
 FILL_ALPHA_STEP = 0.15  # each further overlapping claim
 FILL_ALPHA_MAX = 0.65
-SELECTED_ALPHA_BOOST = 0.2
-SELECTED_ALPHA_MAX = 0.8
+
+_U = QTextCharFormat.UnderlineStyle
+# How each status reads in the text: (line style, colour, words for the legend).
+STATUS_LINES: dict[str, tuple[QTextCharFormat.UnderlineStyle, str, str]] = {
+    "unverified": (_U.NoUnderline, "", "no line"),
+    "supported": (_U.SingleUnderline, "#2E7D32", "solid green line"),
+    "disputed": (_U.DotLine, "#E65100", "dotted orange line"),
+    "refuted": (_U.WaveUnderline, "#D50000", "struck through, wavy red line"),
+}
 FALLBACK_COLOR = "#9e9e9e"
 PENDING_ALPHA = 0.14  # much lighter than a saved claim's fill
 PENDING_TOOLTIP = "Waiting for the team database; will be saved when it answers"
@@ -62,6 +75,7 @@ class HighlightSpan(NamedTuple):
     end: int
     colors: tuple[str, ...] = ()
     tooltip: str = ""
+    status: str = "unverified"
 
 
 def _color(name: str) -> QColor:
@@ -75,7 +89,8 @@ class SegmentStyle:
 
     fill: tuple[int, int, int, int]  # r, g, b, alpha 0-255
     underline: tuple[int, int, int, int] | None
-    selected: bool
+    selected: bool  # only in the key: the look is the same (the view outlines it)
+    status: str = "unverified"
 
 
 def segment_style(spans: list[HighlightSpan], selected_claim: int | None) -> SegmentStyle:
@@ -87,33 +102,37 @@ def segment_style(spans: list[HighlightSpan], selected_claim: int | None) -> Seg
     b = sum(c.blue() for c in firsts) / n
     alpha = min(FILL_ALPHA + FILL_ALPHA_STEP * (n - 1), FILL_ALPHA_MAX)
     selected = selected_claim is not None and any(s.claim_id == selected_claim for s in spans)
-    if selected:
-        alpha = min(alpha + SELECTED_ALPHA_BOOST, SELECTED_ALPHA_MAX)
+    status = spans[0].status if spans[0].status in STATUS_LINES else "unverified"
     underline = None
     multi = next((s for s in spans if len(s.colors) > 1), None)
-    if multi is not None:
+    if status != "unverified":
+        u = QColor(STATUS_LINES[status][1])
+        underline = (u.red(), u.green(), u.blue(), 255)
+    elif multi is not None:
         u = _color(multi.colors[1])
         underline = (u.red(), u.green(), u.blue(), 255)
     elif n > 1:
         u = QColor(round(r), round(g), round(b)).darker(170)
         underline = (u.red(), u.green(), u.blue(), 255)
-    elif selected:
-        u = firsts[0].darker(150)
-        underline = (u.red(), u.green(), u.blue(), 255)
-    return SegmentStyle((round(r), round(g), round(b), round(alpha * 255)), underline, selected)
+    return SegmentStyle((round(r), round(g), round(b), round(alpha * 255)), underline, selected, status)
 
 
 def _char_format(style: SegmentStyle) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(QColor(*style.fill))
     if style.underline is not None:
-        fmt.setUnderlineStyle(
-            QTextCharFormat.UnderlineStyle.WaveUnderline
-            if style.selected
-            else QTextCharFormat.UnderlineStyle.SingleUnderline
-        )
+        line = STATUS_LINES[style.status][0] if style.status != "unverified" else _U.SingleUnderline
+        fmt.setUnderlineStyle(line)
         fmt.setUnderlineColor(QColor(*style.underline))
+    if style.status == "refuted":
+        fmt.setFontStrikeOut(True)  # a thin wavy line alone is easy to miss
     return fmt
+
+
+def status_format(status: str, color: str) -> QTextCharFormat:
+    """How one claim of ``status`` tagged in ``color`` is painted (for the legend)."""
+    span = HighlightSpan(0, 0, 1, (color,), "", status)
+    return _char_format(segment_style([span], None))
 
 
 def pending_format(span: HighlightSpan) -> QTextCharFormat:
@@ -273,6 +292,16 @@ class HighlightLayer:
         for s in touched:
             if s is not None:
                 self._changed(s.start, s.end)
+
+    def line_rects(self, claim_id: int | None) -> list[tuple[int, int]]:
+        """The code-point ranges of ``claim_id`` inside the painted window (for the view's outline)."""
+        span = self._spans.get(claim_id) if claim_id is not None else None
+        if span is None:
+            return []
+        lo, hi = span.start, span.end
+        if self._window is not None:
+            lo, hi = max(lo, self._window[0]), min(hi, self._window[1])
+        return [(lo, hi)] if hi > lo else []
 
     # -- queries -----------------------------------------------------------------
     def _covering(self, lo: int, hi: int) -> list[HighlightSpan]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,6 +41,7 @@ class Candidate:
     claim_id: int
     title: str
     quote: str
+    page: str | int | None = None  # "3" or "3–4" in a paged source
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,16 @@ class LinkDialog(QDialog):
         self.filter.setAccessibleName("Filter the claims")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
+        self.filter.installEventFilter(self)
         self.list = QListWidget()
         self.list.setAccessibleName("Claims of the other documents")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         for c in self.candidates:
-            item = QListWidgetItem(f"{c.title}: “{commands.short_quote(c.quote, 90)}”")
+            # The quote first (two claims of one article differ by it), its source on a second line.
+            source = f"{c.title}, p. {c.page}" if c.page not in (None, "") else c.title
+            item = QListWidgetItem(f"“{commands.short_quote(c.quote, 90)}”\n    {source}")
             item.setData(Qt.ItemDataRole.UserRole, c.claim_id)
             item.setToolTip(c.quote)
             self.list.addItem(item)
@@ -104,6 +111,31 @@ class LinkDialog(QDialog):
         for row, c in enumerate(self.candidates):
             hay = f"{c.title} {c.quote}".casefold()
             self.list.item(row).setHidden(not all(w in hay for w in words))
+        current = self.list.currentItem()
+        if current is None or current.isHidden():  # the first match is chosen: Enter links it
+            first = next((self.list.item(r) for r in range(self.list.count()) if not self.list.item(r).isHidden()),
+                         None)
+            self.list.setCurrentItem(first)
+            if first is None:
+                self.list.clearSelection()
+
+    def eventFilter(self, obj, event) -> bool:
+        # Up and Down in the filter move through the matches; Enter links the one chosen.
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up,
+                                                                                         Qt.Key.Key_Down):
+            visible = [r for r in range(self.list.count()) if not self.list.item(r).isHidden()]
+            if visible:
+                row = self.list.currentRow()
+                pos = visible.index(row) if row in visible else -1
+                pos = max(0, pos - 1) if event.key() == Qt.Key.Key_Up else min(len(visible) - 1, pos + 1)
+                self.list.setCurrentRow(visible[pos])
+            return True
+        return super().eventFilter(obj, event)
+
+    def accept(self) -> None:
+        if self.choice() is None:  # nothing matches the filter: nothing to link
+            return
+        super().accept()
 
     def choice(self) -> LinkChoice | None:
         item = self.list.currentItem()
@@ -265,7 +297,7 @@ class LinksController:
         titles = {d: self._title(d) for d in doc_ids}
         claims = [c for c in self.store.list_claims(document_ids=doc_ids) if not c.orphaned]
         claims.sort(key=lambda c: (doc_ids.index(c.document_id), c.start))
-        return [Candidate(c.id, titles[c.document_id], c.quote) for c in claims]
+        return [Candidate(c.id, titles[c.document_id], c.quote, c.page or None) for c in claims]
 
     def link_claims(self) -> bool:
         """Edit > Link claims…: link the selected claim with one of another open document."""

@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         pane.setParent(None)
         pane.deleteLater()
         self.splitter.update_gutters()  # two other panes may now sit side by side
+        self.annotator.panes_changed()
 
     def _focus_changed(self, _old, new) -> None:
         for pane in self.panes:

@@ -136,7 +136,12 @@ class MatrixWindow(QDialog):
         self.table.setAccessibleName("Claims across sources")
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A long title ends in "…" (the full title is the header's tooltip), never cut on both sides.
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.verticalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.doubleClicked.connect(self._activated)
         hint = QLabel("Each row is a group of linked claims; double-click a cell to go to the passage. "
                       f"{FIGURE_WARNING} marks linked claims whose figures differ.")

@@ -12,13 +12,15 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QIcon,
     QKeyEvent,
+    QPainter,
     QPalette,
+    QPen,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -50,6 +52,11 @@ _ZOOM_KEYS = {
     Qt.Key.Key_0.value: "reset_zoom",
 }
 _DELETE_KEYS = {Qt.Key.Key_Delete.value, Qt.Key.Key_Backspace.value}
+
+
+def _x_of(line, position: int) -> float:
+    x = line.cursorToX(position)
+    return float(x[0] if isinstance(x, tuple) else x)
 
 
 def _key(event: QKeyEvent) -> int:
@@ -93,6 +100,7 @@ class ReaderView(QTextEdit):
         # Gives the hover text of a claim whose span carries none (spans of a
         # long document are built without, and the text is asked for on hover).
         self.tooltip_provider: Callable[[int], str] | None = None
+        self.claim_menu_provider: Callable[[QMenu, int], None] | None = None  # adds a claim's entries
 
         self._doc_id: int | None = None
         self._structured: StructuredDocument | None = None
@@ -269,9 +277,52 @@ class ReaderView(QTextEdit):
     def set_selected_claim(self, claim_id: int | None) -> None:
         self._layer.set_selected_claim(claim_id)
         self._refresh()
+        self.viewport().update()  # the outline moves
 
     def claims_at(self, cp: int) -> list[int]:
         return self._layer.claims_at(cp)
+
+    def selected_outline(self) -> list[QRectF]:
+        """Rectangles (viewport coordinates) around each line of the selected
+        claim's text inside the painted window: the claim is shown selected by
+        this outline, its fill and line keep their tag's and status's look."""
+        rects: list[QRectF] = []
+        doc = self.document()
+        layout = doc.documentLayout()
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        for lo, hi in self._layer.line_rects(self._layer.selected_claim):
+            a, b = self._offsets.to_utf16(lo), self._offsets.to_utf16(hi)
+            block = doc.findBlock(a)
+            while block.isValid() and block.position() < b:
+                origin = layout.blockBoundingRect(block).topLeft()
+                text_layout = block.layout()
+                for i in range(text_layout.lineCount()):
+                    line = text_layout.lineAt(i)
+                    start = block.position() + line.textStart()
+                    end = start + line.textLength()
+                    x0, x1 = max(a, start), min(b, end)
+                    if x1 <= x0:
+                        continue
+                    left = _x_of(line, x0 - block.position())
+                    right = _x_of(line, x1 - block.position())
+                    rects.append(QRectF(origin.x() + min(left, right) - dx - 1, origin.y() + line.y() - dy,
+                                        abs(right - left) + 2, line.height()))
+                block = block.next()
+        return rects
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        rects = self.selected_outline()
+        if not rects:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Text), 1.5)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in rects:
+            painter.drawRoundedRect(rect, 2, 2)
+        painter.end()
 
     def _refresh(self) -> None:
         self.setExtraSelections(self._layer.selections() + self._find_sel + self._flash)
@@ -399,6 +450,18 @@ class ReaderView(QTextEdit):
             action.setData(tag.id)
             action.triggered.connect(lambda _checked=False, tid=tag.id: self.tagRequested.emit(tid))
         sub.setEnabled(bool(self._tags) and self.selection_offsets() is not None)
+        ids = self.claims_at_point(pos)
+        provider = self.claim_menu_provider
+        if ids and provider is not None and self.selection_offsets() is None:
+            # Right-click on a highlight: what is done with that claim comes first.
+            claim_menu = QMenu(menu)
+            provider(claim_menu, ids[0])
+            first = menu.actions()[0] if menu.actions() else None
+            for action in claim_menu.actions():
+                menu.insertAction(first, action)
+            if first is not None:
+                menu.insertSeparator(first)
+            menu.setProperty("claim_id", ids[0])
         return menu
 
     def contextMenuEvent(self, event) -> None:
@@ -436,8 +499,7 @@ class ReaderView(QTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         digit = self._tag_digit(event)
         if digit is not None:
-            if self.selection_offsets() is not None:
-                self.tagKeyPressed.emit(digit)
+            self.tagKeyPressed.emit(digit)  # without a selection the window says what to do
             event.accept()
             return
         if self._is_delete(event) and self.selected_claim is not None:

@@ -132,9 +132,11 @@ class MatchesPanel(QWidget):
         self.list.currentItemChanged.connect(lambda item, _old: self.show_pair(item))
         self.list.enterPressed.connect(self.accept_current)
         self.list.deletePressed.connect(self.reject_current)
+        self.list.digitPressed.connect(self.accept_with_key)
         self.list.itemDoubleClicked.connect(lambda _item, _col: self.accept_current())
         self.accept_button = QPushButton("&Accept (Enter)")
-        self.accept_button.setToolTip("Make claims of both passages, linked as “same”")
+        self.accept_button.setToolTip("Make claims of both passages, linked as “same”, with the tag used last "
+                                      "(or press a tag's key 1–9 to accept with that tag)")
         self.accept_button.clicked.connect(self.accept_current)
         self.reject_button = QPushButton("Re&ject (Delete)")
         self.reject_button.setToolTip("Hide this pair until the window closes")
@@ -248,7 +250,8 @@ class MatchesPanel(QWidget):
         titles = [self._title(d) for d in (self.doc_a, self.doc_b)]
         if n:
             self.about.setText(f"{n} suggested pair{'s' if n != 1 else ''} between “{short_quote(titles[0], 40)}” "
-                               f"and “{short_quote(titles[1], 40)}”. Enter accepts, Delete hides.")
+                               f"and “{short_quote(titles[1], 40)}”. Enter accepts with the tag used last, "
+                               "a digit with that tag, Delete hides.")
         else:
             self.about.setText("No matching passages left to suggest between these two documents.")
 
@@ -292,18 +295,65 @@ class MatchesPanel(QWidget):
         self._say_count()
         self._update_buttons()
 
-    def accept_current(self) -> AcceptMatch | None:
+    def panes_changed(self) -> None:
+        """A pane shows another document (or one closed): the pairs listed are
+        for documents no longer side by side; look again (or clear the list
+        if the panel is hidden, so that nothing acts on them)."""
+        if self._documents() == (self.doc_a, self.doc_b):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stop(0)
+            self.list.clear()
+            self.matches = []
+            self.doc_a = self.doc_b = None
+            self._update_buttons()
+
+    def _default_tags(self, m) -> list[int]:
+        """The tag used last in the window; before any, the tags the codebook's
+        keywords suggest for the pair."""
+        from desktop_app.core.suggest import suggest_tags, tag_keywords
+
+        ann = self.w.annotator
+        if ann.last_tag is not None and ann.last_tag in ann.tags:
+            return [ann.last_tag]
+        keywords = tag_keywords(list(ann.tags.values()))
+        return list(dict.fromkeys([*suggest_tags(m.quote_a, keywords), *suggest_tags(m.quote_b, keywords)]))
+
+    def accept_with_key(self, key: int) -> AcceptMatch | None:
+        tag = next((t for t in self.w.annotator.tags.values() if t.key == key), None)
+        if tag is None:
+            self.w.statusBar().showMessage(f"No tag has the key {key}; give one a key in the codebook.", 4000)
+            return None
+        return self.accept_current([tag.id])
+
+    def accept_current(self, tag_ids=None) -> AcceptMatch | None:
+        """Make claims of the current pair, linked as "same", tagged with
+        ``tag_ids`` (by default the tag used last in the window)."""
         row, m = self._take_current()
         if m is None or self.w.store is None:
             return None
-        cmd = AcceptMatch(self.w.store, self.w.events, m, self.doc_a, self.doc_b)
+        if self._documents() != (self.doc_a, self.doc_b):  # a pane changed since: never act on the old pair
+            self.panes_changed()
+            self.w.statusBar().showMessage("The panes show other documents now; the pairs were looked for again.",
+                                           6000)
+            return None
+        if tag_ids is None:
+            tag_ids = self._default_tags(m)
+            if not tag_ids:  # never untagged grey claims
+                self.w.statusBar().showMessage("Press a tag's key (1–9) to accept the pair with that tag.", 6000)
+                return None
+        cmd = AcceptMatch(self.w.store, self.w.events, m, self.doc_a, self.doc_b, list(tag_ids))
         if not self.w.annotator.push(cmd):
             return None
+        self.w.annotator.last_tag = tag_ids[0] if tag_ids else self.w.annotator.last_tag
         self._drop_row(row)
         from desktop_app.qt.links import figure_warning
 
         warning = figure_warning(m.quote_a, m.quote_b, "same")
-        message = "Both passages are claims now, linked as “same” (Ctrl+Z undoes it)."
+        names = ", ".join(self.w.annotator.tags[t].name for t in tag_ids if t in self.w.annotator.tags)
+        message = f"Both passages are claims tagged {names} now, linked as “same” (Ctrl+Z undoes it)."
         self.w.statusBar().showMessage(f"{message} {warning}" if warning else message, 8000)
         self.list.setFocus()
         return cmd

@@ -15,6 +15,7 @@ from desktop_app.qt.lazy import LazyModule
 dialogs = LazyModule("desktop_app.qt.dialogs")
 copy_actions = LazyModule("desktop_app.qt.team.copy_actions")
 sources = LazyModule("desktop_app.qt.sources")
+legend = LazyModule("desktop_app.qt.legend")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
@@ -185,6 +186,9 @@ def build_menus(w) -> dict[str, QAction]:
     a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
     a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
     a["link"].setStatusTip("Link the selected claim with a claim of another open document")
+    from desktop_app.qt.undo_feedback import announce
+
+    announce(w, a["undo"], a["redo"])
     for key in ("undo", "redo"):
         w.addAction(a[key])
         menu.addAction(a[key])
@@ -216,8 +220,10 @@ def build_menus(w) -> dict[str, QAction]:
     a["analysis"].setStatusTip("Charts of the claims per tag, document and published date")
     a["agreement"] = _action(w, "Compare a&nnotators…", show_agreement)
     a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
+    a["legend"] = _action(w, "Highlight &legend", lambda: legend.show_legend(w))
+    a["legend"].setStatusTip("What the fills, lines and outline over the text mean (the line shows the status)")
     for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
-                "zoom_in", "zoom_out", "zoom_reset", None, "matrix", "analysis", "agreement", None):
+                "zoom_in", "zoom_out", "zoom_reset", "legend", None, "matrix", "analysis", "agreement", None):
         if key is None:
             menu.addSeparator()
         else:

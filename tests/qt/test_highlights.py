@@ -117,16 +117,21 @@ def test_upsert_and_remove_rebuild_only_touched_segments(qapp):
     assert layer.rebuild_count - before == 3  # 20 back to normal, 30 emphasised
 
 
-def test_selected_claim_is_emphasised(qapp):
+def test_selecting_a_claim_keeps_its_colour_and_line(qapp):
+    """Selection must not change what tag (or status) a highlight appears to
+    be: the fill and line stay; the view outlines the selected claim."""
     layer, _, _ = layer_for()
-    layer.set_spans([HighlightSpan(1, 0, 4, (RED,)), HighlightSpan(2, 10, 14, (RED,))])
-    plain = layer.segment_format(0)
+    layer.set_spans([HighlightSpan(1, 0, 4, (RED,)), HighlightSpan(2, 10, 14, (RED,), "", "refuted")])
+    plain, refuted = layer.segment_format(0), layer.segment_format(10)
     layer.set_selected_claim(1)
     chosen = layer.segment_format(0)
-    assert chosen.background().color().alpha() > plain.background().color().alpha()
-    assert chosen.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
-    assert layer.segment_format(10).background().color().alpha() == plain.background().color().alpha()
-    layer.remove(1)
+    assert chosen.background().color() == plain.background().color()
+    assert chosen.underlineStyle() == plain.underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline
+    layer.set_selected_claim(2)
+    assert layer.segment_format(10).background().color() == refuted.background().color()
+    assert layer.segment_format(10).underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert layer.line_rects(2) == [(10, 14)]
+    layer.remove(2)
     assert layer.selected_claim is None
 
 

@@ -134,3 +134,20 @@ def test_a_contradiction_is_expected_to_disagree():
     (group,) = build_groups([_Link(1, 3, "same"), _Link(5, 1, "corroborates")], claims)
     assert group.differences == ("$650K vs $900,000",)
     assert group.differing == {50: ("$650K",), 10: ("$900,000",)}
+
+
+def test_matrix_headers_end_in_an_ellipsis_with_the_full_title_as_tooltip(qtbot, db_file, linked, modals,
+                                                                          isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1024, 700))
+    try:
+        matrix = window.links.show_matrix()
+        qtbot.waitExposed(matrix)
+        matrix.resize(300, 240)
+        header = matrix.table.horizontalHeader()
+        for table_header in (header, matrix.table.verticalHeader()):
+            assert table_header.textElideMode() == Qt.TextElideMode.ElideRight  # not cut on both sides
+        assert header.defaultAlignment() & Qt.AlignmentFlag.AlignLeft
+        for n, (_doc_id, title) in enumerate(matrix.model.documents):
+            assert matrix.model.headerData(n, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == title
+    finally:
+        window.close()

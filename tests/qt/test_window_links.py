@@ -369,3 +369,28 @@ def test_gutters_follow_panes_being_added_and_closed(window, qtbot, db_file, mon
     gutter = window.splitter.gutter_between(first, third)
     [curve] = gutter.curves()
     assert (curve.left_claim, curve.right_claim, curve.relation) == (a, b, "same")
+
+
+def test_the_claim_editor_shows_whole_links_and_keeps_their_buttons_in_sight(window, qtbot, db_file, monkeypatch,
+                                                                             tmp_path):
+    window.resize(1024, 700)
+    a, b = two_claims(window, qtbot)
+    link_through_window(window, monkeypatch, b, "corroborates", "a note")
+    window.annotator.select_claim(a)
+    editor = window.editor
+    settle()
+    lst = editor.links_list
+    item = lst.item(0)
+    # The link's text is wrapped, not cut at the side: its rectangle fits the list's width and
+    # the list is tall enough for it.
+    assert lst.wordWrap()
+    rect = lst.visualItemRect(item)
+    assert rect.right() <= lst.viewport().width() and rect.bottom() <= lst.viewport().height()
+    # The buttons come before the list: a long list never pushes them below the fold.
+    assert editor.unlink_button.mapTo(editor, editor.unlink_button.rect().topLeft()).y() < \
+        lst.mapTo(editor, lst.rect().topLeft()).y()
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    settle()
+    assert not editor.unlink_button.visibleRegion().isEmpty()
+    assert not editor.edit_link_button.visibleRegion().isEmpty()
+    window.grab().save(str(tmp_path / "editor_links.png"))

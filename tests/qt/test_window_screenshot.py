@@ -112,10 +112,16 @@ def test_window_screenshot(window, qtbot, tmp_path, db_file):
     outside = _dominant(image, _text_rect(window, view, plain_start, plain_start + 9))
     assert _close(outside, base.getRgb()[:3], 2), outside
     assert not _close(inside, outside, 20)
-    # The selected salaries claim in pane 2 is amber, stronger than an unselected fill.
+    # The selected salaries claim in pane 2 keeps the very amber of an unselected fill (a
+    # selection must not look like another tag); an outline in the text colour marks it.
     amber = _dominant(image, _text_rect(window, second.view, pay[0] + 1, pay[0] + 8))
     unselected = _blend(QColor("#E0A526"), FILL_ALPHA, base)
-    assert amber[2] < unselected[2] - 10 and amber[0] > amber[2] + 60, (amber, unselected)
+    assert _close(amber, unselected), (amber, unselected)
+    outline = second.view.selected_outline()[0]
+    edge = second.view.viewport().mapTo(window, QPoint(round(outline.left()), round(outline.center().y())))
+    ink = second.view.palette().color(QPalette.ColorRole.Text)
+    darkest = min((image.pixelColor(edge.x() + dx, edge.y()) for dx in (-1, 0, 1)), key=lambda c: c.lightness())
+    assert darkest.lightness() < (ink.lightness() + base.lightness()) // 2, darkest.getRgb()
     # The overlap is painted more strongly than either claim alone.
     overlap = _dominant(image, _text_rect(window, view, b[0] + 1, b[0] + 10))
     alone = _dominant(image, _text_rect(window, view, a[0] + 1, a[0] + 10))

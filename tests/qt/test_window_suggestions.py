@@ -204,3 +204,42 @@ def test_screenshot_with_the_matching_passages_open(window, qtbot, tmp_path):
     assert panel.list.viewport().height() > 3 * panel.list.sizeHintForRow(0)
     assert window.candidates_dock.widget().list.viewport().width() > 200
     assert panel.list.columnWidth(1) > 250 and panel.list.columnWidth(2) > 250
+
+
+def test_matching_passages_follow_the_panes_and_accept_with_a_tag(window, qtbot, db_file):
+    panel = open_matches(window, qtbot)
+    first, second = window.panes
+    shown = (first.view.document_id, second.view.document_id)
+    assert (panel.doc_a, panel.doc_b) == shown and panel.pairs()
+    # A digit accepts the pair with that tag.
+    strikes = tag_id(window, "strikes")
+    strikes_key = next(t.key for t in window.store.list_tags() if t.id == strikes)
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, str(strikes_key))
+    cmd = window.undo_stack.command(window.undo_stack.count() - 1)
+    assert isinstance(cmd, AcceptMatch)
+    claims = {c.id: c for c in fresh_claims(db_file)}
+    assert claims[cmd.claim_a].tag_ids == (strikes,) and claims[cmd.claim_b].tag_ids == (strikes,)
+    # Enter takes the tag used last (not untagged grey claims).
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    cmd2 = window.undo_stack.command(window.undo_stack.count() - 1)
+    assert cmd2 is not cmd and isinstance(cmd2, AcceptMatch)
+    claims = {c.id: c for c in fresh_claims(db_file)}
+    assert all(claims[c].tag_ids == (strikes,) for c in cmd2.new_claims)
+    assert "strikes" in window.statusBar().currentMessage()
+    # The second pane shows the first document now: the pairs listed are gone at once,
+    # and Enter acts on nothing of the old pair.
+    steps = window.undo_stack.count()
+    window.open_document(shown[0], second)
+    settle()
+    assert second.view.document_id == shown[0]
+    assert panel.pairs() == [] and (panel.doc_a, panel.doc_b) == (None, None)
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    assert window.undo_stack.count() == steps
+    # Back to two documents: the panel looks again on its own.
+    window.open_document(shown[1], second)
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.pairs()), timeout=10000)
+    assert (panel.doc_a, panel.doc_b) == shown

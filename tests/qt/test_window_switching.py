@@ -100,8 +100,11 @@ def test_switching_databases_drops_the_matching_passages_of_the_old_one(window, 
     release.set()
     qtbot.waitUntil(finder.isFinished, timeout=30000)
     _settle()
-    assert panel.pairs() == [] and panel.list.topLevelItemCount() == 0
-    assert not panel.busy
+    # The old search's answer was dropped; the panel follows the panes, so it looked
+    # again in the new database's documents.
+    assert finder.cancelled and panel.finder is not finder
+    qtbot.waitUntil(lambda: not panel.busy, timeout=30000)
+    assert (panel.doc_a, panel.doc_b) == tuple(p.view.document_id for p in window.panes[:2])
     # The panel works on the new database.
     assert window.store.path == tmp_path / "other.db"
     monkeypatch.setattr(suggest, "suggest_links", real)

@@ -386,7 +386,8 @@ class ClaimsMixin:
         timestamps, so that opening a long document with thousands of claims
         stays quick."""
         q = (
-            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claim_tags.c.tag_id)
+            sa.select(claims.c.id, claims.c.start_offset, claims.c.end_offset, claim_tags.c.tag_id,
+                      claims.c.status)
             .select_from(claims.outerjoin(claim_tags, claim_tags.c.claim_id == claims.c.id))
             .where(
                 claims.c.document_id == document_id,
@@ -398,15 +399,15 @@ class ClaimsMixin:
         out: list[PaintRow] = []
         with self._tx(write=False) as conn:
             last, tag_list = None, []
-            for cid, start, end, tag_id in conn.execute(q).all():
+            for cid, start, end, tag_id, status in conn.execute(q).all():
                 if last is None or cid != last[0]:
                     if last is not None:
-                        out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
-                    last, tag_list = (cid, start, end), []
+                        out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list), last[3]))
+                    last, tag_list = (cid, start, end, status), []
                 if tag_id is not None:
                     tag_list.append(tag_id)
             if last is not None:
-                out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list)))
+                out.append(PaintRow(last[0], last[1], last[2], tuple(tag_list), last[3]))
         return out
 
     def list_orphans(self, document_ids: Iterable[int] | None = None) -> list[ClaimRow]:
