@@ -178,3 +178,53 @@ def test_characters_outside_the_basic_plane():
         assert abs(left - word_left) < 0.002 and word_right < right
     finally:
         pages.close()
+
+
+def test_per_line_work_is_done_per_page(monkeypatch):
+    """What keeps the import close to pdfium's own text extraction: the runs
+    of a page are measured in one pdfium pass (not one per line), a page
+    whose runs match its lines is neither regrouped nor split, and the lines
+    of a page are checked for canonical text together (one check per page,
+    not one per line). The text comes out the same."""
+    from pypdfium2 import raw
+
+    from desktop_app.core.importers import pdf
+
+    sample = pdfsamples.article(pages=3, columns=2)
+    expected = parse_pdf(sample.data, name="report.pdf")
+    calls = {"rect passes": 0, "regrouped": 0, "split": 0, "cleaned": 0}
+
+    def counting(name, original):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return original(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(raw, "FPDFText_CountRects", counting("rect passes", raw.FPDFText_CountRects))
+    monkeypatch.setattr(pdf, "_rect_lines", counting("regrouped", pdf._rect_lines))
+    monkeypatch.setattr(pdf, "_split_line", counting("split", pdf._split_line))
+    monkeypatch.setattr(pdf, "clean_inline", counting("cleaned", pdf.clean_inline))
+    doc = parse_pdf(sample.data, name="report.pdf")
+    pages = len(doc.pages)
+    lines = sum(1 for line in sample.lines)
+    assert pages == 3 and lines > 60
+    assert calls == {"rect passes": pages, "regrouped": 0, "split": 0, "cleaned": pages}, calls
+    assert (doc.text, doc.blocks, doc.pages) == (expected.text, expected.blocks, expected.pages)
+
+
+def test_lines_that_need_cleaning_are_cleaned_each(monkeypatch):
+    """The check per page falls back to cleaning line by line when a page
+    holds text that is not canonical (here a control character pdfium passed
+    through): the text is the same as cleaning every line."""
+    from desktop_app.core.importers import pdf
+    from desktop_app.core.importers._common import clean_inline
+
+    data = pdfsamples.astral_text([b"a line with a bell \x07 in it and more words to", b"fill the second line."])
+    doc = parse_pdf(data, name="bell.pdf")
+    doc.check()
+    assert "\x07" not in doc.text and doc.text.startswith("a line with a bell")
+    segs = [pdf.Segment("caf\u0065\u0301 and\x07 more", 10, 700, 300, 712, 11.0, 0),
+            pdf.Segment("second line", 10, 686, 200, 698, 11.0, 0)]
+    drafts, _ = pdf._paragraphs([segs])
+    assert [d.text for d in drafts] == [clean_inline("caf\u0065\u0301 and\x07 more").strip() + " second line"]
+    assert "\u00e9" in drafts[0].text

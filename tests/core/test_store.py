@@ -579,6 +579,49 @@ def test_search_work_is_bounded_by_the_rows_shown_and_the_terms(empty_store, bac
         s.search("s*")
 
 
+def test_search_evaluates_its_match_once_and_finds_long_rows_again_only_after_a_write(tmp_path, monkeypatch):
+    """A search runs one MATCH (a second one for the rows too long to rank
+    made FTS5 merge every word a prefix stands for twice). Which rows are too
+    long is read from FTS5's row sizes once, then again only after a write:
+    this store's (even inside its own transaction) or another's."""
+    from desktop_app.core.store import search
+
+    monkeypatch.setattr(search, "RANK_MAX_TOKENS", 20_000)
+    db = tmp_path / "search.db"
+    s = Store.open(db, seed=False)
+    long_doc = s.add_document(make_doc("prologue " + "strike " * 20_010, "Long 🦜"))
+    for i in range(4):
+        s.add_document(make_doc(f"Short article {i} about a strike 🦜 and a striker.", f"Short {i}"))
+    statements: list[str] = []
+    sa.event.listen(s._engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
+
+    def counts():
+        found = (sum("MATCH" in q for q in statements), sum("search_index_docsize" in q for q in statements))
+        statements.clear()
+        return found
+
+    hits = s.search("str* 🦜", limit=3)
+    assert counts() == (1, 1)
+    assert (hits[0].id, hits[0].rank) == (long_doc.id, float("-inf"))  # unranked, listed first
+    assert all(h.rank > float("-inf") for h in hits[1:]) and len(hits) == 3
+    s.search("strike")
+    assert counts() == (1, 0)  # nothing written since: the long rows are known
+
+    other = Store.open(db, seed=False)  # another window or program on the same file
+    second = other.add_document(make_doc("epilogue " + "strike " * 20_010, "Long 2"))
+    other.close()
+    hits = s.search("strike", limit=4)
+    assert counts() == (1, 1)
+    assert [(h.id, h.rank) for h in hits[:2]] == [(long_doc.id, float("-inf")), (second.id, float("-inf"))]
+
+    with s.transaction():  # this store's own write, before its log entry is committed
+        s.delete_document(second.id)
+        inside = s.search("strike", limit=4)
+    assert counts()[1] == 1
+    assert [h.id for h in inside if h.rank == float("-inf")] == [long_doc.id]
+    s.close()
+
+
 def test_snippet_marks_folded_words_and_prefixes():
     from desktop_app.core.store.search import parse_terms, snippet
 

@@ -177,10 +177,13 @@ class _Rects:
         from pypdfium2 import raw
 
         left, top, right, bottom = self._values
+        r_left, r_top, r_right, r_bottom = self._refs
+        get_rect = raw.FPDFText_GetRect
         out = []
+        append = out.append
         for i in range(raw.FPDFText_CountRects(raw_textpage, start, count)):
-            if raw.FPDFText_GetRect(raw_textpage, i, *self._refs):
-                out.append((left.value, bottom.value, right.value, top.value))
+            if get_rect(raw_textpage, i, r_left, r_top, r_right, r_bottom):
+                append((left.value, bottom.value, right.value, top.value))
         return out
 
 
@@ -227,7 +230,12 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     grouped: list = []
     if identity:
         runs = rects_of(handle, 0, n)
-        grouped = [[r] for r in runs] if len(runs) == len(lines) else _rect_lines(runs)
+        if len(runs) == len(lines):  # one run per line (the usual case): no grouping, no splitting
+            return [
+                Segment(text, left, bottom, right, top, round(font_size(handle, c0) or (top - bottom), 1), page_index)
+                for (text, _t0, c0, _c1), (left, bottom, right, top) in zip(lines, runs)
+            ]
+        grouped = _rect_lines(runs)
     if len(grouped) != len(lines):
         grouped = [rects_of(handle, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
     out: list[Segment] = []
@@ -444,8 +452,12 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
         parts, length = [], 0
 
     for segs in pages:
-        for s in segs:
-            text = clean_inline(s.text).strip()
+        # the lines of a page are checked together: almost always they are
+        # canonical already, and one check per page costs less than one per line
+        texts = [s.text for s in segs]
+        if texts and clean_inline(joined := "\t".join(texts)) is not joined:
+            texts = [clean_inline(t).strip() for t in texts]
+        for s, text in zip(segs, texts):
             if not text:
                 continue
             size = s.size

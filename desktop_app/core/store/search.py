@@ -26,6 +26,7 @@ SNIPPET_SCAN_CHARS = 20_000  # a snippet is looked for in this much of a row's t
 SNIPPET_TOKENS = 12
 RANK_MAX_TOKENS = 100_000  # longer rows are listed unranked (see SqliteSearchIndex.query)
 MIN_PREFIX = 3  # letters before a *: "s*" or "st*" would merge the entries of thousands of words
+UNRANKED = -1e308  # the rank given in SQL to rows too long to rank: before any bm25 score
 
 
 def _varint(data: bytes) -> int:
@@ -196,6 +197,10 @@ def SearchIndex(dialect: str) -> "SqliteSearchIndex | PostgresSearchIndex":
 
 class SqliteSearchIndex:
 
+    def __init__(self) -> None:
+        # (newest change_log entry, rowids of the rows too long to rank); see _long_rows
+        self._long_cache: tuple[int | None, list[int]] | None = None
+
     @staticmethod
     def _doc_rowid(document_id: int) -> int:
         return 2 * document_id
@@ -215,6 +220,7 @@ class SqliteSearchIndex:
 
     def index_claims(self, conn: sa.Connection, rows: list[tuple[int, str, str]]) -> None:
         if rows:
+            self._long_cache = None
             conn.exec_driver_sql(
                 "INSERT INTO search_index(rowid, body) VALUES (?, ?)",
                 [(self._claim_rowid(cid), f"{quote}\n{note}") for cid, quote, note in rows],
@@ -228,6 +234,7 @@ class SqliteSearchIndex:
         conn.exec_driver_sql("INSERT INTO search_index(rowid, body) VALUES (?, ?)", (rowid, body))
 
     def _drop(self, conn: sa.Connection, rowid: int) -> None:
+        self._long_cache = None  # a row's size changes: in this transaction, before change_log shows it
         conn.exec_driver_sql("DELETE FROM search_index WHERE rowid = ?", (rowid,))
 
     def query(self, conn: sa.Connection, user_query: str, limit: int) -> list[tuple[str, int, float]]:
@@ -237,33 +244,46 @@ class SqliteSearchIndex:
         Ranking a row reads every occurrence of every searched word in it, so
         rows longer than RANK_MAX_TOKENS (a novel and more) are not ranked:
         they are listed first, by key, so that a hit in them is never pushed
-        out of the list by many short ones."""
+        out of the list by many short ones.
+
+        The match is evaluated once, in one statement: a second statement for
+        the long rows would make FTS5 find every searched word again, and for
+        a prefix that means merging the entries of every word it stands for
+        (``str*``: hundreds) a second time."""
         match = fts_query(user_query)
         if not match:
             return []
         long_rows = self._long_rows(conn)
-        hits: list[tuple[int, float]] = []
         if long_rows:
             marks = ", ".join("?" * len(long_rows))
-            hits = [
-                (r, float("-inf"))
-                for (r,) in conn.exec_driver_sql(
-                    f"SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid IN ({marks}) "
-                    "ORDER BY rowid LIMIT ?",
-                    (match, *long_rows, limit),
-                ).fetchall()
-            ]
-        short = f"AND rowid NOT IN ({', '.join('?' * len(long_rows))}) " if long_rows else ""
+            rank = f"CASE WHEN rowid IN ({marks}) THEN {UNRANKED!r} ELSE bm25(search_index) END"
+        else:
+            rank = "bm25(search_index)"
         rows = conn.exec_driver_sql(
-            "SELECT rowid, bm25(search_index) AS rank FROM search_index "
-            f"WHERE search_index MATCH ? {short}ORDER BY rank LIMIT ?",
-            (match, *long_rows, max(0, limit - len(hits))),
+            f"SELECT rowid, {rank} AS rank FROM search_index WHERE search_index MATCH ? ORDER BY rank, rowid LIMIT ?",
+            (*long_rows, match, limit),
         ).fetchall()
-        hits += [(r, float(rank)) for r, rank in rows]
-        return [("claim" if r % 2 else "document", r // 2, rank) for r, rank in hits]
+        unranked = set(long_rows)
+        out = []
+        for r, value in rows:
+            value = float("-inf") if r in unranked else float(value)
+            out.append(("claim" if r % 2 else "document", r // 2, value))
+        return out
+
+    def _long_rows(self, conn: sa.Connection) -> list[int]:
+        """Rowids of rows over RANK_MAX_TOKENS (see ``_scan_long_rows``).
+
+        Finding them reads the size of every row, which costs as much as a
+        search of a common word, so the answer is kept and asked again only
+        after a write: the index's own (this store's) or any store's that
+        committed since, which the newest entry of ``change_log`` tells."""
+        mark = conn.exec_driver_sql("SELECT max(seq) FROM change_log").scalar()
+        if self._long_cache is None or self._long_cache[0] != mark:
+            self._long_cache = (mark, self._scan_long_rows(conn))
+        return self._long_cache[1]
 
     @staticmethod
-    def _long_rows(conn: sa.Connection) -> list[int]:
+    def _scan_long_rows(conn: sa.Connection) -> list[int]:
         """Rowids of rows over RANK_MAX_TOKENS, from FTS5's own table of row
         sizes (a varint count of tokens per row: three bytes or more is 16,384
         tokens or more), without reading any text."""
