@@ -1,0 +1,75 @@
+"""Searching for a figure finds it however it is written."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from desktop_app.core.figures import query_figures, spellings
+from desktop_app.core.store import search
+from tests.conftest import make_doc
+
+TEXTS = {
+    "K": "The budget was $900K, said Delaney.",
+    "commas": "It cost $900,000 in 2023.",
+    "words": "About 0.9 million dollars were spent.",
+    "other": "Only $650,000 here, and 900 metres of road.",
+}
+
+
+@pytest.fixture
+def store(empty_store):
+    ids = {}
+    for key, text in TEXTS.items():
+        ids[key] = empty_store.add_document(make_doc(text, key)).id
+    return empty_store, ids
+
+
+@pytest.mark.parametrize("query", ["900,000", "$900K", "900k", "$900,000", "900 thousand"])
+def test_a_written_amount_finds_every_spelling_of_it(store, query):
+    s, ids = store
+    found = {h.document_id for h in s.search(query)}
+    assert found == {ids["K"], ids["commas"], ids["words"]}, query
+
+
+def test_a_bare_number_also_finds_its_thousands(store):
+    s, ids = store
+    found = {h.document_id for h in s.search("900")}
+    # "900 metres" is 900 as written; "$900K" and "$900,000" are 900 thousand
+    assert {ids["K"], ids["commas"], ids["other"]} <= found
+    assert {h.document_id for h in s.search("Delaney 900")} == {ids["K"]}
+    assert {h.document_id for h in s.search("650K")} == {ids["other"]}
+    assert s.search("901") == []
+
+
+def test_a_quoted_number_and_a_year_match_as_written(store):
+    s, ids = store
+    assert {h.document_id for h in s.search('"900"')} == {ids["commas"], ids["other"]}
+    assert {h.document_id for h in s.search("2023")} == {ids["commas"]}
+
+
+def test_spellings_are_the_words_an_index_sees():
+    assert spellings(Decimal(900000)) == [
+        ("900000",), ("900", "000"), ("900k",), ("900", "thousand"), ("0", "9m"), ("0", "9mn"),
+        ("0", "9", "million"), ("0.9", "m"), ("0.9", "mn"), ("0.9", "million"),
+    ]
+    assert query_figures('"900" 2023') == [(6, 10, [("2023",)])]
+    start, end, words = query_figures("$1.5M")[0]
+    assert (start, end) == (0, 5) and ("1", "5m") in words and ("1", "500", "000") in words
+
+
+def test_figures_in_a_search_are_bounded():
+    many = " ".join(f"{n}" for n in range(100, 116))  # 16 bare numbers, each with many spellings
+    terms = search.parse_terms(many)
+    assert sum(len(t.spellings) for t in terms) <= search.MAX_SPELLINGS + len(terms)
+
+
+def test_first_hit_selects_the_whole_figure_in_code_points():
+    text = "😀 emoji first, then $900,000 and Délaney."
+    start, end = search.first_hit(text, "900K")
+    assert text[start:end] == "$900,000"
+    start, end = search.first_hit(text, "delaney")
+    assert text[start:end] == "Délaney"
+    assert search.first_hit(text, "absent") is None
+    assert search.first_hit(text, "s*") is None  # refused query: no hit, no error
