@@ -36,5 +36,6 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
         "desktop_app.qt.suggestions_panel",
         "desktop_app.qt.autocode_dialog",
         "desktop_app.qt.sources",
+        "desktop_app.qt.corpus_search",
     ),
 }

@@ -18,6 +18,7 @@ sources = LazyModule("desktop_app.qt.sources")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
+corpus_search = LazyModule("desktop_app.qt.corpus_search")
 
 
 
@@ -204,6 +205,8 @@ def build_menus(w) -> dict[str, QAction]:
     a["find"] = _action(w, "&Find in document…", find, QKeySequence.StandardKey.Find, "find")
     a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
     a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
+    a["search_all"] = _action(w, "Searc&h everything…", lambda: corpus_search.show_search(w), "Ctrl+Shift+F")
+    a["search_all"].setStatusTip("Search the text of every document and every claim's quote and note")
     a["zoom_in"] = _action(w, "Zoom &in", on_view("zoom_in"), [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
                            "zoom-in")
     a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
@@ -214,7 +217,7 @@ def build_menus(w) -> dict[str, QAction]:
     a["analysis"].setStatusTip("Charts of the claims per tag, document and published date")
     a["agreement"] = _action(w, "Compare a&nnotators…", show_agreement)
     a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
-    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
+    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", "search_all", None,
                 "zoom_in", "zoom_out", "zoom_reset", None, "matrix", "analysis", "agreement", None):
         if key is None:
             menu.addSeparator()
