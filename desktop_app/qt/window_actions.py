@@ -141,6 +141,7 @@ def build_menus(w) -> dict[str, QAction]:
             w.store.annotator = annotator
         w.statusBar().showMessage(f"New claims are made by {annotator}.", 4000)
 
+    w.menuBar().setAccessibleName("Menu bar")  # what a screen reader announces on F10 or Alt
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
