@@ -109,8 +109,9 @@ def fts_query(user_query: str) -> str:
     figure matches any of its spellings."""
     parts = []
     for t in parse_terms(user_query):
-        if t.alternatives:
-            parts.append("(" + " OR ".join('"' + " ".join(a) + '"' for a in t.alternatives) + ")")
+        if t.alternatives:  # as FTS5 splits them ("0.9" is two words here), each once
+            phrases = dict.fromkeys(" ".join(re.findall(r"\w+", " ".join(a))) for a in t.alternatives)
+            parts.append("(" + " OR ".join(f'"{p}"' for p in phrases) + ")")
         else:
             parts.append('"' + " ".join(t.words) + '"' + ("*" if t.prefix else ""))
     return (" AND " if "(" in "".join(p[:1] for p in parts) else " ").join(parts)  # FTS5 wants AND after a group
