@@ -73,3 +73,20 @@ def test_first_hit_selects_the_whole_figure_in_code_points():
     assert text[start:end] == "Délaney"
     assert search.first_hit(text, "absent") is None
     assert search.first_hit(text, "s*") is None  # refused query: no hit, no error
+
+
+def test_a_hit_in_a_document_with_pages_gives_its_page(empty_store):
+    from dataclasses import replace
+
+    s = empty_store
+    page_one = "First page: the studios met 😀 again.\n"
+    text = page_one + "Second page: Delaney spoke of $900K.\n"
+    doc = s.add_document(replace(make_doc(text, "Paged"), pages=[0, len(page_one)]))
+    plain = s.add_document(make_doc("Delaney without pages.", "Plain"))
+    start = text.index("studios")
+    claim = s.add_claim(doc.id, start, start + len("studios met"), note="meeting")
+    by_title = {h.title: h for h in s.search("Delaney")}
+    assert by_title["Paged"].page == "2" and by_title["Plain"].page == ""
+    assert [h.page for h in s.search("900,000")] == ["2"]
+    hits = s.search("meeting")
+    assert [(h.kind, h.id, h.page) for h in hits] == [("claim", claim.id, "1")]

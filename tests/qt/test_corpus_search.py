@@ -150,3 +150,20 @@ def test_search_panel_at_1024x700(window, qtbot, tmp_path):
     assert window.search_dock.isVisible() and panel.model.rowCount() == 2
     shot = tmp_path / "search-1024x700.png"
     assert window.grab().save(str(shot))
+
+
+def test_a_hit_in_a_paged_document_shows_its_page_and_opens_there(window, qtbot):
+    from dataclasses import replace
+
+    page_one = "Page one talks of nothing much.\n" * 30
+    text = page_one + "Page two: the quorum was reached.\n"
+    doc = window.store.add_document(replace(make_doc(text, "Minutes"), pages=[0, len(page_one)]))
+    panel = search(window, qtbot, "quorum")
+    assert [h.page for h in panel.model.hits] == ["2"]
+    assert panel.model.index(0, 0).data().split("\n")[1] == "Minutes · page 2"
+    assert panel.model.index(0, 2).data() == "2"
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    pane = next(p for p in window.panes if p.view.document_id == doc.id)
+    start = text.index("quorum")
+    assert pane.view.selection_offsets() == (start, start + len("quorum"))
+    assert "page 2" in window.statusBar().currentMessage()

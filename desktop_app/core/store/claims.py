@@ -564,10 +564,37 @@ class ClaimsMixin:
                     break
             # snippets last, for the rows shown only: their cost grows with each row's text
             snippets = self.search_index.snippets(conn, query, [(kind, i) for kind, i, _, _ in shown])
+            pages = self._search_pages(conn, query, shown)
         return [
-            SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)], rank=rank)
+            SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)],
+                      rank=rank, page=pages.get((kind, i), ""))
             for kind, i, doc_id, rank in shown
         ]
+
+    def _search_pages(self, conn, query: str, shown: list) -> dict[tuple[str, int], str]:
+        """The page of each hit shown that lies in a document with pages: a
+        claim's own, a document's first match of the query (its text is read
+        for paged documents only, from the cache that annotating keeps)."""
+        from desktop_app.core.store.search import first_hit
+
+        pages = self._pages(conn, {doc_id for _kind, _i, doc_id, _rank in shown})
+        if not pages:
+            return {}
+        out: dict[tuple[str, int], str] = {}
+        claim_ids = [i for kind, i, doc_id, _rank in shown if kind == "claim" and doc_id in pages]
+        if claim_ids:
+            for r in conn.execute(
+                sa.select(claims.c.id, claims.c.document_id, claims.c.start_offset, claims.c.end_offset,
+                          claims.c.orphaned).where(claims.c.id.in_(claim_ids))
+            ):
+                if not r.orphaned:
+                    out[("claim", r.id)] = page_label(pages[r.document_id], r.start_offset, r.end_offset)
+        for kind, i, doc_id, _rank in shown:
+            if kind == "document" and doc_id in pages:
+                hit = first_hit(self._text(conn, doc_id), query)
+                if hit is not None:
+                    out[("document", i)] = page_label(pages[doc_id], *hit)
+        return out
 
     @staticmethod
     def _claim_documents(conn, claim_ids: set[int]) -> dict[int, int]:
