@@ -545,15 +545,17 @@ class ClaimsMixin:
             doc_ids = {i for kind, i, _ in raw if kind == "document"}
             claim_ids = {i for kind, i, _ in raw if kind == "claim"}
             claim_docs = self._claim_documents(conn, claim_ids)
-            live_docs = {
-                r.id: r.title
+            rows = {
+                r.id: r
                 for r in conn.execute(
-                    sa.select(documents.c.id, documents.c.title).where(
+                    sa.select(documents.c.id, documents.c.title, documents.c.version, documents.c.sha256,
+                              documents.c.char_count).where(
                         documents.c.deleted_at.is_(None),
                         documents.c.id.in_(doc_ids | set(claim_docs.values())),
                     )
                 )
             } if raw else {}
+            live_docs = {i: r.title for i, r in rows.items()}
             shown = []
             for kind, i, rank in raw:
                 doc_id = i if kind == "document" else claim_docs.get(i)
@@ -564,20 +566,33 @@ class ClaimsMixin:
                     break
             # snippets last, for the rows shown only: their cost grows with each row's text
             snippets = self.search_index.snippets(conn, query, [(kind, i) for kind, i, _, _ in shown])
-            pages = self._search_pages(conn, query, shown)
+            pages = self._search_pages(conn, query, shown, rows)
         return [
             SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)],
                       rank=rank, page=pages.get((kind, i), ""))
             for kind, i, doc_id, rank in shown
         ]
 
-    def _search_pages(self, conn, query: str, shown: list) -> dict[tuple[str, int], str]:
+    def _search_pages(self, conn, query: str, shown: list, rows: dict) -> dict[tuple[str, int], str]:
         """The page of each hit shown that lies in a document with pages: a
         claim's own, a document's first match of the query (its text is read
-        for paged documents only, from the cache that annotating keeps)."""
+        for paged documents only, from the cache that annotating keeps).
+        The documents' keys come with ``rows``: reading them again would
+        walk past each long text a second time (they follow it in the row)."""
         from desktop_app.core.store.search import first_hit
 
-        pages = self._pages(conn, {doc_id for _kind, _i, doc_id, _rank in shown})
+        pages: dict[int, list[int]] = {}
+        unknown = set()
+        for doc_id in {doc_id for _kind, _i, doc_id, _rank in shown}:
+            r = rows[doc_id]
+            cached = self._pages_cache.get(doc_id)
+            if cached is not None and cached[0] == (r.version, r.sha256, r.char_count):
+                if cached[1]:
+                    pages[doc_id] = cached[1]
+            else:
+                unknown.add(doc_id)
+        if unknown:  # once per document and version
+            pages.update(self._pages(conn, unknown))
         if not pages:
             return {}
         out: dict[tuple[str, int], str] = {}
