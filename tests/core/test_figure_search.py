@@ -66,9 +66,14 @@ def test_figures_in_a_search_are_bounded():
 
 
 def test_first_hit_selects_the_whole_figure_in_code_points():
-    text = "😀 emoji first, then $900,000 and Délaney."
+    text = "😀 emoji first, from $300,000 to $900,000 and Délaney, 0.9 million in all."
     start, end = search.first_hit(text, "900K")
+    assert text[start:end] == "$900,000"  # not the "000" of $300,000
+    start, end = search.first_hit(text, "Délaney $0.9M")
     assert text[start:end] == "$900,000"
+    rest = text[end:]
+    start, end = search.first_hit(rest, "$0.9M")
+    assert rest[start:end] == "0.9 million"
     start, end = search.first_hit(text, "delaney")
     assert text[start:end] == "Délaney"
     assert search.first_hit(text, "absent") is None

@@ -18,7 +18,7 @@ from tests.conftest import make_doc
 ARTICLE = ("😀 Studios and unions 🎬 met again.\n"
            "“We are not moving,” said Ann Delaney of the guild, after 𝒳 weeks.\n"
            "The offer was $900K a year.")
-OTHER = "The report puts the figure at $900,000 for 2023.\nNo one named Delaney here… just kidding: Delaney."
+OTHER = "The report puts the figure at $300,000, then $900,000 for 2023.\nNo one named Delaney here… just kidding: Delaney."
 UNRELATED = "Nothing to see: $650,000 and 12 actors."
 
 

@@ -219,28 +219,38 @@ def snippet(text: str, terms: list[Term] | Patterns | None, *, truncated: bool =
 
 def first_hit(text: str, user_query: str) -> tuple[int, int] | None:
     """Where a search first matches ``text``: code-point (start, end) of the
-    first word of the search found in it (accents and case aside), widened to
-    the whole figure when the word is part of one ("$900,000"); None when no
-    word of the search occurs. Invalid queries have no hit."""
+    first word of the search found in it (accents and case aside), or of the
+    first figure written in one of the ways the search's figures stand for,
+    widened to the whole figure ("$900,000"); None when nothing of the search
+    occurs. Invalid queries have no hit."""
     try:
-        found = patterns(parse_terms(user_query))
+        terms = parse_terms(user_query)
     except InvalidInput:
         return None
-    if found is None:
-        return None
-    first = found.loose.search(text)
-    upto = first.start() if first else len(text)
-    folded = found.folded.search(_fold_same_length(text[: upto + 100]))
-    hit = folded if folded is not None and folded.start() < upto else first
-    if hit is None:
-        return None
-    start, end = hit.start(), hit.end()
-    if any(t.alternatives for t in parse_terms(user_query)):
-        lo = max(0, start - 40)
-        for figure in extract_figures(text[lo: end + 40]):
-            if figure.start + lo <= start < figure.end + lo:
-                return figure.start + lo, max(end, figure.end + lo)
-    return start, end
+    hits = []
+    words = patterns([t for t in terms if not t.alternatives])
+    if words is not None:
+        first = words.loose.search(text)
+        upto = first.start() if first else len(text)
+        folded = words.folded.search(_fold_same_length(text[: upto + 100]))
+        hit = folded if folded is not None and folded.start() < upto else first
+        if hit is not None:
+            hits.append((hit.start(), hit.end()))
+    figures = [t for t in terms if t.alternatives]
+    if figures:
+        # a figure's words in order, with what a writer puts between them: "900,000", "0.9 million"
+        spelled = {r"\W{1,3}".join(re.escape(w) for w in words) for t in figures for words in t.alternatives}
+        found = re.compile(r"(?<!\w)(?:" + "|".join(sorted(spelled, key=len, reverse=True)) + r")(?!\w)",
+                           re.IGNORECASE).search(text)
+        if found is not None:
+            start, end = found.span()
+            lo = max(0, start - 40)
+            for figure in extract_figures(text[lo: end + 40]):
+                if figure.start + lo <= start < figure.end + lo:
+                    start, end = figure.start + lo, max(end, figure.end + lo)
+                    break
+            hits.append((start, end))
+    return min(hits) if hits else None
 
 
 def SearchIndex(dialect: str) -> "SqliteSearchIndex | PostgresSearchIndex":
