@@ -86,7 +86,7 @@ def test_a_hit_in_a_document_with_pages_gives_its_page(empty_store):
     s = empty_store
     page_one = "First page: the studios met 😀 again.\n"
     text = page_one + "Second page: Delaney spoke of $900K.\n"
-    doc = s.add_document(replace(make_doc(text, "Paged"), pages=[0, len(page_one)]))
+    doc = s.add_document(replace(make_doc(text, "Paged"), pages=[0, len(page_one)], source_format="pdf"))
     plain = s.add_document(make_doc("Delaney without pages.", "Plain"))
     start = text.index("studios")
     claim = s.add_claim(doc.id, start, start + len("studios met"), note="meeting")
@@ -95,3 +95,16 @@ def test_a_hit_in_a_document_with_pages_gives_its_page(empty_store):
     assert [h.page for h in s.search("900,000")] == ["2"]
     hits = s.search("meeting")
     assert [(h.kind, h.id, h.page) for h in hits] == [("claim", claim.id, "1")]
+
+
+def test_pages_are_looked_for_in_pdfs_only(empty_store, monkeypatch):
+    """Whether a row has pages is read after its text: a search must not
+    read that for documents that cannot have pages (a long one would be read
+    through for each search)."""
+    s = empty_store
+    s.add_document(make_doc("A long plain text about Delaney. " * 50, "Plain"))
+    asked = []
+    original = type(s)._pages
+    monkeypatch.setattr(type(s), "_pages", lambda self, conn, ids: asked.append(set(ids)) or original(self, conn, ids))
+    assert [h.title for h in s.search("Delaney")] == ["Plain"]
+    assert asked == []

@@ -157,7 +157,7 @@ def test_a_hit_in_a_paged_document_shows_its_page_and_opens_there(window, qtbot)
 
     page_one = "Page one talks of nothing much.\n" * 30
     text = page_one + "Page two: the quorum was reached.\n"
-    doc = window.store.add_document(replace(make_doc(text, "Minutes"), pages=[0, len(page_one)]))
+    doc = window.store.add_document(replace(make_doc(text, "Minutes"), pages=[0, len(page_one)], source_format="pdf"))
     panel = search(window, qtbot, "quorum")
     assert [h.page for h in panel.model.hits] == ["2"]
     assert panel.model.index(0, 0).data().split("\n")[1] == "Minutes · page 2"

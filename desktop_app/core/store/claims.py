@@ -18,6 +18,8 @@ from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
 
+PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
+
 _BATCH = 1000
 
 _CLAIM_COLUMNS = (
@@ -548,8 +550,7 @@ class ClaimsMixin:
             rows = {
                 r.id: r
                 for r in conn.execute(
-                    sa.select(documents.c.id, documents.c.title, documents.c.version, documents.c.sha256,
-                              documents.c.char_count).where(
+                    sa.select(documents.c.id, documents.c.title, documents.c.source_format).where(
                         documents.c.deleted_at.is_(None),
                         documents.c.id.in_(doc_ids | set(claim_docs.values())),
                     )
@@ -577,22 +578,13 @@ class ClaimsMixin:
         """The page of each hit shown that lies in a document with pages: a
         claim's own, a document's first match of the query (its text is read
         for paged documents only, from the cache that annotating keeps).
-        The documents' keys come with ``rows``: reading them again would
-        walk past each long text a second time (they follow it in the row)."""
+        Only PDFs have pages: the other documents' rows are not read again
+        (the columns that say whether a row has pages follow its text, and
+        reading them walks past a long document's whole text)."""
         from desktop_app.core.store.search import first_hit
 
-        pages: dict[int, list[int]] = {}
-        unknown = set()
-        for doc_id in {doc_id for _kind, _i, doc_id, _rank in shown}:
-            r = rows[doc_id]
-            cached = self._pages_cache.get(doc_id)
-            if cached is not None and cached[0] == (r.version, r.sha256, r.char_count):
-                if cached[1]:
-                    pages[doc_id] = cached[1]
-            else:
-                unknown.add(doc_id)
-        if unknown:  # once per document and version
-            pages.update(self._pages(conn, unknown))
+        paged = {doc_id for _kind, _i, doc_id, _rank in shown if rows[doc_id].source_format in PAGED_FORMATS}
+        pages = self._pages(conn, paged) if paged else {}
         if not pages:
             return {}
         out: dict[tuple[str, int], str] = {}
