@@ -75,11 +75,11 @@ class SearchResultsModel(QAbstractTableModel):
     def hit(self, row: int):
         return self.hits[row] if 0 <= row < len(self.hits) else None
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.hits)
+    def rowCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.hits)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+    def columnCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.hits) or not 0 <= index.column() < len(COLUMNS):
@@ -158,7 +158,7 @@ class _SearchJob(QRunnable):
             hits = self.store.search(self.query, limit=RESULT_LIMIT)
         except MarginaliaError as exc:  # a query refused, or the database away: one sentence
             self.sink.failed.emit(self.generation, str(exc))
-        except Exception as exc:  # noqa: BLE001 - logged; the panel says the search failed
+        except Exception as exc:  # logged; the panel says the search failed
             log.exception("searching for %r failed", self.query)
             self.sink.failed.emit(self.generation, f"The search failed: {exc}")
         else:

@@ -87,7 +87,7 @@ def test_a_hit_in_a_document_with_pages_gives_its_page(empty_store):
     page_one = "First page: the studios met 😀 again.\n"
     text = page_one + "Second page: Delaney spoke of $900K.\n"
     doc = s.add_document(replace(make_doc(text, "Paged"), pages=[0, len(page_one)], source_format="pdf"))
-    plain = s.add_document(make_doc("Delaney without pages.", "Plain"))
+    s.add_document(make_doc("Delaney without pages.", "Plain"))
     start = text.index("studios")
     claim = s.add_claim(doc.id, start, start + len("studios met"), note="meeting")
     by_title = {h.title: h for h in s.search("Delaney")}
