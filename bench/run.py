@@ -47,6 +47,7 @@ TARGETS = {
     "web_import_ratio": ("<=", 1.5),
     "search_ms": ("<=", 50),
     "search_worst_ms": ("<=", 100),
+    "corpus_search_ms": ("<=", 100),
     "bulk_claims_ratio": ("<=", 3),
     "rss_mb": ("<=", 400),
     "pdf_import_ratio": ("<=", 1.5),
@@ -438,6 +439,8 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
             for i in range(sizes.search_docs):
                 first = (i * 211) % (len(rng_words) - 600)
                 words = rng_words[first : first + 600]
+                if i % 5 == 0:  # figures, written as reports write them, for the figure-aware search
+                    words[300:300] = f"the offer was {FIGURE_SPELLINGS[i // 5 % len(FIGURE_SPELLINGS)]} a year".split()
                 text = " ".join(words)
                 doc = StructuredDocument(text=text, blocks=blocks_for_lines(text), source_format="text",
                                          sha256="0" * 64)
@@ -452,6 +455,7 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
             store.search(q)
             times.append(time.perf_counter() - t0)
         out["search_ms"] = statistics.median(times) * 1000
+        out["corpus_search_ms"] = corpus_search_ms(store)
         out["search_worst_ms"] = hostile_search_ms(store, sizes)
 
     # bulk: 100k claims in one operation against sqlite3 executemany of the same rows
@@ -483,6 +487,31 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
     con.close()
     out.update({"bulk_claims_s": mine, "sqlite3_executemany_s": base, "bulk_claims_ratio": mine / base})
     return out
+
+
+FIGURE_SPELLINGS = ["$900K", "$900,000", "0.9 million dollars", "$650,000", "$650K", "35%", "12 actors"]
+# what a user types in Search everything (Ctrl+Shift+F), as the window asks the store for it:
+# each prefix of a word as typed (the window searches after a pause, so these are the worst case),
+# names, phrases and figures, which are expanded into every spelling of their amount
+CORPUS_QUERIES = ["str", "strike", "Delaney", "salary guild", '"studio strike"', "900", "900,000", "$900K",
+                  "650K strike", "0.9 million", "35%", "strike 2023 900"]
+
+
+def corpus_search_ms(store) -> float:
+    """The slowest search of CORPUS_QUERIES (each its median of five runs)
+    over the 1,000 documents and 100,000 claims, 50 results with their
+    snippets, as the search panel asks."""
+    worst = 0.0
+    for query in CORPUS_QUERIES:
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            store.search(query, limit=50)
+            times.append(time.perf_counter() - t0)
+        ms = statistics.median(times) * 1000
+        print(f"#   corpus search {query!r}: {ms:.1f} ms", file=sys.stderr)
+        worst = max(worst, ms)
+    return worst
 
 
 HOSTILE_QUERIES = [

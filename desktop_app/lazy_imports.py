@@ -37,5 +37,6 @@ LAZY_IMPORTS: dict[str, tuple[str, ...]] = {
         "desktop_app.qt.legend",
         "desktop_app.qt.autocode_dialog",
         "desktop_app.qt.sources",
+        "desktop_app.qt.corpus_search",
     ),
 }

@@ -117,6 +117,7 @@ class SearchHit:
     title: str
     snippet: str
     rank: float
+    page: str = ""  # "3" or "3–4" in a document with pages (the hit's first match), else ""
 
 
 @dataclass(frozen=True, slots=True)

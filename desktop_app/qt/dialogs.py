@@ -40,6 +40,7 @@ SHORTCUTS = (
     ("Preferences (your annotator name)", "Ctrl+,"),
     ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
     ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
+    ("Search all documents and claims", "Ctrl+Shift+F"),
     ("Zoom in / out / reset", "Ctrl++ / Ctrl+- / Ctrl+0"),
     ("Open a link", "Ctrl+click"),
     ("Import files", "Ctrl+O, or drop files on the window"),

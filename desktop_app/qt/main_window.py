@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         else:
             self.page_view.leave_store()
         self.live.stop(STOP_WAIT_MS)
-        for dock in (getattr(self, "matches_dock", None),):
+        for dock in (getattr(self, "matches_dock", None), getattr(self, "search_dock", None)):
             if dock is not None:
                 dock.widget().reset(STOP_WAIT_MS)
         copy = getattr(self, "copy_run", None)

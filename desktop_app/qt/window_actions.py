@@ -19,6 +19,7 @@ legend = LazyModule("desktop_app.qt.legend")
 # these two load matplotlib and the statistics: only when their view opens
 analysis_view = LazyModule("desktop_app.qt.analysis_view")
 agreement_view = LazyModule("desktop_app.qt.agreement_view")
+corpus_search = LazyModule("desktop_app.qt.corpus_search")
 
 
 
@@ -143,6 +144,7 @@ def build_menus(w) -> dict[str, QAction]:
             w.store.annotator = annotator
         w.statusBar().showMessage(f"New claims are made by {annotator}.", 4000)
 
+    w.menuBar().setAccessibleName("Menu bar")  # what a screen reader announces on F10 or Alt
     menu = w.menuBar().addMenu("&File")
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
     a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
@@ -210,6 +212,8 @@ def build_menus(w) -> dict[str, QAction]:
     a["find"] = _action(w, "&Find in document…", find, QKeySequence.StandardKey.Find, "find")
     a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
     a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
+    a["search_all"] = _action(w, "Searc&h everything…", lambda: corpus_search.show_search(w), "Ctrl+Shift+F")
+    a["search_all"].setStatusTip("Search the text of every document and every claim's quote and note")
     a["zoom_in"] = _action(w, "Zoom &in", on_view("zoom_in"), [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
                            "zoom-in")
     a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
@@ -222,7 +226,7 @@ def build_menus(w) -> dict[str, QAction]:
     a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
     a["legend"] = _action(w, "Highlight &legend", lambda: legend.show_legend(w))
     a["legend"].setStatusTip("What the fills, lines and outline over the text mean (the line shows the status)")
-    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", None,
+    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", "search_all", None,
                 "zoom_in", "zoom_out", "zoom_reset", "legend", None, "matrix", "analysis", "agreement", None):
         if key is None:
             menu.addSeparator()

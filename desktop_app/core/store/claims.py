@@ -18,6 +18,8 @@ from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
 
+PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
+
 _BATCH = 1000
 
 _CLAIM_COLUMNS = (
@@ -546,15 +548,16 @@ class ClaimsMixin:
             doc_ids = {i for kind, i, _ in raw if kind == "document"}
             claim_ids = {i for kind, i, _ in raw if kind == "claim"}
             claim_docs = self._claim_documents(conn, claim_ids)
-            live_docs = {
-                r.id: r.title
+            rows = {
+                r.id: r
                 for r in conn.execute(
-                    sa.select(documents.c.id, documents.c.title).where(
+                    sa.select(documents.c.id, documents.c.title, documents.c.source_format).where(
                         documents.c.deleted_at.is_(None),
                         documents.c.id.in_(doc_ids | set(claim_docs.values())),
                     )
                 )
             } if raw else {}
+            live_docs = {i: r.title for i, r in rows.items()}
             shown = []
             for kind, i, rank in raw:
                 doc_id = i if kind == "document" else claim_docs.get(i)
@@ -565,10 +568,41 @@ class ClaimsMixin:
                     break
             # snippets last, for the rows shown only: their cost grows with each row's text
             snippets = self.search_index.snippets(conn, query, [(kind, i) for kind, i, _, _ in shown])
+            pages = self._search_pages(conn, query, shown, rows)
         return [
-            SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)], rank=rank)
+            SearchHit(kind=kind, id=i, document_id=doc_id, title=live_docs[doc_id], snippet=snippets[(kind, i)],
+                      rank=rank, page=pages.get((kind, i), ""))
             for kind, i, doc_id, rank in shown
         ]
+
+    def _search_pages(self, conn, query: str, shown: list, rows: dict) -> dict[tuple[str, int], str]:
+        """The page of each hit shown that lies in a document with pages: a
+        claim's own, a document's first match of the query (its text is read
+        for paged documents only, from the cache that annotating keeps).
+        Only PDFs have pages: the other documents' rows are not read again
+        (the columns that say whether a row has pages follow its text, and
+        reading them walks past a long document's whole text)."""
+        from desktop_app.core.store.search import first_hit
+
+        paged = {doc_id for _kind, _i, doc_id, _rank in shown if rows[doc_id].source_format in PAGED_FORMATS}
+        pages = self._pages(conn, paged) if paged else {}
+        if not pages:
+            return {}
+        out: dict[tuple[str, int], str] = {}
+        claim_ids = [i for kind, i, doc_id, _rank in shown if kind == "claim" and doc_id in pages]
+        if claim_ids:
+            for r in conn.execute(
+                sa.select(claims.c.id, claims.c.document_id, claims.c.start_offset, claims.c.end_offset,
+                          claims.c.orphaned).where(claims.c.id.in_(claim_ids))
+            ):
+                if not r.orphaned:
+                    out[("claim", r.id)] = page_label(pages[r.document_id], r.start_offset, r.end_offset)
+        for kind, i, doc_id, _rank in shown:
+            if kind == "document" and doc_id in pages:
+                hit = first_hit(self._text(conn, doc_id), query)
+                if hit is not None:
+                    out[("document", i)] = page_label(pages[doc_id], *hit)
+        return out
 
     @staticmethod
     def _claim_documents(conn, claim_ids: set[int]) -> dict[int, int]:

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from desktop_app.core.errors import InvalidInput
+from desktop_app.core.figures import extract_figures, query_figures
 
 _TOKEN = re.compile(r"\w+\*?|\"[^\"]*\"", re.UNICODE)
 MAX_TERMS = 16  # distinct words and phrases in one search; each one costs a pass over the index
 SNIPPET_SCAN_CHARS = 20_000  # a snippet is looked for in this much of a row's text, never more
 SNIPPET_TOKENS = 12
 RANK_MAX_TOKENS = 100_000  # longer rows are listed unranked (see SqliteSearchIndex.query)
+MAX_SPELLINGS = 48  # spellings of all the figures of one search together (see figures.query_figures)
 MIN_PREFIX = 3  # letters before a *: "s*" or "st*" would merge the entries of thousands of words
 UNRANKED = -1e308  # the rank given in SQL to rows too long to rank: before any bm25 score
 
@@ -43,6 +45,12 @@ def _varint(data: bytes) -> int:
 class Term:
     words: tuple[str, ...]  # as typed (folded when matched)
     prefix: bool  # the last word matches as a prefix
+    # a figure: every way of writing its amount ("900k", "900 000", …), any one matches
+    alternatives: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def spellings(self) -> tuple[tuple[str, ...], ...]:
+        return self.alternatives or (self.words,)
 
 
 def parse_terms(user_query: str) -> list[Term]:
@@ -58,9 +66,20 @@ def _parse_terms(user_query: str) -> tuple[Term, ...]:
     More than MAX_TERMS different terms raise InvalidInput: every term costs a
     pass over the index, and a query of thousands of words would not end."""
     terms: list[Term] = []
-    seen: set[tuple[tuple[str, ...], bool]] = set()
+    seen: set = set()
     seen_tokens: set[str] = set()
-    for token in _TOKEN.findall(user_query):
+    rest = user_query
+    budget = MAX_SPELLINGS
+    for start, end, alternatives in query_figures(user_query):
+        alternatives = alternatives[: max(1, budget)]  # past the budget a figure matches as written
+        budget -= len(alternatives)
+        # a figure matches however it is written: "900,000" finds "$900K"
+        key = ("figure", tuple(alternatives))
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+        if key not in seen and alternatives:
+            seen.add(key)
+            terms.append(Term(alternatives[0], False, tuple(alternatives)))
+    for token in _TOKEN.findall(rest):
         star = token.endswith("*") and not token.startswith('"')
         if token in seen_tokens:  # a word typed again costs nothing more
             continue
@@ -87,8 +106,16 @@ def _parse_terms(user_query: str) -> tuple[Term, ...]:
 
 def fts_query(user_query: str) -> str:
     """Turn what a user types into a safe FTS5 query: every word must match,
-    a trailing * matches a prefix, "quoted words" match as a phrase."""
-    return " ".join('"' + " ".join(t.words) + '"' + ("*" if t.prefix else "") for t in parse_terms(user_query))
+    a trailing * matches a prefix, "quoted words" match as a phrase, a
+    figure matches any of its spellings."""
+    parts = []
+    for t in parse_terms(user_query):
+        if t.alternatives:  # as FTS5 splits them ("0.9" is two words here), each once
+            phrases = dict.fromkeys(" ".join(re.findall(r"\w+", " ".join(a))) for a in t.alternatives)
+            parts.append("(" + " OR ".join(f'"{p}"' for p in phrases) + ")")
+        else:
+            parts.append('"' + " ".join(t.words) + '"' + ("*" if t.prefix else ""))
+    return (" AND " if "(" in "".join(p[:1] for p in parts) else " ").join(parts)  # FTS5 wants AND after a group
 
 
 def ts_query(user_query: str) -> str:
@@ -97,10 +124,13 @@ def ts_query(user_query: str) -> str:
     reach the query, each quoted as a lexeme, so no input can break it."""
     parts = []
     for term in parse_terms(user_query):
-        lexemes = [f"'{w.lower()}'" for w in term.words]
-        if term.prefix:
-            lexemes[-1] += ":*"
-        parts.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+        spelled = []
+        for words in term.spellings:
+            lexemes = [f"'{w.lower()}'" for w in words]
+            if term.prefix:
+                lexemes[-1] += ":*"
+            spelled.append("(" + " <-> ".join(lexemes) + ")" if len(lexemes) > 1 else lexemes[0])
+        parts.append("(" + " | ".join(spelled) + ")" if len(spelled) > 1 else spelled[0])
     return " & ".join(parts)
 
 
@@ -133,10 +163,11 @@ class Patterns:
 def patterns(terms: list[Term]) -> Patterns | None:
     folded, loose = set(), set()
     for term in terms:
-        for i, word in enumerate(term.words):
-            tail = r"\w*" if term.prefix and i == len(term.words) - 1 else ""
-            folded.add(re.escape(fold(word)) + tail)
-            loose.update({re.escape(fold(word)) + tail, re.escape(word) + tail})
+        for words in term.spellings:
+            for i, word in enumerate(words):
+                tail = r"\w*" if term.prefix and i == len(words) - 1 else ""
+                folded.add(re.escape(fold(word)) + tail)
+                loose.update({re.escape(fold(word)) + tail, re.escape(word) + tail})
     if not folded:
         return None
 
@@ -185,6 +216,42 @@ def snippet(text: str, terms: list[Term] | Patterns | None, *, truncated: bool =
     if end < len(text) or truncated:
         out += "…"
     return out
+
+
+def first_hit(text: str, user_query: str) -> tuple[int, int] | None:
+    """Where a search first matches ``text``: code-point (start, end) of the
+    first word of the search found in it (accents and case aside), or of the
+    first figure written in one of the ways the search's figures stand for,
+    widened to the whole figure ("$900,000"); None when nothing of the search
+    occurs. Invalid queries have no hit."""
+    try:
+        terms = parse_terms(user_query)
+    except InvalidInput:
+        return None
+    hits = []
+    words = patterns([t for t in terms if not t.alternatives])
+    if words is not None:
+        first = words.loose.search(text)
+        upto = first.start() if first else len(text)
+        folded = words.folded.search(_fold_same_length(text[: upto + 100]))
+        hit = folded if folded is not None and folded.start() < upto else first
+        if hit is not None:
+            hits.append((hit.start(), hit.end()))
+    figures = [t for t in terms if t.alternatives]
+    if figures:
+        # a figure's words in order, with what a writer puts between them: "900,000", "0.9 million"
+        spelled = {r"\W{1,3}".join(re.escape(w) for w in words) for t in figures for words in t.alternatives}
+        found = re.compile(r"(?<!\w)(?:" + "|".join(sorted(spelled, key=len, reverse=True)) + r")(?!\w)",
+                           re.IGNORECASE).search(text)
+        if found is not None:
+            start, end = found.span()
+            lo = max(0, start - 40)
+            for figure in extract_figures(text[lo: end + 40]):
+                if figure.start + lo <= start < figure.end + lo:
+                    start, end = figure.start + lo, max(end, figure.end + lo)
+                    break
+            hits.append((start, end))
+    return min(hits) if hits else None
 
 
 def SearchIndex(dialect: str) -> "SqliteSearchIndex | PostgresSearchIndex":
