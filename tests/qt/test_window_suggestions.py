@@ -204,3 +204,15 @@ def test_screenshot_with_the_matching_passages_open(window, qtbot, tmp_path):
     assert panel.list.viewport().height() > 3 * panel.list.sizeHintForRow(0)
     assert window.candidates_dock.widget().list.viewport().width() > 200
     assert panel.list.columnWidth(1) > 250 and panel.list.columnWidth(2) > 250
+
+
+def test_autocode_preview_spaces_the_match_as_the_text_does():
+    from desktop_app.qt.autocode_dialog import in_context
+
+    text = "Then there is the deepfake, which in an advertisement 🎬 has"
+    start = text.index("deepfake")
+    assert in_context(text, start, start + len("deepfake"), 14) == "…there is the [deepfake], which in an…"
+    assert in_context(text, start, start + len("deepfake, which"), 4) == "…the [deepfake, which] in…"
+    emoji = text.index("🎬")
+    assert in_context(text, emoji, emoji + 1, 5) == "…ment [🎬] has"
+    assert in_context("deepfakes\n\nare", 0, 8, 10) == "[deepfake]s are"
