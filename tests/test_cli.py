@@ -48,7 +48,8 @@ def test_listing_a_new_database(db_path):
     tags = json.loads(ok(run_cli("tags", "--json", db=db_path)))
     assert [(t["name"], t["key"]) for t in tags] == [("deepfakes", 1), ("salaries", 2), ("strikes", 3)]
     assert len({t["color"] for t in tags}) == 3
-    lines = ok(run_cli("docs", db=db_path)).splitlines()
+    header, *lines = ok(run_cli("docs", db=db_path)).splitlines()
+    assert header.split("\t") == ["ID", "TITLE", "OUTLET", "PUBLISHED", "CLAIMS"]
     assert [line.split("\t")[0] for line in lines] == [str(d["id"]) for d in docs]
     assert lines[0].split("\t")[1] == docs[0]["title"]
 
@@ -150,7 +151,7 @@ def test_tag_commands_and_their_errors(db_path):
     fails(run_cli("tags", "remove", "wage gap", db=db_path), "merge", "untag")
     assert sha(db_path) == before
     out = ok(run_cli("tags", "merge", "Wage gap", "salaries", db=db_path))
-    assert "(1 claims)" in out
+    assert "(1 claim)" in out
     t = tags()
     assert "Wage gap" not in t and t["salaries"]["claims"] == 1
     ok(run_cli("tags", "remove", "salaries", "--untag", db=db_path))
@@ -200,8 +201,8 @@ def test_claim_commands_and_their_errors(db_path):
     assert "\ufffd" in everything[1]["note"]
     by_tag = json.loads(ok(run_cli("claims", "--json", "--tag", "salaries", "--tag", "strikes", db=db_path)))
     assert [c["id"] for c in by_tag] == [added["id"], int(cid)]
-    plain = ok(run_cli("claims", "--tag", "deepfakes", "--document", did, db=db_path)).splitlines()
-    assert len(plain) == 1 and plain[0].split("\t")[0] == str(added["id"])
+    header, *plain = ok(run_cli("claims", "--tag", "deepfakes", "--document", did, db=db_path)).splitlines()
+    assert header.startswith("ID\t") and len(plain) == 1 and plain[0].split("\t")[0] == str(added["id"])
     fails(run_cli("claims", "--tag", "nope", db=db_path), "nope")
     fails(run_cli("claims", "--status", "maybe", db=db_path), "maybe")
 

@@ -24,7 +24,7 @@ def test_export_then_import_into_another_database(tmp_path):
     target = tmp_path / "claims.jsonld"
     result = run_cli("export", "--format", "w3c", "-o", str(target), db=first)
     _ok(result)
-    assert "Exported 1 claims" in result.stderr.decode()
+    assert "Exported 1 claim " in result.stderr.decode()
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["type"] == "AnnotationCollection" and data["total"] == 1
 

@@ -18,14 +18,14 @@ from desktop_app.cli.common import one_line, open_store, print_json
 def register(sub, common) -> None:
     c = sub.add_parser("candidates", parents=[common],
                        help="list sentences of a document worth a claim (figures, quotations, keywords)")
-    c.add_argument("document", metavar="DOC")
+    c.add_argument("document", metavar="DOC", help="a document: its id, or a word of its title (see 'marginalia docs')")
     c.add_argument("--tag", action="append", metavar="TAG",
                    help="list only sentences with this tag's keywords (repeatable); "
                         "with --accept, tag the new claims with it instead")
     c.add_argument("--limit", type=int, metavar="N", help="list at most N candidates")
     c.add_argument("--accept", type=int, action="append", default=[], metavar="N",
                    help="make a claim of candidate N (repeatable), tagged as its keywords suggest, or with --tag")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print the candidates as JSON")
     c.set_defaults(func=cmd_candidates)
 
 

@@ -17,33 +17,33 @@ def register(sub, common) -> None:
     claim.set_defaults(func=cmd_claim)
     csub = claim.add_subparsers(dest="claim_command", parser_class=Parser, metavar="ACTION", required=True)
     a = csub.add_parser("add", parents=[common], help="add a claim anchored by its quote")
-    a.add_argument("document", metavar="DOC")
-    a.add_argument("--quote", required=True)
+    a.add_argument("document", metavar="DOC", help="a document: its id, or a word of its title (see 'marginalia docs')")
+    a.add_argument("--quote", required=True, help="the claim's text, exactly as in the document")
     a.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the quote (1 = first)")
-    a.add_argument("--tag", action="append", default=[], metavar="TAG")
-    a.add_argument("--note", default="")
-    a.add_argument("--status", default="unverified")
-    a.add_argument("--json", action="store_true")
+    a.add_argument("--tag", action="append", default=[], metavar="TAG", help="tag the claim with this tag (repeatable)")
+    a.add_argument("--note", default="", help="a note on the claim")
+    a.add_argument("--status", default="unverified", help="unverified, supported, disputed or refuted (default unverified)")
+    a.add_argument("--json", action="store_true", help="print the new claim as JSON")
     a = csub.add_parser("delete", parents=[common], help="delete a claim")
-    a.add_argument("claim", metavar="CLAIM")
+    a.add_argument("claim", metavar="CLAIM", help="a claim: its id or uuid (see 'marginalia claims')")
     a = csub.add_parser("reattach", parents=[common], help="place a claim on a quote of its document's text")
-    a.add_argument("claim", metavar="CLAIM")
-    a.add_argument("--quote", required=True)
+    a.add_argument("claim", metavar="CLAIM", help="a claim: its id or uuid (see 'marginalia claims')")
+    a.add_argument("--quote", required=True, help="the text to place the claim on, exactly as in the document")
     a.add_argument("--occurrence", type=int, metavar="N", help="which occurrence of the quote (1 = first)")
 
     c = sub.add_parser("claims", parents=[common], help="list claims")
     c.set_defaults(func=cmd_claims)
-    c.add_argument("--document", action="append", metavar="DOC")
-    c.add_argument("--tag", action="append", metavar="TAG")
-    c.add_argument("--status", action="append")
+    c.add_argument("--document", action="append", metavar="DOC", help="only claims of this document (repeatable)")
+    c.add_argument("--tag", action="append", metavar="TAG", help="only claims with this tag (repeatable)")
+    c.add_argument("--status", action="append", help="only claims with this status: unverified, supported, disputed or refuted (repeatable)")
     c.add_argument("--orphaned", action="store_true", help="only claims a new version no longer contains")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print JSON (every field) instead of the columns")
 
     c = sub.add_parser("search", parents=[common], help="search documents and claims")
     c.set_defaults(func=cmd_search)
-    c.add_argument("query")
-    c.add_argument("--limit", type=int, default=50)
-    c.add_argument("--json", action="store_true")
+    c.add_argument("query", help="words to look for")
+    c.add_argument("--limit", type=int, default=50, metavar="N", help="show at most N results (default 50)")
+    c.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
 def _claim_json(c, tag_names, doc_titles) -> dict:
@@ -96,6 +96,7 @@ def cmd_claims(args) -> int:
         if args.json:
             print_json([_claim_json(c, names, titles) for c in rows])
         else:
+            print("ID\tDOC\tPLACE\tTAGS\tSTATUS\tQUOTE")  # columns separated by tabs
             for c in rows:
                 tags = "; ".join(names[t] for t in c.tag_ids if t in names)
                 where = "orphaned" if c.orphaned else f"{c.start}-{c.end}"

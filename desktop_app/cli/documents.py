@@ -19,7 +19,7 @@ def register(sub, common) -> None:
                        help="import Markdown, text, HTML, PDF, Word (.docx), OpenDocument (.odt) or EPUB files, "
                             "or web pages by their http(s) address")
     c.set_defaults(func=cmd_import)
-    c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS")
+    c.add_argument("files", nargs="+", metavar="FILE_OR_ADDRESS", help="files to import, or http(s) addresses of web pages")
     c.add_argument("--replace", metavar="DOC", help="replace this document's text with the file (one file)")
     c.add_argument("--format", choices=_import_formats(), help="read the files as this format")
     c.add_argument("--whole-page", action="store_true",
@@ -29,19 +29,22 @@ def register(sub, common) -> None:
                    help="tag for the claims made from highlights and comments found in the files (default: imported)")
     c.add_argument("--no-highlights", action="store_true",
                    help="leave the highlights and comments found in the files out")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print the imported documents as JSON")
 
     c = sub.add_parser("docs", parents=[common], help="list documents")
     c.set_defaults(func=cmd_docs)
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print JSON (every field) instead of the columns")
 
-    c = sub.add_parser("text", parents=[common], help="print a document's text exactly")
+    c = sub.add_parser("text", parents=[common], help="print a document's text exactly",
+                       description="Print a document's text exactly as stored (the offsets of claims count its "
+                                   "characters). Piped or redirected, not one character is added; on a terminal a "
+                                   "final newline is added so that the prompt starts on a line of its own.")
     c.set_defaults(func=cmd_text)
-    c.add_argument("document", metavar="DOC")
+    c.add_argument("document", metavar="DOC", help="a document: its id, or a word of its title (see 'marginalia docs')")
 
     c = sub.add_parser("original", parents=[common], help="save the source a document was read from, byte for byte")
     c.set_defaults(func=cmd_original)
-    c.add_argument("document", metavar="DOC")
+    c.add_argument("document", metavar="DOC", help="a document: its id, or a word of its title (see 'marginalia docs')")
     c.add_argument("-o", "--output", metavar="FILE",
                    help="file to write, or - for standard output (default: the source's own name, here)")
 
@@ -152,8 +155,9 @@ def cmd_docs(args) -> int:
     if args.json:
         print_json([_doc_json(d) for d in docs])
     else:
+        print("ID\tTITLE\tOUTLET\tPUBLISHED\tCLAIMS")  # columns separated by tabs
         for d in docs:
-            print(show_controls(f"{d.id}\t{d.title}\t{d.outlet}\t{d.published}\t{d.claim_count} claims"))
+            print(show_controls(f"{d.id}\t{d.title}\t{d.outlet}\t{d.published}\t{d.claim_count}"))
     return 0
 
 
@@ -162,6 +166,9 @@ def cmd_text(args) -> int:
         text = store.document_text(store.resolve_document(args.document))
     sys.stdout.flush()
     sys.stdout.buffer.write(text.encode("utf-8"))
+    if sys.stdout.isatty() and not text.endswith("\n"):
+        # on a terminal the prompt starts on a line of its own; piped, the text stays exact
+        sys.stdout.buffer.write(b"\n")
     sys.stdout.buffer.flush()
     return 0
 

@@ -16,11 +16,13 @@ def register(sub, common) -> None:
 
     c = sub.add_parser("export", parents=[common], help="export claims")
     c.set_defaults(func=cmd_export)
-    c.add_argument("--format", default="csv", choices=list(FORMATS))
+    c.add_argument("--format", default="csv", choices=list(FORMATS), metavar="FORMAT",
+                   help="what to write (default csv): " + "; ".join(f"{name}: {spec[4]}" for name, spec in FORMATS.items()))
     c.add_argument("-o", "--output", default="-", metavar="FILE", help="file to write, or - for standard output")
-    c.add_argument("--tag", action="append", metavar="TAG")
-    c.add_argument("--document", action="append", metavar="DOC")
-    c.add_argument("--status", action="append")
+    c.add_argument("--tag", action="append", metavar="TAG", help="only claims with this tag (repeatable)")
+    c.add_argument("--document", action="append", metavar="DOC",
+                   help="only claims of this document, by id or a word of its title (repeatable)")
+    c.add_argument("--status", action="append", help="only claims with this status: unverified, supported, disputed or refuted (repeatable)")
     c.add_argument("--excel", action="store_true", help="add a byte-order mark for Excel")
     c.add_argument("--no-formula-guard", action="store_true", help="do not neutralise formula-like cells")
     c.add_argument("--qdpx-positions", choices=["utf16", "codepoints"], default="utf16",
@@ -31,7 +33,7 @@ def register(sub, common) -> None:
         "import-annotations", parents=[common],
         help="import W3C Web Annotations (JSON or JSON-LD) as claims of documents already here",
     )
-    c.add_argument("file", metavar="FILE")
+    c.add_argument("file", metavar="FILE", help="the annotations file (.json or .jsonld)")
     c.add_argument("--json", action="store_true", help="print the counts as JSON")
     c.add_argument("--match-by-quote", action="store_true",
                    help="place an annotation whose document is not found by its address, id, text or title in "
@@ -77,9 +79,11 @@ def cmd_export(args) -> int:
             options.statuses = [check_status(s) for s in options.statuses]
         target = None if args.output == "-" else Path(args.output)
         n = run_export(store, args.format, target, options)
-        what = "links" if args.format == "links-csv" else "claims"
+        from desktop_app.core.wording import plural
+
+        what = "link" if args.format == "links-csv" else "claim"
         where = f" to {target}" if target is not None else ""
-        print(f"Exported {n} {what}{where}.", file=sys.stderr)
+        print(f"Exported {plural(n, what)}{where}.", file=sys.stderr)
         for notice in options.notices:
             print(f"marginalia: {notice}", file=sys.stderr)
     return 0

@@ -15,16 +15,17 @@ def register(sub, common) -> None:
 
     c = sub.add_parser("link", parents=[common], help="link two claims of different documents")
     c.set_defaults(func=cmd_link)
-    c.add_argument("source", metavar="CLAIM")
-    c.add_argument("target", metavar="CLAIM")
-    c.add_argument("--relation", choices=RELATIONS, default="same")
-    c.add_argument("--note", default="")
+    c.add_argument("source", metavar="CLAIM", help="the first claim: its id or uuid")
+    c.add_argument("target", metavar="CLAIM", help="the claim of another document it is linked with")
+    c.add_argument("--relation", choices=RELATIONS, default="same",
+                   help="how the first claim relates to the second (default same)")
+    c.add_argument("--note", default="", help="a note on the link")
     c = sub.add_parser("links", parents=[common], help="list links between claims")
     c.set_defaults(func=cmd_links)
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print the links as JSON")
     c = sub.add_parser("unlink", parents=[common], help="delete a link between two claims")
     c.set_defaults(func=cmd_unlink)
-    c.add_argument("link", metavar="LINK", type=int)
+    c.add_argument("link", metavar="LINK", type=int, help="the link's id (see 'marginalia links')")
 
 
 def cmd_unlink(args) -> int:

@@ -6,30 +6,31 @@ from __future__ import annotations
 import sys
 
 from desktop_app.cli.common import one_line, open_store, print_json
+from desktop_app.core.wording import plural
 
 
 def register(sub, common) -> None:
     c = sub.add_parser("suggest-links", parents=[common],
                        help="suggest passages of two documents that report the same thing")
-    c.add_argument("documents", nargs=2, metavar="DOC")
+    c.add_argument("documents", nargs=2, metavar="DOC", help="the two documents, by id or a word of their title")
     c.add_argument("--min-score", type=float, default=0.5, metavar="S", help="lowest score shown, 0 to 1 (default 0.5)")
-    c.add_argument("--limit", type=int, default=50, metavar="N")
+    c.add_argument("--limit", type=int, default=50, metavar="N", help="list at most N suggestions (default 50)")
     c.add_argument("--accept", type=int, action="append", default=[], metavar="N",
                    help="make claims of suggestion N and link them as 'same' (repeatable)")
     c.add_argument("--tag", action="append", metavar="TAG",
                    help="tag accepted claims with this tag (default: tags suggested by keywords)")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print the suggestions as JSON")
     c.set_defaults(func=cmd_suggest_links)
 
     c = sub.add_parser("autocode", parents=[common], help="tag every occurrence of a word or pattern as a claim")
     c.add_argument("documents", nargs="*", metavar="DOC", help="documents to search (default: all)")
-    c.add_argument("--pattern", required=True, metavar="P")
-    c.add_argument("--tag", required=True, metavar="TAG")
+    c.add_argument("--pattern", required=True, metavar="P", help="the word, phrase or (with --regex) pattern to tag")
+    c.add_argument("--tag", required=True, metavar="TAG", help="the tag the new claims take")
     c.add_argument("--regex", action="store_true", help="read the pattern as a regular expression")
     c.add_argument("--partial-words", action="store_true", help="also match inside longer words")
-    c.add_argument("--case-sensitive", action="store_true")
+    c.add_argument("--case-sensitive", action="store_true", help="match upper and lower case as typed")
     c.add_argument("--dry-run", action="store_true", help="list the matches, add nothing")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.set_defaults(func=cmd_autocode)
 
 
@@ -95,12 +96,12 @@ def cmd_autocode(args) -> int:
             else:
                 for d, s, e in matches:
                     print(f"{d}\t{s}-{e}\t{one_line(texts[d][s:e])}")
-                print(f"{len(matches)} matches; nothing was added (dry run).", file=sys.stderr)
+                print(f"{plural(len(matches), 'match')}; nothing was added (dry run).", file=sys.stderr)
             return 0
         added = autocode(store, args.pattern, tag_id, **options)
         tag_name = store.get_tag(tag_id).name
     if args.json:
         print_json({"added": added, "tag": tag_name})
     else:
-        print(f"Added {added} claims tagged '{tag_name}'.")
+        print(f"Added {plural(added, 'claim')} tagged '{tag_name}'.")
     return 0

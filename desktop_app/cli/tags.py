@@ -8,34 +8,35 @@ from desktop_app.cli.common import (
     print_json,
 )
 from desktop_app.core.visible import show_controls
+from desktop_app.core.wording import plural
 
 
 def register(sub, common) -> None:
     tags = sub.add_parser("tags", parents=[common], help="list or change the codebook")
     tags.set_defaults(func=cmd_tags)
-    tags.add_argument("--json", action="store_true")
+    tags.add_argument("--json", action="store_true", help="print the codebook as JSON")
     tsub = tags.add_subparsers(dest="tag_command", parser_class=Parser, metavar="ACTION")
     t = tsub.add_parser("add", parents=[common], help="add a tag")
-    t.add_argument("name")
+    t.add_argument("name", help="the new tag's name")
     t.add_argument("--color", help="#RRGGBB or a colour name")
     t.add_argument("--key", help="shortcut key 1-9")
-    t.add_argument("--description", default="")
-    t.add_argument("--parent", metavar="TAG")
+    t.add_argument("--description", default="", help="what the tag is for")
+    t.add_argument("--parent", metavar="TAG", help="put the tag under this tag")
     t.add_argument("--keywords", default="", help="words that suggest the tag, separated by commas")
     t = tsub.add_parser("keywords", parents=[common], help="set the words that suggest a tag")
-    t.add_argument("tag")
+    t.add_argument("tag", help="a tag: its name or id (see 'marginalia tags')")
     t.add_argument("keywords", nargs="*", help="the keywords (none: clear them)")
     t = tsub.add_parser("rename", parents=[common], help="rename a tag")
-    t.add_argument("tag")
-    t.add_argument("new_name")
+    t.add_argument("tag", help="a tag: its name or id (see 'marginalia tags')")
+    t.add_argument("new_name", help="its new name")
     t = tsub.add_parser("recolor", parents=[common], help="change a tag's colour")
-    t.add_argument("tag")
-    t.add_argument("color")
+    t.add_argument("tag", help="a tag: its name or id (see 'marginalia tags')")
+    t.add_argument("color", help="#RRGGBB or a colour name")
     t = tsub.add_parser("merge", parents=[common], help="merge a tag into another")
-    t.add_argument("source")
-    t.add_argument("target")
+    t.add_argument("source", help="the tag that goes: its claims take the other tag")
+    t.add_argument("target", help="the tag that stays")
     t = tsub.add_parser("remove", parents=[common], help="remove a tag")
-    t.add_argument("tag")
+    t.add_argument("tag", help="a tag: its name or id (see 'marginalia tags')")
     t.add_argument("--untag", action="store_true", help="also take it off the claims that use it")
 
 
@@ -58,7 +59,7 @@ def cmd_tags(args) -> int:
                 for t in tags:
                     key = str(t.key) if t.key else "-"
                     parent = f"\tunder {names[t.parent_id]}" if t.parent_id in names else ""
-                    print(show_controls(f"{t.name}\t{t.color}\tkey {key}\t{t.claim_count} claims{parent}"))
+                    print(show_controls(f"{t.name}\t{t.color}\tkey {key}\t{plural(t.claim_count, 'claim')}{parent}"))
             return 0
         if action == "add":
             parent = store.resolve_tag(args.parent) if args.parent else None
@@ -80,9 +81,9 @@ def cmd_tags(args) -> int:
             record = store.merge_tags(source, target)
             target_name = store.get_tag(target).name
             n = len(record.moved_claim_ids) + len(record.both_claim_ids)
-            print(f"Merged '{record.source.name}' into '{target_name}' ({n} claims).")
+            print(f"Merged '{record.source.name}' into '{target_name}' ({plural(n, 'claim')}).")
         elif action == "remove":
             removed = store.remove_tag(store.resolve_tag(args.tag), untag=args.untag)
-            extra = f", taken off {len(removed.claim_ids)} claims" if removed.claim_ids else ""
+            extra = f", taken off {plural(len(removed.claim_ids), 'claim')}" if removed.claim_ids else ""
             print(f"Removed tag '{removed.tag.name}'{extra}.")
     return 0

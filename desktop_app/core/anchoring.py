@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.core.errors import InvalidInput
+from desktop_app.core.wording import plural
 
 CONTEXT = 32
 
@@ -68,7 +69,7 @@ def anchor_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
         raise InvalidInput(
-            f"The quote “{_short(quote)}” occurs {len(starts)} time(s); there is no occurrence {occurrence}."
+            f"The quote “{_short(quote)}” occurs {plural(len(starts), 'time')}; there is no occurrence {occurrence}."
         )
     start = starts[occurrence - 1]
     return anchor_at(text, start, start + len(quote))

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from desktop_app.core.wording import plural
+
 STATUSES = ("unverified", "supported", "disputed", "refuted")
 # How a claim relates to a claim of another source; "same" is symmetric.
 RELATIONS = ("same", "corroborates", "contradicts", "qualifies", "cites")
@@ -158,7 +160,7 @@ class ReplaceResult:
         if not total:
             return f"Replaced the text of '{self.document.title}' (it has no claims)."
         return (
-            f"Replaced the text of '{self.document.title}': of its {total} claims, "
+            f"Replaced the text of '{self.document.title}': of its {plural(total, 'claim')}, "
             f"{self.unchanged} kept their place, {self.moved} moved, {self.changed} changed "
             f"and {self.orphaned} could not be found (orphaned, kept for re-attaching)."
         )

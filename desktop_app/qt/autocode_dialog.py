@@ -31,6 +31,24 @@ CONTEXT = 40  # characters either side of a match in the preview
 PREVIEW_DELAY_MS = 200
 
 
+def in_context(text: str, start: int, end: int, context: int = CONTEXT) -> str:
+    """The match ``text[start:end]`` in brackets with the words around it, on
+    one line: a space beside the brackets only where the text has one, so that
+    "deepfake, which" reads "[deepfake], which" (not "[deepfake] , which")."""
+    def squeeze(part: str) -> str:
+        return " ".join(part.split())
+
+    before, found, after = text[max(0, start - context):start], text[start:end], text[end:end + context]
+    left, right = squeeze(before), squeeze(after)
+    if left and before[-1].isspace():
+        left += " "
+    if right and after[0].isspace():
+        right = " " + right
+    head = "…" if start > context else ""  # the text goes on beyond the context shown
+    tail = "…" if end + context < len(text) else ""
+    return f"{head}{left}[{squeeze(found)}]{right}{tail}"
+
+
 class AutoCodeDialog(QDialog):
     """Pattern, options, tag and scope; the matches shown as they are typed."""
 
@@ -174,11 +192,7 @@ class AutoCodeDialog(QDialog):
             if doc_id not in texts:
                 texts[doc_id] = self.w.store.document_text(doc_id)
                 titles[doc_id] = self.w.store.document_title(doc_id)
-            text = texts[doc_id]
-            before = " ".join(text[max(0, start - CONTEXT):start].split())
-            after = " ".join(text[end:end + CONTEXT].split())
-            found = " ".join(text[start:end].split())
-            self.preview.addItem(f"{titles[doc_id]}: …{before} [{found}] {after}…")
+            self.preview.addItem(f"{titles[doc_id]}: {in_context(texts[doc_id], start, end)}")
         if len(self.matches) > SAMPLE:
             self.preview.addItem(f"… and {len(self.matches) - SAMPLE} more")
 

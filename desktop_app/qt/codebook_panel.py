@@ -123,16 +123,21 @@ class CodebookPanel(QWidget):
         self.key_button.setToolTip("Set the selected tag's key (1-9)")
         self.key_button.setAccessibleName("Set tag key")
         self.key_button.clicked.connect(self.ask_key)
-        tools.addWidget(self.key_button)
+        # a row of their own: beside the icons they kept the codebook (and the reading panes) from narrowing
+        words = QHBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(self.key_button)
         self.keywords_button = QToolButton(text="Keywords…")
         self.keywords_button.setToolTip("Words that suggest the selected tag (claim candidates, matching passages)")
         self.keywords_button.setAccessibleName("Set tag keywords")
         self.keywords_button.clicked.connect(self.ask_keywords)
-        tools.addWidget(self.keywords_button)
+        words.addWidget(self.keywords_button)
+        words.addStretch(1)
         tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(tools)
+        layout.addLayout(words)
         layout.addWidget(self.table)
 
     def set_read_only(self, read_only: bool) -> None:

@@ -27,35 +27,6 @@ from desktop_app import __version__
 from desktop_app.core import paths
 from desktop_app.qt.file_filters import IMPORT_FILTER
 
-SHORTCUTS = (
-    ("Tag the selection", "1 … 9 (the tag's key), or click the tag, or right-click > Tag as…"),
-    ("Delete the selected claim", "Delete"),
-    ("Attach an orphaned claim to the selection", "Ctrl+Shift+A"),
-    ("Replace a document with a new version", "Ctrl+Shift+R"),
-    ("Import a web page from its address", "Ctrl+Shift+U"),
-    ("Link the selected claim with a claim of another pane", "Ctrl+L"),
-    ("Claims across sources (the matrix of linked claims)", "Ctrl+Shift+M"),
-    ("Analysis (charts of the claims)", "Ctrl+Shift+Y"),
-    ("Page as printed (a PDF's original page beside the text)", "Ctrl+Alt+P"),
-    ("Preferences (your annotator name)", "Ctrl+,"),
-    ("Undo / Redo", "Ctrl+Z / Ctrl+Shift+Z"),
-    ("Find in document", "Ctrl+F, then F3 / Shift+F3"),
-    ("Search all documents and claims", "Ctrl+Shift+F"),
-    ("Zoom in / out / reset", "Ctrl++ / Ctrl+- / Ctrl+0"),
-    ("Open a link", "Ctrl+click"),
-    ("Import files", "Ctrl+O, or drop files on the window"),
-    ("Export claims", "Ctrl+E"),
-    ("Open another database", "Ctrl+Shift+O"),
-    ("Open a team database (PostgreSQL)", "Ctrl+Shift+D"),
-    ("New tag", "Ctrl+T"),
-    ("Add a reading pane", "Ctrl+Shift+N"),
-    ("Close the current pane", "Ctrl+W"),
-    ("Synchronised scrolling", "Ctrl+Shift+S"),
-    ("Focus the library / codebook / claims / claim / orphaned claims", "Alt+1 / Alt+2 / Alt+3 / Alt+4 / Alt+5"),
-    ("Keyboard shortcuts", "F1"),
-    ("Quit", "Ctrl+Q"),
-)
-
 
 def warn(parent, title: str, text: str) -> None:
     """A warning the user must acknowledge."""
@@ -171,17 +142,15 @@ def show_about(parent, db_path) -> None:
     QMessageBox.about(parent, "About Marginalia", about_text(db_path))
 
 
-def shortcuts_html() -> str:
-    rows = "".join(f"<tr><td>{what}</td><td><b>{keys}</b></td></tr>" for what, keys in SHORTCUTS)
-    return f"<table cellpadding='4'>{rows}</table>"
+def show_shortcuts(parent, rows) -> None:
+    """Help > Keyboard shortcuts: ``rows`` of (what, keys)."""
+    from desktop_app.qt.shortcuts_list import shortcuts_html
 
-
-def show_shortcuts(parent) -> None:
     dialog = QDialog(parent)
     dialog.setWindowTitle("Keyboard shortcuts")
     text = QTextBrowser()
     text.setAccessibleName("Keyboard shortcuts")
-    text.setHtml(shortcuts_html())
+    text.setHtml(shortcuts_html(rows))
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)

@@ -395,6 +395,9 @@ class LinksController:
         if self.matrix_window is None:
             self.matrix_window = MatrixWindow(self.w, self.store, self.w.events)
             self.matrix_window.claimActivated.connect(self.w.annotator.go_to_claim)
+            from desktop_app.qt.layout_fit import place_tool_window
+
+            place_tool_window(self.matrix_window, self.w)
         self.matrix_window.model.reload()
         self.matrix_window.show()
         self.matrix_window.raise_()

@@ -9,11 +9,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QWidget
 
 from desktop_app.core.addresses import database_target, shown
+from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.link_gutter import LinkSplitter
 from desktop_app.qt.window_actions import build_menus
@@ -100,7 +101,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Marginalia")
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        self._room_timer = QTimer(self, singleShot=True, interval=0)
+        self._room_timer.timeout.connect(lambda: layout_fit.keep_reading_room(self))
+        layout_fit.fit_first_window(self)  # the default size, or the screen's on a smaller one
         self.store = None
         self._loader: StoreLoader | None = None
         self.events = StoreEvents(self)  # replaced by a fresh hub for each database
@@ -228,10 +231,22 @@ class MainWindow(QMainWindow):
     def _default_dock_sizes(self) -> None:
         """Docks sized for reading: the panes get most of the width, the
         claims table shows several rows (about a quarter of the height)."""
-        self.resizeDocks([self.library_dock, self.codebook_dock], [330, 330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.library_dock, self.codebook_dock], [3, 2], Qt.Orientation.Vertical)
-        self.resizeDocks([self.claims_dock], [max(230, self.height() // 4)], Qt.Orientation.Vertical)
-        self.resizeDocks([self.editor_dock], [300], Qt.Orientation.Horizontal)
+        if self.width() < layout_fit.COMPACT_WIDTH and self.isVisible():  # a narrow window: library and codebook as tabs
+            if self.codebook_dock not in self.tabifiedDockWidgets(self.library_dock):
+                self.tabifyDockWidget(self.library_dock, self.codebook_dock)
+                self.library_dock.raise_()
+        else:
+            self.resizeDocks([self.library_dock, self.codebook_dock], [3, 2], Qt.Orientation.Vertical)
+        self.resizeDocks([self.claims_dock], [layout_fit.claims_height(self.height())], Qt.Orientation.Vertical)
+        layout_fit.size_side_docks(self)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._room_timer.start()  # once the layout has placed the docks for the new size
+
+    def reset_layout(self) -> None:
+        """View > Reset layout."""
+        layout_fit.reset_layout(self)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -426,7 +441,8 @@ class MainWindow(QMainWindow):
         self.annotator.attach(store, events)
         self.links.attach(store, events)
         read_only = bool(getattr(store, "read_only", False))
-        self.setWindowTitle(f"Marginalia — {database_title(store)}" + (" (read-only)" if read_only else ""))
+        # Ends with the application's name, so the window system adds it no second time.
+        self.setWindowTitle(f"{database_title(store)}" + (" (read-only)" if read_only else "") + " — Marginalia")
         self._show_read_only(read_only)
         events.documentsChanged.connect(self._documents_changed)
         events.tagsChanged.connect(self._tags_changed)
@@ -536,6 +552,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/size", self.size())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
         if self.store is not None:
@@ -548,8 +565,11 @@ class MainWindow(QMainWindow):
     def restore_layout(self) -> None:
         settings = QSettings()
         geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        size = settings.value("window/size")
+        if geometry is None or not isinstance(size, QSize) or not layout_fit.fits(
+                size, layout_fit.available_geometry(self)):
+            return  # saved on a larger screen (or never): the default layout fits this one
+        self.restoreGeometry(geometry)
         state = settings.value("window/state")
         if state is not None and self.restoreState(state):
             self._layout_restored = True  # the user's dock sizes, not the defaults

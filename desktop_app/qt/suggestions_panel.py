@@ -524,7 +524,9 @@ def candidates_dock(window, toggle=None) -> QDockWidget:
     dock = getattr(window, "candidates_dock", None)
     if dock is None:
         panel = CandidatesPanel(window)
-        dock = _dock(window, "Claim candidates", "ClaimCandidatesDock", panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # a tab beside the claims table: in the right column it left the claim editor a few lines
+        dock = _dock(window, "Claim candidates", "ClaimCandidatesDock", panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        window.tabifyDockWidget(window.claims_dock, dock)
         dock.hide()
         if toggle is not None:
             dock.visibilityChanged.connect(toggle.setChecked)
@@ -538,7 +540,6 @@ def show_claim_candidates(window, shown: bool = True, toggle=None) -> Candidates
     panel = dock.widget()
     if shown:
         dock.raise_()
-        window.resizeDocks([window.editor_dock, dock], [1, 2], Qt.Orientation.Vertical)
         panel.refresh()
         panel.list.setFocus()
     return panel

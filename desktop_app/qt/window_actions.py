@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.qt.file_filters import DATABASE_FILTER
 from desktop_app.qt.icons import icon
+from desktop_app.qt.layout_fit import place_tool_window
 from desktop_app.qt.lazy import LazyModule
+from desktop_app.qt.shortcuts_list import shortcut_rows
 
 # loaded on first use, after the window's first paint (see lazy.py)
 dialogs = LazyModule("desktop_app.qt.dialogs")
@@ -114,6 +116,7 @@ def build_menus(w) -> dict[str, QAction]:
                 shown.close()
                 shown.deleteLater()
             shown = extra_windows[key] = make(w, w.store, w.events)
+            place_tool_window(shown, w)
         else:
             shown.refresh()
         shown.show()
@@ -233,6 +236,10 @@ def build_menus(w) -> dict[str, QAction]:
         else:
             menu.addAction(a[key])
     a.update(_suggestion_actions(w, menu))
+    a["reset_layout"] = _action(w, "Reset &layout", lambda: w.reset_layout())
+    a["reset_layout"].setStatusTip("Put the window and its panels back as they start, fitted to the screen")
+    menu.addAction(a["reset_layout"])
+    menu.addSeparator()
     docks = (w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock, w.orphans_dock)
     for n, dock in enumerate(docks, start=1):
         toggle = dock.toggleViewAction()
@@ -242,7 +249,7 @@ def build_menus(w) -> dict[str, QAction]:
         menu.addAction(focus)
 
     menu = w.menuBar().addMenu("&Help")
-    a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w), "F1")
+    a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w, shortcut_rows(w)), "F1")
     a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.location if w.store else None))
     menu.addAction(a["shortcuts"])
     menu.addAction(a["about"])

@@ -46,6 +46,21 @@ def claim_blocks(md: str) -> list[list[str]]:
     return blocks
 
 
+def rendered(md: str) -> str:
+    """The report as HTML, read by a CommonMark renderer with the table and
+    strikethrough extensions that common renderers add."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+
+
+def rendered_text(md: str) -> str:
+    """What a reader of the rendered Markdown sees: the text without tags."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered(md)))
+
+
 def unescape(line: str) -> str:
     return re.sub(r"\\(.)", r"\1", line)
 
@@ -74,8 +89,8 @@ def test_structure(library):
     assert headings == ["# Claims by tag", "## salaries", "## strikes", "## long strikes", "## Untagged"]
     assert "## deepfakes" not in md  # no claims, no section
     assert "> The strikes lasted 118 days\n" in md
-    assert "— *Strike \\[news\\]\\(x\\)* · 2023\\-08\\-01 · <https://example.org/a> · status: supported" in md
-    assert "status: unverified · note: two\\\nlines \\# note" in md
+    assert "— *Strike \\[news\\](x)* · 2023-08-01 · <https://example.org/a> · status: supported" in md
+    assert "status: unverified · note: two\\\nlines # note" in md
     assert md.count("> The strikes lasted 118 days") == 2  # under strikes and under its child
     assert "> Another text\n\n— *Second* · status: unverified\n" in md
 
@@ -122,14 +137,18 @@ def test_hostile_quotes_stay_inside_their_block(empty_store, quote):
         assert not line.startswith(">     ")  # no indented code
     # no live link, image, autolink to a dangerous place or raw HTML anywhere
     assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", md)
-    assert "javascript:" not in md  # the colon is escaped: no scheme
-    assert not re.search(r"(?<!\\)[<>]", md.replace("\n>", "\n"))  # no raw HTML, no autolink
+    assert not re.search(r"(?<!\\)<", md)  # no raw HTML, no autolink
+    html = rendered(md)
+    for markup in ("<a ", "<img", "<script", "<pre", "<code", "<ol", "<ul", "<hr", "<h3", "<table", "<s>"):
+        assert markup not in html, markup
     headings = [line for line in md.split("\n") if line.startswith("#")]
     assert headings == ["# Claims by tag", "## Untagged"]
 
 
 def test_escape_and_block_quote_helpers():
-    assert escape("a*b_c`d") == "a\\*b\\_c\\`d"
+    assert escape("a*b_c`d") == "a\\*b_c\\`d"  # an underscore between letters is no emphasis
+    assert escape("_x_ $9.50 2023-08-01") == "\\_x\\_ $9.50 2023-08-01"
+    assert escape("1. x") == "1\\. x" and escape("# x") == "\\# x" and escape("&amp; & b") == "\\&amp; & b"
     assert block_quote("one\n\ntwo") == "> one\n>\n> two"
     assert block_quote("one\ntwo") == "> one\\\n> two"
     assert block_quote("  indented") == "> \u00a0\u00a0indented"
@@ -140,4 +159,42 @@ def test_unsafe_source_addresses_are_not_links(empty_store):
     doc = s.add_document(make_doc("Some text.", "T", source_url="javascript:alert(1)"))
     s.add_claim(doc.id, 0, 4)
     md, _ = report(s)
-    assert "javascript\\:alert\\(1\\)" in md and "<javascript" not in md
+    assert "javascript:alert(1)" in md and "<javascript" not in md
+    assert "<a " not in rendered(md) and "javascript:alert(1)" in rendered_text(md)
+
+
+READABLE = [
+    "Netflix pays up to $900,000 a year (from 2023-08-01), 3.5% more.",
+    "A snake_case name, a + b = c, 10 > 9, Q&A, what? yes! {braces} @name ^caret: done.",
+    "Tricky: *stars*, _under_, `ticks`, [brackets](x), <b>tag</b>, &amp; entity, ~~gone~~, a | b \\ end",
+    "# not a heading",
+    "> not a quote",
+    "- not a list",
+    "+ not a list",
+    "1. not a list",
+    "2) not a list",
+    "=== not a line",
+    "🎬 Astral 🎬 text, it's fine",
+]
+
+
+@pytest.mark.parametrize("quote", READABLE)
+def test_quotes_read_right_and_escape_only_what_markdown_would_misread(empty_store, quote):
+    s = empty_store
+    text = canonicalize(f"Before.\n{quote}\nAfter.")
+    doc = s.add_document(make_doc(text, "Report 2023-08-01 $5", published="2023-08-01"))
+    start = text.index(quote)
+    s.add_claim(doc.id, start, start + len(quote), note="costs $900,000 - maybe")
+    md, count = report(s)
+    assert count == 1
+    # The rendered block quote reads exactly as the quote.
+    html = rendered(md)
+    (body,) = re.findall(r"<blockquote>\s*<p>(.*?)</p>\s*</blockquote>", html, re.S)
+    import html as html_module
+
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", body)) == quote
+    # Plain figures, dates and punctuation keep no backslash in the Markdown text.
+    for plain in ("$900,000", "2023-08-01", "3.5%", "$5", "a + b = c", "snake_case", "Q&A", "10 > 9", "it's fine"):
+        if plain in quote or plain in ("$900,000", "2023-08-01", "$5"):
+            assert plain in md, plain
+    assert "\\$" not in md and "\\-" not in md.replace("\\- not", "") and "\\." not in md.replace("1\\.", "")

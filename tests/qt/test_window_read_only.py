@@ -42,7 +42,7 @@ def test_a_database_in_a_read_only_folder_is_shown_read_only(qtbot, tmp_path, mo
         qtbot.waitExposed(w)
 
         assert w.store.read_only
-        assert w.windowTitle() == "Marginalia — library.db (read-only)"
+        assert w.windowTitle() == "library.db (read-only) — Marginalia"
         label = w.findChild(QLabel, "ReadOnlyState")
         assert label.isVisible() and label.text() == READ_ONLY_LABEL == "Read-only: changes cannot be saved here"
         assert "cannot be saved" in label.toolTip() and str(db) in label.toolTip()

@@ -243,3 +243,15 @@ def test_matching_passages_follow_the_panes_and_accept_with_a_tag(window, qtbot,
     window.open_document(shown[1], second)
     qtbot.waitUntil(lambda: not panel.busy and bool(panel.pairs()), timeout=10000)
     assert (panel.doc_a, panel.doc_b) == shown
+
+
+def test_autocode_preview_spaces_the_match_as_the_text_does():
+    from desktop_app.qt.autocode_dialog import in_context
+
+    text = "Then there is the deepfake, which in an advertisement 🎬 has"
+    start = text.index("deepfake")
+    assert in_context(text, start, start + len("deepfake"), 14) == "…there is the [deepfake], which in an…"
+    assert in_context(text, start, start + len("deepfake, which"), 4) == "…the [deepfake, which] in…"
+    emoji = text.index("🎬")
+    assert in_context(text, emoji, emoji + 1, 5) == "…ment [🎬] has"
+    assert in_context("deepfakes\n\nare", 0, 8, 10) == "[deepfake]s are"

@@ -39,6 +39,7 @@ from pathlib import Path
 from lxml import etree
 
 from desktop_app.core.exchange.claims_csv import ExportOptions, iso_utc
+from desktop_app.core.wording import plural
 
 NS = "urn:QDA-XML:project:1.0"
 _Q = "{%s}" % NS
@@ -173,7 +174,7 @@ def _write(store, zf: zipfile.ZipFile, options: ExportOptions) -> int:
                         for link in links:
                             xf.write(_link(link, exported))
                 description = _element("Description")
-                description.text = f"Claims exported from Marginalia: {len(exported)} claims, {len(docs)} documents."
+                description.text = f"Claims exported from Marginalia: {plural(len(exported), 'claim')}, {plural(len(docs), 'document')}."
                 xf.write(description)
     for guid, text in notes:
         zf.writestr(source_path(guid), _x(text).encode("utf-8"))

@@ -7,10 +7,11 @@ sections. Each claim is a block quote of its quote, then one line with the
 title of its source, the publication date, the source's address, its page
 in a paged source, its status and its note.
 
-Everything taken from the library is escaped: every Markdown punctuation
-character gets a backslash, so that a quote holding "#", ">", "```", "<b>" or
-"[x](javascript:...)" stays plain text inside its block quote. Only addresses
-starting with http:// or https:// become links.
+Everything taken from the library is escaped where Markdown would misread it,
+and only there, so that the report stays readable as text ("$900,000" and
+"2023-08-01" keep no backslash) while a quote holding "#", ">", "```", "<b>"
+or "[x](javascript:...)" stays plain text inside its block quote. Only
+addresses starting with http:// or https:// become links.
 """
 
 from __future__ import annotations
@@ -20,17 +21,30 @@ from typing import TextIO
 
 from desktop_app.core.exchange.claims_csv import ExportOptions
 
-# ASCII punctuation that can start or end Markdown (CommonMark allows a
-# backslash before any ASCII punctuation); commas, quotes, question marks,
-# slashes and the like are left as they are, for readability
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:@=$^])")
+# Escaped wherever they are: a backslash (it would escape what follows), code
+# spans, emphasis, links and images, raw HTML and autolinks, table cells and
+# strikethrough (extensions that common renderers add)
+_ALWAYS = re.compile(r"([\\`*\[\]<|~])")
+# An underscore is emphasis only where it does not sit between letters or digits
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# An ampersand is literal unless it starts an entity
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# At the start of a line: headings, block quotes, lists, thematic breaks and
+# setext underlines, ordered lists ("1." or "1)")
+_LEADING = re.compile(r"^([#>+=\-])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
 _SAFE_URL = re.compile(r"https?://[^\s<>\\`]+", re.IGNORECASE)
 _BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85\x0b\x0c]")
 
 
 def escape(text: str) -> str:
-    """``text`` as literal Markdown text (no line breaks expected)."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """``text`` as literal Markdown text (no line breaks expected): a
+    backslash before each character Markdown would read as markup here."""
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _ORDERED.sub(r"\1\\\2", text)
+    return _LEADING.sub(r"\\\1", text)
 
 
 def _lines(text: str) -> list[str]:

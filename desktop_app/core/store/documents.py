@@ -12,6 +12,7 @@ from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid
 from desktop_app.core.store.models import claims, document_sources, document_versions, documents
 from desktop_app.core.rows import DocumentRow, ReplaceResult, SourceRow
+from desktop_app.core.wording import plural
 
 _LIST_COLUMNS = (
     documents.c.id,
@@ -467,7 +468,7 @@ class DocumentsMixin:
             row = self._get_document(conn, doc_id, include_deleted=False)
             if row.claim_count and not with_claims:
                 raise Conflict(
-                    f"'{row.title}' has {row.claim_count} claims; delete it with its claims "
+                    f"'{row.title}' has {plural(row.claim_count, 'claim')}; delete it with its claims "
                     "explicitly, or delete the claims first."
                 )
             now = datetime.now(timezone.utc)

@@ -12,6 +12,7 @@ from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import MergeRecord, RemovedTag, TagRow
+from desktop_app.core.wording import plural
 
 
 def _tag_count():
@@ -260,7 +261,7 @@ class TagsMixin:
             claim_ids = self._claims_with(conn, tag_id)
             if claim_ids and not untag:
                 raise Conflict(
-                    f"The tag '{tag.name}' is used by {len(claim_ids)} claim(s): merge it into another tag, "
+                    f"The tag '{tag.name}' is used by {plural(len(claim_ids), 'claim')}: merge it into another tag, "
                     "or remove it from those claims explicitly (untag)."
                 )
             children = list(conn.execute(sa.select(tags.c.id).where(tags.c.parent_id == tag_id)).scalars())

@@ -1,0 +1,163 @@
+"""The main window and its tool windows fitted to the screen they open on.
+
+The reading panes keep most of the window's width at any size: the docks
+beside them take a share of the width (capped at their comfortable sizes),
+narrow windows stack the library and the codebook as tabs, and a saved
+layout comes back only if it fits the screen it is restored on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+DEFAULT_SIZE = QSize(1400, 900)  # the first window on a screen large enough for it
+FRAME_ALLOWANCE = QSize(16, 48)  # the window manager's frame and title bar, unknown before showing
+READING_SHARE = 0.55  # the reading panes' least share of the window's width
+LEFT_SHARE, RIGHT_SHARE = 0.18, 0.24  # the docks' shares: library/codebook, claim editor
+LEFT_MAX, RIGHT_MAX = 330, 300  # ...and their widths on a wide window
+COMPACT_WIDTH = 1280  # below it the library and the codebook are tabs of one dock
+TOOL_SHARE = 0.9  # a tool window's largest share of the screen
+
+
+def available_geometry(widget: QWidget | None = None) -> QRect:
+    """The part of the screen a window may use (without panels and taskbars):
+    the screen the widget is on, else the primary screen."""
+    screen = widget.screen() if widget is not None else None
+    if screen is None:
+        screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fitted_size(wanted: QSize, available: QRect, allowance: QSize = FRAME_ALLOWANCE) -> QSize:
+    """``wanted``, made smaller where the screen (less the frame) is smaller."""
+    return QSize(max(200, min(wanted.width(), available.width() - allowance.width())),
+                 max(150, min(wanted.height(), available.height() - allowance.height())))
+
+
+def centred(size: QSize, over: QRect, within: QRect) -> QRect:
+    """A rectangle of ``size`` centred over ``over``, moved to lie inside ``within``."""
+    rect = QRect(0, 0, size.width(), size.height())
+    rect.moveCenter(over.center())
+    rect.moveLeft(max(within.left(), min(rect.left(), within.right() + 1 - rect.width())))
+    rect.moveTop(max(within.top(), min(rect.top(), within.bottom() + 1 - rect.height())))
+    return rect
+
+
+def fit_first_window(window: QMainWindow) -> None:
+    """The first window: its default size, or less on a smaller screen, centred on it."""
+    available = available_geometry(window)
+    rect = centred(fitted_size(DEFAULT_SIZE, available), available, available)
+    window.resize(rect.size())
+    window.move(rect.topLeft())
+
+
+def fits(size: QSize, available: QRect) -> bool:
+    """Whether a window of ``size`` fits the available part of the screen."""
+    return size.width() <= available.width() and size.height() <= available.height()
+
+
+# ----------------------------------------------------------------- the docks
+def side_dock_widths(width: int) -> tuple[int, int]:
+    """The widths of the left (library, codebook) and right (claim) docks for
+    a window ``width`` wide: shares of it, capped at their comfortable sizes."""
+    return min(LEFT_MAX, int(width * LEFT_SHARE)), min(RIGHT_MAX, int(width * RIGHT_SHARE))
+
+
+def claims_height(height: int) -> int:
+    """The claims table's height: a quarter of the window, several rows on a tall one."""
+    return max(height // 4, 230 if height >= 900 else 150)
+
+
+def _side_docks(window: QMainWindow, area: Qt.DockWidgetArea) -> list[QDockWidget]:
+    return [d for d in window.findChildren(QDockWidget)
+            if not d.isHidden() and not d.isFloating() and window.dockWidgetArea(d) == area]
+
+
+def size_side_docks(window: QMainWindow) -> None:
+    """Give the docks beside the reading panes their share of the width."""
+    left_width, right_width = side_dock_widths(window.width())
+    docks, widths = [], []
+    for area, width in ((Qt.DockWidgetArea.LeftDockWidgetArea, left_width),
+                        (Qt.DockWidgetArea.RightDockWidgetArea, right_width)):
+        found = _side_docks(window, area)
+        if found:
+            docks.append(found[0])
+            widths.append(width)
+    if docks:
+        window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
+
+
+def reading_share(window: QMainWindow) -> float:
+    """The share of the window's width the reading panes have."""
+    return window.centralWidget().width() / max(1, window.width())
+
+
+def keep_reading_room(window: QMainWindow) -> None:
+    """After a resize: when the reading panes have less than their share of
+    the width, the docks beside them give width back."""
+    if window.isVisible() and reading_share(window) < READING_SHARE:
+        size_side_docks(window)
+
+
+def arrange_default_docks(window) -> None:
+    """The default layout: library and codebook on the left (tabs of one dock
+    on a narrow window), the claim editor on the right, the claims table at
+    the bottom with the orphaned claims as a tab beside it."""
+    left, right, bottom = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                           Qt.DockWidgetArea.BottomDockWidgetArea)
+    for dock, area in ((window.library_dock, left), (window.codebook_dock, left),
+                       (window.editor_dock, right), (window.claims_dock, bottom), (window.orphans_dock, bottom)):
+        dock.setFloating(False)
+        window.addDockWidget(area, dock)
+    window.tabifyDockWidget(window.claims_dock, window.orphans_dock)
+    for name in ("candidates_dock", "matches_dock"):  # made on first use
+        dock = getattr(window, name, None)
+        if dock is not None:
+            dock.setFloating(False)
+            window.addDockWidget(bottom, dock)
+            window.tabifyDockWidget(window.claims_dock, dock)
+    if window.width() < COMPACT_WIDTH:
+        window.tabifyDockWidget(window.library_dock, window.codebook_dock)
+        window.library_dock.raise_()
+    for dock in (window.library_dock, window.codebook_dock, window.editor_dock, window.claims_dock):
+        dock.show()
+    window.claims_dock.raise_()
+
+
+def reset_layout(window) -> None:
+    """View > Reset layout: the window fitted to its screen, the docks where
+    they start, the reading panes of equal width."""
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings()
+    for key in ("window/geometry", "window/state", "window/splitter", "window/size"):
+        settings.remove(key)
+    if window.isMaximized() or window.isFullScreen():
+        window.showNormal()
+    fit_first_window(window)
+    arrange_default_docks(window)
+    window.orphans_dock.hide()
+    window._default_dock_sizes()
+    count = window.splitter.count()
+    if count:
+        window.splitter.setSizes([window.splitter.width() // count] * count)
+
+
+# ------------------------------------------------------------- tool windows
+def place_tool_window(tool: QWidget, main: QWidget) -> None:
+    """A tool window (analysis, compare annotators, the matrix): over the main
+    window, no larger than the screen, closed with Escape."""
+    available = available_geometry(main)
+    wanted = tool.size()
+    limit = QSize(int(available.width() * TOOL_SHARE), int(available.height() * TOOL_SHARE))
+    size = fitted_size(wanted.boundedTo(limit), available)
+    rect = centred(size, main.frameGeometry(), available)
+    tool.resize(rect.size())
+    tool.move(rect.topLeft())
+    if not getattr(tool, "_closes_on_escape", False):
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), tool)
+        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        shortcut.activated.connect(tool.close)
+        tool._closes_on_escape = True

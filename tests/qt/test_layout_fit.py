@@ -1,0 +1,213 @@
+"""The window fitted to the screen it opens on: the first window, the reading
+panes' share of the width at small sizes, a saved layout too large for the
+screen, View > Reset layout, tool windows, claim candidates; and the window's
+title and Help > Keyboard shortcuts."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
+from window_support import (  # noqa: F401 - fixtures
+    db_file,
+    isolated_qsettings,
+    make_claim,
+    make_window,
+    modals,
+    select_utf16,
+    settle,
+    tag_id,
+)
+
+from desktop_app.qt import layout_fit
+
+SCREENS = [(1024, 700), (1366, 768), (1920, 1080)]
+
+
+@pytest.fixture
+def screen(monkeypatch):
+    """The available part of the screen, as a test sets it: screen.set(w, h)."""
+
+    class Screen:
+        rect = QRect(0, 0, 1920, 1080)
+
+        def set(self, width, height):
+            self.rect = QRect(0, 0, width, height)
+
+    s = Screen()
+    monkeypatch.setattr(layout_fit, "available_geometry", lambda widget=None: QRect(s.rect))
+    return s
+
+
+def _within(inner: QRect, outer: QRect) -> bool:
+    return outer.contains(inner)
+
+
+def test_the_first_window_fits_the_screen_it_opens_on(qtbot, screen, isolated_qsettings):
+    from desktop_app.qt.main_window import MainWindow
+
+    screen.set(1024, 700)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.width() <= 1024 and w.height() <= 700
+    assert _within(w.geometry(), screen.rect)
+    screen.set(2560, 1440)
+    big = MainWindow()
+    qtbot.addWidget(big)
+    assert (big.width(), big.height()) == (1400, 900)  # the default size on a large screen, centred
+    assert big.geometry().center() == screen.rect.center() or _within(big.geometry(), screen.rect)
+
+
+def _check_room(window, width, height):
+    share = window.centralWidget().width() / window.width()
+    assert share >= layout_fit.READING_SHARE, f"reading panes have {share:.0%} of {width}×{height}"
+    for pane in window.panes:
+        assert pane.width() >= 0.25 * width, f"a pane is {pane.width()} px of {width}"
+    editor = window.editor
+    form = editor.form_widget
+    # The claim editor scrolls rather than squeezes its fields below their size.
+    assert form.height() >= form.minimumSizeHint().height()
+    assert editor.note.height() >= editor.note.minimumSizeHint().height()
+
+
+@pytest.mark.parametrize("size", SCREENS)
+def test_reading_panes_keep_most_of_the_width_on_any_screen(qtbot, db_file, modals, screen,
+                                                                isolated_qsettings, size):
+    screen.set(*size)
+    window = make_window(qtbot, db_file, size=size)
+    try:
+        claim_id = make_claim(window, qtbot, window.panes[0], 10, 60, "1")
+        window.annotator.go_to_claim(claim_id)
+        qtbot.waitUntil(lambda: window.editor.claim is not None)
+        qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
+        _check_room(window, *size)
+        if size[0] < layout_fit.COMPACT_WIDTH:  # library and codebook are tabs of one column
+            assert window.tabifiedDockWidgets(window.library_dock) == [window.codebook_dock]
+        settle()
+        if os.environ.get("MARGINALIA_SHOTS"):
+            window.grab().save(os.path.join(os.environ["MARGINALIA_SHOTS"], f"window-{size[0]}x{size[1]}.png"))
+    finally:
+        window.close()
+
+
+def test_shrinking_the_window_gives_the_panes_their_width_back(qtbot, db_file, modals, screen, isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1500, 950))
+    try:
+        window.resizeDocks([window.library_dock, window.editor_dock], [420, 420], Qt.Orientation.Horizontal)
+        window.resize(1024, 700)
+        qtbot.waitUntil(lambda: window.width() == 1024)
+        qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
+        _check_room(window, 1024, 700)
+    finally:
+        window.close()
+
+
+def test_a_layout_is_restored_only_if_it_fits_the_screen(qtbot, db_file, modals, screen, isolated_qsettings,
+                                                         monkeypatch):
+    window = make_window(qtbot, db_file, size=(1800, 1000))
+    window.close()  # saves the layout of a 1800×1000 window
+    again = make_window(qtbot, db_file, size=(1000, 650))
+    restored = []
+    for name in ("restoreGeometry", "restoreState"):
+        monkeypatch.setattr(again, name, lambda data, name=name: restored.append(name) or True)
+    try:
+        screen.set(1024, 700)
+        again.restore_layout()  # larger than this screen: refused, the window keeps its fitted size
+        assert restored == [] and (again.width(), again.height()) == (1000, 650)
+        screen.set(1920, 1080)
+        again.restore_layout()  # fits: comes back
+        assert restored == ["restoreGeometry", "restoreState"]
+    finally:
+        again.close()
+
+
+def test_reset_layout_puts_docks_back_and_fits_the_screen(qtbot, db_file, modals, screen, isolated_qsettings):
+    screen.set(1366, 768)
+    window = make_window(qtbot, db_file, size=(1300, 740))
+    try:
+        window.editor_dock.setFloating(True)
+        window.library_dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, window.claims_dock)
+        window.resize(2000, 1400)
+        window.menu_actions["reset_layout"].trigger()
+        assert _within(window.geometry(), screen.rect)
+        qtbot.waitUntil(lambda: window.library_dock.isVisible())
+        assert not window.editor_dock.isFloating()
+        assert window.dockWidgetArea(window.editor_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+        assert window.dockWidgetArea(window.claims_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
+    finally:
+        window.close()
+
+
+@pytest.mark.parametrize("which", ["show_analysis", "show_agreement", "matrix"])
+def test_tool_windows_open_over_the_window_fit_the_screen_and_close_with_escape(
+        qtbot, db_file, modals, screen, isolated_qsettings, which):
+    screen.set(1024, 700)
+    window = make_window(qtbot, db_file, size=(900, 600))
+    window.move(60, 40)
+    try:
+        tool = window.links.show_matrix() if which == "matrix" else getattr(window, which)()
+        qtbot.waitExposed(tool)
+        assert _within(tool.frameGeometry(), screen.rect)
+        assert window.frameGeometry().contains(tool.frameGeometry().center())
+        tool.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is tool)
+        qtbot.keyClick(tool, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: not tool.isVisible())
+    finally:
+        window.close()
+
+
+def test_claim_candidates_leave_the_claim_editor_its_height(qtbot, db_file, modals, screen, isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1366, 768))
+    try:
+        before = window.editor_dock.height()
+        window.active_pane = window.panes[0]
+        window.menu_actions["candidates"].trigger()
+        qtbot.waitUntil(lambda: window.candidates_dock.isVisible())
+        assert window.dockWidgetArea(window.candidates_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        assert window.editor_dock.height() >= 0.9 * before
+    finally:
+        window.close()
+
+
+# ------------------------------------------------------- title and shortcuts
+def test_the_title_names_the_application_once(qtbot, db_file, modals, isolated_qsettings):
+    app = QApplication.instance()
+    app.setApplicationDisplayName("Marginalia")
+    window = make_window(qtbot, db_file)
+    try:
+        title = window.windowTitle()
+        assert title == f"{db_file.name} — Marginalia"
+        # The window system appends the display name to a title that does not end with it.
+        assert title.count("Marginalia") == 1 and title.endswith(app.applicationDisplayName())
+    finally:
+        window.close()
+
+
+def test_keyboard_shortcuts_list_every_action_with_a_shortcut(qtbot, db_file, modals, isolated_qsettings,
+                                                             monkeypatch):
+    from PySide6.QtWidgets import QDialog, QTextBrowser
+
+    from desktop_app.qt.shortcuts_list import action_keys, shortcut_rows
+
+    window = make_window(qtbot, db_file)
+    shown = []
+    monkeypatch.setattr(QDialog, "exec", lambda dialog: shown.append(dialog.findChild(QTextBrowser).toPlainText()) or 0)
+    try:
+        window.menu_actions["shortcuts"].trigger()  # Help > Keyboard shortcuts
+        (listed,) = shown
+        for keys in ("Ctrl+Shift+P", "Ctrl+Shift+K", "Ctrl+Y", "Ctrl+Shift+Z", "Ctrl+Alt+P", "F1", "Alt+3"):
+            assert keys in listed, keys
+        actions = {a for a in [*window.actions(), *window.findChildren(QAction)] if action_keys(a)}
+        assert len(actions) > 20
+        missing = [(a.text(), action_keys(a)) for a in actions if action_keys(a) not in listed]
+        assert not missing, missing
+        rows = shortcut_rows(window)
+        assert ("Undo", "Ctrl+Z") in rows and ("Matching passages", "Ctrl+Shift+P") in rows
+    finally:
+        window.close()
