@@ -35,7 +35,7 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 # style and font: the frame painted before them reserves the same, so that
 # in a small window the docks are not squeezed once the panels arrive
 # (tests/qt/test_window_first_frame.py checks they still match).
-FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (276, 107), "Claim": (45, 36), "Claims": (311, 106),
+FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (311, 106),
                   "Orphaned claims": (252, 50)}
 READING_AREA_MINIMUM = (484, 98)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
