@@ -60,9 +60,15 @@ def main() -> None:
         for _ in range(20):
             app.processEvents()
         opened = resident_mb()
-        window.panes[0].view.document().size()  # what Qt's idle layout reaches in the end
-        for _ in range(20):
-            app.processEvents()
+        # Qt lays the rest of the text out while the window is idle: wait
+        # until the scroll range stops growing (the whole text is laid out)
+        bar = window.panes[0].view.verticalScrollBar()
+        last, still = -1, 0
+        while still < 5:
+            for _ in range(20):
+                app.processEvents()
+            still = still + 1 if bar.maximum() == last else 0
+            last = bar.maximum()
         sys.stdout.write(f"{opened:.1f} {resident_mb():.1f}\n")
         sys.stdout.flush()
         return
