@@ -42,6 +42,8 @@ def main() -> None:
         return
     from pathlib import Path
 
+    from PySide6.QtCore import QEvent
+
     from desktop_app.qt.app import make_application
     from desktop_app.qt.main_window import MainWindow
 
@@ -59,16 +61,20 @@ def main() -> None:
         window.open_document(first, window.panes[0])
         for _ in range(20):
             app.processEvents()
+        # what the window's event loop does, and processEvents alone does not:
+        # delete the document the pane showed before (its idle layout would go on)
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
         opened = resident_mb()
         # Qt lays the rest of the text out while the window is idle: wait
-        # until the scroll range stops growing (the whole text is laid out)
+        # until the scroll range has not grown for a second (all laid out)
+        import time
+
         bar = window.panes[0].view.verticalScrollBar()
-        last, still = -1, 0
-        while still < 5:
-            for _ in range(20):
-                app.processEvents()
-            still = still + 1 if bar.maximum() == last else 0
-            last = bar.maximum()
+        last, since, give_up = -1, time.monotonic(), time.monotonic() + 120
+        while time.monotonic() - since < 1.0 and time.monotonic() < give_up:
+            app.processEvents()
+            if bar.maximum() != last:
+                last, since = bar.maximum(), time.monotonic()
         sys.stdout.write(f"{opened:.1f} {resident_mb():.1f}\n")
         sys.stdout.flush()
         return
