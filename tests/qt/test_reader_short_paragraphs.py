@@ -9,7 +9,7 @@ import gc
 import pytest
 from PySide6.QtCore import QPoint
 
-from desktop_app.core.document import blocks_for_lines, StructuredDocument
+from desktop_app.core.document import StructuredDocument, blocks_for_lines
 from desktop_app.core.gc_pause import collector_paused
 from desktop_app.qt.reader import ReaderView
 
