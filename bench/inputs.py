@@ -132,3 +132,61 @@ def news_page(seed: int = 3, article_words: int = 1200) -> bytes:
     footer.append("<script>" + ";".join(f"window.t{i}=Date.now()+{i}" for i in range(3000)) + "</script>")
     footer.append("</body></html>")
     return "".join(head + menu + article + related + footer).encode("utf-8")
+
+
+SPEAKERS = ("Anna", "Pierre", "Natasha", "the old prince", "Dolokhov", "Marya", "Denisov", "the countess",
+            "Rostov", "Sonya", "the general", "Bilibin")
+SAID = ("said", "asked", "replied", "cried", "whispered", "answered", "went on", "muttered")
+NARRATION = (
+    "He looked at her and said nothing.", "The door opened.", "She turned away toward the window.",
+    "There was a silence in the drawing room.", "Outside, the snow had begun again.",
+    "Nobody answered.", "He smiled, and the smile changed his whole face.", "The clock struck nine.",
+    "She took his hand—then let it go.", "It was already dark when the carriage came round.",
+    "The officers laughed.", "He did not understand, and did not want to.",
+)
+
+
+def dialogue_novel(target_bytes: int, seed: int = 21) -> str:
+    """A novel shaped like most real ones: many short paragraphs, most of them
+    lines of dialogue in curly quotes with em dashes and now and then an
+    italic word, chapter headings, scene breaks, a few astral characters; one
+    paragraph per line and a blank line between paragraphs (Markdown that
+    also reads as plain text). At least ``target_bytes``; 3.2 MB gives about
+    65,000 lines."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    size = 0
+    chapter = 0
+
+    def words(n: int) -> str:
+        out = [rng.choice(WORDS) for _ in range(n)]
+        if rng.random() < 0.12:
+            i = rng.randrange(n)
+            out[i] = f"*{out[i]}*"
+        return " ".join(out)
+
+    while size < target_bytes:
+        chapter += 1
+        piece = [f"## Chapter {chapter}", ""]
+        for _ in range(rng.randint(150, 260)):
+            r = rng.random()
+            if r < 0.55:  # a line of dialogue
+                first = words(rng.randint(2, 9)).capitalize()
+                line = f"\u201c{first},\u201d {rng.choice(SAID)} {rng.choice(SPEAKERS)}."
+                if rng.random() < 0.5:
+                    line += f" \u201c{words(rng.randint(2, 10)).capitalize()}\u2014{words(rng.randint(1, 6))}?\u201d"
+            elif r < 0.65:  # a reply of a few words
+                line = f"\u201c{words(rng.randint(1, 4)).capitalize()}!\u201d"
+            elif r < 0.93:  # a short paragraph of narration
+                line = " ".join(rng.choice(NARRATION) for _ in range(rng.randint(1, 3)))
+                if rng.random() < 0.5:
+                    line += f" {words(rng.randint(4, 16)).capitalize()}."
+            elif r < 0.97:
+                line = "* * *"
+            else:
+                line = f"{rng.choice(NARRATION)} \u2014 {words(5)} \U0001F56F\ufe0f"
+            piece.extend((line, ""))
+        chunk = "\n".join(piece) + "\n"
+        parts.append(chunk)
+        size += len(chunk.encode())
+    return "".join(parts)

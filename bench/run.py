@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from inputs import news_page, novel_markdown, spans  # noqa: E402
+from inputs import dialogue_novel, news_page, novel_markdown, spans  # noqa: E402
 
 TARGETS = {
     "first_paint_ratio": ("<=", 1.5),
@@ -50,6 +50,11 @@ TARGETS = {
     "corpus_search_ms": ("<=", 100),
     "bulk_claims_ratio": ("<=", 3),
     "rss_mb": ("<=", 400),
+    "rss_laid_out_mb": ("<=", 400),
+    "open_dialogue_s": ("<=", 0.5),
+    "open_dialogue_ratio": ("<=", 3),
+    "open_dialogue_10k_claims_ratio": ("<=", 4),
+    "rss_dialogue_mb": ("<=", 400),
     "pdf_import_ratio": ("<=", 1.5),
     "open_pdf_300_ratio": ("<=", 1.1),
 }
@@ -146,6 +151,12 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
         store.add_claims_bulk(doc_many.id, spans(len(text), sizes.claims), [tag])
         store.add_claims_bulk(doc_few.id, spans(len(text), sizes.few_claims), [tag])
         doc_plain = store.add_document(import_bytes(markdown.encode(), name="plain.md"), original_name="plain.md")
+        # a novel of short paragraphs, as plain text: one block per line
+        dialogue = dialogue_novel(sizes.doc_bytes).encode()
+        dlg_plain = store.add_document(import_bytes(dialogue, name="dialogue.txt"), original_name="dialogue.txt")
+        dlg_many = store.add_document(import_bytes(dialogue, name="dialogue2.txt"), original_name="dialogue2.txt")
+        dlg_text = store.document_text(dlg_plain.id)
+        store.add_claims_bulk(dlg_many.id, spans(len(dlg_text), sizes.claims), [tag])
 
     window = MainWindow()
     window.resize(1400, 900)
@@ -180,6 +191,14 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
     base = median_time(baseline_open, sizes.repeats, settle)
     plain = median_time(open_doc(doc_plain.id), sizes.repeats, settle)
     many = median_time(open_doc(doc_many.id), sizes.repeats, settle)
+
+    def dialogue_baseline():
+        edit.setPlainText(dlg_text)
+        edit.viewport().repaint()
+
+    dlg_base = median_time(dialogue_baseline, sizes.repeats, settle)
+    dlg_open = median_time(open_doc(dlg_plain.id), sizes.repeats, settle)
+    dlg_open_many = median_time(open_doc(dlg_many.id), sizes.repeats, settle)
     # the parts of opening, alone: the offset map and the QTextDocument
     from desktop_app.qt.offsets import OffsetMap
     from desktop_app.qt.rendering import build_document
@@ -195,6 +214,11 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
         "open_3mb_ratio": plain / base,
         "open_3mb_10k_claims_s": many,
         "open_3mb_10k_claims_ratio": many / base,
+        "dialogue_qtextedit_open_s": dlg_base,
+        "open_dialogue_s": dlg_open,
+        "open_dialogue_ratio": dlg_open / dlg_base,
+        "open_dialogue_10k_claims_s": dlg_open_many,
+        "open_dialogue_10k_claims_ratio": dlg_open_many / dlg_base,
     }
 
     def add_claims(doc_id) -> float:
@@ -231,13 +255,20 @@ def window_figures(sizes: Sizes, tmp: Path) -> dict:
         frames.append(time.perf_counter() - t0)
     out["scroll_frame_ms"] = statistics.median(frames) * 1000
     window.close()
-    # resident memory of a fresh process showing the document with its claims
-    with Store.open(tmp / "rss.db", seed=False) as store:
-        doc = store.add_document(import_bytes(markdown.encode(), name="novel.md"), original_name="novel.md")
-        store.add_claims_bulk(doc.id, spans(len(text), sizes.claims), [store.resolve_tag("salaries")])
-    probe = subprocess.run([sys.executable, str(HERE / "probe_startup.py"), "rss", str(tmp / "rss.db")],
-                           capture_output=True, text=True, timeout=120)
-    out["rss_mb"] = float(probe.stdout.strip())
+    # resident memory of a fresh process showing the document with its claims,
+    # as opened and once Qt has laid out the whole text (as it does while idle)
+    for key, data, name in (("rss", markdown.encode(), "novel.md"), ("rss_dialogue", dialogue, "dialogue.txt")):
+        with Store.open(tmp / f"{key}.db", seed=False) as store:
+            doc = store.add_document(import_bytes(data, name=name), original_name=name)
+            length = len(store.document_text(doc.id))
+            store.add_claims_bulk(doc.id, spans(length, sizes.claims), [store.resolve_tag("salaries")])
+        probe = subprocess.run([sys.executable, str(HERE / "probe_startup.py"), "rss", str(tmp / f"{key}.db")],
+                               capture_output=True, text=True, timeout=300)
+        opened, laid_out = (float(v) for v in probe.stdout.split())
+        if key == "rss":
+            out["rss_mb"], out["rss_laid_out_mb"] = opened, laid_out
+        else:
+            out["rss_dialogue_opened_mb"], out["rss_dialogue_mb"] = opened, laid_out
     return out
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop_app.core.errors import Conflict, DatabaseReadOnly, DatabaseUnreachable, MarginaliaError
+from desktop_app.core.gc_pause import collector_paused
 from desktop_app.qt.highlights import HighlightSpan
 from desktop_app.qt.lazy import LazyModule
 
@@ -230,15 +231,16 @@ class Annotator:
         return self._docs_cache[doc_id]
 
     def show_document(self, pane, doc_id: int) -> None:
-        doc = self.document(doc_id)
-        pane.show_document(doc_id, doc)
-        line = self.provenance(doc_id)
-        pane.set_provenance(line)
-        action = getattr(self.w, "menu_actions", {}).get("save_original")
-        if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
-            action.setEnabled(bool(line))  # File > Save original… for the document being read
-        paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
-        pane.view.set_highlights([self.span(c) for c in paint])
+        with collector_paused():  # a long document makes objects by the hundred thousand
+            doc = self.document(doc_id)
+            pane.show_document(doc_id, doc)
+            line = self.provenance(doc_id)
+            pane.set_provenance(line)
+            action = getattr(self.w, "menu_actions", {}).get("save_original")
+            if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
+                action.setEnabled(bool(line))  # File > Save original… for the document being read
+            paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
+            pane.view.set_highlights([self.span(c) for c in paint])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
         page_view = getattr(self.w, "page_view", None)
