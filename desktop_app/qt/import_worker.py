@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop_app.core.errors import ImportCancelled, MarginaliaError, PasswordRequired
+from desktop_app.qt.threads import stop_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +149,7 @@ class ImportRun(QObject):
             return
         self.cancel()
         try:
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
+            if not stop_and_wait(self.thread, timeout_ms):
                 log.warning("the import thread did not stop in time")
         except RuntimeError:  # the thread object is already gone: nothing to wait for
             pass
@@ -245,8 +245,7 @@ class ParseRun(QObject):
         if self.done:
             return
         try:
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
+            if not stop_and_wait(self.thread, timeout_ms):
                 log.warning("the reading thread did not stop in time")
         except RuntimeError:  # the thread object is already gone
             pass

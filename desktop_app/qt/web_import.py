@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.errors import Cancelled, MarginaliaError
+from desktop_app.qt.threads import stop_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +163,7 @@ class WebImportRun(QObject):
             return
         self.cancel()
         try:
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
+            if not stop_and_wait(self.thread, timeout_ms):
                 log.warning("the web import thread did not stop in time")
         except RuntimeError:  # the thread object is already gone
             pass
