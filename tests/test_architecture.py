@@ -180,3 +180,19 @@ def test_pyside_version_is_below_the_leaking_release():
 
     major, minor = (int(x) for x in PySide6.__version__.split(".")[:2])
     assert (major, minor) < (6, 12), PySide6.__version__
+
+
+def test_sql_and_the_store_transaction_stay_in_the_store():
+    """SQL lives only in the store: no module outside ``core/store`` imports
+    the table definitions or opens the store's private transaction."""
+    offenders = []
+    for path in (ROOT / "desktop_app").rglob("*.py"):
+        if (ROOT / "desktop_app" / "core" / "store") in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("desktop_app.core.store.models"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports the tables")
+            elif isinstance(node, ast.Attribute) and node.attr == "_tx":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} uses the store's transaction")
+    assert not offenders, offenders

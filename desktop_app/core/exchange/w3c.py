@@ -68,14 +68,12 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote as percent_quote, urlsplit
 
-import sqlalchemy as sa
 
 from desktop_app.core.anchoring import CONTEXT, anchor_at
 from desktop_app.core.codebook import clean_name
 from desktop_app.core.document import page_of
 from desktop_app.core.errors import ImportRefused, InvalidInput
 from desktop_app.core.exchange.claims_csv import ExportOptions, iso_utc
-from desktop_app.core.store.models import claims as claims_table
 from desktop_app.core.reanchor import ORPHANED, OldAnchor, place
 from desktop_app.core.rows import STATUSES
 
@@ -87,7 +85,6 @@ MAX_TEXT = 1_000_000  # characters of one quote, note or tag name
 MAX_FUZZY_QUOTE = 10_000  # longer quotes are found exactly or not at all
 MAX_ANNOTATOR = 200  # characters, as the claims table keeps them
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)  # earlier dates are taken for mistakes
-_LOOKUP_BATCH = 500
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"
 
 
@@ -565,29 +562,6 @@ def _dates(p: _Planned, now: datetime) -> tuple[datetime, datetime]:
     return created, max(created, modified)
 
 
-def _claims_by_uuid(store, uuids: list[str]) -> dict[str, int]:
-    """The document of each claim (deleted ones too) whose UUID is among ``uuids``."""
-    found: dict[str, int] = {}
-    unique = sorted(set(uuids))
-    with store._tx(write=False) as conn:
-        for i in range(0, len(unique), _LOOKUP_BATCH):
-            batch = unique[i : i + _LOOKUP_BATCH]
-            found.update(conn.execute(
-                sa.select(claims_table.c.uuid, claims_table.c.document_id).where(claims_table.c.uuid.in_(batch))
-            ).all())
-    return found
-
-
-def _keep_identity(store, claim_id: int, claim_uuid_: str | None, created: datetime, updated: datetime) -> None:
-    """Give a claim just added the annotation's UUID and dates. Runs inside the
-    import's transaction, whose change-log entry the add already made."""
-    values: dict[str, Any] = {"created_at": created, "updated_at": updated}
-    if claim_uuid_ is not None:
-        values["uuid"] = claim_uuid_
-    with store._tx() as conn:
-        conn.execute(claims_table.update().where(claims_table.c.id == claim_id).values(**values))
-
-
 class _SameOffsets:
     """The position map for a text whose earlier version is not known."""
 
@@ -683,7 +657,7 @@ def import_annotations(store, path_or_data, *, label: str | None = None,
         texts: dict[int, str] = {}
         existing: dict[int, set[tuple[int, int, str]]] = {}
         # UUID -> document of the claims here that annotations of the file name
-        known_uuids = _claims_by_uuid(store, [p.uuid for p in plans if p.uuid])
+        known_uuids = store.claim_documents_by_uuid([p.uuid for p in plans if p.uuid])
         now = datetime.now(timezone.utc)
         tag_ids = {t.name.casefold(): t.id for t in store.list_tags()}
 
@@ -757,7 +731,7 @@ def import_annotations(store, path_or_data, *, label: str | None = None,
                 ids.append(tag_ids[key])
             added = store.add_claim(doc_id, start, end, ids, note=p.note, status=p.status, annotator=p.creator)
             created, updated = _dates(p, now)
-            _keep_identity(store, added.id, p.uuid, created, updated)
+            store.keep_claim_identity(added.id, p.uuid, created, updated)
             if p.uuid is not None:
                 known_uuids[p.uuid] = doc_id  # the same id twice in the file: once
             claims_of(doc_id).add((start, end, quote))

@@ -96,6 +96,9 @@ def check_status(status: str) -> str:
     return value
 
 
+_UUID_BATCH = 500  # UUIDs looked up per statement (well under every backend's parameter limit)
+
+
 class ClaimsMixin:
     """Part of Store; uses its ``_tx``, ``search_index`` and ``annotator``."""
 
@@ -256,6 +259,28 @@ class ClaimsMixin:
         tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
         pages = self._pages(conn, [r.document_id]).get(r.document_id, ())
         return _claim_row(r, list(tag_ids), pages)
+
+    def claim_documents_by_uuid(self, uuids: Iterable[str]) -> dict[str, int]:
+        """The document of each claim (deleted ones too) whose UUID is among
+        ``uuids``: uuid -> document id."""
+        found: dict[str, int] = {}
+        unique = sorted(set(uuids))
+        with self._tx(write=False) as conn:
+            for i in range(0, len(unique), _UUID_BATCH):
+                batch = unique[i : i + _UUID_BATCH]
+                found.update(conn.execute(sa.select(claims.c.uuid, claims.c.document_id)
+                                          .where(claims.c.uuid.in_(batch))).all())
+        return found
+
+    def keep_claim_identity(self, claim_id: int, uuid: str | None, created: datetime, updated: datetime) -> None:
+        """Give a claim just added the identity it had elsewhere (an imported
+        annotation's UUID and dates). Meant inside the import's transaction,
+        whose change-log entry the add already made."""
+        values: dict = {"created_at": created, "updated_at": updated}
+        if uuid is not None:
+            values["uuid"] = uuid
+        with self._tx() as conn:
+            conn.execute(claims.update().where(claims.c.id == claim_id).values(**values))
 
     def get_claim(self, claim_id: int) -> ClaimRow:
         with self._tx(write=False) as conn:
