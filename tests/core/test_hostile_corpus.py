@@ -253,7 +253,7 @@ def test_formula_metadata_is_kept_and_guarded_in_the_csv(corpus):
         (db, "export", "--document", str(meta["id"]), "--no-formula-guard"),
     ])
     for result in (guarded, raw):
-        assert result.returncode == 0 and b"Exported 1 claims" in result.stderr, result.stderr
+        assert result.returncode == 0 and b"Exported 1 claim." in result.stderr, result.stderr
     g = _one_row(guarded.stdout)
     r = _one_row(raw.stdout)
     for column, value in (("document_title", meta["title"]), ("document_source", meta["source_url"]),
