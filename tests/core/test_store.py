@@ -750,3 +750,20 @@ def test_metadata_and_file_names_that_cannot_be_stored_are_made_storable(empty_s
         s.resolve_tag("\udcff")
     with pytest.raises(NotFound):
         s.resolve_claim("\udcff" * 9)
+
+
+def test_a_uuid_ending_in_digits_is_found_by_its_end_not_taken_for_an_id(empty_store):
+    """The last 8 characters of a UUID are all digits about once in 40 claims:
+    such an end names the claim, it is not read as a claim id."""
+    from datetime import datetime, timezone
+
+    s = empty_store
+    doc = s.add_document(make_doc("A sentence to claim."), original_name="a.md")
+    claim = s.add_claim(doc.id, 0, 10, [])
+    uuid = "0196f3a2-7c1e-7abc-8def-000051840185"
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    s.keep_claim_identity(claim.id, uuid, when, when)
+    assert s.resolve_claim("51840185") == claim.id
+    assert s.resolve_claim(str(claim.id)) == claim.id  # a real id still wins
+    with pytest.raises(NotFound):
+        s.resolve_claim("99999999")

@@ -292,17 +292,17 @@ class ClaimsMixin:
         part that tells them apart) when only one claim's UUID ends so."""
         text = clean_text(ref).strip()  # as names were stored: no lone surrogates
         with self._tx(write=False) as conn:
+            found = None
             if text.isdigit():
                 found = conn.execute(sa.select(claims.c.id).where(claims.c.id == int(text))).scalar()
-            elif len(text) >= 8:
+            # the end of a UUID can be all digits ("…51840185"): not an id, try it as a UUID
+            if found is None and len(text) >= 8:
                 ids = conn.execute(
                     sa.select(claims.c.id)
                     .where(sa.or_(claims.c.uuid == text.lower(), claims.c.uuid.endswith(text.lower(), autoescape=True)))
                     .limit(2)
                 ).scalars().all()
                 found = ids[0] if len(ids) == 1 else None
-            else:
-                found = None
         if found is None:
             raise NotFound(f"There is no claim '{text}' (see 'marginalia claims').")
         return found
