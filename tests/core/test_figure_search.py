@@ -52,9 +52,11 @@ def test_a_quoted_number_and_a_year_match_as_written(store):
 def test_spellings_are_the_words_an_index_sees():
     assert spellings(Decimal(900000)) == [
         ("900000",), ("900", "000"), ("900k",), ("900", "thousand"), ("0", "9m"), ("0", "9mn"),
-        ("0", "9", "million"), ("0.9", "m"), ("0.9", "mn"), ("0.9", "million"),
+        ("0", "9", "million"), ("0", "9", "mio"), ("0.9", "m"), ("0.9", "mn"), ("0.9", "million"), ("0.9", "mio"),
     ]
-    assert query_figures('"900" 2023') == [(6, 10, [("2023",)])]
+    # a bare four-digit number may be a year or a count: as written, or grouped ("2,023")
+    assert query_figures('"900" 2023') == [(6, 10, [("2023",), ("2", "023")])]
+    assert query_figures("in 2023") == [(3, 7, [("2023",)])]  # a year by its context: as written only
     start, end, words = query_figures("$1.5M")[0]
     assert (start, end) == (0, 5) and ("1", "5m") in words and ("1", "500", "000") in words
 
