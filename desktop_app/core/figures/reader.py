@@ -11,6 +11,7 @@ signs follow other rules.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,7 +67,6 @@ _MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?{MONTH}")
 _MONTH_BEFORE = re.compile(rf"{MONTH}\s+(?:[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s+|de\s+)?$")
 _DAY_BEFORE = re.compile(rf"{MONTH}\s+$")
 _DAY_MONTH_BEFORE = re.compile(rf"[0-9]{{1,2}}\.?\s+(?:de\s+)?{MONTH}\s+(?:de\s+)?$")
-_AFTER_LETTER_HYPHEN = re.compile(r"[^\W\d_]-$")
 _RANGE = re.compile(r"\s*[-–—‒]\s*|\s+(?i:to|and|or|bis|und|oder|à|a|et|ou|e|o|y|al)\s+")
 _FORWARD = re.compile(r"\s*[-–—‒]\s*|\s+(?i:to|bis|à|a|al)\s+")
 
@@ -118,11 +118,10 @@ def extract_figures(text: str, decimal_mark: str | None = None) -> list[Figure]:
     ``decimal_mark`` ("." or ","), when the caller knows it (from the whole
     document), settles numbers whose shape does not; otherwise the text read
     is asked (``numbers.decimal_mark``)."""
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     for pattern in _NOT_FIGURES:
         for m in pattern.finditer(text):
-            if _free(taken, *m.span()):
-                taken.append(m.span())
+            taken.add(*m.span())
     readings = _readings(text, taken)
     _link_ranges(text, readings)
     marks = _Marks(text, decimal_mark)
@@ -142,8 +141,9 @@ def extract_figures(text: str, decimal_mark: str | None = None) -> list[Figure]:
             value = value.quantize(Decimal(1))  # 3.5bn is 3500000000, not 3500000000.0
         unit = r.currency or (PERCENT if r.percent else YEAR if r.year else COUNT)
         found.append(Figure(value, unit, r.start, r.end, text[r.start:r.end]))
-    spans = [(f.start, f.end) for f in found] + taken
-    found += _word_figures(text, spans)
+    for f in found:
+        taken.add(f.start, f.end)
+    found += _word_figures(text, taken)
     found.sort(key=lambda f: (f.start, f.end))
     return found
 
@@ -152,11 +152,30 @@ def _needs_mark(raw: str) -> bool:
     return bool(re.fullmatch(r"[1-9][0-9]{0,2}[.,][0-9]{3}", raw))
 
 
-def _free(taken, start: int, end: int) -> bool:
-    return all(end <= s or start >= e for s, e in taken)
+class _Spans:
+    """Spans that do not overlap, kept sorted: is a new one free of them?"""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        if i and self.ends[i - 1] > start:
+            return False
+        return i == len(self.starts) or self.starts[i] >= end
+
+    def add(self, start: int, end: int) -> bool:
+        """Add the span if it is free; whether it was."""
+        if not self.free(start, end):
+            return False
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+        return True
 
 
-def _readings(text: str, taken: list[tuple[int, int]]) -> list[_Reading]:
+def _readings(text: str, taken: _Spans) -> list[_Reading]:
     out: list[_Reading] = []
     pos = 0
     while True:
@@ -165,7 +184,7 @@ def _readings(text: str, taken: list[tuple[int, int]]) -> list[_Reading]:
             return out
         start, end = m.span()
         pos = end
-        if not _free(taken, start, end):
+        if not taken.free(start, end):
             continue
         reading = _read_one(text, start, end)
         if reading is not None:
@@ -181,9 +200,10 @@ def _read_one(text: str, start: int, end: int) -> _Reading | None:
     currency = currency_of(prefix.group(0).strip()) if prefix else None
     fig_start = start - len(prefix.group(0)) if prefix else start
     if currency is None:
-        if REFERENCE_BEFORE.search(before):
+        last = before.rstrip()[-1:]
+        if last and (last.isalpha() or last in "§#.°º") and REFERENCE_BEFORE.search(before[-16:]):
             return None  # section 4.2, page 12, version 3
-        if _AFTER_LETTER_HYPHEN.search(before) and not before.lower().endswith("mid-"):
+        if before[-1:] == "-" and before[-2:-1].isalpha() and not before.lower().endswith("mid-"):
             return None  # COVID-19, F-35
         if _TIME_AFTER.match(text, end):
             return None  # 10 am, 15 Uhr
@@ -250,14 +270,14 @@ def _link_ranges(text: str, readings: list[_Reading]) -> None:
             a.percent = True
 
 
-def _word_figures(text: str, taken: list[tuple[int, int]]) -> list[Figure]:
+def _word_figures(text: str, taken: _Spans) -> list[Figure]:
     """Numbers written in (English) words: "thirty-five actors", "five per
     cent", "two million dollars". A lone "one", "hundred" or "thousand" with
     no unit after it is left out (a pronoun, "thousands of")."""
     out = []
     for m in _WORD_RUN.finditer(text):
         words, end = m.group(0), m.end()
-        if not _free(taken, m.start(), end):
+        if not taken.free(m.start(), end):
             continue
         after = _AFTER_WORDS.match(text, end)
         bare = words.lower()
@@ -273,7 +293,7 @@ def _word_figures(text: str, taken: list[tuple[int, int]]) -> list[Figure]:
                 unit, end = PERCENT, after.end()
             elif code is not None:
                 unit, end = code, after.end()
-        out.append(Figure(Decimal(value), unit, m.start(), end, text[m.start():end]))
-        taken.append((m.start(), end))
+        if taken.add(m.start(), end):
+            out.append(Figure(Decimal(value), unit, m.start(), end, text[m.start():end]))
     return out
 
