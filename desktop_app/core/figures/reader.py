@@ -45,12 +45,13 @@ _NAMES = _alternation(CURRENCY_WORDS).replace(r"\ ", r"\s+")
 _CURRENCY_AFTER = rf"(?:{_SIGNS}|(?<![\w])(?:{_CODES})(?![\w])|(?i:(?:{_NAMES}))(?![\w]))"
 _PERCENT = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in PERCENT_WORDS if w != "%")
 
-# The number itself. Spaces group only before a currency or a percent sign
-# ("1 500 000 €"): elsewhere "in 2023 500 people" would run two numbers together.
+# The number itself. A plain space groups only groups of three after one to
+# three digits ("1 500 000 €", "25 000 personnes"), so that "in 2023 500
+# people" stays two numbers.
 _NUMBER = re.compile(
     r"(?<![\w.,'’\u00a0\u202f\u2009])(?:"
     r"[0-9]{1,3}(?:[\u00a0\u202f\u2009'’][0-9]{3})+(?:[.,][0-9]+)?"
-    rf"|[0-9]{{1,3}}(?: [0-9]{{3}})+(?:[.,][0-9]+)?(?={_SP}?(?:{_CURRENCY_AFTER}|%))"
+    r"|[0-9]{1,3}(?: [0-9]{3})+(?:[.,][0-9]+)?(?![0-9]|[.,][0-9])"
     r"|[0-9]+(?:[.,][0-9]+)*)"
 )
 _PREFIX = re.compile(rf"(?:(?<![\w$])(?:{_SIGNS})|(?<![\w])(?:{_CODES}))\s?$")

@@ -18,6 +18,7 @@ _SEARCH_SCALES = (
 )
 _SHORT_SCALE = re.compile(r"(?<![\w.,$])(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
                           r"(?P<scale>k|K|m|M|mn|bn|b|B)\b")
+_AMBIGUOUS = re.compile(r"(?<![\w.,])[1-9][0-9]{0,2}\.[0-9]{3}(?![\w]|[.,][0-9])")
 MAX_SPELLINGS = 24  # word sequences one figure of a search stands for; each costs a pass over the index
 
 
@@ -35,8 +36,11 @@ def spellings(value: Decimal) -> list[tuple[str, ...]]:
 
     plain = format_value(value)
     add(tuple(plain.split(".")))
+    if "." in plain:
+        add((plain,))  # "1.5" as one word, as PostgreSQL keeps it
     if value == value.to_integral_value() and value >= 1000:
         add(tuple(f"{int(value):,}".split(",")))
+        add((f"{int(value):,}".replace(",", "."),))  # "650.000" as one word, as PostgreSQL keeps it
     for scale, suffixes in _SEARCH_SCALES:
         scaled = value / scale
         if scaled < Decimal("0.1") or scaled >= 1000 or scaled != round(scaled, 2) or (scale == 1000 and scaled < 1):
@@ -67,14 +71,23 @@ def query_figures(query: str) -> list[tuple[int, int, list[tuple[str, ...]]]]:
         figures.append(Figure(value, COUNT, m.start(), m.end(), m.group(0)))
     taken = [(f.start, f.end) for f in figures]
     figures += [f for f in extract_figures(query) if all(f.end <= s or f.start >= e for s, e in taken)]
+    taken = [(f.start, f.end) for f in figures]
+    ambiguous = set()
+    for m in _AMBIGUOUS.finditer(query):  # "1.500": 1500 in German, 1.5 in English; a search looks for both
+        if all(m.end() <= s or m.start() >= e for s, e in taken):
+            figures.append(Figure(Decimal(m.group(0).replace(".", "")), COUNT, m.start(), m.end(), m.group(0)))
+            ambiguous.add(m.start())
     for figure in sorted(figures, key=lambda f: f.start):
         if not re.search(r"\d", figure.text) or query.count('"', 0, figure.start) % 2:
             continue
-        if figure.unit == YEAR:
+        if figure.start in ambiguous:
+            alternatives = [(figure.text,)] + spellings(figure.value)
+            alternatives += [a for a in spellings(Decimal(figure.text)) if a not in alternatives]
+        elif figure.unit == YEAR:
             alternatives = [(figure.text,)]
         elif figure.unit == COUNT and re.fullmatch(r"[0-9]{4}", figure.text) and 1800 <= figure.value <= 2100:
             # a search gives no context: "2000" may be a year, or 2000 written as "2,000"
-            alternatives = spellings(figure.value)[:2]
+            alternatives = spellings(figure.value)[:3]
         else:
             alternatives = spellings(figure.value)
             bare = figure.unit == COUNT and figure.value < 1000 and re.fullmatch(r"\d+(?:\.\d+)?", figure.text.strip())
