@@ -232,6 +232,8 @@ def test_a_dot_before_three_digits_is_read_only_with_evidence():
     assert figures("It is 1.500 and the index is up.") == [("count", D("1.5"))]  # English words
     assert figures("Sales were 1.234,5 and 1.500 units.") == [("count", D("1234.5")), ("count", 1500)]
     assert figures("1,500 workers") == [("count", 1500)]  # a comma before three digits groups
+    assert figures("1,500", ",") == [("count", D("1.5"))]  # unless the document writes decimal commas
+    assert figures("Die Firma hat 1,500 Tonnen und der Rest ist leer.") == [("count", D("1.5"))]
     assert figures("€1.500") == [("EUR", 1500)]  # money is quoted to two decimals
     assert figures("1.500 Millionen Euro", ",") == [("EUR", 1500 * M)]
     assert figures("$1.500 million", ".") == [("USD", D("1.5") * M)]
@@ -298,3 +300,34 @@ def test_a_count_grouped_in_the_documents_convention_reads_back(n, mark):
     written = f"{n:,}".replace(",", group)
     assert read_number(written, decimal_mark=mark) == n
     assert figures(f"{written} workers", mark) == [("count", n)]
+
+
+SCALES = [("k", 10**3), ("m", M), ("bn", B), (" million", M), (" billion", B), (" Mio.", M), (" Mrd.", B),
+          (" Millionen", M), (" Milliarden", B), (" millions d'", M), (" milliards d'", B), (" milioni di", M),
+          (" miliardi di", B), (" millones de", M), (" mil millones de", B), (" crore", 10**7), (" lakh", 10**5)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=99),
+       st.sampled_from(SCALES), st.sampled_from([".", ","]))
+def test_a_scaled_amount_with_decimals_in_either_convention_reads_back(whole, hundredths, scale, mark):
+    """"2,35 Mrd. €", "€2.35bn", "2,35 milliards d'euros": the same amount."""
+    word, factor = scale
+    number = f"{whole}{mark}{hundredths:02d}" if hundredths else f"{whole}"
+    value = (D(whole) + D(hundredths) / 100) * factor
+    if word.endswith("'"):
+        text = f"{number}{word}euros"
+    elif word.endswith((" di", " de")):
+        text = f"{number}{word} euro"
+    else:
+        text = f"€{number}{word}"
+    assert figures(f"Sie zahlte {text} dafür.") == [("EUR", value)], text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=9),
+       st.sampled_from(["%", " %", "\u202f%", " percent", " Prozent", " pour cent", " per cento", " por ciento"]),
+       st.sampled_from([".", ","]))
+def test_a_percentage_in_either_convention_reads_back(whole, tenth, sign, mark):
+    text = f"{whole}{mark}{tenth}{sign}" if tenth else f"{whole}{sign}"
+    assert figures(f"Es waren {text} mehr.") == [("percent", D(whole) + D(tenth) / 10)], text

@@ -98,7 +98,6 @@ class _Reading:
     scale: str | None = None
     percent: bool = False
     year: bool = False
-    connector: str = ""  # text between this reading and the next, when it makes a range
     drop: bool = False
 
 
@@ -131,9 +130,9 @@ def extract_figures(text: str, decimal_mark: str | None = None) -> list[Figure]:
         if r.drop:
             continue
         money = r.currency is not None
-        value = numbers.read_number(r.raw, decimal_mark=None, money=money, scaled=bool(r.scale))
-        if value is None and _needs_mark(r.raw):
-            value = numbers.read_number(r.raw, decimal_mark=marks.get(), money=money, scaled=bool(r.scale))
+        # only a number whose shape does not settle it asks for the text's decimal mark
+        mark = marks.get() if _needs_mark(r.raw) and not (money and not r.scale) else None
+        value = numbers.read_number(r.raw, decimal_mark=mark, money=money, scaled=bool(r.scale))
         if value is None:
             continue
         if r.scale:
