@@ -184,6 +184,8 @@ SAME = [
     ("3 mil millones de dólares", "$3bn"),
     ("1 500 000 €", "1.500.000 Euro"),
     ("USD 900,000", "$900,000"),
+    ("Die Firma hat 1.500 Mitarbeiter und der Umsatz steigt.", "The firm has 1,500 staff and the sales rise."),
+    ("15,5 % der Stimmen", "15.5% of the vote"),
     ("12,5 Prozent", "12.5%"),
     ("2 miliardi di euro", "EUR 2 billion"),
 ]
@@ -192,6 +194,8 @@ DIFFERENT = [
     ("€900,000", "€650,000"),
     ("1,5 Mio. €", "€1.6m"),
     ("35%", "40%"),
+    ("It shipped 1,600 tonnes.", "It shipped 1,500 tonnes."),
+    ("Die Firma hat 1.500 Mitarbeiter und der Umsatz steigt.", "The firm has 1,600 staff and the sales rise."),
 ]
 UNRELATED = [  # different units: never compared, never flagged
     ("€900,000", "$900,000"),

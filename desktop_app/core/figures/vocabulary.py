@@ -15,12 +15,12 @@ CURRENCY_SIGNS = {
     "US$": "USD", "U.S.$": "USD", "$": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
     "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "Mex$": "MXN", "€": "EUR", "£": "GBP",
     "¥": "JPY", "JP¥": "JPY", "CN¥": "CNY", "₹": "INR", "Rs.": "INR", "Rs": "INR", "₩": "KRW",
-    "₽": "RUB", "₺": "TRY", "₪": "ILS", "zł": "PLN", "Kč": "CZK", "Fr.": "CHF", "SFr.": "CHF",
+    "₽": "RUB", "₺": "TRY", "₪": "ILS", "zł": "PLN", "Kč": "CZK", "SFr.": "CHF",
 }
 # ISO 4217 codes read as currencies (upper case, a whole word, before or after the number).
 ISO_CODES = frozenset(
     """USD EUR GBP JPY CHF CNY INR CAD AUD NZD HKD SGD SEK NOK DKK ISK PLN CZK HUF RON BGN RUB UAH TRY ILS
-    AED SAR QAR KWD EGP NGN KES ZAR MAD BRL MXN ARS CLP COP PEN KRW TWD THB IDR MYR PHP VND PKR BDT""".split()
+    AED SAR QAR KWD EGP NGN KES ZAR MAD BRL MXN ARS CLP COP PEN KRW TWD THB IDR MYR VND PKR BDT""".split()
 )
 ALIASES = {"RMB": "CNY"}  # common non-ISO codes
 # Currency names written after the number (lower-cased for lookup), with the
