@@ -9,8 +9,9 @@ Scoring of a pair of sentences (one of each document), all in 0-1:
 * ``fuzzy``: rapidfuzz's token-set ratio of the same stemmed words, which
   forgives word order and extra words in the longer sentence;
 * ``figures``: a boost when both carry the same normalised figure (see
-  figures.py): +0.45 for the first shared amount of money or percentage
-  (a precise figure reported twice is strong evidence), +0.1 for each
+  core/figures/; a figure is read with the decimal mark of its whole
+  document): +0.45 for the first shared amount of money (in one currency)
+  or percentage (a precise figure reported twice is strong evidence), +0.1 for each
   further shared figure and for each shared count or year, at most +0.55;
 * ``topic``: +0.1 when the keywords of one codebook tag occur in both
   (see ``tag_keywords``; only when keywords are given).
