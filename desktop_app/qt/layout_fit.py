@@ -48,9 +48,11 @@ def centred(size: QSize, over: QRect, within: QRect) -> QRect:
 def fit_first_window(window: QMainWindow) -> None:
     """The first window: its default size, or less on a smaller screen, centred on it."""
     available = available_geometry(window)
-    rect = centred(fitted_size(DEFAULT_SIZE, available), available, available)
-    window.resize(rect.size())
-    window.move(rect.topLeft())
+    size = fitted_size(DEFAULT_SIZE, available)
+    # move() places the frame, so the frame (the window and its allowance) is what is centred
+    frame = centred(size + FRAME_ALLOWANCE, available, available)
+    window.resize(size)
+    window.move(frame.topLeft())
 
 
 def fits(size: QSize, available: QRect) -> bool:
@@ -153,9 +155,9 @@ def place_tool_window(tool: QWidget, main: QWidget) -> None:
     wanted = tool.size()
     limit = QSize(int(available.width() * TOOL_SHARE), int(available.height() * TOOL_SHARE))
     size = fitted_size(wanted.boundedTo(limit), available)
-    rect = centred(size, main.frameGeometry(), available)
-    tool.resize(rect.size())
-    tool.move(rect.topLeft())
+    frame = centred(size + FRAME_ALLOWANCE, main.frameGeometry(), available)  # move() places the frame
+    tool.resize(size)
+    tool.move(frame.topLeft())
     if not getattr(tool, "_closes_on_escape", False):
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), tool)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
