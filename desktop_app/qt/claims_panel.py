@@ -235,9 +235,9 @@ class ClaimsPanel(QWidget):
             self._syncing = False
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.proxy is not None:
-            if (self.table.viewport().width() < NARROW_TABLE) != self._narrow:
-                self._size_columns()
+        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.proxy is not None
+                and (self.table.viewport().width() < NARROW_TABLE) != self._narrow):
+            self._size_columns()
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.NoModifier:
