@@ -283,6 +283,7 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
             s = app.wait(lambda s: s["window"][2:] == [1024, 700] and s["reading"]["share"] >= READING_SHARE,
                          "the window at 1024×700 with room to read")
             _check_room(s, True)
+            assert {"Library", "Codebook"} <= set(s["left_tabs"]), s["left_tabs"]  # tabs of one column now
             x.screenshot("resized")
         app.quit()
     finally:

@@ -97,10 +97,28 @@ def reading_share(window: QMainWindow) -> float:
 
 
 def keep_reading_room(window: QMainWindow) -> None:
-    """After a resize: when the reading panes have less than their share of
-    the width, the docks beside them give width back."""
-    if window.isVisible() and reading_share(window) < READING_SHARE:
+    """After a resize: a window made narrow stacks the library and the
+    codebook as tabs, and when the reading panes have less than their share
+    of the width, the docks beside them give width back."""
+    if not window.isVisible():
+        return
+    if window.width() < COMPACT_WIDTH:
+        stack_left_docks(window)
+    if reading_share(window) < READING_SHARE:
         size_side_docks(window)
+
+
+def stack_left_docks(window) -> None:
+    """The library and the codebook as tabs of one dock, when both are side by side on the left."""
+    library, codebook = window.library_dock, window.codebook_dock
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    if codebook in window.tabifiedDockWidgets(library):
+        return
+    if all(not d.isHidden() and not d.isFloating() and window.dockWidgetArea(d) == left for d in (library, codebook)):
+        group = [library, *window.tabifiedDockWidgets(library)]
+        shown = next((d for d in group if not d.visibleRegion().isEmpty()), library)  # the tab in front
+        window.tabifyDockWidget(library, codebook)
+        shown.raise_()  # stays in front
 
 
 def arrange_default_docks(window) -> None:

@@ -106,6 +106,7 @@ def snapshot(window) -> dict:
         "form_width": form.width(), "form_minimum_width": form.minimumSizeHint().width(),
         "scroll_width": form.parentWidget().width() if form.parentWidget() else 0,
     }
+    state["left_tabs"] = sorted(d.windowTitle() for d in [window.library_dock, *window.tabifiedDockWidgets(window.library_dock)])
     table = window.library.table
     state["library"] = {"viewport": _rect(table.viewport()), "title_width": table.columnWidth(0),
                         "hidden": [c for c in range(table.model().columnCount()) if table.isColumnHidden(c)]}

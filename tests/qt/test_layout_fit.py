@@ -116,6 +116,7 @@ def test_shrinking_the_window_gives_the_panes_their_width_back(qtbot, db_file, m
         qtbot.waitUntil(lambda: window.width() == 1024)
         qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
         _check_room(window, 1024, 700)
+        assert window.tabifiedDockWidgets(window.library_dock) == [window.codebook_dock]  # tabs when narrow
     finally:
         window.close()
 
