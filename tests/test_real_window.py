@@ -3,7 +3,7 @@ person takes it: Xvfb with a window manager (Openbox), ``python -m
 desktop_app`` as its own process on a new database with the sample articles,
 and real mouse and key events from xdotool. Select the first sentence with the
 mouse, press a tag key, type a note, undo and redo, right-click the claim,
-search everything, quit, export from the command line, start again and find
+link it with a claim of the other pane, search everything, quit, export from the command line, start again and find
 the claim; on a 1024×700 and a 1920×1080 screen (and the large window made
 1024×700 by the window manager).
 
@@ -180,8 +180,10 @@ def _centre(rect) -> tuple[int, int]:
     return x + w // 2, y + h // 2
 
 
-def _check_room(s: dict, compact: bool) -> None:
-    """The window on the screen, the reading panes' share, the claim editor unclipped."""
+def _check_room(app: "App", compact: bool) -> dict:
+    """The window on the screen, the reading panes' share, the claim editor
+    unclipped, once the claim editor's layout has settled; the state seen."""
+    s = app.wait(_labels_whole, "the claim editor's quote to be laid out whole", timeout=5)
     assert _inside(s["frame"], s["screen"]), f"the window {s['frame']} runs off the screen {s['screen']}"
     for pane in s["panes"]:
         assert _inside(pane["viewport"], s["frame"])
@@ -193,6 +195,13 @@ def _check_room(s: dict, compact: bool) -> None:
         assert editor["form_height"] >= editor["form_minimum"], editor  # scrolls rather than squeezes
         assert editor["note_height"] >= editor["note_minimum"], editor
         assert editor["form_minimum_width"] <= editor["scroll_width"], editor  # no sideways scrolling
+    return s
+
+
+def _labels_whole(s: dict) -> bool:
+    """The claim editor's quote is as tall as its wrapped text and ends above the source."""
+    (quote, needs), (source, _) = s["editor"]["labels"]["quote"], s["editor"]["labels"]["source"]
+    return s["editor"]["claim"] is None or (quote[3] >= needs and quote[1] + quote[3] <= source[1])
     library = s["library"]
     assert library["title_width"] >= 0.5 * library["viewport"][2], library  # titles readable, not "N…"
 
@@ -229,7 +238,7 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
                      and all("sentence" in p for p in s.get("panes", [])), "the window with both articles")
         assert s["frame"][1] < s["window"][1], "the window manager gave the window no title bar"
         saved = Saved(db)
-        _check_room(s, compact)
+        s = _check_room(app, compact)
         x.screenshot("opened")
 
         # Select the first sentence of the left pane with the mouse and press 2 (salaries).
@@ -241,7 +250,7 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         ((claim, tags),) = saved.claims()
         assert (claim.start, claim.end, claim.quote, tags) == (
             sentence["start"], sentence["end"], sentence["text"], ["salaries"])
-        _check_room(s, compact)
+        s = _check_room(app, compact)
 
         # Click into the note (its visible part) and type.
         note = s["editor"]["note_visible"]
@@ -269,20 +278,34 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         x.xdotool("key", "Escape")
         app.wait(lambda s: s["popup"] is None, "the menu to close")
 
+        # A claim in the right pane (key 3), linked to the first with Ctrl+L and Enter.
+        s = app.state()
+        x.drag(s["panes"][1]["sentence"]["from"], s["panes"][1]["sentence"]["to"])
+        x.xdotool("key", "3")
+        s = app.wait(lambda s: s["claims"]["rows"] == 2 and s["editor"]["claim"] not in (None, claim.id),
+                     "the second claim")
+        x.xdotool("key", "ctrl+l")
+        app.wait(lambda s: s["active_window"] == "LinkDialog", "the link dialog")
+        x.screenshot("link")
+        x.xdotool("key", "Return")
+        app.wait(lambda s: s["active_window"] == "MainWindow", "the link dialog to close")
+        (link,) = _until(lambda: saved.store.list_links(), "the link to be saved", detail=app.detail)
+        assert {link.source_id, link.target_id} == {claim.id, s["editor"]["claim"]}, link
+
         # Search everything for a name the articles mention; Enter opens the hit in a pane.
         x.xdotool("key", "ctrl+shift+f")
         app.wait(lambda s: s["focus"] == "Search all documents and claims", "the search field")
         x.xdotool("type", "--delay", 10, "Delaney")
         x.xdotool("key", "Return")
         s = app.wait(lambda s: s["panes"][1]["scroll"] > 0, "the hit to be shown in the right pane")
-        _check_room(s, compact)
+        s = _check_room(app, compact)
         x.screenshot("search")
 
         if not compact:  # the window manager makes the large window 1024×700
             x.xdotool("getactivewindow", "windowsize", 1024, 700)
             s = app.wait(lambda s: s["window"][2:] == [1024, 700] and s["reading"]["share"] >= READING_SHARE,
                          "the window at 1024×700 with room to read")
-            _check_room(s, True)
+            s = _check_room(app, True)
             assert {"Library", "Codebook"} <= set(s["left_tabs"]), s["left_tabs"]  # tabs of one column now
             x.screenshot("resized")
         app.quit()
@@ -296,19 +319,21 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         done = subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(db), "export", "-o", str(out)],
                               capture_output=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr.decode()
-        (row,) = csv.DictReader(out.open(encoding="utf-8"))
-        assert row["quote"] == sentence["text"] and row["note"] == NOTE and "salaries" in row["tags"], row
+        rows = {row["quote"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+        assert len(rows) == 2, rows
+        row = rows[sentence["text"]]
+        assert row["note"] == NOTE and row["tags"] == "salaries" and row["linked_claims"], row
 
     # Start again: the claim is there, in the table and under the mouse.
     again = App(x, db)
     try:
-        s = again.wait(lambda s: s.get("attached") and s["claims"]["rows"] == 1
+        s = again.wait(lambda s: s.get("attached") and s["claims"]["rows"] == 2
                        and all("sentence" in p for p in s.get("panes", [])), "the window with the claim")
-        _check_room(s, compact)
+        s = _check_room(again, compact)
         x.click(s["panes"][0]["sentence"]["from"])
         s = again.wait(lambda s: s["editor"]["claim"] == claim.id and s["editor"]["note_text"] == NOTE,
                        "the claim and its note in the claim editor")
-        _check_room(s, compact)
+        s = _check_room(again, compact)
         x.screenshot("restarted")
         again.quit()
     finally:

@@ -105,6 +105,9 @@ def snapshot(window) -> dict:
         "form_height": form.height(), "form_minimum": form.minimumSizeHint().height(),
         "form_width": form.width(), "form_minimum_width": form.minimumSizeHint().width(),
         "scroll_width": form.parentWidget().width() if form.parentWidget() else 0,
+        # each wrapped label's height and the height its text needs at its width
+        "labels": {name: [_rect(label), label.heightForWidth(label.width())]
+                   for name, label in (("quote", editor.quote), ("source", editor.source))},
     }
     state["left_tabs"] = sorted(d.windowTitle() for d in [window.library_dock, *window.tabifiedDockWidgets(window.library_dock)])
     table = window.library.table
