@@ -209,6 +209,7 @@ class ClaimEditor(QWidget):
         lst.setFixedHeight(max(height, lst.fontMetrics().lineSpacing() + 8))
 
     def _fit_label(self, label: QLabel) -> None:
+        label.setMinimumHeight(0)  # a label's height for a width is never below its minimum
         label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
 
     def eventFilter(self, obj, event) -> bool:

@@ -227,3 +227,34 @@ def test_keyboard_shortcuts_list_every_action_with_a_shortcut(qtbot, db_file, mo
         assert ("Undo", "Ctrl+Z") in rows and ("Matching passages", "Ctrl+Shift+P") in rows
     finally:
         window.close()
+
+
+def _needed(label) -> int:
+    """The height of ``label``'s text wrapped at its width."""
+    return label.fontMetrics().boundingRect(QRect(0, 0, label.width(), 100000), Qt.TextFlag.TextWordWrap,
+                                            label.text()).height()
+
+
+def test_the_claim_editors_quote_is_as_tall_as_its_text_at_any_width(qtbot, db_file, modals, screen,
+                                                                    isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1500, 950))
+    try:
+        first, second = window.panes
+        make_claim(window, qtbot, first, 0, 160, "1")  # a quote of several lines
+        settle()
+        editor = window.editor
+        quote, source = editor.quote, editor.source
+        assert quote.height() >= _needed(quote) > 2 * quote.fontMetrics().lineSpacing()
+        short = second.view.canonical_text.index("it pays a whopping $900K")
+        make_claim(window, qtbot, second, short, short + 24, "2")  # then one of one line: no tall gap left
+        settle()
+        assert _needed(quote) <= quote.height() < 2 * quote.fontMetrics().lineSpacing()
+        window.annotator.go_to_claim(editor.claim.id - 1)
+        window.resize(1024, 700)  # the dock narrows: the lines wrap again and the rows follow
+        qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
+        settle()
+        qtbot.waitUntil(lambda: quote.height() >= _needed(quote))
+        assert quote.geometry().bottom() < source.geometry().top()
+        assert source.height() >= _needed(source)
+    finally:
+        window.close()
