@@ -180,7 +180,7 @@ def _centre(rect) -> tuple[int, int]:
     return x + w // 2, y + h // 2
 
 
-def _check_room(app: "App", compact: bool) -> dict:
+def _check_room(app: App, compact: bool) -> dict:
     """The window on the screen, the reading panes' share, the claim editor
     unclipped, once the claim editor's layout has settled; the state seen."""
     s = app.wait(_labels_whole, "the claim editor's quote to be laid out whole", timeout=5)
