@@ -39,6 +39,7 @@ from window_support import isolated_qsettings, modals, select_utf16  # noqa: F40
 from desktop_app.core.rows import RELATIONS, STATUSES
 from desktop_app.core.store import Store
 from desktop_app.qt.offsets import OffsetMap
+from desktop_app.qt.undo_feedback import note_pending
 
 EXAMPLES = int(os.environ.get("MARGINALIA_UNDO_EXAMPLES", "0") or 0)
 STEPS = int(os.environ.get("MARGINALIA_UNDO_STEPS", "0") or 0)
@@ -282,8 +283,12 @@ class UndoMachine(RuleBasedStateMachine):
             else:
                 w.menu_actions["undo"].trigger()
             self.log.append("undo")
-            self.history.undo()
-        assert not w.editor.has_unsaved_note() and not w.editor._note_timer.isActive()
+            self.history.undo()  # nothing when there was nothing to undo (the action was disabled)
+        assert not note_pending(w), f"{what}: the typing is still pending"
+        if w.editor.has_unsaved_note():  # typed back to the saved note, with nothing to undo: nothing to save
+            assert w.editor.note.toPlainText() == w.editor.claim.note
+            w.editor.flush_note()
+        assert not w.editor._note_timer.isActive()
 
     def _link_through_window(self, source: int, target: int, relation: str, note: str) -> None:
         from desktop_app.qt import links
