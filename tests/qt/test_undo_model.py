@@ -54,6 +54,7 @@ EMOJI_TEXT = (
 NOTES = ["", "same job ad", "dates differ 📅", "𝐀 figure", "check"]
 PATTERNS = [("AI", False), ("strike", False), ("😀", False), (r"\$\d[\d,]*", True), ("Netflix", False)]
 _counter = itertools.count()
+RUN = {"sequences": 0, "steps": 0}  # how much a run did, printed at its end
 
 
 def _emoji_positions(text: str) -> list[int]:
@@ -72,6 +73,7 @@ class UndoMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         n = next(_counter)
+        RUN["sequences"] += 1
         self.dir = self.folder / f"seq{n}"
         self.dir.mkdir()
         self.target = self.team_url() if self.team_url else self.dir / "lib.db"
@@ -145,6 +147,7 @@ class UndoMachine(RuleBasedStateMachine):
 
     @invariant()
     def database_matches_the_model(self) -> None:
+        RUN["steps"] += 1  # after each step, and once on opening
         if self.window is not None:
             self._check(self.log[-1] if self.log else "opening")
 
@@ -498,7 +501,11 @@ def _run(qtbot, tmp_path, modals, monkeypatch, *, examples: int, steps: int, tea
 
     Machine.qtbot, Machine.folder, Machine.modals, Machine.monkeypatch = qtbot, tmp_path, modals, monkeypatch
     Machine.team_url = staticmethod(team_url) if team_url else None
-    run_state_machine_as_test(Machine, settings=_settings(examples, steps))
+    RUN.update(sequences=0, steps=0)
+    try:
+        run_state_machine_as_test(Machine, settings=_settings(examples, steps))
+    finally:
+        print(f"undo model: {RUN['sequences']} sequences, {RUN['steps'] - RUN['sequences']} steps")
 
 
 def test_undo_and_redo_are_exact_under_random_edits(qtbot, tmp_path, modals, monkeypatch, isolated_qsettings):
