@@ -189,19 +189,22 @@ class UndoMachine(RuleBasedStateMachine):
             if how == "emoji" and astral:
                 cp = astral[a % len(astral)]  # on an emoji, possibly ending inside the next one
                 s16 = offsets.to_utf16(cp) + (a // 7) % 2  # maybe inside the pair
-                e16 = min(offsets.to_utf16(cp) + 1 + length % 7, offsets.utf16_length)
+                e16 = min(max(offsets.to_utf16(cp) + 1 + length % 7, s16 + 1), offsets.utf16_length)
             else:
                 s16 = a % offsets.utf16_length
                 e16 = min(s16 + length, offsets.utf16_length)
             select_utf16(view, s16, e16)
+            held = view.textCursor()  # the positions Qt holds, inside a surrogate pair or not
+            s16, e16 = held.selectionStart(), held.selectionEnd()
             start, end = offsets.to_codepoint(s16), offsets.to_codepoint(e16, round_up=True)
+        selected = view.textCursor().hasSelection()
         before = w.undo_stack.index()
         warned = len(self.modals.messages)
         view.setFocus()
         self.qtbot.keyClick(view, str(key))
         what = f"claim [{start}, {end}) of pane {pane} by key {key} ({how})"
         if not self._pushed(before):
-            assert end <= start or len(self.modals.messages) > warned or not text[start:end].strip(), (
+            assert not selected or end <= start or len(self.modals.messages) > warned or not text[start:end].strip(), (
                 f"{what}: no claim and no reason given")
             self.log.append(what + ": refused")
             return
