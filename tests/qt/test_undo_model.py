@@ -14,7 +14,10 @@ toolbar and the keyboard, and closing and reopening the window.
 A few dozen sequences run in the normal suite; MARGINALIA_UNDO_EXAMPLES=500
 runs that many (and MARGINALIA_UNDO_STEPS their length). A failing sequence is
 shrunk and printed as the steps that reproduce it, with the seed to run it
-again (``--hypothesis-seed``). Team mode (PostgreSQL) runs a smaller set.
+again (``--hypothesis-seed``); MARGINALIA_UNDO_SHRINK=0 reports a failure as
+found, without the shrinking (long, on a window). A run prints how many
+sequences and steps it made (seen with ``-s``). Team mode (PostgreSQL) runs a
+smaller set.
 
 Each saved note is its own undo step here (the burst that merges typing into
 one step is widened to nothing), so that the model stays a list of steps; the
