@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.commands import AcceptMatch, CreateClaim, short_quote
+from desktop_app.qt.operations import Operation
 
 log = logging.getLogger(__name__)
 
@@ -35,45 +36,17 @@ ROLE = Qt.ItemDataRole.UserRole
 ELIDE = 110  # characters of a sentence shown in a list
 STOP_WAIT_MS = 3000  # how long closing waits for a search under way
 
-_running: set = set()  # searches given up but still running (kept referenced until they end)
 
 
+# --------------------------------------------------------------- the work
+def find_matches(store, doc_a: int, doc_b: int, min_score: float, token) -> list:
+    """suggest_links off the UI thread (the store serves each thread its own
+    connection); an answer no longer wanted is dropped."""
+    from desktop_app.core.suggest import suggest_links
 
-# --------------------------------------------------------------- the worker
-class MatchFinder(QThread):
-    """suggest_links off the UI thread (the store serves each thread its own connection)."""
-
-    found = Signal(list)
-    failed = Signal(str)
-
-    def __init__(self, store, doc_a: int, doc_b: int, min_score: float, parent=None) -> None:
-        super().__init__(parent)
-        self.store, self.doc_a, self.doc_b, self.min_score = store, doc_a, doc_b, min_score
-        self.cancelled = False  # its answer is not wanted any more (checked on both threads)
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def run(self) -> None:
-        from desktop_app.core.suggest import suggest_links
-
-        try:
-            matches = suggest_links(self.store, self.doc_a, self.doc_b, self.min_score)
-            if not self.cancelled:
-                self.found.emit(matches)
-        except MarginaliaError as exc:
-            if not self.cancelled:
-                self.failed.emit(str(exc))
-        except Exception:  # logged; the panel says it in one sentence
-            log.exception("looking for matching passages failed")
-            self.failed.emit("Matching passages could not be found (the log has the details).")
-
-
-def _let_go(finder) -> None:
-    """A search given up has finished: let its thread end, then drop it."""
-    finder.wait()  # finished is emitted just before the thread ends
-    _running.discard(finder)
-    finder.deleteLater()
+    matches = suggest_links(store, doc_a, doc_b, min_score)
+    token.check()
+    return matches
 
 
 class KeyList(QTreeWidget):
@@ -119,7 +92,7 @@ class MatchesPanel(QWidget):
         self.doc_a = self.doc_b = None
         self.matches: list = []
         self.rejected: set[tuple] = set()  # hidden for this session
-        self.finder: MatchFinder | None = None
+        self.finder: Operation | None = None  # the search under way
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.list = _list(["Score", "First document", "Second document", "Shared figures"], "Matching passages")
@@ -159,21 +132,21 @@ class MatchesPanel(QWidget):
             self.stop(STOP_WAIT_MS)  # the store closes with the window: let the search end first
         return False
 
-    def stop(self, timeout_ms: int = -1) -> None:
+    def stop(self, timeout_ms: int = STOP_WAIT_MS) -> None:
         """Give up the search under way; wait ``timeout_ms`` at most for its
-        thread (-1: until it ends). Its answer, if it comes, is dropped."""
+        thread (0: not at all). Its answer, if it comes, is dropped."""
         finder, self.finder = self.finder, None
         if finder is None:
             return
-        finder.cancel()
         self.unsetCursor()
-        if timeout_ms and not finder.wait(-1 if timeout_ms < 0 else timeout_ms):
-            log.warning("the search for matching passages was still running")
-            finder.setParent(None)  # it ends by itself (its store is closed)
-            _running.add(finder)
-            finder.finished.connect(lambda f=finder: _let_go(f))
+        if timeout_ms:
+            if not finder.stop(timeout_ms):
+                log.warning("the search for matching passages was still running")
+        else:
+            finder.abandon()
+        finder.deleteLater()
 
-    def reset(self, timeout_ms: int = -1) -> None:
+    def reset(self, timeout_ms: int = STOP_WAIT_MS) -> None:
         """The window leaves its database: stop the search and show nothing
         of that database (its pairs mean nothing in the next one)."""
         self.stop(timeout_ms)
@@ -206,10 +179,13 @@ class MatchesPanel(QWidget):
         self.doc_a, self.doc_b = doc_a, doc_b
         self.about.setText("Looking for matching passages…")
         self.setCursor(Qt.CursorShape.BusyCursor)
-        finder = MatchFinder(self.w.store, doc_a, doc_b, self.MIN_SCORE, self)
-        finder.found.connect(lambda matches, f=finder: self._found(f, matches))
+        store, score = self.w.store, self.MIN_SCORE
+        finder = Operation(self, lambda token: find_matches(store, doc_a, doc_b, score, token),
+                           what="looking for matching passages",
+                           failure="Matching passages could not be found (the log has the details).")
+        finder.succeeded.connect(lambda matches, f=finder: self._found(f, matches))
         finder.failed.connect(lambda message, f=finder: self._failed(f, message))
-        finder.finished.connect(lambda f=finder: f not in _running and f.deleteLater())
+        finder.finished.connect(lambda f=finder: self.finder is not f and f.deleteLater())
         self.finder = finder
         finder.start()
         self._update_buttons()
@@ -219,9 +195,10 @@ class MatchesPanel(QWidget):
         return (self.doc_a, self.doc_b, m.start_a, m.end_a, m.start_b, m.end_b)
 
     def _found(self, finder, matches) -> None:
-        if finder is not self.finder or finder.cancelled:
+        if finder is not self.finder:
             return
         self.finder = None
+        finder.deleteLater()
         self.unsetCursor()
         self.matches = [m for m in matches if self._key(m) not in self.rejected]
         for m in self.matches:
@@ -238,9 +215,10 @@ class MatchesPanel(QWidget):
         self._update_buttons()
 
     def _failed(self, finder, message: str) -> None:
-        if finder is not self.finder or finder.cancelled:
+        if finder is not self.finder:
             return
         self.finder = None
+        finder.deleteLater()
         self.unsetCursor()
         self.about.setText(message)
         self._update_buttons()

@@ -201,7 +201,7 @@ def test_cancelling_stops_the_export_and_writes_nothing(window, qtbot, tmp_path,
     run = dialog.run
     run.cancel()
     dialog.reject()
-    assert dialog.run is None and run.isFinished()
+    assert dialog.run is None and run.thread.isFinished()
     assert not target.exists() and list(tmp_path.glob("*.part")) == []
 
 

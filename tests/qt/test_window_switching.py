@@ -98,7 +98,7 @@ def test_switching_databases_drops_the_matching_passages_of_the_old_one(window, 
     assert window.open_database(tmp_path / "other.db")
     assert time.monotonic() - t < STOP_WAIT_MS / 1000
     release.set()
-    qtbot.waitUntil(finder.isFinished, timeout=30000)
+    qtbot.waitUntil(finder.thread.isFinished, timeout=30000)
     _settle()
     # The old search's answer was dropped; the panel follows the panes, so it looked
     # again in the new database's documents.
