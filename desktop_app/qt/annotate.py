@@ -33,6 +33,7 @@ def _elide(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 NO_TAG_COLOR = "#9A9A9A"
+TEAM_READ_WAIT_MS = 8000  # how long the window waits for a document from a team database
 
 
 class Annotator:
@@ -48,6 +49,7 @@ class Annotator:
         self.last_tag: int | None = None  # the tag used last (for accepting a matching pair)
         self._docs_cache: dict[int, object] = {}
         self._sources_cache: dict[int, object] = {}  # document id -> SourceRow (no bytes) or None
+        self._opening: dict = {}  # pane -> the Operation reading its document from a team database
         self.import_run = None  # the ImportRun under way, if any
         self.progress_dialog: QProgressDialog | None = None
         w = window
@@ -230,7 +232,91 @@ class Annotator:
                                                           lambda: self.store.load_document(doc_id))
         return self._docs_cache[doc_id]
 
-    def show_document(self, pane, doc_id: int) -> None:
+    def document_at_hand(self, doc_id: int):
+        """The document if it can be had without waiting on the network: read
+        now from a file, or held already on a team database (else None)."""
+        if getattr(self.store, "is_team", False):
+            return self._docs_cache.get(doc_id)
+        return self.document(doc_id)
+
+    @property
+    def opening(self) -> bool:
+        """A document is being read from the team database for a pane."""
+        return bool(self._opening)
+
+    def show_document(self, pane, doc_id: int, then=None) -> None:
+        """Show ``doc_id`` in ``pane``, then call ``then()`` (to scroll to a
+        passage). On a team database what is not held yet is read off the UI
+        thread, waiting TEAM_READ_WAIT_MS at most: the pane shows it when it
+        comes; if the server does not answer the pane stays as it was and the
+        status bar says so in one sentence."""
+        previous = self._opening.pop(pane, None)
+        if previous is not None:
+            previous.abandon()  # the latest choice for this pane wins
+        if getattr(self.store, "is_team", False):
+            self._read_then_show(pane, doc_id, then)
+            return
+        self._show_now(pane, doc_id, self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id)))
+        if then is not None:
+            then()
+
+    def _read_then_show(self, pane, doc_id: int, then) -> None:
+        from desktop_app.qt import operations
+
+        store, events = self.store, self.w.events
+        doc = self._docs_cache.get(doc_id)
+        if doc is None and events.has_rows(("document", doc_id)):
+            doc = events.rows(("document", doc_id), lambda: None)
+        held_source = doc_id in self._sources_cache
+        source = self._sources_cache.get(doc_id)
+        paint = events.rows(("paint", doc_id), lambda: None) if events.has_rows(("paint", doc_id)) else None
+
+        def read(_token):
+            return (doc if doc is not None else store.load_document(doc_id),
+                    source if held_source else store.document_source(doc_id, with_data=False),
+                    paint if paint is not None else store.paint_rows(doc_id))
+
+        title = self._library_title(doc_id)
+        late = (f"The team database did not answer within {TEAM_READ_WAIT_MS // 1000} seconds, so {title} was not "
+                "opened; open it again once the server answers.")
+        op = None
+
+        def opened(result) -> None:
+            if self._opening.get(pane) is not op or self.store is not store:
+                return  # another document was chosen for the pane, or another database opened
+            del self._opening[pane]
+            doc_read, source_read, paint_read = result
+            self._docs_cache[doc_id] = doc_read
+            self._sources_cache[doc_id] = source_read
+            self._show_now(pane, doc_id, paint_read)
+            if then is not None:
+                then()
+
+        def failed(sentence: str) -> None:
+            if self._opening.get(pane) is op:
+                del self._opening[pane]
+            if self.store is store:
+                log.warning("document %s not opened: %s", doc_id, sentence)
+                self.w.statusBar().showMessage(sentence, 15000)
+
+        op = operations.run(self.w, read, what=f"reading document {doc_id}", timeout_ms=TEAM_READ_WAIT_MS, late=late,
+                            succeeded=opened, failed=failed)
+        self._opening[pane] = op
+        self.w.statusBar().showMessage(f"Opening {title}…", 3000)
+
+    def _library_title(self, doc_id: int) -> str:
+        """“Title” of a document as the library holds it (no store read)."""
+        model = self.w.documents_model
+        row = model.row_of(doc_id) if model is not None else None
+        return f"“{_elide(model.document(row).title, 60)}”" if row is not None else "the document"
+
+    def stop_reads(self) -> None:
+        """Give up every document still being read (leaving the database)."""
+        opening, self._opening = self._opening, {}
+        for op in opening.values():
+            op.abandon()
+
+    def _show_now(self, pane, doc_id: int, paint) -> None:
         with collector_paused():  # a long document makes objects by the hundred thousand
             doc = self.document(doc_id)
             pane.show_document(doc_id, doc)
@@ -239,7 +325,6 @@ class Annotator:
             action = getattr(self.w, "menu_actions", {}).get("save_original")
             if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
                 action.setEnabled(bool(line))  # File > Save original… for the document being read
-            paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
             pane.view.set_highlights([self.span(c) for c in paint])
         pane.view.set_selected_claim(self.selected_claim)
         self.w.splitter.update_gutters()
@@ -262,8 +347,7 @@ class Annotator:
         for pane in self.panes_showing(doc_id):
             bar = pane.view.verticalScrollBar()
             scroll = bar.value()
-            self.show_document(pane, doc_id)
-            bar.setValue(min(scroll, bar.maximum()))
+            self.show_document(pane, doc_id, then=lambda b=bar, v=scroll: b.setValue(min(v, b.maximum())))
         self.select_claim(self.selected_claim)
 
     def panes_showing(self, doc_id: int):
@@ -423,11 +507,16 @@ class Annotator:
             self.versions.show_document_of(claim_id)
             return
         pane = self.w.open_in_free_pane(claim.document_id)
+
+        def to_passage() -> None:
+            self.select_claim(claim_id)
+            pane.view.scroll_to_offset(claim.start)
+            pane.view.flash(claim.start, claim.end)
+
         if pane.view.document_id != claim.document_id:
-            self.show_document(pane, claim.document_id)
-        self.select_claim(claim_id)
-        pane.view.scroll_to_offset(claim.start)
-        pane.view.flash(claim.start, claim.end)
+            self.show_document(pane, claim.document_id, then=to_passage)
+        else:
+            to_passage()
 
     def delete_claim(self, claim_id: int | None = None) -> None:
         claim_id = claim_id if claim_id is not None else self.selected_claim

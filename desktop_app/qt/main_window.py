@@ -603,6 +603,7 @@ class MainWindow(QMainWindow):
         if not self.built:
             return  # no store was attached (attach_store builds first)
         self.annotator.stop_import(STOP_WAIT_MS)
+        self.annotator.stop_reads()
         if closing:
             self.page_view.shutdown()
         else:

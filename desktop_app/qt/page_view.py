@@ -391,7 +391,7 @@ class PageController(QObject):
         if doc_id is None or self.w.store is None:
             return None
         try:
-            return self.w.annotator.document(doc_id)
+            return self.w.annotator.document_at_hand(doc_id)  # never a wait on the network
         except Exception:  # a document deleted meanwhile: nothing to show
             log.debug("no document %s for the page view", doc_id, exc_info=True)
             return None

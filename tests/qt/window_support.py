@@ -96,6 +96,8 @@ def make_window(qtbot, db: Path, size=(1500, 950)):
     assert w.open_database(db)
     w.show()
     qtbot.waitExposed(w)
+    # a team database's documents are read off the UI thread: the panes fill in shortly
+    qtbot.waitUntil(lambda: not w.annotator.opening, timeout=20000)
     return w
 
 
