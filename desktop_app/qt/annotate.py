@@ -33,7 +33,6 @@ def _elide(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 NO_TAG_COLOR = "#9A9A9A"
-TEAM_READ_WAIT_MS = 8000  # how long the window waits for a document from a team database
 
 
 class Annotator:
@@ -247,7 +246,7 @@ class Annotator:
     def show_document(self, pane, doc_id: int, then=None) -> None:
         """Show ``doc_id`` in ``pane``, then call ``then()`` (to scroll to a
         passage). On a team database what is not held yet is read off the UI
-        thread, waiting TEAM_READ_WAIT_MS at most: the pane shows it when it
+        thread, waiting operations.TEAM_READ_WAIT_MS at most: the pane shows it when it
         comes; if the server does not answer the pane stays as it was and the
         status bar says so in one sentence."""
         previous = self._opening.pop(pane, None)
@@ -276,9 +275,7 @@ class Annotator:
                     source if held_source else store.document_source(doc_id, with_data=False),
                     paint if paint is not None else store.paint_rows(doc_id))
 
-        title = self._library_title(doc_id)
-        late = (f"The team database did not answer within {TEAM_READ_WAIT_MS // 1000} seconds, so {title} was not "
-                "opened; open it again once the server answers.")
+        title = self.library_title(doc_id)
         op = None
 
         def opened(result) -> None:
@@ -299,16 +296,21 @@ class Annotator:
                 log.warning("document %s not opened: %s", doc_id, sentence)
                 self.w.statusBar().showMessage(sentence, 15000)
 
-        op = operations.run(self.w, read, what=f"reading document {doc_id}", timeout_ms=TEAM_READ_WAIT_MS, late=late,
-                            succeeded=opened, failed=failed)
+        op = operations.run(self.w, read, what=f"reading document {doc_id}", timeout_ms=operations.TEAM_READ_WAIT_MS,
+                            late=operations.team_late(f"{title} was not opened"), succeeded=opened, failed=failed)
         self._opening[pane] = op
         self.w.statusBar().showMessage(f"Opening {title}…", 3000)
 
-    def _library_title(self, doc_id: int) -> str:
-        """“Title” of a document as the library holds it (no store read)."""
+    def held_title(self, doc_id: int) -> str:
+        """The title of a document as the library holds it ("" if it does not): no store read."""
         model = self.w.documents_model
         row = model.row_of(doc_id) if model is not None else None
-        return f"“{_elide(model.document(row).title, 60)}”" if row is not None else "the document"
+        return model.document(row).title if row is not None else ""
+
+    def library_title(self, doc_id: int) -> str:
+        """“Title” of a document as the library holds it (no store read)."""
+        title = self.held_title(doc_id)
+        return f"“{_elide(title, 60)}”" if title else "the document"
 
     def stop_reads(self) -> None:
         """Give up every document still being read (leaving the database)."""

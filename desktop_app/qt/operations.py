@@ -38,6 +38,13 @@ from desktop_app.qt.threads import keep_until_finished, stop_and_wait
 log = logging.getLogger(__name__)
 
 END_WAIT_MS = 2000  # how long the UI thread waits for a thread that has said it ended to be gone
+TEAM_READ_WAIT_MS = 8000  # how long the window waits for a read from a team database
+
+
+def team_late(consequence: str) -> str:
+    """The sentence for a team database that did not answer in time."""
+    return (f"The team database did not answer within {TEAM_READ_WAIT_MS // 1000} seconds, so {consequence}; "
+            "try again once the server answers.")
 
 
 class Token:
@@ -236,7 +243,7 @@ def run(parent, work: Callable[[Token], Any], *, what: str, failure: str = "", t
 
 
 def read(parent, store, work: Callable[[], Any], *, what: str, succeeded: Callable, failed: Callable,
-         timeout_ms: int = 0, late: str = "") -> Operation | None:
+         timeout_ms: int = TEAM_READ_WAIT_MS, late: str = "") -> Operation | None:
     """Read with ``work()``: off the UI thread on a team database (the
     Operation is returned, its callbacks run later), at once on a database
     file (the callbacks have run when this returns None)."""

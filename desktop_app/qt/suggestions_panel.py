@@ -357,6 +357,15 @@ def _figure_label(shared: str) -> str:
 
 
 # -------------------------------------------------------- claim candidates
+def unclaimed_candidates(store, doc_id: int) -> list:
+    """The document's claim candidates, without those already claims."""
+    from desktop_app.core.suggest import claim_candidates
+
+    candidates = claim_candidates(store, doc_id)
+    claimed = {(c.start, c.end) for c in store.list_claims(document_ids=[doc_id], orphaned=False)}
+    return [c for c in candidates if (c.start, c.end) not in claimed]
+
+
 class CandidatesPanel(QWidget):
     """Sentences of the active pane's document worth a claim."""
 
@@ -365,6 +374,8 @@ class CandidatesPanel(QWidget):
         self.w = window
         self.doc_id: int | None = None
         self._events = None
+        self.reading = None  # the Operation listing candidates from a team database, if any
+        self._generation = 0  # the latest refresh; an answer for an older one is dropped
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.list = _list(["Sentence"], "Claim candidates")
@@ -398,33 +409,57 @@ class CandidatesPanel(QWidget):
         events.documentTextChanged.connect(lambda doc: doc == self.doc_id and self.refresh(keep_row=True))
 
     def refresh(self, keep_row: bool = False) -> None:
-        from desktop_app.core.suggest import claim_candidates
+        """List the active document's sentences worth a claim: read off the
+        UI thread on a team database (the list says it is looking meanwhile),
+        at once from a file."""
+        from desktop_app.qt import operations
 
         row = self.list.indexOfTopLevelItem(self.list.currentItem()) if keep_row and self.list.currentItem() else 0
         self.list.clear()
+        self._give_up()
         doc_id = self._active_document()
         self.doc_id = doc_id
-        if self.w.store is None or doc_id is None:
+        store = self.w.store
+        if store is None or doc_id is None:
             self.about.setText("Open a document to see the sentences worth a claim.")
             return
         self._listen()
-        try:
-            candidates = claim_candidates(self.w.store, doc_id)
-            claimed = {(c.start, c.end) for c in self.w.store.list_claims(document_ids=[doc_id], orphaned=False)}
-        except MarginaliaError as exc:
-            self.about.setText(str(exc))
-            return
-        tags = {t.id: t for t in self.w.store.list_tags()}
+        self.about.setText("Looking for sentences worth a claim…")
+        self._generation += 1
+        generation = self._generation
+
+        def wanted() -> bool:
+            return generation == self._generation and self.w.store is store and self.doc_id == doc_id
+
+        def found(candidates) -> None:
+            if wanted():
+                self.reading = None
+                self._show(doc_id, candidates, row)
+
+        def failed(sentence: str) -> None:
+            if wanted():
+                self.reading = None
+                self.about.setText(sentence)
+
+        self.reading = operations.read(
+            self, store, lambda: unclaimed_candidates(store, doc_id), what="looking for claim candidates",
+            late=operations.team_late("the sentences worth a claim are not listed"), succeeded=found, failed=failed)
+
+    def _give_up(self) -> None:
+        reading, self.reading = self.reading, None
+        if reading is not None:
+            reading.abandon()
+
+    def _show(self, doc_id: int, candidates: list, row: int) -> None:
+        tags = self.w.annotator.tags  # the codebook as the window holds it
         for c in candidates:
-            if (c.start, c.end) in claimed:
-                continue  # accepted already: it left the list
             item = QTreeWidgetItem([f"{', '.join(c.kinds)} — {short_quote(c.text, ELIDE)}"])
             item.setData(0, ROLE, c)
             names = ", ".join(tags[t].name for t in c.tag_ids if t in tags)
             item.setToolTip(0, f"{c.text}\n\nKinds: {', '.join(c.kinds)}\nSuggested tags: {names or 'none'}")
             self.list.addTopLevelItem(item)
         n = self.list.topLevelItemCount()
-        self.about.setText(f"{n} sentence{'s' if n != 1 else ''} of “{short_quote(self.w.store.document_title(doc_id), 40)}”"
+        self.about.setText(f"{n} sentence{'s' if n != 1 else ''} of {self.w.annotator.library_title(doc_id)}"
                            " worth a claim. Enter accepts with the suggested tags, a digit with that tag.")
         if n:
             self.list.setCurrentItem(self.list.topLevelItem(min(row, n - 1)))
@@ -443,7 +478,7 @@ class CandidatesPanel(QWidget):
                 break
 
     def accept_with_key(self, key: int) -> int | None:
-        tag = next((t for t in self.w.store.list_tags() if t.key == key), None) if self.w.store else None
+        tag = next((t for t in self.w.annotator.tags.values() if t.key == key), None) if self.w.store else None
         if tag is None:
             self.w.statusBar().showMessage(f"No tag has the key {key}; give one a key in the codebook.", 4000)
             return None
