@@ -476,17 +476,32 @@ class Annotator:
             self.w.claims_dock.raise_()
 
     def select_claim(self, claim_id: int | None) -> None:
+        """Select a claim everywhere: from the rows the window holds (the
+        events keep them current); a claim not among them (deleted, or not
+        heard of yet) is read, off the UI thread on a team database."""
+        from desktop_app.qt import operations
+
         if self.store is None:
             return
         self.selected_claim = claim_id
-        claim = None
-        if claim_id is not None:
-            claim = self.held_claim(claim_id)  # current: the events keep the models so
-            if claim is None:  # not in the window's rows (deleted, or not heard of yet)
-                try:
-                    claim = self.store.get_claim(claim_id)
-                except MarginaliaError:
-                    claim = None
+        claim = self.held_claim(claim_id) if claim_id is not None else None
+        if claim_id is None or claim is not None:
+            self._show_selected(claim)
+            return
+        store = self.store
+
+        def read(row) -> None:
+            if self.store is store and self.selected_claim == claim_id:
+                self._show_selected(row)
+
+        def failed(sentence: str) -> None:
+            log.info("claim %s not shown: %s", claim_id, sentence)
+            read(None)
+
+        operations.read(self.w, store, lambda: store.get_claim(claim_id), what=f"reading claim {claim_id}",
+                        late=operations.team_late("the claim is not shown"), succeeded=read, failed=failed)
+
+    def _show_selected(self, claim) -> None:
         if claim is not None and claim.deleted:
             claim = None
         if claim is None:

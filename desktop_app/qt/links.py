@@ -265,8 +265,8 @@ class LinksController:
 
         def failed(sentence: str) -> None:
             if self.store is store:
-                self.w.statusBar().showMessage(sentence, 8000)
                 then(rows)
+                self.w.statusBar().showMessage(sentence, 8000)  # the last word: why something is missing
 
         operations.read(self.w, store, read, what="reading linked claims",
                         late=operations.team_late("the linked claims are not described"), succeeded=got, failed=failed)

@@ -43,7 +43,7 @@ TEAM_READ_WAIT_MS = 8000  # how long the window waits for a read from a team dat
 
 def team_late(consequence: str) -> str:
     """The sentence for a team database that did not answer in time."""
-    return (f"The team database did not answer within {TEAM_READ_WAIT_MS // 1000} seconds, so {consequence}; "
+    return (f"The team database did not answer within {TEAM_READ_WAIT_MS / 1000:g} seconds, so {consequence}; "
             "try again once the server answers.")
 
 
@@ -243,12 +243,14 @@ def run(parent, work: Callable[[Token], Any], *, what: str, failure: str = "", t
 
 
 def read(parent, store, work: Callable[[], Any], *, what: str, succeeded: Callable, failed: Callable,
-         timeout_ms: int = TEAM_READ_WAIT_MS, late: str = "") -> Operation | None:
+         timeout_ms: int | None = None, late: str = "") -> Operation | None:
     """Read with ``work()``: off the UI thread on a team database (the
     Operation is returned, its callbacks run later), at once on a database
-    file (the callbacks have run when this returns None)."""
+    file (the callbacks have run when this returns None). The wait is
+    TEAM_READ_WAIT_MS unless ``timeout_ms`` says otherwise."""
     if getattr(store, "is_team", False):
-        return run(parent, lambda _token: work(), what=what, timeout_ms=timeout_ms, late=late,
+        wait = TEAM_READ_WAIT_MS if timeout_ms is None else timeout_ms
+        return run(parent, lambda _token: work(), what=what, timeout_ms=wait, late=late,
                    succeeded=succeeded, failed=failed)
     try:
         result = work()
