@@ -37,6 +37,7 @@ from desktop_app.qt.threads import keep_until_finished, stop_and_wait
 
 log = logging.getLogger(__name__)
 
+_started: set = set()  # operations started by run(), until they finish
 END_WAIT_MS = 2000  # how long the UI thread waits for a thread that has said it ended to be gone
 TEAM_READ_WAIT_MS = 8000  # how long the window waits for a read from a team database
 
@@ -183,6 +184,7 @@ class Operation(QObject):
             ended = True
         self.done = True
         self._stop_timer()
+        _started.discard(self)
         return ended
 
     def wait(self, timeout_ms: int) -> bool:
@@ -238,7 +240,13 @@ def run(parent, work: Callable[[Token], Any], *, what: str, failure: str = "", t
                          (op.finished, finished)):
         if slot is not None:
             signal.connect(slot)
-    op.finished.connect(op.deleteLater)
+    _started.add(op)  # held until it ends, whoever keeps (or drops) the returned object
+
+    def ended() -> None:
+        _started.discard(op)
+        op.deleteLater()
+
+    op.finished.connect(ended)
     return op.start()
 
 
