@@ -778,7 +778,8 @@ class Annotator:
         self.versions.stop(timeout_ms)
         run, self.import_run = self.import_run, None
         if run is not None:
-            run.stop(timeout_ms)
+            run.stop(timeout_ms)  # says nothing more: nothing is left to read its answer
+            run.deleteLater()
             self._close_progress()
 
     def make_export_dialog(self):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from desktop_app.core.errors import ImportCancelled, MarginaliaError, PasswordRequired
-from desktop_app.qt.operations import Operation
+from desktop_app.qt.operations import Operation, Run
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def import_files(store, paths: list[Path], max_bytes: int, whole_page: bool, pas
     token.report("progress", total, total, "")
 
 
-class ImportRun(QObject):
+class ImportRun(Run):
     """One import, seen from the GUI thread: what the work reports is passed
     on, with the results gathered."""
 
@@ -93,24 +93,6 @@ class ImportRun(QObject):
         self.op.failed.connect(lambda sentence: self.failures.append(("", sentence)))
         self.op.finished.connect(lambda: self.finished.emit(list(self.imported), list(self.failures)))
 
-    @property
-    def done(self) -> bool:
-        return self.op.done
-
-    @property
-    def thread(self):
-        return self.op.thread
-
-    def start(self) -> None:
-        self.op.start()
-
-    def cancel(self) -> None:
-        self.op.cancel()  # a flag the work reads between files and while reading one
-
-    def stop(self, timeout_ms: int = 10000) -> None:
-        """Cancel and wait for the thread (the current file is abandoned)."""
-        if not self.op.stop(timeout_ms):
-            log.warning("the import thread did not stop in time")
 
     def _on_report(self, values: tuple) -> None:
         kind, *rest = values
@@ -130,17 +112,19 @@ class ImportRun(QObject):
             self.summaries.append((rest[0], rest[1]))
 
 
-def parse_file(path: Path, max_bytes: int):
-    """Read one file into a StructuredDocument; writes nothing."""
+def parse_file(path: Path, max_bytes: int, token):
+    """Read one file into a StructuredDocument; writes nothing. Cancelling
+    abandons the read (its reader process is killed)."""
     from desktop_app.core.importers import import_file
 
-    doc = import_file(path, **_limits(max_bytes))
+    doc = import_file(path, cancelled=token.cancelled, **_limits(max_bytes))
+    token.check()
     if not doc.text.strip():
         raise MarginaliaError(f"{path.name} has no text to annotate.")
     return doc
 
 
-class ParseRun(QObject):
+class ParseRun(Run):
     """One file read on a worker thread, seen from the GUI thread:
     ``finished`` carries the StructuredDocument (None on failure) and the
     sentence saying why it failed ("" on success)."""
@@ -150,7 +134,7 @@ class ParseRun(QObject):
     def __init__(self, parent, path: Path, max_bytes: int) -> None:
         super().__init__(parent)
         self.path = Path(path)
-        self.op = Operation(self, lambda _token: parse_file(self.path, max_bytes), what=f"reading {self.path}",
+        self.op = Operation(self, lambda token: parse_file(self.path, max_bytes, token), what=f"reading {self.path}",
                             failure=f"{self.path.name} could not be read.")
         self.op.finished.connect(lambda: self.finished.emit(self.document, self.error))
 
@@ -162,14 +146,4 @@ class ParseRun(QObject):
     def error(self) -> str:
         return self.op.error
 
-    @property
-    def done(self) -> bool:
-        return self.op.done
 
-    def start(self) -> None:
-        self.op.start()
-
-    def stop(self, timeout_ms: int = 10000) -> None:
-        """Wait for the thread (reading one file cannot be interrupted)."""
-        if not self.op.stop(timeout_ms):
-            log.warning("the reading thread did not stop in time")

@@ -230,6 +230,34 @@ class Operation(QObject):
         self.finished.emit()
 
 
+class Run(QObject):
+    """Base of an object that shows one Operation to the window with
+    signals of its own (an import, a copy): ``self.op`` is set by the
+    subclass; starting, cancelling and stopping go to it."""
+
+    op: Operation
+
+    @property
+    def done(self) -> bool:
+        return self.op.done
+
+    @property
+    def thread(self) -> QThread:
+        return self.op.thread
+
+    def start(self) -> None:
+        self.op.start()
+
+    def cancel(self) -> None:
+        self.op.cancel()
+
+    def stop(self, timeout_ms: int = 10000) -> None:
+        """Cancel and wait ``timeout_ms`` at most (on closing or leaving the
+        database); a thread that has not ended is kept until it does."""
+        if not self.op.stop(timeout_ms):
+            log.warning("%s did not stop in time", self.op.what)
+
+
 def run(parent, work: Callable[[Token], Any], *, what: str, failure: str = "", timeout_ms: int = 0,
         late: str = "", succeeded: Callable | None = None, failed: Callable | None = None,
         progress: Callable | None = None, finished: Callable | None = None) -> Operation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.qt.operations import Operation
+from desktop_app.qt.operations import Operation, Run
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def import_address(store, address: str, whole_page: bool, max_bytes: int, token)
     return row, import_summary(doc)
 
 
-class WebImportRun(QObject):
+class WebImportRun(Run):
     """One import by address, seen from the GUI thread. ``finished`` carries
     the DocumentRow (None if none), the summary and the failure sentence
     ("" for none; both "" and no row when cancelled)."""
@@ -115,24 +115,6 @@ class WebImportRun(QObject):
         self.op.succeeded.connect(self._on_imported)
         self.op.finished.connect(lambda: self.finished.emit(self.row, self.summary, self.op.error))
 
-    @property
-    def done(self) -> bool:
-        return self.op.done
-
-    @property
-    def thread(self):
-        return self.op.thread
-
-    def start(self) -> None:
-        self.op.start()
-
-    def cancel(self) -> None:
-        self.op.cancel()
-
-    def stop(self, timeout_ms: int = 10000) -> None:
-        """Cancel and wait for the thread (on closing)."""
-        if not self.op.stop(timeout_ms):
-            log.warning("the web import thread did not stop in time")
 
     def _on_imported(self, result) -> None:
         self.row, self.summary = result

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QProgressDialog
 
 from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.lazy import LazyModule
-from desktop_app.qt.operations import Operation
+from desktop_app.qt.operations import Operation, Run
 from desktop_app.qt.threads import keep_until_finished
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def copy_work(source, destination, token):
     return copying.copy_database(source, destination, progress=progress)
 
 
-class CopyRun(QObject):
+class CopyRun(Run):
     """One copy seen from the GUI thread: the progress dialog follows the
     operation, and ``finished`` says how it ended: (CopyResult or None,
     sentence of the failure or "")."""
@@ -90,10 +90,6 @@ class CopyRun(QObject):
             return "The copy was stopped; nothing was copied."
         return self.op.error
 
-    @property
-    def done(self) -> bool:
-        return self.op.done
-
     def start(self) -> None:
         self.op.start()
         QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._show_dialog)
@@ -101,9 +97,6 @@ class CopyRun(QObject):
     def _show_dialog(self) -> None:
         if not self.done:
             self.dialog.show()
-
-    def cancel(self) -> None:
-        self.op.cancel()
 
     def wait(self, timeout_ms: int) -> bool:
         """Wait ``timeout_ms`` at most for the copy to end; True if it ended.
