@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop_app.core.errors import Conflict, DatabaseReadOnly, DatabaseUnreachable, MarginaliaError
-from desktop_app.core.gc_pause import collector_paused
 from desktop_app.qt.highlights import HighlightSpan
 from desktop_app.qt.lazy import LazyModule
 
@@ -48,7 +47,6 @@ class Annotator:
         self.last_tag: int | None = None  # the tag used last (for accepting a matching pair)
         self._docs_cache: dict[int, object] = {}
         self._sources_cache: dict[int, object] = {}  # document id -> SourceRow (no bytes) or None
-        self._opening: dict = {}  # pane -> the Operation reading its document from a team database
         self.import_run = None  # the ImportRun under way, if any
         self.progress_dialog: QProgressDialog | None = None
         w = window
@@ -67,8 +65,10 @@ class Annotator:
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
         w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
+        from desktop_app.qt.opening import DocumentOpener
         from desktop_app.qt.versions import Versions
 
+        self.opener = DocumentOpener(self)
         self.versions = Versions(self)
 
     # ----------------------------------------------------------------- wiring
@@ -241,65 +241,15 @@ class Annotator:
     @property
     def opening(self) -> bool:
         """A document is being read from the team database for a pane."""
-        return bool(self._opening)
+        return self.opener.opening
 
     def show_document(self, pane, doc_id: int, then=None) -> None:
-        """Show ``doc_id`` in ``pane``, then call ``then()`` (to scroll to a
-        passage). On a team database what is not held yet is read off the UI
-        thread, waiting operations.TEAM_READ_WAIT_MS at most: the pane shows it when it
-        comes; if the server does not answer the pane stays as it was and the
-        status bar says so in one sentence."""
-        previous = self._opening.pop(pane, None)
-        if previous is not None:
-            previous.abandon()  # the latest choice for this pane wins
-        if getattr(self.store, "is_team", False):
-            self._read_then_show(pane, doc_id, then)
-            return
-        self._show_now(pane, doc_id, self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id)))
-        if then is not None:
-            then()
+        """Show ``doc_id`` in ``pane``, then call ``then()`` (see DocumentOpener.show)."""
+        self.opener.show(pane, doc_id, then)
 
-    def _read_then_show(self, pane, doc_id: int, then) -> None:
-        from desktop_app.qt import operations
-
-        store, events = self.store, self.w.events
-        doc = self._docs_cache.get(doc_id)
-        if doc is None and events.has_rows(("document", doc_id)):
-            doc = events.rows(("document", doc_id), lambda: None)
-        held_source = doc_id in self._sources_cache
-        source = self._sources_cache.get(doc_id)
-        paint = events.rows(("paint", doc_id), lambda: None) if events.has_rows(("paint", doc_id)) else None
-
-        def read(_token):
-            return (doc if doc is not None else store.load_document(doc_id),
-                    source if held_source else store.document_source(doc_id, with_data=False),
-                    paint if paint is not None else store.paint_rows(doc_id))
-
-        title = self.library_title(doc_id)
-        op = None
-
-        def opened(result) -> None:
-            if self._opening.get(pane) is not op or self.store is not store:
-                return  # another document was chosen for the pane, or another database opened
-            del self._opening[pane]
-            doc_read, source_read, paint_read = result
-            self._docs_cache[doc_id] = doc_read
-            self._sources_cache[doc_id] = source_read
-            self._show_now(pane, doc_id, paint_read)
-            if then is not None:
-                then()
-
-        def failed(sentence: str) -> None:
-            if self._opening.get(pane) is op:
-                del self._opening[pane]
-            if self.store is store:
-                log.warning("document %s not opened: %s", doc_id, sentence)
-                self.w.statusBar().showMessage(sentence, 15000)
-
-        op = operations.run(self.w, read, what=f"reading document {doc_id}", timeout_ms=operations.TEAM_READ_WAIT_MS,
-                            late=operations.team_late(f"{title} was not opened"), succeeded=opened, failed=failed)
-        self._opening[pane] = op
-        self.w.statusBar().showMessage(f"Opening {title}…", 3000)
+    def stop_reads(self) -> None:
+        """Give up every document still being read (leaving the database)."""
+        self.opener.stop()
 
     def held_title(self, doc_id: int) -> str:
         """The title of a document as the library holds it ("" if it does not): no store read."""
@@ -311,29 +261,6 @@ class Annotator:
         """“Title” of a document as the library holds it (no store read)."""
         title = self.held_title(doc_id)
         return f"“{_elide(title, 60)}”" if title else "the document"
-
-    def stop_reads(self) -> None:
-        """Give up every document still being read (leaving the database)."""
-        opening, self._opening = self._opening, {}
-        for op in opening.values():
-            op.abandon()
-
-    def _show_now(self, pane, doc_id: int, paint) -> None:
-        with collector_paused():  # a long document makes objects by the hundred thousand
-            doc = self.document(doc_id)
-            pane.show_document(doc_id, doc)
-            line = self.provenance(doc_id)
-            pane.set_provenance(line)
-            action = getattr(self.w, "menu_actions", {}).get("save_original")
-            if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
-                action.setEnabled(bool(line))  # File > Save original… for the document being read
-            pane.view.set_highlights([self.span(c) for c in paint])
-        pane.view.set_selected_claim(self.selected_claim)
-        self.w.splitter.update_gutters()
-        page_view = getattr(self.w, "page_view", None)
-        if page_view is not None:
-            page_view.document_shown(pane, doc_id)
-        self.panes_changed()
 
     def panes_changed(self) -> None:
         """The matching passages follow the documents side by side."""
