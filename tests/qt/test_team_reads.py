@@ -111,7 +111,7 @@ def test_a_document_opens_when_a_held_server_answers_again(team, qtbot, proxy):
     assert len(pane.view.toPlainText()) > 200  # the text came with it
 
 
-def test_a_server_that_does_not_answer_in_time_gets_one_sentence(team, qtbot, proxy, monkeypatch):
+def test_a_server_that_does_not_answer_in_time_gets_one_sentence(team, qtbot, proxy, monkeypatch, tmp_path):
     monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 400)
     w = team
     pane = w.panes[0]
@@ -127,6 +127,8 @@ def test_a_server_that_does_not_answer_in_time_gets_one_sentence(team, qtbot, pr
     _one_sentence(message)
     assert title[:20] in message
     assert pane.view.document_id == before and not w.annotator.opening  # the pane stays as it was
+    w.resize(1024, 700)
+    w.grab().save(str(tmp_path / "team-read-late.png"))  # the sentence in the status bar, the pane as it was
     assert still_running() >= 1  # the read still waits on the network, on its own thread
     proxy.release()
     qtbot.waitUntil(lambda: still_running() == 0, timeout=DONE_MS)  # it ends; its answer is dropped
@@ -183,7 +185,7 @@ def test_closing_the_window_while_a_document_is_read_does_not_wait_for_it(team, 
 
 
 # ---------------------------------------------------------- candidates
-def test_claim_candidates_are_listed_off_the_ui_thread(team, qtbot, proxy):
+def test_claim_candidates_are_listed_off_the_ui_thread(team, qtbot, proxy, tmp_path):
     from desktop_app.qt.suggestions_panel import show_claim_candidates
 
     w = team
@@ -191,6 +193,8 @@ def test_claim_candidates_are_listed_off_the_ui_thread(team, qtbot, proxy):
     proxy.hold()
     panel = show_claim_candidates(w)
     assert panel.about.text().startswith("Looking for sentences")
+    w.resize(1024, 700)
+    w.grab().save(str(tmp_path / "candidates-looking.png"))
     _held_while(qtbot, proxy, lambda: panel.reading is not None and not panel.candidates())
     proxy.release()
     qtbot.waitUntil(lambda: panel.reading is None and bool(panel.candidates()), timeout=DONE_MS)
