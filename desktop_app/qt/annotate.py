@@ -321,10 +321,8 @@ class Annotator:
         self._looks = {}
         for pane in self.w.panes:
             pane.view.set_tags(list(tags))
-            doc_id = pane.view.document_id
-            if doc_id is not None and self.store is not None:
-                rows = self.w.events.rows(("paint", doc_id), lambda d=doc_id: self.store.paint_rows(d))
-                pane.view.set_highlights([self.span(c) for c in rows])
+            if pane.view.document_id is not None and self.store is not None:
+                self.opener.repaint(pane)  # colours and names follow the codebook
         if self.selected_claim is not None:
             self.select_claim(self.selected_claim)  # its tags may have changed
 

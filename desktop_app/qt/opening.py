@@ -45,6 +45,24 @@ class DocumentOpener:
         if then is not None:
             then()
 
+    def repaint(self, pane) -> None:
+        """Paint the claims of the document ``pane`` shows again: with rows
+        a refresh holds, else read (off the UI thread on a team database;
+        the highlights shown stay until the rows come)."""
+        a, store, events, doc_id = self.a, self.a.store, self.w.events, pane.view.document_id
+        if events.has_rows(("paint", doc_id)) or not getattr(store, "is_team", False):
+            rows = events.rows(("paint", doc_id), lambda: store.paint_rows(doc_id))
+            pane.view.set_highlights([a.span(c) for c in rows])
+            return
+
+        def paint(rows) -> None:
+            if a.store is store and pane.view.document_id == doc_id and pane not in self._opening:
+                pane.view.set_highlights([a.span(c) for c in rows])
+
+        operations.read(self.w, store, lambda: store.paint_rows(doc_id), what=f"reading the claims of {doc_id}",
+                        late=operations.team_late("the highlights keep their old colours"), succeeded=paint,
+                        failed=lambda sentence: a.store is store and self.w.statusBar().showMessage(sentence, 8000))
+
     def stop(self) -> None:
         """Give up every document still being read (leaving the database)."""
         opening, self._opening = self._opening, {}

@@ -274,3 +274,17 @@ def test_what_a_link_joins_from_a_silent_server_is_one_sentence(team, qtbot, pro
     w.links.select_link(link.id)
     qtbot.waitUntil(lambda: "did not answer" in w.statusBar().currentMessage(), timeout=DONE_MS)
     _one_sentence(w.statusBar().currentMessage())
+
+
+# ------------------------------------------------------------ repainting
+def test_a_codebook_change_repaints_the_panes_off_the_ui_thread(team, qtbot, proxy, pg_url):
+    w = team
+    pane = w.panes[0]
+    tag = w.tags_model.tags()[0]
+    with Store.open(pg_url, annotator="bea") as other:
+        claim = other.add_claim(pane.view.document_id, 5, 25, [tag.id])  # the window has not heard of it
+    proxy.hold()
+    w.annotator.tags_changed(w.tags_model.tags())  # as after an edit of the codebook (the models are read apart)
+    _held_while(qtbot, proxy, lambda: claim.id not in pane.view.highlight_layer)
+    proxy.release()
+    qtbot.waitUntil(lambda: claim.id in pane.view.highlight_layer, timeout=DONE_MS)
