@@ -17,6 +17,7 @@ from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.link_gutter import LinkSplitter
+from desktop_app.qt.threads import keep_until_finished
 from desktop_app.qt.window_actions import build_menus
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36
 READING_AREA_MINIMUM = (484, 98)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
-_abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
 
 class StoreLoader(QThread):
@@ -643,10 +643,7 @@ class MainWindow(QMainWindow):
         loader.abandon()
         if loader.isRunning() and not loader.wait(wait_ms) and wait_ms:
             log.warning("a database was still opening when the window closed")
-        if loader.isRunning():  # it ends by itself; kept referenced until then
-            loader.setParent(None)
-            _abandoned_loaders.add(loader)
-            loader.finished.connect(lambda: _let_go(loader))
+        keep_until_finished(loader)  # it ends by itself, never destroyed while it runs
 
     def _loader_opened(self, loader, store, attach) -> None:
         """A database opened in the background arrives (queued, on the UI thread)."""
@@ -705,7 +702,8 @@ class MainWindow(QMainWindow):
     def _loader_done(self, loader) -> None:
         if self._loader is loader:
             self._loader = None
-        if loader not in _abandoned_loaders:
+        if loader.parent() is self:  # not one kept until it ends (see _abandon_loader)
+            loader.wait(STOP_WAIT_MS)  # "finished" comes a moment before the thread is gone
             loader.deleteLater()
 
     def _team_opened(self, store) -> None:
@@ -789,12 +787,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.annotator.import_address(addresses[0]))
 
 
-
-def _let_go(loader) -> None:
-    """An abandoned loader has finished: let its thread end, then drop it."""
-    loader.wait()  # finished is emitted just before the thread ends
-    _abandoned_loaders.discard(loader)
-    loader.deleteLater()
 
 
 

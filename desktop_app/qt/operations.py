@@ -20,9 +20,12 @@ work that has not answered in time (the sentence ``late`` is the failure),
 still running when the window stops waiting is kept alive until it ends
 (``qt.threads``), its answer dropped.
 
+``run(parent, work, ...)`` starts one with its callbacks connected;
 ``read(parent, store, work, ...)`` is the short form for reads: on a team
 database (the network) the work runs as an Operation; on a database file it
-runs at once, with the same callbacks, as the window always did."""
+runs at once, with the same callbacks, as the window always did. ``Run`` is
+the base of the objects that show one Operation to the window with signals
+of their own (an import, a copy)."""
 
 from __future__ import annotations
 
