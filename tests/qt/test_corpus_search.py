@@ -123,7 +123,9 @@ def test_the_search_runs_off_the_ui_thread_and_only_the_last_query_counts(window
     release.set()
     qtbot.waitUntil(lambda: panel.query == "Delaney", timeout=5000)
     assert all(t is not threading.main_thread() for t in threads)
-    panel._pool.waitForDone(5000)
+    from desktop_app.qt.threads import still_running
+
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=5000)  # the first search, given up, has ended
     from PySide6.QtCore import QCoreApplication
     QCoreApplication.processEvents()
     assert panel.query == "Delaney" and {h.title for h in panel.model.hits} == {"Article", "Report"}

@@ -288,3 +288,23 @@ def test_a_codebook_change_repaints_the_panes_off_the_ui_thread(team, qtbot, pro
     _held_while(qtbot, proxy, lambda: claim.id not in pane.view.highlight_layer)
     proxy.release()
     qtbot.waitUntil(lambda: claim.id in pane.view.highlight_layer, timeout=DONE_MS)
+
+
+# ------------------------------------------------------------ searching
+def test_searching_a_team_database_does_not_hold_the_window(team, qtbot, proxy, monkeypatch):
+    monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 400)
+    w = team
+    w.menu_actions["search_all"].trigger()
+    panel = w.search_dock.widget()
+    proxy.hold()
+    panel.field.setText("council")
+    panel.search_now()
+    qtbot.waitUntil(lambda: "did not answer" in panel.about.text(), timeout=DONE_MS)
+    _one_sentence(panel.about.text())
+    proxy.release()
+    monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 20000)
+    proxy.hold()
+    panel.search_now()
+    _held_while(qtbot, proxy, lambda: panel.searching is not None)
+    proxy.release()
+    qtbot.waitUntil(lambda: panel.query == "council" and panel.model.rowCount() > 0, timeout=DONE_MS)
