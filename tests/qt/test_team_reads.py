@@ -308,3 +308,18 @@ def test_searching_a_team_database_does_not_hold_the_window(team, qtbot, proxy, 
     _held_while(qtbot, proxy, lambda: panel.searching is not None)
     proxy.release()
     qtbot.waitUntil(lambda: panel.query == "council" and panel.model.rowCount() > 0, timeout=DONE_MS)
+
+
+# ------------------------------------------------------------ polling
+def test_closing_while_a_poll_waits_on_a_silent_server_is_bounded(team, qtbot, proxy):
+    """The poll for others' changes runs as an Operation too: closing gives
+    it a bounded wait and keeps its thread until the server lets it end."""
+    w = team
+    w.live.start(w.store, w.live.initial_mark(w.store))
+    proxy.hold()
+    qtbot.waitUntil(lambda: w.live._poll is not None, timeout=DONE_MS)
+    _held_while(qtbot, proxy, lambda: w.live._poll is not None)
+    w.close()
+    assert w.store is None and still_running() >= 1  # closed; the poll's thread outlives the window
+    proxy.release()
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=DONE_MS)
