@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from sqlalchemy.engine import make_url
-from window_support import isolated_qsettings, make_window, modals  # noqa: F401 - fixtures
+from window_support import Ticks, isolated_qsettings, make_window, modals  # noqa: F401 - fixtures
 
 from desktop_app.core.store import Store
 from desktop_app.qt import operations
@@ -28,22 +27,6 @@ from holdproxy import HoldingProxy  # noqa: E402
 
 TICKS = 25  # ticks of a 10 ms timer counted while a read is held: the UI thread ran all along
 DONE_MS = 30000
-
-
-class Ticks:
-    def __init__(self) -> None:
-        self.count = 0
-        self.timer = QTimer()
-        self.timer.setInterval(10)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        self.count += 1
-
-    def stop(self) -> int:
-        self.timer.stop()
-        return self.count
 
 
 @pytest.fixture
@@ -87,7 +70,7 @@ def _held_while(qtbot, proxy, pending) -> int:
         qtbot.waitUntil(lambda: ticks.count >= TICKS, timeout=DONE_MS)
         assert proxy.holding and pending(), "the read ended although the server never answered"
     finally:
-        count = ticks.stop()
+        count = ticks.stop().count
     return count
 
 
@@ -122,7 +105,7 @@ def test_a_server_that_does_not_answer_in_time_gets_one_sentence(team, qtbot, pr
     ticks = Ticks()
     w.open_document(doc_id, pane)
     qtbot.waitUntil(lambda: "did not answer" in w.statusBar().currentMessage(), timeout=DONE_MS)
-    assert ticks.stop() >= 5  # the wait was spent in the event loop
+    assert ticks.stop().count >= 5  # the wait was spent in the event loop
     message = w.statusBar().currentMessage()
     _one_sentence(message)
     assert title[:20] in message
