@@ -444,7 +444,24 @@ class Annotator:
             page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
-        claim = self.held_claim(claim_id) or self.store.get_claim(claim_id)
+        """Show a claim's passage and select it; a claim the window does not
+        hold is read first (off the UI thread on a team database)."""
+        from desktop_app.qt import operations
+
+        claim = self.held_claim(claim_id)
+        if claim is None and self.store is not None:
+            store = self.store
+            operations.read(self.w, store, lambda: store.get_claim(claim_id), what=f"reading claim {claim_id}",
+                            late=operations.team_late("the claim is not shown"),
+                            succeeded=lambda row: self.store is store and self._go_to(row),
+                            failed=lambda sentence: self.store is store and self.w.statusBar().showMessage(
+                                sentence, 8000))
+            return
+        if claim is not None:
+            self._go_to(claim)
+
+    def _go_to(self, claim) -> None:
+        claim_id = claim.id
         if claim.orphaned:  # no passage to go to: show the document to find one
             self.versions.show_document_of(claim_id)
             return
@@ -546,7 +563,7 @@ class Annotator:
     def delete_document(self, doc_id: int) -> None:
         if self.store is None:
             return
-        doc = self.store.get_document(doc_id)
+        doc = self.store.get_document(doc_id)  # its claims counted now, before a write anyway
         text = f"Move '{doc.title}' to the bin?"
         if doc.claim_count:
             text = f"Move '{doc.title}' and its {doc.claim_count} claims to the bin?"
@@ -711,7 +728,8 @@ class Annotator:
         from desktop_app.qt.export_dialog import ExportDialog
 
         default = Path.home() / "claims.csv"
-        return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
+        # the codebook and the library as the window holds them: no store read
+        return ExportDialog(self.w, tags=self.w.tags_model.tags(), documents=self.w.documents_model.documents(),
                             default_path=default, store=self.store)
 
     def export(self) -> int | None:

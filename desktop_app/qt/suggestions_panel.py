@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.commands import AcceptMatch, CreateClaim, short_quote
 from desktop_app.qt.operations import Operation
 
@@ -234,10 +233,7 @@ class MatchesPanel(QWidget):
             self.about.setText("No matching passages left to suggest between these two documents.")
 
     def _title(self, doc_id) -> str:
-        try:
-            return self.w.store.document_title(doc_id)
-        except MarginaliaError:
-            return ""
+        return self.w.annotator.held_title(doc_id)  # the library's rows: no store read
 
     def _update_buttons(self) -> None:
         has = self.list.currentItem() is not None

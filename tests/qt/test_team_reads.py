@@ -306,3 +306,17 @@ def test_closing_while_a_poll_waits_on_a_silent_server_is_bounded(team, qtbot, p
     assert w.store is None and still_running() >= 1  # closed; the poll's thread outlives the window
     proxy.release()
     qtbot.waitUntil(lambda: still_running() == 0, timeout=DONE_MS)
+
+
+def test_going_to_a_claim_the_window_lacks_reads_it_off_the_ui_thread(team, qtbot, proxy, pg_url):
+    w = team
+    pane = w.panes[0]
+    tag = w.tags_model.tags()[0]
+    with Store.open(pg_url, annotator="bea") as other:
+        claim = other.add_claim(pane.view.document_id, 30, 60, [tag.id])  # not heard of by the window yet
+    assert w.annotator.held_claim(claim.id) is None
+    proxy.hold()
+    w.claims_panel.claimActivated.emit(claim.id)
+    _held_while(qtbot, proxy, lambda: w.annotator.selected_claim != claim.id)
+    proxy.release()
+    qtbot.waitUntil(lambda: w.annotator.selected_claim == claim.id, timeout=DONE_MS)
