@@ -41,6 +41,7 @@ from desktop_app.qt.threads import keep_until_finished, stop_and_wait
 log = logging.getLogger(__name__)
 
 _started: set = set()  # operations started by run(), until they finish
+_alive: set = set()  # the threads of all operations, until each has ended
 END_WAIT_MS = 2000  # how long the UI thread waits for a thread that has said it ended to be gone
 TEAM_READ_WAIT_MS = 8000  # how long the window waits for a read from a team database
 
@@ -49,6 +50,12 @@ def team_late(consequence: str) -> str:
     """The sentence for a team database that did not answer in time."""
     return (f"The team database did not answer within {TEAM_READ_WAIT_MS / 1000:g} seconds, so {consequence}; "
             "try again once the server answers.")
+
+
+def _gone(thread: QThread) -> None:
+    # "finished" arrives queued, in the UI thread, a moment before the thread is gone
+    thread.wait(END_WAIT_MS)
+    _alive.discard(thread)
 
 
 class Token:
@@ -139,8 +146,9 @@ class Operation(QObject):
         self.error = ""
         self.cancelled = False
         self.timed_out = False
-        self.thread = _Runner(work, what, failure or f"{what[:1].upper()}{what[1:]} failed; the log file has details.",
-                              self)
+        # no parent: the thread must never be destroyed with its owner while it
+        # runs (the window closing); it is held in _alive until it has ended
+        self.thread = _Runner(work, what, failure or f"{what[:1].upper()}{what[1:]} failed; the log file has details.")
         self.thread.reported.connect(self._on_reported)
         self.thread.ended.connect(self._on_ended)
         self._timer: QTimer | None = None
@@ -150,7 +158,10 @@ class Operation(QObject):
         return self.thread.token
 
     def start(self) -> Operation:
-        self.thread.start()
+        thread = self.thread
+        _alive.add(thread)
+        thread.finished.connect(lambda: _gone(thread))
+        thread.start()
         if self.timeout_ms > 0:
             self._timer = QTimer(self)
             self._timer.setSingleShot(True)

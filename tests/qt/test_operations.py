@@ -246,3 +246,23 @@ def test_read_says_why_a_team_database_failed(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: bool(sentences), timeout=DONE_MS)
     assert sentences == ["The team database on 127.0.0.1 cannot be reached."]
     assert "5 seconds" in operations.team_late("nothing was shown")
+
+
+def test_an_owner_deleted_while_the_work_runs_does_not_take_the_thread_with_it(qtbot, gate):
+    """A read still running when its window is destroyed (no one stopped
+    it): the thread is not the window's child, so it ends by itself."""
+    import shiboken6
+
+    owner = QTimer()
+    answers = []
+    op = operations.run(owner, lambda _token: gate.wait(60) and "late", what="reading",
+                        succeeded=answers.append)
+    qtbot.waitUntil(op.thread.isRunning, timeout=DONE_MS)
+    thread = op.thread
+    shiboken6.delete(owner)  # without the rescue Qt aborts here ("destroyed while thread is still running")
+    assert thread.isRunning()
+    gate.set()
+    qtbot.waitUntil(thread.isFinished, timeout=DONE_MS)
+    QCoreApplication.processEvents()
+    assert answers == []
+    qtbot.waitUntil(lambda: thread not in operations._alive, timeout=DONE_MS)
