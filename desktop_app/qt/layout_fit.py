@@ -1,20 +1,23 @@
 """The main window and its tool windows fitted to the screen they open on.
 
-The reading panes keep most of the window's width at any size: the docks
-beside them take a share of the width (capped at their comfortable sizes),
-narrow windows stack the library and the codebook as tabs, and a saved
-layout comes back only if it fits the screen it is restored on.
+The reading panes keep most of the window's width and height at any size:
+the docks beside them take a share of the width (capped at their comfortable
+sizes), the claims table below them a share of the height; narrow windows
+stack the library and the codebook as tabs, down the column's side so that
+their titles are read whole; and a saved layout comes back only if it fits
+the screen it is restored on.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QTabWidget, QWidget
 
 DEFAULT_SIZE = QSize(1400, 900)  # the first window on a screen large enough for it
 FRAME_ALLOWANCE = QSize(16, 48)  # the window manager's frame and title bar, unknown before showing
 READING_SHARE = 0.55  # the reading panes' least share of the window's width
+READING_HEIGHT_SHARE = 0.55  # ...and of its height
 LEFT_SHARE, RIGHT_SHARE = 0.18, 0.24  # the docks' shares: library/codebook, claim editor
 LEFT_MAX, RIGHT_MAX = 330, 300  # ...and their widths on a wide window
 COMPACT_WIDTH = 1280  # below it the library and the codebook are tabs of one dock
@@ -91,21 +94,67 @@ def size_side_docks(window: QMainWindow) -> None:
         window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
 
+def size_bottom_docks(window: QMainWindow) -> None:
+    """Give the claims table (the docks below the reading panes) its share of the height."""
+    found = _side_docks(window, Qt.DockWidgetArea.BottomDockWidgetArea)
+    if found:
+        dock = window.claims_dock if window.claims_dock in found else found[0]
+        window.resizeDocks([dock], [claims_height(window.height())], Qt.Orientation.Vertical)
+
+
 def reading_share(window: QMainWindow) -> float:
     """The share of the window's width the reading panes have."""
     return window.centralWidget().width() / max(1, window.width())
 
 
+def reading_height_share(window: QMainWindow) -> float:
+    """The share of the window's height the reading panes have."""
+    return window.centralWidget().height() / max(1, window.height())
+
+
 def keep_reading_room(window: QMainWindow) -> None:
     """After a resize: a window made narrow stacks the library and the
     codebook as tabs, and when the reading panes have less than their share
-    of the width, the docks beside them give width back."""
+    of the width (or of the height), the docks beside them (or below them)
+    give it back."""
     if not window.isVisible():
         return
+    place_left_tabs(window)
     if window.width() < COMPACT_WIDTH:
         stack_left_docks(window)
     if reading_share(window) < READING_SHARE:
         size_side_docks(window)
+    if reading_height_share(window) < READING_HEIGHT_SHARE:
+        size_bottom_docks(window)
+
+
+def place_left_tabs(window: QMainWindow) -> None:
+    """The left column's tabs (library, codebook, search): below it on a wide
+    window; down its side on a narrow one, where three titles side by side
+    would each be cut to a few letters."""
+    west = window.width() < COMPACT_WIDTH
+    position = QTabWidget.TabPosition.West if west else QTabWidget.TabPosition.South
+    if window.tabPosition(Qt.DockWidgetArea.LeftDockWidgetArea) != position:
+        window.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, position)
+
+
+def dock_tab_bars(window: QMainWindow) -> list[QTabBar]:
+    """The tab bars of the window's tabbed docks that are shown."""
+    return [bar for bar in window.findChildren(QTabBar) if bar.parent() is window and bar.isVisible()]
+
+
+def cut_tabs(bar: QTabBar) -> list[str]:
+    """The titles of ``bar``'s tabs that are shown shorter than they are
+    (elided) or run past the bar's end."""
+    vertical = bar.shape() in (QTabBar.Shape.RoundedWest, QTabBar.Shape.RoundedEast,
+                               QTabBar.Shape.TriangularWest, QTabBar.Shape.TriangularEast)
+    cut = []
+    for i in range(bar.count()):
+        rect, hint = bar.tabRect(i), bar.tabSizeHint(i)
+        length, needed = (rect.height(), hint.height()) if vertical else (rect.width(), hint.width())
+        if length < needed or not bar.rect().contains(rect):
+            cut.append(bar.tabText(i))
+    return cut
 
 
 def stack_left_docks(window) -> None:
@@ -141,6 +190,7 @@ def arrange_default_docks(window) -> None:
     if window.width() < COMPACT_WIDTH:
         window.tabifyDockWidget(window.library_dock, window.codebook_dock)
         window.library_dock.raise_()
+    place_left_tabs(window)
     for dock in (window.library_dock, window.codebook_dock, window.editor_dock, window.claims_dock):
         dock.show()
     window.claims_dock.raise_()

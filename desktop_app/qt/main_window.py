@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
     def _default_dock_sizes(self) -> None:
         """Docks sized for reading: the panes get most of the width, the
         claims table shows several rows (about a quarter of the height)."""
+        layout_fit.place_left_tabs(self)
         if self.width() < layout_fit.COMPACT_WIDTH and self.isVisible():  # a narrow window: library and codebook as tabs
             if self.codebook_dock not in self.tabifiedDockWidgets(self.library_dock):
                 self.tabifyDockWidget(self.library_dock, self.codebook_dock)
