@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QSplitter, QSplitterHandle
 
 GUTTER_WIDTH = 44  # room for a curve to read as one between the panes, in a wide reading area
 NARROW_GUTTER_WIDTH = 24  # in a narrow one: the text keeps the room, a curve still reads as one
-GUTTER_SHARE = 28  # the gutter is 1/GUTTER_SHARE of the reading area's width, within those bounds
+NARROW_READING, WIDE_READING = 640, 960  # reading areas this wide or less / more get those widths
 HIT_DISTANCE = 5.0
 SAMPLES = 48
 PEN_WIDTH = 3.0
@@ -49,8 +49,10 @@ Provider = Callable[[object, object], list[LinkPair]]
 
 
 def gutter_width(reading_width: int) -> int:
-    """The gutters' width in a reading area ``reading_width`` pixels wide."""
-    return max(NARROW_GUTTER_WIDTH, min(GUTTER_WIDTH, reading_width // GUTTER_SHARE))
+    """The gutters' width in a reading area ``reading_width`` pixels wide:
+    narrow up to NARROW_READING, full from WIDE_READING, in proportion between."""
+    share = (reading_width - NARROW_READING) / (WIDE_READING - NARROW_READING)
+    return round(NARROW_GUTTER_WIDTH + (GUTTER_WIDTH - NARROW_GUTTER_WIDTH) * max(0.0, min(1.0, share)))
 
 
 def relation_color(relation: str) -> QColor:
