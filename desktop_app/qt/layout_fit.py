@@ -3,14 +3,14 @@
 The reading panes keep most of the window's width and height at any size:
 the docks beside them take a share of the width (capped at their comfortable
 sizes), the claims table below them a share of the height; narrow windows
-stack the library and the codebook as tabs, down the column's side so that
-their titles are read whole; and a saved layout comes back only if it fits
+stack the library and the codebook as tabs (down the column's side when
+their titles would be cut side by side); and a saved layout comes back only if it fits
 the screen it is restored on.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QTabWidget, QWidget
 
@@ -119,9 +119,9 @@ def keep_reading_room(window: QMainWindow) -> None:
     give it back."""
     if not window.isVisible():
         return
-    place_left_tabs(window)
     if window.width() < COMPACT_WIDTH:
         stack_left_docks(window)
+    place_left_tabs(window)
     if reading_share(window) < READING_SHARE:
         size_side_docks(window)
     if reading_height_share(window) < READING_HEIGHT_SHARE:
@@ -129,13 +129,54 @@ def keep_reading_room(window: QMainWindow) -> None:
 
 
 def place_left_tabs(window: QMainWindow) -> None:
-    """The left column's tabs (library, codebook, search): below it on a wide
-    window; down its side on a narrow one, where three titles side by side
-    would each be cut to a few letters."""
-    west = window.width() < COMPACT_WIDTH
-    position = QTabWidget.TabPosition.West if west else QTabWidget.TabPosition.South
-    if window.tabPosition(Qt.DockWidgetArea.LeftDockWidgetArea) != position:
-        window.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, position)
+    """The left column's tabs (library, codebook, search…): below it while
+    their titles fit side by side in the column's width; down its side when
+    they would be cut to a few letters each ("Lib… Code… Se…" in a narrow
+    window). Decided from the column's width in the default layout, so that
+    the first frame, painted before the panels exist, already has it."""
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    docks = _side_docks(window, left)
+    groups, seen = [], set()
+    for dock in docks:
+        if dock not in seen:
+            group = [dock, *(d for d in window.tabifiedDockWidgets(dock) if d in docks)]
+            seen.update(group)
+            groups.append([d.windowTitle() for d in group])
+    probe = QTabBar()  # the same style and font as the dock tabs; never shown
+    needed = 0
+    for titles in groups:
+        if len(titles) > 1:
+            for title in titles:
+                probe.addTab(title)
+            needed = max(needed, sum(probe.tabSizeHint(i).width() for i in range(probe.count())))
+            while probe.count():
+                probe.removeTab(0)
+    probe.deleteLater()
+    column = side_dock_widths(window.width())[0]
+    position = QTabWidget.TabPosition.West if needed > column else QTabWidget.TabPosition.South
+    if window.tabPosition(left) != position:
+        window.setTabPosition(left, position)
+
+
+def watch_dock(window: QMainWindow, dock: QDockWidget) -> None:
+    """Place the left column's tabs again whenever ``dock`` moves, shows or hides."""
+    timer = getattr(window, "_tabs_timer", None)
+    if timer is None:
+        timer = window._tabs_timer = QTimer(window, singleShot=True, interval=0)
+        timer.timeout.connect(lambda: place_left_tabs(window))
+    for signal in (dock.dockLocationChanged, dock.topLevelChanged, dock.visibilityChanged):
+        signal.connect(lambda *_: timer.start())
+
+
+def _vertical(bar: QTabBar) -> bool:
+    return bar.shape() in (QTabBar.Shape.RoundedWest, QTabBar.Shape.RoundedEast,
+                           QTabBar.Shape.TriangularWest, QTabBar.Shape.TriangularEast)
+
+
+def _tab_length(bar: QTabBar, i: int) -> int:
+    """The length along ``bar`` that tab ``i`` needs for its whole title."""
+    hint = bar.tabSizeHint(i)
+    return hint.height() if _vertical(bar) else hint.width()
 
 
 def dock_tab_bars(window: QMainWindow) -> list[QTabBar]:
@@ -146,13 +187,10 @@ def dock_tab_bars(window: QMainWindow) -> list[QTabBar]:
 def cut_tabs(bar: QTabBar) -> list[str]:
     """The titles of ``bar``'s tabs that are shown shorter than they are
     (elided) or run past the bar's end."""
-    vertical = bar.shape() in (QTabBar.Shape.RoundedWest, QTabBar.Shape.RoundedEast,
-                               QTabBar.Shape.TriangularWest, QTabBar.Shape.TriangularEast)
     cut = []
     for i in range(bar.count()):
-        rect, hint = bar.tabRect(i), bar.tabSizeHint(i)
-        length, needed = (rect.height(), hint.height()) if vertical else (rect.width(), hint.width())
-        if length < needed or not bar.rect().contains(rect):
+        rect = bar.tabRect(i)
+        if (rect.height() if _vertical(bar) else rect.width()) < _tab_length(bar, i) or not bar.rect().contains(rect):
             cut.append(bar.tabText(i))
     return cut
 

@@ -10,7 +10,7 @@ import os
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabWidget
 from window_support import (  # noqa: F401 - fixtures
     db_file,
     isolated_qsettings,
@@ -104,6 +104,8 @@ def test_reading_panes_keep_most_of_the_width_on_any_screen(qtbot, db_file, moda
         # The gap between the panes, where links are drawn, gives way to the text on a narrow window.
         gutter = window.splitter.handleWidth()
         assert gutter == {1024: 24, 1920: 44}.get(size[0], gutter) and 24 <= gutter <= 44, gutter
+        # Two tabs fit side by side below the column, as they are on any screen.
+        assert window.tabPosition(Qt.DockWidgetArea.LeftDockWidgetArea) == QTabWidget.TabPosition.South
         # With the search open too, the left column's tab titles are read whole, not "Lib… Code… Se…".
         from desktop_app.qt.corpus_search import show_search
 
