@@ -4,8 +4,8 @@ The reading panes keep most of the window's width and height at any size:
 the docks beside them take a share of the width (capped at their comfortable
 sizes), the claims table below them a share of the height; narrow windows
 stack the library and the codebook as tabs (down the column's side when
-their titles would be cut side by side); and a saved layout comes back only if it fits
-the screen it is restored on.
+their titles would be cut side by side); and a saved layout comes back only
+if it fits the screen it is restored on.
 """
 
 from __future__ import annotations
