@@ -377,6 +377,9 @@ def search_dock(window) -> QDockWidget:
         if library is not None and window.dockWidgetArea(library) == Qt.DockWidgetArea.LeftDockWidgetArea:
             window.tabifyDockWidget(library, dock)  # a tab beside the library, not a squeeze of it
         window.search_dock = dock
+        from desktop_app.qt import layout_fit
+
+        layout_fit.watch_dock(window, dock)  # a third tab may not fit beside the others
     return dock
 
 

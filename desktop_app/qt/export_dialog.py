@@ -171,7 +171,9 @@ class ExportDialog(QDialog):
         form.addRow("Status:", self.statuses)
         form.addRow("", self.excel)
         form.addRow("", self.guard)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path)  # Alt+F: the file name, not the row holding it and its button
+        form.addRow(file_label, row)
         form.addRow(self.progress)
         form.addRow(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

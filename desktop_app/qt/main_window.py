@@ -38,7 +38,7 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 # (tests/qt/test_window_first_frame.py checks they still match).
 FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (311, 106),
                   "Orphaned claims": (252, 50)}
-READING_AREA_MINIMUM = (484, 98)
+READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_gutter.gutter_width)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
 
@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(placeholder)
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
+        layout_fit.watch_dock(self, dock)
         return dock
 
     def _default_dock_sizes(self) -> None:
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.library_dock, self.codebook_dock], [3, 2], Qt.Orientation.Vertical)
         self.resizeDocks([self.claims_dock], [layout_fit.claims_height(self.height())], Qt.Orientation.Vertical)
         layout_fit.size_side_docks(self)
+        layout_fit.place_left_tabs(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
