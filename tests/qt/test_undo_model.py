@@ -104,6 +104,9 @@ class UndoMachine(RuleBasedStateMachine):
         self.qtbot.waitExposed(w)
         if self.emoji_doc not in w.open_documents():
             w.open_document(self.emoji_doc, w.panes[1])
+        # a team database's texts are read off the UI thread: the panes fill in a moment later
+        self.qtbot.waitUntil(lambda: all(p.view.document_id is not None and p.view.canonical_text
+                                         for p in w.panes[:2]), timeout=30000)
         w.events.commandFailed.connect(self.failed.append)
         self.window = w
         self.modals.messages.clear()
