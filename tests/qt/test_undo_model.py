@@ -37,7 +37,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar
 from conftest import make_doc
 from undo_model import Claim, History, Link, State, differences, observed, text_hash, with_claim
-from window_support import isolated_qsettings, modals, select_utf16  # noqa: F401 - fixtures
+from window_support import isolated_qsettings, modals, select_utf16, settle  # noqa: F401 - fixtures
 
 from desktop_app.core.rows import RELATIONS, STATUSES
 from desktop_app.core.store import Store
@@ -137,7 +137,16 @@ class UndoMachine(RuleBasedStateMachine):
         assert not self.window.undo_stack.canRedo()
 
     # ------------------------------------------------------------- checking
+    def _quiet(self) -> None:
+        """Wait for the reads the window runs off the UI thread (on a team
+        database) to have answered, and their answers to be shown."""
+        from desktop_app.qt import operations
+
+        self.qtbot.waitUntil(lambda: not operations._started, timeout=30000)
+        settle()
+
     def _check(self, what: str) -> None:
+        self._quiet()
         w = self.window
         assert self.failed == [], f"after {what}: a step failed: {self.failed}"
         assert self.modals.errors == [], f"after {what}: {self.modals.errors}"
@@ -169,6 +178,7 @@ class UndoMachine(RuleBasedStateMachine):
 
     def _select(self, cid: int) -> None:
         self.window.annotator.select_claim(cid)
+        self._quiet()
         assert self.window.editor.claim is not None and self.window.editor.claim.id == cid
 
     def _pushed(self, before: int) -> bool:
@@ -314,6 +324,7 @@ class UndoMachine(RuleBasedStateMachine):
         self.monkeypatch.setattr(links, "choose_link", chooser)
         self._select(source)
         self.window.menu_actions["link"].trigger()
+        self._quiet()  # on a team database the chooser opens once the claims to offer are read
         assert target in seen.get("ids", [target])
 
     @rule(n=st.integers(0, 10**6), m=st.integers(0, 10**6), relation=st.sampled_from(RELATIONS),
@@ -337,7 +348,8 @@ class UndoMachine(RuleBasedStateMachine):
             assert not self._pushed(before) and "already linked" in self.modals.messages[warned][2]
             self.log.append(what + ": refused (already linked)")
             return
-        assert self._pushed(before), f"{what}: not made"
+        assert self._pushed(before), (f"{what}: not made ({self.window.statusBar().currentMessage()!r}, "
+                                      f"{self.modals.messages[warned:]!r})")
         [new] = [k for k in self.window.store.list_links() if k.id not in cur.links]
         expected = State(dict(cur.claims), dict(cur.links), dict(cur.texts))
         expected.links[new.id] = Link(new.uuid, source, target, relation, note)
