@@ -530,7 +530,7 @@ def _run(qtbot, tmp_path, modals, monkeypatch, *, examples: int, steps: int, tea
 
 
 def test_undo_and_redo_are_exact_under_random_edits(qtbot, tmp_path, modals, monkeypatch, isolated_qsettings):
-    _run(qtbot, tmp_path, modals, monkeypatch, examples=EXAMPLES or 24, steps=STEPS or 10)
+    _run(qtbot, tmp_path, modals, monkeypatch, examples=EXAMPLES or 24, steps=STEPS or 12)
 
 
 def test_undo_and_redo_are_exact_on_a_team_database(qtbot, tmp_path, modals, monkeypatch, isolated_qsettings,
@@ -542,7 +542,7 @@ def test_undo_and_redo_are_exact_on_a_team_database(qtbot, tmp_path, modals, mon
         pg_server.create_database(name)
         return pg_server.url(name)
 
-    _run(qtbot, tmp_path, modals, monkeypatch, examples=max(EXAMPLES // 5, 4), steps=STEPS or 15,
+    _run(qtbot, tmp_path, modals, monkeypatch, examples=max(EXAMPLES // 5, 5), steps=STEPS or 12,
          team_url=team_url)
 
 
