@@ -294,14 +294,21 @@ class Annotator:
         tip = f"{self._look(claim.tag_ids)[1]} — {claim.status}"
         return f"{tip}\n{claim.note}" if claim.note else tip
 
-    def held_claim(self, claim_id: int):
-        """The claim's row as the window already holds it (the claims table,
-        or the orphans' list), or None; never a store read."""
+    def held_claim(self, claim_id: int, read: bool = True):
+        """The claim's row as the window holds it (the rows the claims table or
+        the orphans' list read for the screen, kept current by the events),
+        else, with ``read``, as the store has it (one indexed read); None if
+        there is no such claim (or the team database is away)."""
         for model in (self.w.claims_model, self.w.orphans_model):
-            row = model.row_of(claim_id) if model is not None else None
-            if row is not None:
-                return model.claim(row)
-        return None
+            held = model.held(claim_id) if model is not None else None
+            if held is not None:
+                return held
+        if not read or self.store is None:
+            return None
+        try:
+            return self.store.get_claim(claim_id)
+        except MarginaliaError:
+            return None
 
     def tags_changed(self, tags) -> None:
         self.tags = {t.id: t for t in tags}

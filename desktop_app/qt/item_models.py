@@ -1,4 +1,5 @@
-"""Qt item models over the store: documents, the codebook, and claims.
+"""Qt item models over the store: documents and the codebook (the claims
+table and the orphans' list are in claims_model.py).
 
 Each model reads plain rows from the store and then follows the StoreEvents
 hub, so that whichever widget or undo command changed the data, every view
@@ -21,28 +22,25 @@ selected row does not tint them.
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left
 from datetime import datetime, timezone
-from typing import Iterable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtGui import QColor, QIcon
 
 from desktop_app.core.visible import show_controls
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
-from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
+from desktop_app.core.rows import ClaimRow, DocumentRow, TagRow
 
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.icons import orphan_icon, swatch
+from desktop_app.qt.icons import swatch
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 
 log = logging.getLogger(__name__)
@@ -68,11 +66,6 @@ def _count_timer(parent: QObject, slot) -> QTimer:
     timer.timeout.connect(count)
     return timer
 
-
-ORPHAN_TIP = (
-    "Not found in the current text of its document (orphaned). Select the passage "
-    "in a pane and use Edit > Attach to selection (Ctrl+Shift+A)."
-)
 
 QUOTE_CHARS = 120  # a quote or note longer than this is cut with an ellipsis in its cell
 
@@ -336,317 +329,3 @@ class TagsModel(_TableModel):
         if role == _ALIGN and col in (self.KEY, self.CLAIMS):
             return _RIGHT
         return None
-
-
-# ------------------------------------------------------------------- claims
-class ClaimsModel(_TableModel):
-    """Every live claim, in creation order; follows StoreEvents row by row."""
-
-    DOCUMENT, TAGS, QUOTE, PAGE, NOTE, STATUS, ANNOTATOR, UPDATED = range(8)
-    HEADERS = ("Document", "Tags", "Quote", "Page", "Note", "Status", "Annotator", "Updated")
-
-    def __init__(self, store, events: StoreEvents, parent: QObject | None = None,
-                 library: DocumentsModel | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._events = events
-        self._library = library  # the library's rows give the documents' titles
-        self._rows: list[ClaimRow] = []
-        self._by_id: dict[int, int] = {}
-        self._tags: dict[int, TagRow] = {}
-        self._titles: dict[int, str] = {}
-        self._load()
-        events.claimAdded.connect(self._on_added)
-        events.claimChanged.connect(self._on_changed)
-        events.claimRemoved.connect(self._on_removed)
-        events.tagsChanged.connect(self.refresh)
-        events.documentsChanged.connect(self.refresh)
-
-    # ------------------------------------------------------------- loading
-    def _documents(self) -> list[DocumentRow]:
-        if self._library is not None:
-            return self._library.documents()  # refreshed before this model (it was made first)
-        return self._events.rows("documents", self._store.list_documents)
-
-    def _load(self) -> None:
-        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
-        self._titles = {d.id: d.title for d in self._documents()}
-        self._rows = list(self._events.rows("claims", self._store.iter_claims))
-        self._reindex()
-
-    def _reindex(self) -> None:
-        self._by_id = {c.id: i for i, c in enumerate(self._rows)}
-
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._load()
-        self.endResetModel()
-
-    # ------------------------------------------------------------- reading
-    def claim(self, row: int) -> ClaimRow:
-        return self._rows[row]
-
-    def claims(self) -> list[ClaimRow]:
-        return list(self._rows)
-
-    def row_of(self, claim_id: int) -> int | None:
-        return self._by_id.get(claim_id)
-
-    def document_title(self, doc_id: int) -> str:
-        """The title of a claim's document, from the library's rows (no store
-        read on the UI thread). A document not heard of yet is asked for; a
-        failure (not found, the team database away) shows no title and is not
-        remembered, so that the next paint asks again."""
-        title = self._titles.get(doc_id)
-        if title is not None:
-            return show_controls(title)
-        if self._library is not None:
-            row = self._library.row_of(doc_id)
-            if row is not None:
-                title = self._titles[doc_id] = self._library.document(row).title
-                return show_controls(title)
-        try:
-            title = self._store.get_document(doc_id).title
-        except MarginaliaError as exc:  # NotFound, DatabaseUnreachable: shown blank, asked again later
-            log.info("no title for document %s: %s", doc_id, exc)
-            return ""
-        self._titles[doc_id] = title
-        return show_controls(title)
-
-    def tag_names(self, claim: ClaimRow) -> list[str]:
-        names = [self._tags[t].name for t in claim.tag_ids if t in self._tags]
-        return sorted(names, key=str.casefold)
-
-    def _first_tag(self, claim: ClaimRow) -> TagRow | None:
-        tags = sorted((self._tags[t] for t in claim.tag_ids if t in self._tags), key=lambda t: t.name.casefold())
-        return tags[0] if tags else None
-
-    # -------------------------------------------------------------- events
-    def _on_added(self, claim: ClaimRow) -> None:
-        if claim.id in self._by_id:
-            self._on_changed(claim)
-            return
-        if claim.deleted:
-            return
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(claim)
-        self._by_id[claim.id] = row
-        self.endInsertRows()
-
-    def _on_changed(self, claim: ClaimRow) -> None:
-        row = self._by_id.get(claim.id)
-        if row is None:
-            if not claim.deleted:
-                self._on_added(claim)
-            return
-        if claim.deleted:
-            self._on_removed(claim.id, claim.document_id)
-            return
-        self._rows[row] = claim
-        self._row_changed(row)
-
-    def _on_removed(self, claim_id: int, _doc_id: int = 0) -> None:
-        row = self._by_id.get(claim_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self._reindex()
-        self.endRemoveRows()
-
-    # ---------------------------------------------------------------- data
-    def data(self, index, role=_DISPLAY):
-        if not self._valid(index):
-            return None
-        c = self._rows[index.row()]
-        col = index.column()
-        if role == _DISPLAY:
-            if col == self.DOCUMENT:
-                return self.document_title(c.document_id)
-            if col == self.TAGS:
-                return ", ".join(self.tag_names(c))
-            if col == self.QUOTE:
-                return one_line(c.quote)
-            if col == self.PAGE:
-                return c.page
-            if col == self.NOTE:
-                return one_line(c.note)
-            if col == self.STATUS:
-                return c.status
-            if col == self.ANNOTATOR:
-                return c.annotator
-            return local_time(c.updated_at)
-        if role == IdRole:
-            return c.id
-        if role == SortRole:
-            return self._sort_value(c, col)
-        if role == _TOOLTIP:
-            tip = None
-            if col == self.QUOTE:
-                tip = c.quote
-            elif col == self.NOTE:
-                tip = c.note or None
-            elif col == self.TAGS:
-                tip = "\n".join(self.tag_names(c)) or None
-            elif col == self.DOCUMENT:
-                tip = self.document_title(c.document_id)
-            if c.orphaned:
-                return f"{tip}\n\n{ORPHAN_TIP}" if tip else ORPHAN_TIP
-            return tip
-        if role == _DECORATION:
-            if col == self.TAGS:
-                first = self._first_tag(c)
-                return _swatch(first.color) if first is not None else None
-            if col == self.DOCUMENT and c.orphaned:
-                return orphan_icon()
-            return None
-        if role == ColorRole and col == self.TAGS:
-            first = self._first_tag(c)
-            return first.color if first is not None else None
-        if role == _FONT and col == self.QUOTE and c.orphaned:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
-
-    def _sort_value(self, c: ClaimRow, col: int):
-        if col == self.DOCUMENT:
-            return self.document_title(c.document_id).casefold()
-        if col == self.TAGS:
-            return ", ".join(self.tag_names(c)).casefold()
-        if col == self.QUOTE:
-            return " ".join(c.quote.split()).casefold()
-        if col == self.NOTE:
-            return " ".join(c.note.split()).casefold()
-        if col == self.PAGE:  # by document, then by place: pages in order, none last
-            return (self.document_title(c.document_id).casefold(), not c.page, c.start if c.page else 0)
-        if col == self.STATUS:
-            return STATUSES.index(c.status) if c.status in STATUSES else len(STATUSES)
-        if col == self.ANNOTATOR:
-            return c.annotator.casefold()
-        return _utc(c.updated_at).isoformat()
-
-
-class OrphansModel(ClaimsModel):
-    """The orphaned claims: live claims that a new version of their document
-    no longer contains (see Store.list_orphans), by id. Follows StoreEvents:
-    a claim re-attached leaves it, a replace that orphans claims refreshes it."""
-
-    DOCUMENT, TAGS, QUOTE, NOTE = range(4)
-    PAGE = STATUS = ANNOTATOR = UPDATED = None  # not shown here
-    HEADERS = ("Document", "Tags", "Quote", "Note")
-
-    def _load(self) -> None:
-        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
-        self._titles = {d.id: d.title for d in self._documents()}
-        self._rows = self._events.rows("orphans", self._store.list_orphans)
-        self._reindex()
-
-    def _on_added(self, claim: ClaimRow) -> None:
-        if claim.id in self._by_id:
-            self._on_changed(claim)
-            return
-        if claim.deleted or not claim.orphaned:
-            return
-        row = bisect_left([c.id for c in self._rows], claim.id)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, claim)
-        self._reindex()
-        self.endInsertRows()
-
-    def _on_changed(self, claim: ClaimRow) -> None:
-        row = self._by_id.get(claim.id)
-        if row is None:
-            self._on_added(claim)
-        elif claim.deleted or not claim.orphaned:
-            self._on_removed(claim.id, claim.document_id)
-        else:
-            self._rows[row] = claim
-            self._row_changed(row)
-
-
-class ClaimsFilterProxy(QSortFilterProxyModel):
-    """Claims narrowed by tags (any of them), document, status and free text,
-    sorted by each column's SortRole.
-
-    The text filter is case-insensitive; every word of it must appear in the
-    quote, the note, a tag name or the document title.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tag_ids: frozenset[int] | None = None
-        self._document_id: int | None = None
-        self._status: str | None = None
-        self._words: tuple[str, ...] = ()
-        self.setSortRole(SortRole)
-        self.setDynamicSortFilter(True)
-
-    # ------------------------------------------------------------- setters
-    def _change(self, apply) -> None:
-        begin = getattr(self, "beginFilterChange", None)
-        if begin is None:  # Qt before 6.10
-            apply()
-            self.invalidateFilter()
-            return
-        begin()
-        apply()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_tag_filter(self, tag_ids: Iterable[int] | None) -> None:
-        """Keep claims with any of these tags; None (or nothing) keeps all."""
-        value = frozenset(tag_ids) if tag_ids else None
-        if value != self._tag_ids:
-            self._change(lambda: setattr(self, "_tag_ids", value))
-
-    def set_document_filter(self, document_id: int | None) -> None:
-        if document_id != self._document_id:
-            self._change(lambda: setattr(self, "_document_id", document_id))
-
-    def set_status_filter(self, status: str | None) -> None:
-        value = status or None
-        if value != self._status:
-            self._change(lambda: setattr(self, "_status", value))
-
-    def set_text_filter(self, text: str) -> None:
-        words = tuple(text.casefold().split())
-        if words != self._words:
-            self._change(lambda: setattr(self, "_words", words))
-
-    def tag_filter(self) -> frozenset[int] | None:
-        return self._tag_ids
-
-    def document_filter(self) -> int | None:
-        return self._document_id
-
-    def status_filter(self) -> str | None:
-        return self._status
-
-    def text_filter(self) -> str:
-        return " ".join(self._words)
-
-    # ----------------------------------------------------------- filtering
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        model = self.sourceModel()
-        if source_parent.isValid() or not isinstance(model, ClaimsModel) or source_row >= model.rowCount():
-            return False
-        c = model.claim(source_row)
-        if self._document_id is not None and c.document_id != self._document_id:
-            return False
-        if self._status is not None and c.status != self._status:
-            return False
-        if self._tag_ids is not None and self._tag_ids.isdisjoint(c.tag_ids):
-            return False
-        if self._words:
-            haystack = "\n".join(
-                (c.quote, c.note, "\n".join(model.tag_names(c)), model.document_title(c.document_id))
-            ).casefold()
-            if not all(w in haystack for w in self._words):
-                return False
-        return True
-
-    def claim(self, proxy_row: int) -> ClaimRow:
-        """The claim shown at a row of this proxy."""
-        source = self.mapToSource(self.index(proxy_row, 0))
-        return self.sourceModel().claim(source.row())

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self._loader: StoreLoader | None = None
         self.events = StoreEvents(self)  # replaced by a fresh hub for each database
         self.undo_stack = QUndoStack(self)
-        self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
+        self.documents_model = self.tags_model = self.claims_model = None
         self.orphans_model = None
         self.panes: list[ReaderPane] = []
         self.active_pane: ReaderPane | None = None
@@ -406,13 +406,8 @@ class MainWindow(QMainWindow):
         loader.start()
 
     def attach_store(self, store) -> None:
-        from desktop_app.qt.item_models import (
-            ClaimsFilterProxy,
-            ClaimsModel,
-            DocumentsModel,
-            OrphansModel,
-            TagsModel,
-        )
+        from desktop_app.qt.claims_model import ClaimsModel, OrphansModel
+        from desktop_app.qt.item_models import DocumentsModel, TagsModel
 
         self.ensure_built()
         self.leave_store(closing=False)  # and a database still opening is not wanted any more
@@ -420,21 +415,18 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         # A fresh hub and fresh models: nothing made for the previous database
         # keeps listening (or reading from it).
-        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.claims_proxy,
-               self.orphans_model)
+        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.orphans_model)
         self.events = events = StoreEvents(self)
         events.commandFailed.connect(self._command_failed)
         self.store = store
         self.documents_model = DocumentsModel(store, events, self)
         self.tags_model = TagsModel(store, events, self)
         self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
-        self.claims_proxy = ClaimsFilterProxy(self)
-        self.claims_proxy.setSourceModel(self.claims_model)
         self.orphans_model = OrphansModel(store, events, self, library=self.documents_model)
         self.orphans_panel.set_model(self.orphans_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
-        self.claims_panel.set_proxy(self.claims_proxy)
+        self.claims_panel.set_model(self.claims_model)
         for obj in old:
             if obj is not None:
                 obj.deleteLater()
@@ -449,6 +441,7 @@ class MainWindow(QMainWindow):
         for signal in (events.claimAdded, events.claimChanged):
             signal.connect(lambda _row: self._update_counts())
         events.claimRemoved.connect(lambda *_: self._update_counts())
+        self.documents_model.dataChanged.connect(lambda *_: self._update_counts())  # claim counts
         self._documents_changed()
         self._tags_changed()
         self.restore_open_documents()
@@ -497,11 +490,12 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         docs = self.documents_model.rowCount()
-        claims = self.claims_model.rowCount()
+        claims = sum(d.claim_count for d in self.documents_model.documents())  # not a count of the claims table
         text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
         orphans = self.orphans_model.rowCount() if self.orphans_model is not None else 0
         if orphans:
-            text += f" · {orphans} orphaned"
+            more = "+" if self.orphans_model.canFetchMore() else ""
+            text += f" · {orphans}{more} orphaned"
         self.counts.setText(text)
 
     # -------------------------------------------------------------- documents

@@ -14,6 +14,7 @@ from desktop_app.core.codebook import clean_text
 from desktop_app.core.document import OfferedClaim, page_label
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid, new_uuids
+from desktop_app.core.store.claims_query import status_rank, tags_key, text_key
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
@@ -142,6 +143,7 @@ class ClaimsMixin:
             ).inserted_primary_key[0]
             if tag_ids:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            self._refresh_sort_keys(conn, [claim_id])
             self.search_index.index_claim(conn, claim_id, anchor.quote, note)
             self._changed("claims", document_id)
             return self._get_claim(conn, claim_id)
@@ -175,13 +177,17 @@ class ClaimsMixin:
                              text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
             if not rows:
                 return []
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == document_id)).scalar() or ""
+            names = conn.execute(sa.select(tags.c.name).where(tags.c.id.in_(tag_ids))).scalars().all()
+            keys = (text_key(title), tags_key(names), status_rank("unverified"))
             if conn.dialect.name == "sqlite":
-                self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
+                self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now, keys)
             else:
                 conn.execute(claims.insert(), [
                     dict(id=cid, uuid=uuid, document_id=document_id, start_offset=s, end_offset=e, quote=q,
                          prefix=pre, suffix=suf, note="", status="unverified", annotator=annotator, version=1,
-                         created_at=now, updated_at=now, orphaned=False)
+                         created_at=now, updated_at=now, orphaned=False, sort_document=keys[0],
+                         sort_tags=keys[1], sort_quote=text_key(q), sort_note="", sort_status=keys[2])
                     for cid, uuid, s, e, q, pre, suf in rows
                 ])
                 if tag_ids:
@@ -226,17 +232,18 @@ class ClaimsMixin:
                                  claim_ids=tuple(ids), skipped=skipped)
 
     @staticmethod
-    def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:
+    def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now, keys) -> None:
         """The same inserts straight through the driver: for a hundred thousand
         rows, building SQLAlchemy parameters costs more than SQLite's work.
         Timestamps are written in the form SQLAlchemy keeps them in on SQLite."""
         stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
         conn.exec_driver_sql(
             "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
-            "status, annotator, version, created_at, updated_at, orphaned) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0)",
-            [(cid, uuid, document_id, s, e, q, pre, suf, annotator, stamp, stamp)
-             for cid, uuid, s, e, q, pre, suf in rows],
+            "status, annotator, version, created_at, updated_at, orphaned, sort_document, sort_tags, sort_quote, "
+            "sort_note, sort_status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0, ?, ?, ?, '', ?)",
+            [(cid, uuid, document_id, s, e, q, pre, suf, annotator, stamp, stamp, keys[0], keys[1], text_key(q),
+              keys[2]) for cid, uuid, s, e, q, pre, suf in rows],
         )
         if tag_ids:
             conn.exec_driver_sql(
@@ -449,6 +456,10 @@ class ClaimsMixin:
     # ---------------------------------------------------------------- changing
     def _touch(self, conn: sa.Connection, claim_id: int, expected_version: int | None, **values) -> None:
         q = claims.update().where(claims.c.id == claim_id)
+        if "note" in values:
+            values["sort_note"] = text_key(values["note"])
+        if "status" in values:
+            values["sort_status"] = status_rank(values["status"])
         if expected_version is not None:
             q = q.where(claims.c.version == expected_version)
         done = conn.execute(
@@ -485,6 +496,7 @@ class ClaimsMixin:
             conn.execute(claim_tags.delete().where(claim_tags.c.claim_id == claim_id))
             if tag_ids:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            self._refresh_sort_keys(conn, [claim_id])
             return self._get_claim(conn, claim_id)
 
     def delete_claim(self, claim_id: int) -> ClaimRow:
@@ -538,6 +550,8 @@ class ClaimsMixin:
                             ("prefix", "prefix"), ("suffix", "suffix")):
             if key in anchor:
                 values[column] = anchor[key]
+        if "quote" in anchor:
+            values["sort_quote"] = text_key(anchor["quote"])
         conn.execute(claims.update().where(claims.c.id == claim_id).values(**values))
 
     def reattach_claim(self, claim_id: int, start: int, end: int) -> ClaimRow:

@@ -333,6 +333,7 @@ class DocumentsMixin:
             if "title" in fields:
                 text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
                 self.search_index.index_document(conn, doc_id, fields["title"], text)
+                self._refresh_title_keys(conn, doc_id, fields["title"])
             self._changed("documents")
             return self._get_document(conn, doc_id)
 

@@ -35,6 +35,7 @@ from desktop_app.core.errors import (
 from desktop_app.core.ids import new_uuid
 from desktop_app.core.store import database, server
 from desktop_app.core.store.claims import ClaimsMixin
+from desktop_app.core.store.claims_query import ClaimsQueryMixin
 from desktop_app.core.store.documents import DocumentsMixin
 from desktop_app.core.store.links import LinksMixin
 from desktop_app.core.store.models import change_log
@@ -52,7 +53,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
+class Store(DocumentsMixin, TagsMixin, ClaimsMixin, ClaimsQueryMixin, LinksMixin):
     """A Marginalia database. Open with ``Store.open(path or address)``."""
 
     def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "", *, location: str = "") -> None:

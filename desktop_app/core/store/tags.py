@@ -195,6 +195,8 @@ class TagsMixin:
                 self._check_parent(conn, tag_id, values["parent_id"])
             if values:
                 conn.execute(tags.update().where(tags.c.id == tag_id).values(**values))
+            if "name" in values:
+                self._refresh_tag_keys(conn, tag_id)
             self._changed("tags")
             return self._get_tag(conn, tag_id)
 
@@ -309,3 +311,4 @@ class TagsMixin:
                 .where(claims.c.id.in_(ids[i : i + 500]))
                 .values(version=claims.c.version + 1, updated_at=datetime.now(timezone.utc))
             )
+        self._refresh_sort_keys(conn, ids)

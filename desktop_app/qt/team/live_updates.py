@@ -59,9 +59,6 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dic
         rows["documents"] = store.list_documents()  # titles, versions and claim counts
         if reload or claim_docs:
             rows["tags"] = store.list_tags()  # with their claim counts
-        if reload:
-            rows["claims"] = list(store.iter_claims())
-            rows["orphans"] = store.list_orphans()
         if claim_docs and not everything:
             rows["claims_of"] = store.list_claims(document_ids=sorted(claim_docs))
         if reload or claim_docs or "links" in scopes:
@@ -228,10 +225,10 @@ class LiveUpdates(QObject):
         everything = "*" in scopes
         claim_docs = _claim_documents(scopes)
         rows = dict(rows or {})
-        # what the claims table shows now, before a reload for another scope
-        # (tags) brings in the new claims without telling the other views
+        # the rows the claims table holds now, before a reload for another
+        # scope (tags) brings in the new claims without telling the other views
         model = w.claims_model
-        shown = {c.id: c for c in model.claims() if c.document_id in claim_docs} if model is not None else {}
+        shown = model.held_claims(claim_docs) if model is not None else {}
         state = self._save_view(w)
         try:
             with w.events.holding(rows):
