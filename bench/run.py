@@ -57,6 +57,8 @@ TARGETS = {
     "rss_dialogue_mb": ("<=", 400),
     "pdf_import_ratio": ("<=", 1.5),
     "open_pdf_300_ratio": ("<=", 1.1),
+    "claims_sort_ms_1m": ("<=", 50),
+    "claims_filter_ms_1m": ("<=", 50),
 }
 
 
@@ -73,6 +75,8 @@ class Sizes:
         self.repeats = 3 if quick else 7
         self.startup_repeats = 2 if quick else 7
         self.adds = 5 if quick else 25
+        self.big_docs = 100 if quick else 1_000  # the claims table's project (--only bigclaims)
+        self.big_claims = 20_000 if quick else 1_000_000
 
 
 def median_time(fn, repeats: int, setup=None) -> float:
@@ -520,6 +524,126 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
     return out
 
 
+# ------------------------------------------------------- a million claims
+def big_claims_project(sizes: Sizes) -> Path:
+    """A project of ``sizes.big_claims`` claims over ``sizes.big_docs`` articles,
+    made once through the public bulk paths (add_document, add_claims_bulk,
+    set_claim_note/status for a few) and kept in the temporary folder for the
+    next runs (a million claims take minutes to write)."""
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+    from desktop_app.core.store.migrations import HEAD
+
+    cache = Path(tempfile.gettempdir()) / "marginalia-bench-cache"
+    cache.mkdir(exist_ok=True)
+    db = cache / f"bigclaims-{sizes.big_docs}-{sizes.big_claims}-{HEAD}.db"
+    if db.exists():
+        return db
+    part = db.with_suffix(".part")
+    for old in cache.glob(part.name + "*"):
+        old.unlink()
+    words = novel_markdown(600_000, seed=11).split()
+    per_doc = sizes.big_claims // sizes.big_docs
+    t0 = time.perf_counter()
+    with Store.open(part, seed=True) as store:
+        tag_ids = [t.id for t in store.list_tags()]
+        for i in range(sizes.big_docs):
+            first = (i * 389) % (len(words) - 1500)
+            text = " ".join(words[first : first + 1500])
+            title = " ".join(words[first + 7 : first + 12]).title() + f" ({i})"
+            doc = store.add_document(StructuredDocument(
+                text=text, blocks=blocks_for_lines(text), source_format="text", sha256="0" * 64,
+                metadata=Metadata(title=title)), original_name=f"article{i}.txt")
+            tags = [tag_ids[i % len(tag_ids)]] + ([tag_ids[(i + 1) % len(tag_ids)]] if i % 3 == 0 else [])
+            ids = store.add_claims_returning_ids(doc.id, spans(len(text), per_doc, seed=i), tags)
+            if i % 10 == 0:  # some notes and statuses, so that those columns sort by something
+                store.set_claim_note(ids[0], f"Checked against source {i}: {' '.join(words[first:first + 6])}")
+                store.set_claim_status(ids[1], ("supported", "disputed", "refuted")[i % 3])
+    part.rename(db)
+    print(f"#   made {db.name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return db
+
+
+def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The claims table over a project of a million claims: sort it by each
+    column (both ways), type a word in its filter one character at a time.
+    Each figure is the time from the action to the table painted again."""
+    from PySide6.QtCore import Qt
+
+    from desktop_app.core.store import Store
+    from desktop_app.qt.app import make_application
+    from desktop_app.qt.claims_model import ClaimsModel
+    from desktop_app.qt.claims_panel import ClaimsPanel
+    from desktop_app.qt.events import StoreEvents
+
+    app = make_application()
+    db = big_claims_project(sizes)
+    store = Store.open(db, annotator="bench")
+    events = StoreEvents()
+    model = ClaimsModel(store, events)
+    panel = ClaimsPanel()
+    panel.resize(1400, 700)
+    panel.show()
+    panel.set_model(model)
+    panel.set_tags(store.list_tags())
+    app.processEvents()
+    table = panel.table
+
+    def shown() -> None:
+        table.viewport().repaint()  # the rows on screen painted (their cells read)
+        app.processEvents()
+
+    sorts = []
+    for column in range(len(ClaimsModel.HEADERS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            times = []
+            for _ in range(sizes.repeats):
+                table.sortByColumn(ClaimsModel.UPDATED if column != ClaimsModel.UPDATED else 0, order)
+                shown()
+                t0 = time.perf_counter()
+                table.sortByColumn(column, order)
+                shown()
+                times.append(time.perf_counter() - t0)
+            sorts.append(statistics.median(times) * 1000)
+            print(f"#   sort by {ClaimsModel.HEADERS[column]} {order.name}: {sorts[-1]:.1f} ms", file=sys.stderr)
+    table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
+    shown()
+    typed = []
+    for word in ("strike", "café", "union"):
+        for _ in range(sizes.repeats):
+            panel.text_filter.clear()
+            shown()
+            for i in range(1, len(word) + 1):
+                t0 = time.perf_counter()
+                panel.text_filter.setText(word[:i])
+                shown()
+                typed.append(time.perf_counter() - t0)
+    absent = []
+    for _ in range(3):
+        panel.text_filter.clear()
+        shown()
+        t0 = time.perf_counter()
+        panel.text_filter.setText("zqx")  # found nowhere: every claim is looked at
+        shown()
+        absent.append(time.perf_counter() - t0)
+    panel.text_filter.clear()
+    t0 = time.perf_counter()
+    while model.canFetchMore() and model.rowCount() < 20_000:  # scrolling down twenty thousand rows
+        model.fetchMore()
+    table.scrollToBottom()
+    shown()
+    scroll = time.perf_counter() - t0
+    panel.close()
+    store.close()
+    return {
+        "claims_sort_ms_1m": max(sorts),
+        "claims_filter_ms_1m": max(typed) * 1000,
+        "claims_filter_median_ms_1m": statistics.median(typed) * 1000,
+        "claims_filter_absent_ms_1m": statistics.median(absent) * 1000,
+        "claims_scroll_20k_s_1m": scroll,
+    }
+
+
 FIGURE_SPELLINGS = ["$900K", "$900,000", "0.9 million dollars", "$650,000", "$650K", "35%", "12 actors"]
 # what a user types in Search everything (Ctrl+Shift+F), as the window asks the store for it:
 # each prefix of a word as typed (the window searches after a pause, so these are the worst case),
@@ -608,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
     parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
-                                                        "import, search, pdf")
+                                                        "import, search, pdf, bigclaims")
     args = parser.parse_args(argv)
     sizes = Sizes(args.quick)
     groups = {
@@ -618,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": lambda tmp: import_figures(sizes),
         "search": lambda tmp: search_and_bulk(sizes, tmp),
         "pdf": lambda tmp: pdf_figures(sizes, tmp),
+        "bigclaims": lambda tmp: big_claims_figures(sizes, tmp),
     }
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as tmpdir:

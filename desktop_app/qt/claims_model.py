@@ -119,7 +119,7 @@ class ClaimsModel(QAbstractTableModel):
             self._fetch(PAGE_ROWS)
 
     def _valid(self, index: QModelIndex | QPersistentModelIndex) -> bool:
-        return index.isValid() and not index.parent().isValid() and 0 <= index.row() < len(self._ids)
+        return index.isValid() and 0 <= index.row() < len(self._ids)  # a table: no children
 
     # ------------------------------------------------------------ reading
     def _read_small(self) -> None:
@@ -367,7 +367,7 @@ class ClaimsModel(QAbstractTableModel):
 
     # ---------------------------------------------------------------- data
     def data(self, index, role=_DISPLAY):
-        if not self._valid(index) or role not in _ROLES:
+        if role not in _ROLES or not self._valid(index):
             return None
         c = self.claim(index.row())
         if c is None:
