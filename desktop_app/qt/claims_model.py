@@ -152,14 +152,15 @@ class ClaimsModel(QAbstractTableModel):
             self.endInsertRows()
         return len(page)
 
-    def _reload(self, rows: int) -> None:
+    def _reload(self, rows: int, page: list[tuple] | None = None) -> None:
         self._gone.clear()
         self.beginResetModel()
         self._ids = array("q")
         self._keys = []
         self._more = False
         try:
-            page = self._store.claim_page(self._query, None, rows)
+            if page is None:
+                page = self._store.claim_page(self._query, None, rows)
         except DatabaseUnreachable:
             page = []
         self.pages += 1
@@ -168,11 +169,19 @@ class ClaimsModel(QAbstractTableModel):
         self._keys = list(page)
         self.endResetModel()
 
+    def page_request(self) -> tuple[ClaimQuery, int]:
+        """What a refresh reads: the query and how many rows (a worker reads
+        them ahead for a refresh after changes elsewhere, see StoreEvents.rows)."""
+        return self._query, min(max(PAGE_ROWS, len(self._ids)), REFETCH_MAX)
+
     def refresh(self) -> None:
         """Read the codebook, the titles and the rows fetched again."""
         self._read_small()
         self._cache.clear()
-        self._reload(min(max(PAGE_ROWS, len(self._ids)), REFETCH_MAX))
+        query, rows = self.page_request()
+        for claim in self._events.rows(("claim_cells", query), dict).values():
+            self._remember(claim)  # read ahead by a worker: painting asks the store nothing
+        self._reload(rows, self._events.rows(("claim_page", query, rows), lambda: None))
 
     def claim(self, row: int) -> ClaimRow | None:
         """The claim at a row (its cells read from the store if not held)."""

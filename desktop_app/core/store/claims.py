@@ -410,6 +410,24 @@ class ClaimsMixin:
                 for r in batch:
                     yield (*r, tuple(by_claim.get(r[0], ())))
 
+    def claims_by_id(self, ids: Sequence[int]) -> dict[int, ClaimRow]:
+        """The rows of these claims (binned ones too), by id."""
+        out: dict[int, ClaimRow] = {}
+        ids = list(dict.fromkeys(ids))
+        with self._tx(write=False) as conn:
+            for i in range(0, len(ids), _UUID_BATCH):
+                part = ids[i : i + _UUID_BATCH]
+                rows = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id.in_(part))).all()
+                by_claim: dict[int, list[int]] = defaultdict(list)
+                for cid, tid in conn.execute(
+                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(part))
+                ):
+                    by_claim[cid].append(tid)
+                pages = self._pages(conn, {r.document_id for r in rows})
+                for r in rows:
+                    out[r.id] = _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
+        return out
+
     def claims_for_document(self, document_id: int) -> list[ClaimRow]:
         """The claims placed in the document's current text (what a pane paints)."""
         return list(self.iter_claims(order_by_position=True, document_ids=[document_id], orphaned=False))

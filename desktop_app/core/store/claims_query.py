@@ -167,26 +167,6 @@ class ClaimsQueryMixin:
                 inner = inner.limit(cap)
             return int(conn.execute(sa.select(sa.func.count()).select_from(inner.subquery())).scalar() or 0)
 
-    def claims_by_id(self, ids: Sequence[int]) -> dict[int, ClaimRow]:
-        """The rows of these claims (binned ones too), by id."""
-        from desktop_app.core.store.claims import _CLAIM_COLUMNS, _claim_row
-
-        out: dict[int, ClaimRow] = {}
-        ids = list(dict.fromkeys(ids))
-        with self._tx(write=False) as conn:
-            for i in range(0, len(ids), _BATCH):
-                part = ids[i : i + _BATCH]
-                rows = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id.in_(part))).all()
-                by_claim: dict[int, list[int]] = defaultdict(list)
-                for cid, tid in conn.execute(
-                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(part))
-                ):
-                    by_claim[cid].append(tid)
-                pages = self._pages(conn, {r.document_id for r in rows})
-                for r in rows:
-                    out[r.id] = _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
-        return out
-
     # ------------------------------------------------------------ the keys
     def _refresh_sort_keys(self, conn: sa.Connection, claim_ids: Iterable[int]) -> None:
         """Write the sort keys of these claims from what they are now made of."""

@@ -46,11 +46,12 @@ def _claim_documents(scopes) -> set[int]:
     return out
 
 
-def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dict:
+def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple], tables=()) -> dict:
     """Everything a refresh for ``scopes`` shows, read in one snapshot on the
     worker thread, as plain rows keyed as StoreEvents.rows hands them out:
     the UI thread then re-reads nothing. ``shown`` are the documents in the
-    panes, ``doc_keys`` their (version, sha256) as last shown."""
+    panes, ``doc_keys`` their (version, sha256) as last shown, ``tables``
+    the claims tables' page requests (ClaimsModel.page_request)."""
     everything = "*" in scopes
     claim_docs = _claim_documents(scopes)
     reload = everything or "tags" in scopes or "documents" in scopes  # the claims table reloads
@@ -59,6 +60,10 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dic
         rows["documents"] = store.list_documents()  # titles, versions and claim counts
         if reload or claim_docs:
             rows["tags"] = store.list_tags()  # with their claim counts
+        if reload:
+            for query, limit in tables:  # the pages the claims tables read again, with their cells
+                page = rows[("claim_page", query, limit)] = store.claim_page(query, None, limit)
+                rows[("claim_cells", query)] = store.claims_by_id([k[-1] for k in page])
         if claim_docs and not everything:
             rows["claims_of"] = store.list_claims(document_ids=sorted(claim_docs))
         if reload or claim_docs or "links" in scopes:
@@ -75,10 +80,11 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dic
 
 class _PollJob(QRunnable):
     def __init__(self, store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict,
-                 sink: _Sink, generation: int) -> None:
+                 sink: _Sink, generation: int, tables=()) -> None:
         super().__init__()
         self.store, self.mark, self.sink, self.generation = store, mark, sink, generation
         self.owed, self.shown, self.doc_keys = set(owed), set(shown), dict(doc_keys)
+        self.tables = tuple(tables)
 
     def run(self) -> None:
         try:
@@ -87,7 +93,7 @@ class _PollJob(QRunnable):
             else:
                 new_mark, scopes = self.store.changes_since(self.mark)
             scopes = set(scopes) | self.owed
-            rows = read_rows(self.store, scopes, self.shown, self.doc_keys) if scopes else {}
+            rows = read_rows(self.store, scopes, self.shown, self.doc_keys, self.tables) if scopes else {}
         except DatabaseUnreachable as exc:
             self.sink.failed.emit(self.generation, str(exc), True)
         except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
@@ -166,8 +172,9 @@ class LiveUpdates(QObject):
             return
         self._busy = True
         shown = {p.view.document_id for p in self.w.panes if p.view.document_id is not None}
+        tables = [m.page_request() for m in (self.w.claims_model, self.w.orphans_model) if m is not None]
         self._pool.start(_PollJob(self.store, self.mark, self._owed, shown, self._doc_keys,
-                                  self._sink, self._generation))
+                                  self._sink, self._generation, tables))
 
     def _done(self, generation: int, mark: int, scopes, rows) -> None:
         if generation != self._generation:
