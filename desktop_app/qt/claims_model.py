@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 PAGE_ROWS = 200  # ids fetched per page (a few screens)
 WINDOW_ROWS = 100  # rows whose cells are read at once when one is painted
 CACHE_ROWS = 3000  # claim rows kept (the screen, a few windows around it, recent events)
+SCAN_ROWS = 20_000  # claims a filter by words looks at per page, at most
 REFETCH_MAX = 10 * PAGE_ROWS  # a refresh reads again at most this many of the rows fetched
 
 ORPHAN_TIP = (
@@ -88,6 +89,9 @@ class ClaimsModel(QAbstractTableModel):
         self._cache: OrderedDict[int, ClaimRow] = OrderedDict()
         self._tags: dict[int, TagRow] = {}
         self._titles: dict[int, str] = {}
+        self._cursor: tuple | None = None  # the key the next page starts after
+        self._generation = 0  # of the query: a window scheduled for an older one is not read
+        self._going_on = False
         self._gone: set[int] = set()  # rows found binned when read, to leave once painting is done
         self.reads = 0  # rows whose cells were read from the store (tests bound it)
         self.pages = 0  # pages of ids read
@@ -132,16 +136,28 @@ class ClaimsModel(QAbstractTableModel):
             return self._library.documents()  # refreshed before this model (it was made first)
         return self._events.rows("documents", self._store.list_documents)
 
+    def _read_page(self, limit: int, after: tuple | None) -> list[tuple]:
+        """The next rows from ``after``, setting where the next page starts. A
+        filter by words looks at SCAN_ROWS claims at most per page (the rest
+        follows from the event loop), so that a word few claims contain
+        never holds the window for a scan of every claim."""
+        self.pages += 1
+        if self._query.words:
+            page, self._cursor = self._store.claim_window(self._query, after, limit, SCAN_ROWS)
+            self._more = self._cursor is not None
+        else:
+            page = self._store.claim_page(self._query, after, limit)
+            self._more = len(page) == limit
+            self._cursor = page[-1] if page else after
+        return page
+
     def _fetch(self, limit: int) -> int:
         """Read the next page of ids (inserting its rows); returns how many."""
-        after = self._keys[-1] if self._keys else None
         try:
-            page = self._store.claim_page(self._query, after, limit)
+            page = self._read_page(limit, self._cursor)
         except DatabaseUnreachable:  # the window's connection label says so; a refresh reads again
             self._more = False
             return 0
-        self.pages += 1
-        self._more = len(page) == limit
         known = set(self._ids) if len(self._ids) <= REFETCH_MAX else None
         page = [k for k in page if known is None or k[-1] not in known]
         if page:
@@ -150,24 +166,43 @@ class ClaimsModel(QAbstractTableModel):
             self._ids.extend(k[-1] for k in page)
             self._keys.extend(page)
             self.endInsertRows()
+        self._go_on()
         return len(page)
+
+    def _go_on(self) -> None:
+        """Less than a screenful found so far and more to look at: the next
+        window, once the event loop has run (typing goes on meanwhile)."""
+        if self._more and len(self._ids) < PAGE_ROWS and not self._going_on:
+            self._going_on = True
+            generation = self._generation
+
+            def next_window() -> None:
+                self._going_on = False
+                if generation == self._generation and self._more and len(self._ids) < PAGE_ROWS:
+                    self._fetch(PAGE_ROWS)
+
+            QTimer.singleShot(0, self, next_window)
 
     def _reload(self, rows: int, page: list[tuple] | None = None) -> None:
         self._gone.clear()
+        self._generation += 1
         self.beginResetModel()
         self._ids = array("q")
         self._keys = []
         self._more = False
+        self._cursor = None
         try:
             if page is None:
-                page = self._store.claim_page(self._query, None, rows)
+                page = self._read_page(rows, None)
+            else:  # read ahead by a worker, whole
+                self._more = len(page) == rows
+                self._cursor = page[-1] if page else None
         except DatabaseUnreachable:
             page = []
-        self.pages += 1
-        self._more = len(page) == rows
         self._ids.extend(k[-1] for k in page)
         self._keys = list(page)
         self.endResetModel()
+        self._go_on()
 
     def page_request(self) -> tuple[ClaimQuery, int]:
         """What a refresh reads: the query and how many rows (a worker reads
@@ -328,6 +363,13 @@ class ClaimsModel(QAbstractTableModel):
     def _key(self, claim: ClaimRow) -> tuple:
         return sort_key(self._query.sort, claim, self.tag_names(claim), self._raw_title(claim.document_id))
 
+    def _before_cursor(self, key: tuple) -> bool:
+        if self._cursor is None:
+            return True
+        if self._query.descending:
+            return key > self._cursor
+        return key < self._cursor
+
     def _place(self, key: tuple) -> int:
         if self._query.descending:
             return bisect_left(self._keys, _Descending(key), key=_Descending)
@@ -343,8 +385,8 @@ class ClaimsModel(QAbstractTableModel):
             return
         key = self._key(claim)
         row = self._place(key)
-        if row == len(self._ids) and self._more:
-            return  # after the rows fetched: a later page brings it
+        if row == len(self._ids) and self._more and not self._before_cursor(key):
+            return  # after the rows looked at: a later page brings it
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, claim.id)
         self._keys.insert(row, key)

@@ -108,6 +108,10 @@ def test_filters_in_the_database_are_the_filters_in_memory(empty_store):
         assert _paged(empty_store, query, 5) == want, query
     assert _expected(empty_store, ClaimQuery(words=("job",)))
     assert not _paged(empty_store, ClaimQuery(words=("100%_",)), 5)
+    # Letters beyond ASCII: PostgreSQL ignores their case, SQLite only matches the case typed.
+    upper = {c.id for c in empty_store.list_claims() if "Émile" in c.quote}
+    found = set(_paged(empty_store, ClaimQuery(words=("émile",)), 1000))
+    assert upper and (upper <= found) == empty_store.is_team
     assert empty_store.count_matching(ClaimQuery(), cap=10) == 10
 
 
@@ -171,3 +175,21 @@ def test_a_migrated_database_has_its_sort_keys(tmp_path, backend):
         for sort in SORTS:
             query = ClaimQuery(sort=sort)
             assert _paged(store, query, 2) == _expected(store, query)
+
+
+def test_a_window_at_a_time_finds_what_the_whole_scan_finds(empty_store):
+    """A filter by words looks at a bounded number of claims per call; going on
+    from each call's key finds every match, in order, once."""
+    _project(empty_store)
+    for query in (ClaimQuery(words=("job",)), ClaimQuery(words=("walk-outs", "actors"), sort="tags"),
+                  ClaimQuery(words=("éclair",), sort="quote", descending=False, tag_ids=None),
+                  ClaimQuery(words=("zzz",))):
+        found, after, calls = [], None, 0
+        while True:
+            page, after = empty_store.claim_window(query, after, limit=3, scan=7)
+            found += [k[-1] for k in page]
+            calls += 1
+            if after is None:
+                break
+        assert found == _paged(empty_store, query, 1000), query
+        assert calls >= 102 // 7  # every claim looked at, seven at a time

@@ -123,6 +123,31 @@ def test_sorting_and_filtering_a_large_table_reads_only_what_is_shown(big, qtbot
     panel.tag_filter.setCurrentIndex(0)
 
 
+def test_a_rare_word_is_found_a_window_at_a_time(big, qtbot, monkeypatch):
+    """A word that few claims contain: each step looks at a bounded number of
+    claims, the event loop runs between steps, and the matches arrive."""
+    from desktop_app.qt import claims_model
+
+    w = big
+    model, panel = w.claims_model, w.claims_panel
+    monkeypatch.setattr(claims_model, "SCAN_ROWS", 1000)
+    scans = []
+    real = w.store.claim_window
+
+    def window(query, after=None, limit=200, scan=20_000):
+        scans.append(scan)
+        return real(query, after, limit, scan)
+
+    monkeypatch.setattr(w.store, "claim_window", window)
+    panel.text_filter.setText("NOTE")  # in twelve notes, nowhere else
+    assert len(scans) == 1 and model.rowCount() < 12  # the first window only, then back to the loop
+    qtbot.waitUntil(lambda: not model.canFetchMore(), timeout=20000)
+    assert model.rowCount() == 12 and all(model.claim(r).note.startswith("note ") for r in range(12))
+    assert set(scans) == {1000} and len(scans) >= CLAIMS // 1000
+    panel.text_filter.clear()
+    assert model.rowCount() == PAGE_ROWS
+
+
 def test_scrolling_to_the_end_fetches_pages_in_order(big, qtbot):
     w = big
     model, table = w.claims_model, w.claims_panel.table

@@ -113,17 +113,18 @@ def _like(column, word: str, sqlite: bool):
     return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
 
 
-def _where(q: sa.Select, query: ClaimQuery, sqlite: bool) -> sa.Select:
-    q = q.where(claims.c.deleted_at.is_(None), documents.c.deleted_at.is_(None))
+def _conditions(query: ClaimQuery, sqlite: bool) -> list:
+    """The query's filters beyond "live" (see _where), as SQL conditions."""
+    out = []
     if query.orphaned is not None:
-        q = q.where(claims.c.orphaned == query.orphaned)
+        out.append(claims.c.orphaned == query.orphaned)
     if query.document_id is not None:
-        q = q.where(claims.c.document_id == query.document_id)
+        out.append(claims.c.document_id == query.document_id)
     if query.status is not None:
-        q = q.where(claims.c.status == query.status)
+        out.append(claims.c.status == query.status)
     if query.tag_ids is not None:
-        q = q.where(sa.exists().where(claim_tags.c.claim_id == claims.c.id,
-                                      claim_tags.c.tag_id.in_(sorted(query.tag_ids))))
+        out.append(sa.exists().where(claim_tags.c.claim_id == claims.c.id,
+                                     claim_tags.c.tag_id.in_(sorted(query.tag_ids))))
     for word in query.words:
         named = (
             sa.select(claim_tags.c.claim_id)
@@ -131,18 +132,41 @@ def _where(q: sa.Select, query: ClaimQuery, sqlite: bool) -> sa.Select:
             .where(claim_tags.c.claim_id == claims.c.id, _like(tags.c.name, word, sqlite))
             .exists()
         )
-        q = q.where(sa.or_(_like(claims.c.quote, word, sqlite), _like(claims.c.note, word, sqlite), named,
-                           _like(documents.c.title, word, sqlite)))
-    return q
+        out.append(sa.or_(_like(claims.c.quote, word, sqlite), _like(claims.c.note, word, sqlite), named,
+                          _like(documents.c.title, word, sqlite)))
+    return out
+
+
+def _live(q: sa.Select) -> sa.Select:
+    return q.where(claims.c.deleted_at.is_(None), documents.c.deleted_at.is_(None))
+
+
+def _where(q: sa.Select, query: ClaimQuery, sqlite: bool) -> sa.Select:
+    return _live(q).where(*_conditions(query, sqlite))
+
+
+def _after(q: sa.Select, keys: list, after: tuple | None, descending: bool) -> sa.Select:
+    if after is None:
+        return q
+    here, there = sa.tuple_(*keys), sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, after)])
+    return q.where(here < there if descending else here > there)
+
+
+def _window_select(query: ClaimQuery, after: tuple | None, scan: int, sqlite: bool) -> sa.Select:
+    """The next ``scan`` live claims in the order, each with whether it matches:
+    the filter is looked at for those rows only."""
+    keys = [*_key_columns(query.sort), claims.c.id]
+    hit = sa.and_(*_conditions(query, sqlite))
+    q = sa.select(*keys, sa.case((hit, 1), else_=0).label("hit")).select_from(
+        claims.join(documents, documents.c.id == claims.c.document_id))
+    q = _after(_live(q), keys, after, query.descending)
+    return q.order_by(*[k.desc() if query.descending else k.asc() for k in keys]).limit(scan)
 
 
 def _page_select(query: ClaimQuery, after: tuple | None, limit: int, sqlite: bool) -> sa.Select:
     keys = [*_key_columns(query.sort), claims.c.id]
     q = sa.select(*keys).select_from(claims.join(documents, documents.c.id == claims.c.document_id))
-    q = _where(q, query, sqlite)
-    if after is not None:
-        here, there = sa.tuple_(*keys), sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, after)])
-        q = q.where(here < there if query.descending else here > there)
+    q = _after(_where(q, query, sqlite), keys, after, query.descending)
     return q.order_by(*[k.desc() if query.descending else k.asc() for k in keys]).limit(limit)
 
 
@@ -156,6 +180,23 @@ class ClaimsQueryMixin:
         with self._tx(write=False) as conn:
             sqlite = conn.dialect.name == "sqlite"
             return [tuple(r) for r in conn.execute(_page_select(query, after, limit, sqlite)).all()]
+
+    def claim_window(self, query: ClaimQuery, after: tuple | None = None, limit: int = 200,
+                     scan: int = 20_000) -> tuple[list[tuple], tuple | None]:
+        """Like ``claim_page``, looking at no more than ``scan`` claims in the
+        order (a filter by words that few claims match would otherwise read
+        them all before answering): the matches found, and the key to go on
+        from (None when the order is exhausted)."""
+        with self._tx(write=False) as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            rows = conn.execute(_window_select(query, after, scan, sqlite)).all()
+        found: list[tuple] = []
+        for r in rows:
+            if r[-1]:
+                found.append(tuple(r[:-1]))
+                if len(found) == limit:
+                    return found, found[-1]
+        return found, (tuple(rows[-1][:-1]) if len(rows) == scan else None)
 
     def count_matching(self, query: ClaimQuery, cap: int | None = None) -> int:
         """How many claims the query matches, counting no further than ``cap``."""
