@@ -618,14 +618,18 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
                 panel.text_filter.setText(word[:i])
                 shown()
                 typed.append(time.perf_counter() - t0)
-    absent = []
-    for _ in range(3):
+    steps, totals = [], []
+    for _ in range(2):  # a word found nowhere: every claim is looked at, a window per step
         panel.text_filter.clear()
         shown()
         t0 = time.perf_counter()
-        panel.text_filter.setText("zqx")  # found nowhere: every claim is looked at
-        shown()
-        absent.append(time.perf_counter() - t0)
+        panel.text_filter.setText("zqx")
+        steps.append(time.perf_counter() - t0)
+        while model.canFetchMore():
+            t1 = time.perf_counter()
+            app.processEvents()
+            steps.append(time.perf_counter() - t1)
+        totals.append(time.perf_counter() - t0)
     panel.text_filter.clear()
     t0 = time.perf_counter()
     while model.canFetchMore() and model.rowCount() < 20_000:  # scrolling down twenty thousand rows
@@ -639,7 +643,8 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
         "claims_sort_ms_1m": max(sorts),
         "claims_filter_ms_1m": max(typed) * 1000,
         "claims_filter_median_ms_1m": statistics.median(typed) * 1000,
-        "claims_filter_absent_ms_1m": statistics.median(absent) * 1000,
+        "claims_filter_absent_step_ms_1m": max(steps) * 1000,  # the longest the window is held
+        "claims_filter_absent_s_1m": statistics.median(totals),  # until every claim was looked at
         "claims_scroll_20k_s_1m": scroll,
     }
 

@@ -152,15 +152,19 @@ def _after(q: sa.Select, keys: list, after: tuple | None, descending: bool) -> s
     return q.where(here < there if descending else here > there)
 
 
-def _window_select(query: ClaimQuery, after: tuple | None, scan: int, sqlite: bool) -> sa.Select:
-    """The next ``scan`` live claims in the order, each with whether it matches:
-    the filter is looked at for those rows only."""
+def _boundary_select(query: ClaimQuery, after: tuple | None, scan: int) -> sa.Select:
+    """The key of the ``scan``-th live claim after ``after`` in the order (a
+    walk of the order's index, nothing else looked at)."""
     keys = [*_key_columns(query.sort), claims.c.id]
-    hit = sa.and_(*_conditions(query, sqlite))
-    q = sa.select(*keys, sa.case((hit, 1), else_=0).label("hit")).select_from(
-        claims.join(documents, documents.c.id == claims.c.document_id))
+    q = sa.select(*keys).select_from(claims.join(documents, documents.c.id == claims.c.document_id))
     q = _after(_live(q), keys, after, query.descending)
-    return q.order_by(*[k.desc() if query.descending else k.asc() for k in keys]).limit(scan)
+    return q.order_by(*[k.desc() if query.descending else k.asc() for k in keys]).offset(scan - 1).limit(1)
+
+
+def _up_to(q: sa.Select, query: ClaimQuery, boundary: tuple) -> sa.Select:
+    keys = [*_key_columns(query.sort), claims.c.id]
+    here, there = sa.tuple_(*keys), sa.tuple_(*[sa.literal(v, type_=k.type) for k, v in zip(keys, boundary)])
+    return q.where(here >= there if query.descending else here <= there)
 
 
 def _page_select(query: ClaimQuery, after: tuple | None, limit: int, sqlite: bool) -> sa.Select:
@@ -189,14 +193,14 @@ class ClaimsQueryMixin:
         from (None when the order is exhausted)."""
         with self._tx(write=False) as conn:
             sqlite = conn.dialect.name == "sqlite"
-            rows = conn.execute(_window_select(query, after, scan, sqlite)).all()
-        found: list[tuple] = []
-        for r in rows:
-            if r[-1]:
-                found.append(tuple(r[:-1]))
-                if len(found) == limit:
-                    return found, found[-1]
-        return found, (tuple(rows[-1][:-1]) if len(rows) == scan else None)
+            end = conn.execute(_boundary_select(query, after, scan)).first()
+            page = _page_select(query, after, limit, sqlite)
+            if end is not None:
+                page = _up_to(page, query, tuple(end))
+            found = [tuple(r) for r in conn.execute(page).all()]
+        if len(found) == limit:
+            return found, found[-1]
+        return found, (tuple(end) if end is not None else None)
 
     def count_matching(self, query: ClaimQuery, cap: int | None = None) -> int:
         """How many claims the query matches, counting no further than ``cap``."""
