@@ -14,7 +14,7 @@ FIGURES = {
     "first_paint_ratio", "startup_ratio", "open_3mb_s", "open_3mb_ratio", "open_3mb_10k_claims_ratio",
     "add_claim_ms_10k", "add_claim_scaling", "scroll_frame_ms", "export_100k_ratio", "export_peak_mb",
     "import_mb_s", "import_ratio", "web_import_ratio", "search_ms", "search_worst_ms", "bulk_claims_ratio", "rss_mb",
-    "pdf_import_ratio", "open_pdf_300_ratio",
+    "pdf_import_ratio", "open_pdf_300_ratio", "claims_sort_ms_1m", "claims_filter_ms_1m",
 }
 
 
