@@ -90,8 +90,10 @@ class ClaimsModel(QAbstractTableModel):
         self._tags: dict[int, TagRow] = {}
         self._titles: dict[int, str] = {}
         self._cursor: tuple | None = None  # the key the next page starts after
-        self._generation = 0  # of the query: a window scheduled for an older one is not read
-        self._going_on = False
+        self._step = QTimer(self, singleShot=True, interval=0)  # the next window of a filter by words
+        self._step.timeout.connect(self._next_window)
+        self._gone_timer = QTimer(self, singleShot=True, interval=0)
+        self._gone_timer.timeout.connect(self._drop_gone)
         self._gone: set[int] = set()  # rows found binned when read, to leave once painting is done
         self.reads = 0  # rows whose cells were read from the store (tests bound it)
         self.pages = 0  # pages of ids read
@@ -171,21 +173,18 @@ class ClaimsModel(QAbstractTableModel):
 
     def _go_on(self) -> None:
         """Less than a screenful found so far and more to look at: the next
-        window, once the event loop has run (typing goes on meanwhile)."""
-        if self._more and len(self._ids) < PAGE_ROWS and not self._going_on:
-            self._going_on = True
-            generation = self._generation
+        window, once the event loop has run (typing goes on meanwhile). A
+        timer of the model's own, which the window stops with the store."""
+        if self._more and len(self._ids) < PAGE_ROWS:
+            self._step.start()
 
-            def next_window() -> None:
-                self._going_on = False
-                if generation == self._generation and self._more and len(self._ids) < PAGE_ROWS:
-                    self._fetch(PAGE_ROWS)
-
-            QTimer.singleShot(0, self, next_window)
+    def _next_window(self) -> None:
+        if self._more and len(self._ids) < PAGE_ROWS:
+            self._fetch(PAGE_ROWS)
 
     def _reload(self, rows: int, page: list[tuple] | None = None) -> None:
         self._gone.clear()
-        self._generation += 1
+        self._step.stop()
         self.beginResetModel()
         self._ids = array("q")
         self._keys = []
@@ -251,7 +250,7 @@ class ClaimsModel(QAbstractTableModel):
                 self._remember(row)
         if gone:
             self._gone.update(gone)
-            QTimer.singleShot(0, self, self._drop_gone)
+            self._gone_timer.start()
 
     def _drop_gone(self) -> None:
         gone, self._gone = self._gone, set()
