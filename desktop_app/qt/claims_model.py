@@ -92,6 +92,9 @@ class ClaimsModel(QAbstractTableModel):
         self._cursor: tuple | None = None  # the key the next page starts after
         self._step = QTimer(self, singleShot=True, interval=0)  # the next window of a filter by words
         self._step.timeout.connect(self._next_window)
+        self._changing = False
+        self._fetch_later = QTimer(self, singleShot=True, interval=0)
+        self._fetch_later.timeout.connect(lambda: self._more and self._fetch(PAGE_ROWS))
         self._gone_timer = QTimer(self, singleShot=True, interval=0)
         self._gone_timer.timeout.connect(self._drop_gone)
         self._gone: set[int] = set()  # rows found binned when read, to leave once painting is done
@@ -121,8 +124,12 @@ class ClaimsModel(QAbstractTableModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
-        if not parent.isValid() and self._more:
-            self._fetch(PAGE_ROWS)
+        if parent.isValid() or not self._more:
+            return
+        if self._changing:  # asked from a slot of a change being told: rows go in once it is over
+            self._fetch_later.start()
+            return
+        self._fetch(PAGE_ROWS)
 
     def _valid(self, index: QModelIndex | QPersistentModelIndex) -> bool:
         return index.isValid() and 0 <= index.row() < len(self._ids)  # a table: no children
@@ -164,10 +171,14 @@ class ClaimsModel(QAbstractTableModel):
         page = [k for k in page if known is None or k[-1] not in known]
         if page:
             first = len(self._ids)
+            self._changing = True
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
             self._ids.extend(k[-1] for k in page)
             self._keys.extend(page)
-            self.endInsertRows()
+            try:
+                self.endInsertRows()
+            finally:
+                self._changing = False
         self._go_on()
         return len(page)
 
@@ -185,6 +196,8 @@ class ClaimsModel(QAbstractTableModel):
     def _reload(self, rows: int, page: list[tuple] | None = None) -> None:
         self._gone.clear()
         self._step.stop()
+        self._fetch_later.stop()
+        self._changing = True
         self.beginResetModel()
         self._ids = array("q")
         self._keys = []
@@ -200,7 +213,10 @@ class ClaimsModel(QAbstractTableModel):
             page = []
         self._ids.extend(k[-1] for k in page)
         self._keys = list(page)
-        self.endResetModel()
+        try:
+            self.endResetModel()
+        finally:
+            self._changing = False
         self._go_on()
 
     def page_request(self) -> tuple[ClaimQuery, int]:
@@ -271,10 +287,6 @@ class ClaimsModel(QAbstractTableModel):
         """The rows held of claims of these documents, by id."""
         docs = set(document_ids)
         return {c.id: c for c in self._cache.values() if c.document_id in docs}
-
-    def claims(self) -> list[ClaimRow]:
-        """The rows fetched so far, in order (reads the cells of any not held)."""
-        return [c for c in (self.claim(r) for r in range(len(self._ids))) if c is not None]
 
     def row_of(self, claim_id: int) -> int | None:
         """The row of a claim among those fetched, or None."""

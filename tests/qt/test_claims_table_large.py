@@ -169,7 +169,7 @@ def test_scrolling_to_the_end_fetches_pages_in_order(big, qtbot):
     assert model.claim(CLAIMS - 1) is not None and len(model._cache) <= CACHE_ROWS
 
 
-def test_select_delete_and_undo_in_a_large_table(big, qtbot):
+def test_select_delete_and_undo_in_a_large_table(big, qtbot, qtmodeltester):
     w = big
     model, table = w.claims_model, w.claims_panel.table
     table.sortByColumn(ClaimsModel.QUOTE, Qt.SortOrder.AscendingOrder)
@@ -208,3 +208,8 @@ def test_select_delete_and_undo_in_a_large_table(big, qtbot):
     before = w.undo_stack.count()
     qtbot.keyClick(table, "2")
     assert w.undo_stack.count() == before + 1
+    qtmodeltester.check(model)  # Qt's tester over the pages (it fetches more too)
+    w.menu_actions["undo"].trigger()
+    panel = w.claims_panel
+    panel.text_filter.setText("café")
+    assert model.rowCount() > 0
