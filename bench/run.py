@@ -566,8 +566,9 @@ def big_claims_project(sizes: Sizes) -> Path:
 
 def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
     """The claims table over a project of a million claims: sort it by each
-    column (both ways), type a word in its filter one character at a time.
-    Each figure is the time from the action to the table painted again."""
+    column (both ways), type words in its filter one character at a time.
+    Each figure is the time from the action to the table painted again, the
+    median of its runs; the figure named is the slowest column or character."""
     from PySide6.QtCore import Qt
 
     from desktop_app.core.store import Store
@@ -608,7 +609,7 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
             print(f"#   sort by {ClaimsModel.HEADERS[column]} {order.name}: {sorts[-1]:.1f} ms", file=sys.stderr)
     table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
     shown()
-    typed = []
+    typed: dict[str, list[float]] = {}  # each prefix typed: its times
     for word in ("strike", "café", "union")[: 1 if sizes.quick else 3]:
         for _ in range(1 if sizes.quick else sizes.repeats):
             panel.text_filter.clear()
@@ -617,7 +618,9 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
                 t0 = time.perf_counter()
                 panel.text_filter.setText(word[:i])
                 shown()
-                typed.append(time.perf_counter() - t0)
+                typed.setdefault(word[:i], []).append(time.perf_counter() - t0)
+    keystrokes = {prefix: statistics.median(times) * 1000 for prefix, times in typed.items()}
+    print("#   filter: " + ", ".join(f"{p!r} {ms:.1f} ms" for p, ms in keystrokes.items()), file=sys.stderr)
     steps, totals = [], []
     for _ in range(2):  # a word found nowhere: every claim is looked at, a window per step
         panel.text_filter.clear()
@@ -641,8 +644,8 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
     store.close()
     return {
         "claims_sort_ms_1m": max(sorts),
-        "claims_filter_ms_1m": max(typed) * 1000,
-        "claims_filter_median_ms_1m": statistics.median(typed) * 1000,
+        "claims_filter_ms_1m": max(keystrokes.values()),  # the slowest character (median of its runs)
+        "claims_filter_median_ms_1m": statistics.median(keystrokes.values()),
         "claims_filter_absent_step_ms_1m": max(steps) * 1000,  # the longest the window is held
         "claims_filter_absent_s_1m": statistics.median(totals),  # until every claim was looked at
         "claims_scroll_20k_s_1m": scroll,

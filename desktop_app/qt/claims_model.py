@@ -39,9 +39,9 @@ from desktop_app.qt.roles import ColorRole, IdRole, SortRole
 log = logging.getLogger(__name__)
 
 PAGE_ROWS = 200  # ids fetched per page (a few screens)
-WINDOW_ROWS = 100  # rows whose cells are read at once when one is painted
+WINDOW_ROWS = 64  # rows whose cells are read at once when one is painted (a screenful or two)
 CACHE_ROWS = 3000  # claim rows kept (the screen, a few windows around it, recent events)
-SCAN_ROWS = 5_000  # claims a filter by words looks at per step, at most
+SCAN_ROWS = 2_500  # claims a filter by words looks at per step, at most
 REFETCH_MAX = 10 * PAGE_ROWS  # a refresh reads again at most this many of the rows fetched
 
 ORPHAN_TIP = (
