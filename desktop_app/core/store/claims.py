@@ -124,8 +124,15 @@ class ClaimsMixin:
             text = self._text(conn, document_id)
             anchor = anchor_at(text, start, end)
             self._check_tags(conn, tag_ids)
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == document_id)).scalar() or ""
+            names = conn.execute(sa.select(tags.c.name).where(tags.c.id.in_(tag_ids))).scalars().all()
             claim_id = conn.execute(
                 claims.insert().values(
+                    sort_document=text_key(title),
+                    sort_tags=tags_key(names),
+                    sort_quote=text_key(anchor.quote),
+                    sort_note=text_key(note),
+                    sort_status=status_rank(status),
                     uuid=new_uuid(),
                     document_id=document_id,
                     start_offset=anchor.start,
@@ -143,7 +150,6 @@ class ClaimsMixin:
             ).inserted_primary_key[0]
             if tag_ids:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
-            self._refresh_sort_keys(conn, [claim_id])
             self.search_index.index_claim(conn, claim_id, anchor.quote, note)
             self._changed("claims", document_id)
             return self._get_claim(conn, claim_id)
