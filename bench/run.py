@@ -525,16 +525,17 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
 
 
 # ------------------------------------------------------- a million claims
-def big_claims_project(sizes: Sizes) -> Path:
+def big_claims_project(sizes: Sizes, tmp: Path) -> Path:
     """A project of ``sizes.big_claims`` claims over ``sizes.big_docs`` articles,
-    made once through the public bulk paths (add_document, add_claims_bulk,
-    set_claim_note/status for a few) and kept in the temporary folder for the
-    next runs (a million claims take minutes to write)."""
+    made through the public bulk paths (add_document, add_claims_bulk,
+    set_claim_note/status for a few). The full one is kept in the system's
+    temporary folder for the next runs (a million claims take minutes to
+    write); the quick one is made in the run's own folder each time."""
     from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
     from desktop_app.core.store import Store
     from desktop_app.core.store.migrations import HEAD
 
-    cache = Path(tempfile.gettempdir()) / "marginalia-bench-cache"
+    cache = tmp if sizes.quick else Path(tempfile.gettempdir()) / "marginalia-bench-cache"
     cache.mkdir(exist_ok=True)
     db = cache / f"bigclaims-{sizes.big_docs}-{sizes.big_claims}-{HEAD}.db"
     if db.exists():
@@ -578,7 +579,7 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
     from desktop_app.qt.events import StoreEvents
 
     app = make_application()
-    db = big_claims_project(sizes)
+    db = big_claims_project(sizes, tmp)
     store = Store.open(db, annotator="bench")
     events = StoreEvents()
     model = ClaimsModel(store, events)
