@@ -62,6 +62,7 @@ class Annotator:
         w.claims_panel.claimActivated.connect(self.go_to_claim)
         w.claims_panel.deleteRequested.connect(self.delete_claim)
         w.claims_panel.claim_menu_provider = self.claim_menu
+        w.claims_panel.reveal = self.held_claim
         w.claims_panel.tagKeyPressed.connect(self.tag_claims_by_key)
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))

@@ -288,6 +288,19 @@ class ClaimsModel(QAbstractTableModel):
         docs = set(document_ids)
         return {c.id: c for c in self._cache.values() if c.document_id in docs}
 
+    def reveal(self, claim: ClaimRow) -> int | None:
+        """The row of a claim the filters let through, fetching the pages
+        before it if it sorts within REFETCH_MAX rows (a claim selected in a
+        pane, further down than the table has read); None otherwise."""
+        row = self.row_of(claim.id)
+        if row is not None or claim.deleted or not self._matches(claim):
+            return row
+        key = self._key(claim)
+        while self._more and not self._before_cursor(key) and len(self._ids) < REFETCH_MAX:
+            if not self._fetch(PAGE_ROWS) and not self._more:
+                break
+        return self.row_of(claim.id)
+
     def row_of(self, claim_id: int) -> int | None:
         """The row of a claim among those fetched, or None."""
         try:

@@ -36,6 +36,7 @@ class ClaimsPanel(QWidget):
         self.model = None  # a ClaimsModel
         self._syncing = False
         self.claim_menu_provider = None  # adds a claim's entries (tags, status, note…) to a menu
+        self.reveal = None  # claim id -> its row (ClaimRow), to show a claim not fetched yet
         self.text_filter = QLineEdit(placeholderText="Filter claims by text…")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setAccessibleName("Filter claims by text")
@@ -215,12 +216,16 @@ class ClaimsPanel(QWidget):
         return [cid for cid in (self.claim_at(i) for i in sorted(rows, key=lambda i: i.row())) if cid is not None]
 
     def select_claim(self, claim_id: int | None) -> None:
-        """Show ``claim_id`` as the current row (without emitting claimSelected);
-        None, or a claim the filters hide (or not fetched yet, further down),
-        clears the selection."""
+        """Show ``claim_id`` as the current row (without emitting claimSelected),
+        fetching the pages before it if it is among the first rows
+        (ClaimsModel.reveal); None, a claim the filters hide, or one further
+        down than that clears the selection."""
         if self.model is None:
             return
         row = self.model.row_of(claim_id) if claim_id is not None else None
+        if row is None and claim_id is not None and self.reveal is not None:
+            claim = self.reveal(claim_id)  # the claim's row (the window's), to fetch down to it
+            row = self.model.reveal(claim) if claim is not None else None
         index = self.model.index(row, 0) if row is not None else None
         self._syncing = True
         try:

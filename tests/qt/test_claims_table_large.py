@@ -148,6 +148,24 @@ def test_a_rare_word_is_found_a_window_at_a_time(big, qtbot, monkeypatch):
     assert model.rowCount() == PAGE_ROWS
 
 
+def test_a_claim_selected_elsewhere_is_fetched_down_to(big, qtbot):
+    """Selecting a claim in a pane shows its row in the table, reading the
+    pages before it when it is among the first REFETCH_MAX rows."""
+    from desktop_app.qt.claims_model import REFETCH_MAX
+
+    w = big
+    model, panel = w.claims_model, w.claims_panel
+    panel.table.sortByColumn(ClaimsModel.QUOTE, Qt.SortOrder.AscendingOrder)
+    order = _order(w.store, ClaimQuery(sort="quote", descending=False), REFETCH_MAX + 500)
+    near, far = order[1500], order[REFETCH_MAX + 400]
+    w.annotator.select_claim(near)
+    assert model.row_of(near) == 1500 and panel.selected_claim() == near
+    assert PAGE_ROWS * 8 <= model.rowCount() <= 1500 + 2 * PAGE_ROWS  # the view may ask for one more
+    w.annotator.select_claim(far)  # further down: not read for it; the table shows no selection
+    assert model.row_of(far) is None and panel.selected_claim() is None
+    assert model.rowCount() <= REFETCH_MAX and w.editor.claim.id == far
+
+
 def test_scrolling_to_the_end_fetches_pages_in_order(big, qtbot):
     w = big
     model, table = w.claims_model, w.claims_panel.table
