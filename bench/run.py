@@ -653,6 +653,65 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
     }
 
 
+def big_claims_pg_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The claims table's store queries on a team database (a PostgreSQL
+    server of its own on 127.0.0.1, see tests/pgserver.py): 100,000 claims
+    (5,000 with --quick) made with the bulk path, then each sort (a page of
+    200 ids and the cells of 64 rows) and each character of a typed word (a
+    filter step), the median of five; the store's part of the window's
+    figures, without Qt. Runs only when asked (--only bigclaims-pg)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pgserver import PostgresServer
+
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+    from desktop_app.core.store.claims_query import SORTS, ClaimQuery
+
+    docs, per = (20, 250) if sizes.quick else (100, 1000)
+    server = PostgresServer()  # a folder of its own that the server's user can enter, removed after
+    server.start()
+    try:
+        server.create_database("big")
+        url = server.url("big")
+        words = novel_markdown(300_000, seed=11).split()
+        with Store.open(url, annotator="bench") as store:
+            tag_ids = [t.id for t in store.list_tags()]
+            for i in range(docs):
+                first = (i * 389) % (len(words) - 1500)
+                text = " ".join(words[first : first + 1500])
+                doc = store.add_document(StructuredDocument(
+                    text=text, blocks=blocks_for_lines(text), source_format="text", sha256="0" * 64,
+                    metadata=Metadata(title=" ".join(words[first + 7 : first + 12]).title())))
+                store.add_claims_bulk(doc.id, spans(len(text), per, seed=i), [tag_ids[i % len(tag_ids)]])
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")  # the statistics autovacuum would gather on a team server in use
+        with Store.open(url, annotator="bench") as store:
+
+            def timed(run) -> float:
+                times = []
+                for _ in range(5):
+                    t0 = time.perf_counter()
+                    run()
+                    times.append(time.perf_counter() - t0)
+                return statistics.median(times) * 1000
+
+            def page_and_cells(read) -> None:
+                page = read()
+                store.claims_by_id([k[-1] for k in page[:64]])
+
+            sort = max(timed(lambda q=ClaimQuery(sort=name, descending=d): page_and_cells(
+                lambda: store.claim_page(q, None, 200))) for name in SORTS[:-1] for d in (False, True))
+            typed = max(timed(lambda q=ClaimQuery(words=(word[:i],)): page_and_cells(
+                lambda: store.claim_window(q, None, 200, 2500)[0]))
+                for word in ("strike", "café", "union") for i in range(1, len(word) + 1))
+    finally:
+        server.stop()
+        server.cleanup()
+    return {"claims_sort_ms_100k_pg": sort, "claims_filter_ms_100k_pg": typed}
+
+
 FIGURE_SPELLINGS = ["$900K", "$900,000", "0.9 million dollars", "$650,000", "$650K", "35%", "12 actors"]
 # what a user types in Search everything (Ctrl+Shift+F), as the window asks the store for it:
 # each prefix of a word as typed (the window searches after a pause, so these are the worst case),
@@ -741,7 +800,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
     parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
-                                                        "import, search, pdf, bigclaims")
+                                                        "import, search, pdf, bigclaims, bigclaims-pg (only when named)")
     args = parser.parse_args(argv)
     sizes = Sizes(args.quick)
     groups = {
@@ -752,13 +811,15 @@ def main(argv: list[str] | None = None) -> int:
         "search": lambda tmp: search_and_bulk(sizes, tmp),
         "pdf": lambda tmp: pdf_figures(sizes, tmp),
         "bigclaims": lambda tmp: big_claims_figures(sizes, tmp),
+        "bigclaims-pg": lambda tmp: big_claims_pg_figures(sizes, tmp),
     }
+    asked_only = {"bigclaims-pg"}  # needs PostgreSQL's server programs: run when named
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as tmpdir:
         tmp = Path(tmpdir)
         user_dirs(tmp / "home")
         for name, run in groups.items():
-            if args.only and name not in args.only:
+            if (args.only and name not in args.only) or (not args.only and name in asked_only):
                 continue
             t0 = time.perf_counter()
             figures.update(run(tmp))
