@@ -194,24 +194,21 @@ class ClaimsModel(QAbstractTableModel):
             self._fetch(PAGE_ROWS)
 
     def _reload(self, rows: int, page: list[tuple] | None = None) -> None:
+        """Show the first ``rows`` of the query (``page``: read ahead by a worker)."""
         self._gone.clear()
         self._step.stop()
         self._fetch_later.stop()
+        if page is None:
+            try:
+                page = self._read_page(rows, None)  # before the reset: a failure leaves the rows shown
+            except DatabaseUnreachable:
+                page, self._more, self._cursor = [], False, None
+        else:
+            self._more = len(page) == rows
+            self._cursor = page[-1] if page else None
         self._changing = True
         self.beginResetModel()
-        self._ids = array("q")
-        self._keys = []
-        self._more = False
-        self._cursor = None
-        try:
-            if page is None:
-                page = self._read_page(rows, None)
-            else:  # read ahead by a worker, whole
-                self._more = len(page) == rows
-                self._cursor = page[-1] if page else None
-        except DatabaseUnreachable:
-            page = []
-        self._ids.extend(k[-1] for k in page)
+        self._ids = array("q", (k[-1] for k in page))
         self._keys = list(page)
         try:
             self.endResetModel()
@@ -411,11 +408,15 @@ class ClaimsModel(QAbstractTableModel):
         row = self._place(key)
         if row == len(self._ids) and self._more and not self._before_cursor(key):
             return  # after the rows looked at: a later page brings it
+        self._changing = True
         self.beginInsertRows(QModelIndex(), row, row)
         self._ids.insert(row, claim.id)
         self._keys.insert(row, key)
         self._remember(claim)
-        self.endInsertRows()
+        try:
+            self.endInsertRows()
+        finally:
+            self._changing = False
 
     def _on_changed(self, claim: ClaimRow) -> None:
         self._gone.discard(claim.id)
@@ -435,10 +436,14 @@ class ClaimsModel(QAbstractTableModel):
         row = self.row_of(claim_id)
         if row is None:
             return
+        self._changing = True
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._ids[row]
         del self._keys[row]
-        self.endRemoveRows()
+        try:
+            self.endRemoveRows()
+        finally:
+            self._changing = False
 
     # ---------------------------------------------------------------- data
     def data(self, index, role=_DISPLAY):
