@@ -648,6 +648,7 @@ def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
         "claims_filter_ms_1m": max(keystrokes.values()),  # the slowest character (median of its runs)
         "claims_filter_median_ms_1m": statistics.median(keystrokes.values()),
         "claims_filter_absent_step_ms_1m": max(steps) * 1000,  # the longest the window is held
+        "claims_filter_absent_step_median_ms_1m": statistics.median(steps) * 1000,
         "claims_filter_absent_s_1m": statistics.median(totals),  # until every claim was looked at
         "claims_scroll_20k_s_1m": scroll,
     }
