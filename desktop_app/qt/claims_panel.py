@@ -247,7 +247,7 @@ class ClaimsPanel(QWidget):
             self._syncing = False
 
     def eventFilter(self, obj, event) -> bool:
-        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.proxy is not None
+        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.model is not None
                 and (self.table.viewport().width() < NARROW_TABLE) != self._narrow):
             self._size_columns()
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
