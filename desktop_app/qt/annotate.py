@@ -310,19 +310,16 @@ class Annotator:
 
     def held_claim(self, claim_id: int, read: bool | None = None):
         """The claim's row as the window holds it (the rows the claims table or
-        the orphans' list read for the screen, and the claim shown in the
-        editor, kept current by the events), else, with ``read``, as the
-        store has it (one indexed read); None if there is none (or the team
-        database is away). ``read`` is the default for a project file; on a
-        team database the callers that may miss a row read it off the UI
-        thread themselves."""
+        the orphans' list read for the screen, kept current by the events),
+        else, with ``read``, as the store has it (one indexed read); None if
+        there is none (or the team database is away). ``read`` is the default
+        for a project file; on a team database, a user's action on a claim
+        asks for it (one read), the other callers read off the UI thread
+        themselves or do without."""
         for model in (self.w.claims_model, self.w.orphans_model):
             held = model.held(claim_id) if model is not None else None
             if held is not None:
                 return held
-        shown = getattr(self.w.editor, "claim", None)
-        if shown is not None and shown.id == claim_id:
-            return shown
         if read is None:
             read = not getattr(self.store, "is_team", False)
         if not read or self.store is None:
@@ -507,7 +504,7 @@ class Annotator:
         all have it already): one undo step however many claims."""
         if self.store is None or self.refuse_if_read_only() or tag_id not in self.tags:
             return False
-        claims = [c for c in (self.held_claim(cid) for cid in claim_ids) if c is not None]
+        claims = [c for c in (self.held_claim(cid, read=True) for cid in claim_ids) if c is not None]
         if not claims:
             self.w.statusBar().showMessage("Select a claim first, then choose a tag.", 4000)
             return False
@@ -532,7 +529,7 @@ class Annotator:
         return bool(done)
 
     def set_status(self, claim_id: int, status: str) -> bool:
-        claim = self.held_claim(claim_id)
+        claim = self.held_claim(claim_id, read=True)
         if self.store is None or claim is None or claim.status == status:
             return False
         return self.push(commands.SetClaimStatus(self.store, self.w.events, claim_id, status,
@@ -555,7 +552,7 @@ class Annotator:
         pane's, with the pair around the claim current if there is one."""
         from desktop_app.qt import suggestions_panel
 
-        claim = self.held_claim(claim_id)
+        claim = self.held_claim(claim_id, read=True)
         if claim is None:
             return None
         if claim.document_id not in [p.view.document_id for p in self.w.panes[:2]]:
