@@ -265,13 +265,15 @@ class LinksController:
 
     def show_links_of(self, claim_id: int | None) -> None:
         rows = []
-        if claim_id is not None and self.store is not None:
+        # most claims have no link: then nothing is read (this runs for every claim added or selected)
+        mine = self.links_of(claim_id) if claim_id is not None and self.store is not None else []
+        if mine:
             forward = {link.id: link.relation for link in self.links}
             try:
                 this = self.store.get_claim(claim_id)
             except MarginaliaError:
                 this = None
-            for link_id, other_id, relation in self.links_of(claim_id):
+            for link_id, other_id, relation in mine:
                 try:
                     other = self.store.get_claim(other_id)
                 except MarginaliaError:

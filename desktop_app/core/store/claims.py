@@ -14,11 +14,11 @@ from desktop_app.core.codebook import clean_text
 from desktop_app.core.document import OfferedClaim, page_label
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid, new_uuids
+from desktop_app.core.store.documents import PAGED_FORMATS
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
 
-PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
 
 _BATCH = 1000
 

@@ -33,6 +33,7 @@ _LIST_COLUMNS = (
 
 
 _PAGES_FIRST = '{"v":1,"pages":'  # how a structure with pages begins (see StructuredDocument.structure_json)
+PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
 
 
 def _retrieved_at(value: str, fallback: datetime) -> datetime:
@@ -194,6 +195,15 @@ class DocumentsMixin:
         cache = self._pages_cache
         ids = list(dict.fromkeys(doc_ids))
         out: dict[int, list[int]] = {}
+        if not ids:
+            return out
+        # Only PDFs have pages, and the source format comes before the text
+        # in the row: the version and length follow it, and reading them
+        # walks past the whole text (milliseconds for a long document, paid
+        # for every claim read or added).
+        ids = conn.execute(
+            sa.select(documents.c.id).where(documents.c.id.in_(ids), documents.c.source_format.in_(PAGED_FORMATS))
+        ).scalars().all()
         if not ids:
             return out
         keys = {
