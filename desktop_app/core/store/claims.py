@@ -165,19 +165,18 @@ class ClaimsMixin:
                 ids = range(first, first + len(spans))
             else:
                 ids = allocate_ids(conn, "claims", len(spans)) if spans else []
-            rows = []
             uuids = new_uuids(len(spans))
             length = len(text)
-            for i, (start, end) in enumerate(spans):
+            for start, end in spans:
                 if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
                     anchor_at(text, start, end)  # raises the user-facing error
-                rows.append((ids[i], uuids[i], start, end, text[start:end],
-                             text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
-            if not rows:
+            if not spans:
                 return []
             if conn.dialect.name == "sqlite":
-                self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
+                self._bulk_sqlite(conn, document_id, ids, uuids, spans, text, tag_ids, annotator, now)
             else:
+                rows = [(ids[i], uuids[i], s, e, text[s:e], text[max(0, s - CONTEXT) : s], text[e : e + CONTEXT])
+                        for i, (s, e) in enumerate(spans)]
                 conn.execute(claims.insert(), [
                     dict(id=cid, uuid=uuid, document_id=document_id, start_offset=s, end_offset=e, quote=q,
                          prefix=pre, suffix=suf, note="", status="unverified", annotator=annotator, version=1,
@@ -186,62 +185,42 @@ class ClaimsMixin:
                 ])
                 if tag_ids:
                     conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
-            self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
+                self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
             self._changed("claims", document_id)
-            return [r[0] for r in rows]
+            return list(ids)
 
-    def add_offered_claims(
-        self, document_id: int, offered: Sequence[OfferedClaim], *, tag_name: str = IMPORTED_TAG
-    ) -> OfferedResult:
-        """Make claims of highlights and comments found in the document's file
-        (``StructuredDocument.offered``), tagged ``tag_name`` (made, in the
-        highlighter colour, when there is no such tag), in one transaction.
+    # SQLite's page cache while many claims are inserted: the rows, their two
+    # indexes and the search index of 100,000 claims take some 60 MB; with the
+    # default 2 MB cache, pages are written out to the journal and read back
+    # several times before the commit.
+    _BULK_CACHE_KIB = 131_072
 
-        Each is anchored like any claim (quote, prefix, suffix) on the current
-        text: at its place when the text there is its quote, else at the
-        occurrence of its quote nearest to that place; one whose quote is not
-        in the text is skipped and counted. Its comment becomes the note, and
-        the person who made it, when the file names one, its annotator."""
-        with self._tx() as conn:
-            text = self._text(conn, document_id)
-            found = conn.execute(sa.select(tags.c.id).where(tags.c.name_key == codebook.name_key(tag_name))).scalar()
-            created = found is None
-            if created:
-                used = set(conn.execute(sa.select(tags.c.color)).scalars())
-                color = IMPORTED_COLOR if IMPORTED_COLOR not in used else None
-                found = self.add_tag(tag_name, color=color).id
-            ids: list[int] = []
-            skipped = 0
-            for o in offered:
-                span = _place_offered(text, o)
-                if span is None:
-                    skipped += 1
-                    continue
-                row = self.add_claim(
-                    document_id, span[0], span[1], [found], note=o.note,
-                    annotator=o.author.strip()[:200] or None,
-                )
-                ids.append(row.id)
-            return OfferedResult(document_id=document_id, tag_id=found, tag_created=created,
-                                 claim_ids=tuple(ids), skipped=skipped)
-
-    @staticmethod
-    def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:
-        """The same inserts straight through the driver: for a hundred thousand
-        rows, building SQLAlchemy parameters costs more than SQLite's work.
-        Timestamps are written in the form SQLAlchemy keeps them in on SQLite."""
+    def _bulk_sqlite(self, conn, document_id, ids, uuids, spans, text, tag_ids, annotator, now) -> None:
+        """The same inserts straight through the driver, each row's values
+        built once: for a hundred thousand rows, building SQLAlchemy
+        parameters costs more than SQLite's work. Timestamps are written in
+        the form SQLAlchemy keeps them in on SQLite."""
         stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-        conn.exec_driver_sql(
-            "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
-            "status, annotator, version, created_at, updated_at, orphaned) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0)",
-            [(cid, uuid, document_id, s, e, q, pre, suf, annotator, stamp, stamp)
-             for cid, uuid, s, e, q, pre, suf in rows],
-        )
-        if tag_ids:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        if len(spans) > 1000:
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{self._BULK_CACHE_KIB}")
+        try:
             conn.exec_driver_sql(
-                "INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", [(r[0], t) for r in rows for t in tag_ids]
+                "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
+                "status, annotator, version, created_at, updated_at, orphaned) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0)",
+                [(cid, uuid, document_id, s, e, text[s:e], text[s - CONTEXT if s > CONTEXT else 0 : s],
+                  text[e : e + CONTEXT], annotator, stamp, stamp)
+                 for cid, uuid, (s, e) in zip(ids, uuids, spans)],
             )
+            if tag_ids:
+                conn.exec_driver_sql(
+                    "INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", [(cid, t) for cid in ids for t in tag_ids]
+                )
+            self.search_index.index_claims(conn, [(cid, text[s:e], "") for cid, (s, e) in zip(ids, spans)])
+        finally:
+            if len(spans) > 1000:
+                conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
     def _check_tags(self, conn: sa.Connection, tag_ids: Sequence[int]) -> None:
         if not tag_ids:
