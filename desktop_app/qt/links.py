@@ -182,7 +182,7 @@ class LinksController:
             self.matrix_window.deleteLater()
             self.matrix_window = None
         events.linksChanged.connect(self.reload)
-        events.claimAdded.connect(lambda _row: self.reload())
+        events.claimAdded.connect(self._claim_added)
         events.claimRemoved.connect(lambda *_: self.reload())
         events.claimChanged.connect(lambda _row: self.w.splitter.update_gutters())
         events.documentsChanged.connect(self.reload)
@@ -196,6 +196,16 @@ class LinksController:
             self.w.splitter.selected_link = None
         self.show_links_of(self.w.annotator.selected_claim)
         self.w.splitter.update_gutters()
+
+    def _claim_added(self, row) -> None:
+        """A claim just made has no links, and adding it changes no other
+        claim's: only one back from the bin can bring links back. Asking for
+        this claim's links reads nothing else, where listing them all reads,
+        for every link, the two documents' rows past their whole text."""
+        if self.store is None:
+            return
+        if self.w.events.has_rows("links") or self.store.list_links(claim_ids=[row.id]):
+            self.reload()
 
     # ------------------------------------------------------------- gutters
     def pairs(self, left_view, right_view) -> list[tuple[int, str, int, int]]:

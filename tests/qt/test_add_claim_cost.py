@@ -84,3 +84,34 @@ def test_links_of_a_claim_with_links_are_still_shown(window, qtbot):
     assert rows.count() == 1 and rows.item(0).text().startswith("corroborated by")
     third = make_claim(window, qtbot, left, 900, 930, "1")  # a new claim has none
     assert window.annotator.selected_claim == third and rows.count() == 0
+
+
+def test_a_claim_back_from_the_bin_brings_its_links_back(window, qtbot):
+    """Links are listed again only when an added claim has some: a claim
+    restored from the bin (undo of a delete) gets its curves and list back,
+    a new one costs no listing of every link."""
+    docs = [window.store.add_document(long_document()) for _ in range(2)]
+    window.events.documentsChanged.emit()
+    left, right = window.panes[0], window.panes[1]
+    window.open_document(docs[0].id, left)
+    window.open_document(docs[1].id, right)
+    settle()
+    first = make_claim(window, qtbot, left, 40, 70, "1")
+    second = make_claim(window, qtbot, right, 500, 540, "2")
+    window.store.add_link(first, second, "corroborates")
+    window.events.linksChanged.emit()
+    assert [(x.source_id, x.target_id) for x in window.links.links] == [(first, second)]
+
+    window.annotator.select_claim(second)
+    window.menu_actions["delete_claim"].trigger()
+    settle()
+    assert window.store.get_claim(second).deleted and window.links.links == []
+    window.undo_stack.undo()
+    settle()
+    assert [(x.source_id, x.target_id) for x in window.links.links] == [(first, second)]
+
+    window.undo_stack.clear()  # (make_claim counts the steps; the undone one would be dropped)
+    seen = statements_while(window.store, lambda: make_claim(window, qtbot, left, 900, 930, "1"))
+    listings = [s for s in seen if "FROM claim_links" in s]
+    assert len(listings) == 1 and " IN (" in listings[0], listings  # this claim's links only
+    assert len(window.links.links) == 1
