@@ -14,11 +14,12 @@ from desktop_app.core.codebook import clean_text
 from desktop_app.core.document import OfferedClaim, page_label
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid, new_uuids
-from desktop_app.core.store.documents import PAGED_FORMATS
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
 
+
+PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
 
 _BATCH = 1000
 
@@ -120,7 +121,7 @@ class ClaimsMixin:
         annotator = clean_text(self.annotator if annotator is None else annotator)
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
-            text = self._text(conn, document_id)
+            text, key = self._text_and_key(conn, document_id)
             anchor = anchor_at(text, start, end)
             self._check_tags(conn, tag_ids)
             claim_id = conn.execute(
@@ -144,7 +145,8 @@ class ClaimsMixin:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
             self.search_index.index_claim(conn, claim_id, anchor.quote, note)
             self._changed("claims", document_id)
-            return self._get_claim(conn, claim_id)
+            # the document's key was read just above: its pages need no second walk past its text
+            return self._get_claim(conn, claim_id, known={document_id: key})
 
     def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
         """Insert many claims on one document in one transaction (an import of
@@ -189,6 +191,41 @@ class ClaimsMixin:
             self._changed("claims", document_id)
             return list(ids)
 
+    def add_offered_claims(
+        self, document_id: int, offered: Sequence[OfferedClaim], *, tag_name: str = IMPORTED_TAG
+    ) -> OfferedResult:
+        """Make claims of highlights and comments found in the document's file
+        (``StructuredDocument.offered``), tagged ``tag_name`` (made, in the
+        highlighter colour, when there is no such tag), in one transaction.
+
+        Each is anchored like any claim (quote, prefix, suffix) on the current
+        text: at its place when the text there is its quote, else at the
+        occurrence of its quote nearest to that place; one whose quote is not
+        in the text is skipped and counted. Its comment becomes the note, and
+        the person who made it, when the file names one, its annotator."""
+        with self._tx() as conn:
+            text = self._text(conn, document_id)
+            found = conn.execute(sa.select(tags.c.id).where(tags.c.name_key == codebook.name_key(tag_name))).scalar()
+            created = found is None
+            if created:
+                used = set(conn.execute(sa.select(tags.c.color)).scalars())
+                color = IMPORTED_COLOR if IMPORTED_COLOR not in used else None
+                found = self.add_tag(tag_name, color=color).id
+            ids: list[int] = []
+            skipped = 0
+            for o in offered:
+                span = _place_offered(text, o)
+                if span is None:
+                    skipped += 1
+                    continue
+                row = self.add_claim(
+                    document_id, span[0], span[1], [found], note=o.note,
+                    annotator=o.author.strip()[:200] or None,
+                )
+                ids.append(row.id)
+            return OfferedResult(document_id=document_id, tag_id=found, tag_created=created,
+                                 claim_ids=tuple(ids), skipped=skipped)
+
     # SQLite's page cache while many claims are inserted: the rows, their two
     # indexes and the search index of 100,000 claims take some 60 MB; with the
     # default 2 MB cache, pages are written out to the journal and read back
@@ -231,12 +268,13 @@ class ClaimsMixin:
             raise NotFound(f"There is no tag {missing[0]}.")
 
     # ----------------------------------------------------------------- reading
-    def _get_claim(self, conn: sa.Connection, claim_id: int) -> ClaimRow:
+    def _get_claim(self, conn: sa.Connection, claim_id: int, known: dict | None = None) -> ClaimRow:
+        """``known``: document keys this transaction has read (see _pages)."""
         r = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id == claim_id)).first()
         if r is None:
             raise NotFound(f"There is no claim {claim_id}.")
         tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
-        pages = self._pages(conn, [r.document_id]).get(r.document_id, ())
+        pages = self._pages(conn, [r.document_id], known).get(r.document_id, ())
         return _claim_row(r, list(tag_ids), pages)
 
     def claim_documents_by_uuid(self, uuids: Iterable[str]) -> dict[str, int]:
