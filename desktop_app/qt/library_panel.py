@@ -3,11 +3,11 @@ Right-click a document to open it, replace it with a new version or delete it.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.core.visible import show_controls
-from desktop_app.qt.roles import SortRole
+from desktop_app.qt.library_model import LibraryFilter
 
 TITLE_LINES = 2  # lines of a title shown in a row
 
@@ -36,12 +36,15 @@ class LibraryPanel(QWidget):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.table.fontMetrics().lineSpacing() * TITLE_LINES + 8)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSortRole(SortRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # filtered and sorted over plain lists: each character typed is one
+        # pass over the titles, not a call into Python per row (library_model.py)
+        self.proxy = LibraryFilter(self)
         self.table.setModel(self.proxy)
+        # columns sized to the rows in view, not to every document
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
+        self._current: int | None = None  # the document selected, kept across a filter or sort
+        self.proxy.modelAboutToBeReset.connect(self._remember_current)
+        self.proxy.modelReset.connect(self._restore_current)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.doubleClicked.connect(self._open_index)
         # Enter opens the document, Delete moves it to the bin (keys of the table itself).
@@ -88,9 +91,29 @@ class LibraryPanel(QWidget):
         model = self.proxy.sourceModel()
         if model is None:
             return
+        filled = getattr(model, "filled_columns", None)  # the documents model knows without asking each cell
         for col in range(1, model.columnCount()):
-            empty = all(not model.index(row, col).data() for row in range(model.rowCount()))
+            if filled is not None:
+                empty = col not in filled()
+            else:
+                empty = all(not model.index(row, col).data() for row in range(model.rowCount()))
             self.table.setColumnHidden(col, empty and model.rowCount() > 0 and col != model.columnCount() - 1)
+
+    def _remember_current(self) -> None:
+        current = self.current_document()
+        if current is not None:
+            self._current = current
+
+    def _restore_current(self) -> None:
+        doc_id, self._current = self._current, None
+        source = self.proxy.sourceModel()
+        row_of = getattr(source, "row_of", None)
+        if doc_id is None or row_of is None or row_of(doc_id) is None:
+            return
+        index = self.proxy.mapFromSource(source.index(row_of(doc_id), 0))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def current_document(self) -> int | None:
         return self.document_at(self.table.currentIndex())
