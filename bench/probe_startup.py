@@ -110,11 +110,21 @@ def project(app, window, db) -> None:
     import statistics
     import time
 
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    # waits for events instead of spinning (a spinning loop would take the
+    # interpreter from the thread opening the store); the timer wakes it
+    tick = QTimer(interval=5)
+    tick.start()
+
+    def wait() -> None:
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
     t0 = time.perf_counter()
     window.open_database_in_background(db)
     table = None
     while True:
-        app.processEvents()
+        wait()
         if window.store is None or window.documents_model is None:
             continue
         table = window.claims_panel.table
@@ -125,7 +135,7 @@ def project(app, window, db) -> None:
     ready = time.perf_counter() - t0
     give_up = time.perf_counter() + 120
     while window.counts_loading() and time.perf_counter() < give_up:
-        app.processEvents()
+        wait()
     counted = time.perf_counter() - t0
     rss = resident_mb()
     times = []

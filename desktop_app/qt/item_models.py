@@ -201,6 +201,26 @@ class DocumentsModel(CountsInBackground, _TableModel):
             filled.add(self.DATE)
         return filled
 
+    def filter_texts(self) -> list[str]:
+        """Per row, the text the library filter looks in (title, outlet,
+        date, as shown, case folded), for all rows at once."""
+        return [f"{show_controls(d.title)}\n{show_controls(d.outlet)}\n{d.published}".casefold() for d in self._rows]
+
+    def filter_text(self, row: int) -> str:
+        d = self._rows[row]
+        return f"{show_controls(d.title)}\n{show_controls(d.outlet)}\n{d.published}".casefold()
+
+    def sort_keys(self, col: int) -> list:
+        """Per row, the key of column ``col`` (its SortRole), for all rows at once."""
+        if col == self.TITLE:
+            return [d.title.casefold() for d in self._rows]
+        if col == self.OUTLET:
+            return [d.outlet.casefold() for d in self._rows]
+        if col == self.DATE:
+            return [d.published for d in self._rows]
+        counts = self._counts
+        return [-1] * len(self._rows) if counts is None else [counts.get(d.id, 0) for d in self._rows]
+
     # -------------------------------------------------------------- counts
     def load_counts_in_background(self) -> None:
         """Count every document's claims in a worker thread; the Claims
@@ -223,6 +243,25 @@ class DocumentsModel(CountsInBackground, _TableModel):
         row = self._by_id.get(doc_id)
         if row is not None:
             self._row_changed(row, self.CLAIMS, self.CLAIMS)
+
+    def take_claim_counts(self, doc_ids, counts: dict[int, int]) -> None:
+        """Claim counts read elsewhere (off the UI thread): of ``doc_ids``, or
+        of every document (None). Shown at once, without the count that a
+        claim event would schedule."""
+        if doc_ids is None:
+            self._stale_counts.clear()
+            self._take_all_counts(counts)
+        else:
+            if self._counts is None:
+                return  # the full count under way takes them in
+            for doc_id in doc_ids:
+                n = counts.get(doc_id, 0)
+                self._stale_counts.discard(doc_id)
+                if self._counts.get(doc_id, 0) != n:
+                    self._counts[doc_id] = n
+                    self._count_changed(doc_id)
+        if not self._stale_counts:
+            self._count_timer.stop()
 
     def take_counts(self, rows: list[DocumentRow]) -> None:
         """Claim counts read elsewhere (off the UI thread, with the rows):
@@ -364,10 +403,12 @@ class TagsModel(CountsInBackground, _TableModel):
         """The codebook changed (a tag added, renamed, merged, removed): list
         it again; a merge or a removal moves claims between tags, so the
         counts are read again in the background when they were."""
+        before = set(self._by_id)
         self.beginResetModel()
         self._load()
         self.endResetModel()
-        if self._by_doc is not None:
+        if self._by_doc is not None and set(self._by_id) != before and not self._events.has_rows("tag_counts"):
+            # a tag gone (merged, removed) or back (undone) moved claims: count again
             self.load_counts_in_background()
 
     # -------------------------------------------------------------- counts
@@ -384,6 +425,14 @@ class TagsModel(CountsInBackground, _TableModel):
 
         library_ids = library.ids() if library is not None else None
         self._start_reader(read, self._take_all_counts)
+
+    def take_all_counts(self, result) -> None:
+        """Every count, read elsewhere (off the UI thread) as of the changes
+        just shown: nothing is left to count again."""
+        self.stop_counting()
+        self._stale_counts.clear()
+        self._count_timer.stop()
+        self._take_all_counts(result)
 
     def _take_all_counts(self, result) -> None:
         docs, by_doc = result
@@ -443,7 +492,17 @@ class TagsModel(CountsInBackground, _TableModel):
         if not stale:
             return
         fresh = self._store.tag_counts_by_document(stale)  # DatabaseUnreachable: counted again later
+        self.take_document_counts(stale, fresh)
+
+    def take_document_counts(self, doc_ids, fresh: dict[int, dict[int, int]]) -> None:
+        """The tag counts of these documents, read now (here or off the UI
+        thread): each tag's total moves by the difference."""
+        if self._by_doc is None:
+            return  # the full count under way takes them in
+        stale = list(doc_ids)
         self._stale_counts.difference_update(stale)
+        if not self._stale_counts:
+            self._count_timer.stop()
         totals = dict(self._totals)
         for doc_id in stale:
             for tag_id, n in self._by_doc.pop(doc_id, {}).items():

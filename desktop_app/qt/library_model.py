@@ -66,23 +66,36 @@ class LibraryFilter(QAbstractTableModel):
         columns = range(top_left.column(), bottom_right.column() + 1)
         for col in columns:
             self._keys.pop(col, None)
-        if self._haystacks is not None:
+        counts_only = set(columns) == {getattr(self._source, "CLAIMS", -1)}  # not filtered by
+        if self._haystacks is not None and not counts_only:
             for row in range(first, last + 1):
                 if 0 <= row < len(self._haystacks):
                     self._haystacks[row] = self._haystack(row)
-        if self._sort_column in columns or self._words:
+        if self._sort_column in columns or (self._words and not counts_only):
             self._apply()  # a changed row may move or leave
             return
         shown = [self._at[r] for r in range(first, last + 1) if r in self._at]
         if shown:
             self.dataChanged.emit(self.index(min(shown), columns[0]), self.index(max(shown), columns[-1]))
 
+    def _all_haystacks(self) -> list[str]:
+        texts = getattr(self._source, "filter_texts", None)  # the library's models give them at once
+        if texts is not None:
+            return texts()
+        return [self._haystack(r) for r in range(self._source.rowCount())]
+
     def _haystack(self, row: int) -> str:
         m = self._source
+        texts = getattr(m, "filter_text", None)
+        if texts is not None:
+            return texts(row)
         return "\n".join(str(m.index(row, col).data() or "") for col in range(m.columnCount())).casefold()
 
     def _column_keys(self, col: int) -> list:
         keys = self._keys.get(col)
+        fast = getattr(self._source, "sort_keys", None)
+        if keys is None and fast is not None:
+            keys = self._keys[col] = fast(col)
         if keys is None:
             m = self._source
             keys = []
@@ -118,7 +131,7 @@ class LibraryFilter(QAbstractTableModel):
         rows = range(count)
         if self._words and count:
             if self._haystacks is None:
-                self._haystacks = [self._haystack(r) for r in rows]
+                self._haystacks = self._all_haystacks()
             hay, words = self._haystacks, self._words
             if len(words) == 1:
                 word = words[0]
@@ -171,3 +184,55 @@ class LibraryFilter(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class PreviewModel(QAbstractTableModel):
+    """The library as read straight from the file while the store opens:
+    (id, title, outlet, date) rows, shown as the documents model shows them
+    (the claim counts follow with the store)."""
+
+    HEADERS = ("Title", "Outlet", "Date", "Claims")
+
+    def __init__(self, rows, parent=None) -> None:
+        super().__init__(parent)
+        from desktop_app.core.visible import show_controls
+
+        self._ids = [r[0] for r in rows]
+        # a spoofed title is seen as such
+        self._cells = [(show_controls(r[1]), show_controls(r[2]), r[3], "") for r in rows]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role=_DISPLAY):
+        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return super().headerData(section, orientation, role)
+
+    def data(self, index, role=_DISPLAY):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role in (_DISPLAY, Qt.ItemDataRole.ToolTipRole) and (role == _DISPLAY or index.column() == 0):
+            return self._cells[index.row()][index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        return None
+
+    def row_of(self, doc_id: int) -> int | None:
+        try:
+            return self._ids.index(doc_id)
+        except ValueError:
+            return None
+
+    def filled_columns(self) -> set[int]:
+        filled = {0, 3}
+        for col in (1, 2):
+            if any(c[col] for c in self._cells):
+                filled.add(col)
+        return filled
+
+    def filter_texts(self) -> list[str]:
+        return [f"{t}\n{o}\n{p}".casefold() for t, o, p, _ in self._cells]

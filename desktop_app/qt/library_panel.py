@@ -69,21 +69,12 @@ class LibraryPanel(QWidget):
         self._hide_empty_columns()
 
     def show_preview(self, rows) -> None:
-        """List documents read straight from the file (database.peek_library)
-        while the store is still opening; set_model replaces them."""
-        from PySide6.QtGui import QStandardItem, QStandardItemModel
+        """List documents read straight from the file (database.peek_library:
+        id, title, outlet, date) while the store is still opening; set_model
+        replaces them."""
+        from desktop_app.qt.library_model import PreviewModel
 
-        model = QStandardItemModel(0, 4, self)
-        model.setHorizontalHeaderLabels(["Title", "Outlet", "Date", "Claims"])
-        for doc_id, title, outlet, published, claims in rows:
-            title, outlet = show_controls(title), show_controls(outlet)  # a spoofed title is seen as such
-            items = [QStandardItem(title), QStandardItem(outlet), QStandardItem(published), QStandardItem(str(claims))]
-            items[0].setData(doc_id, Qt.ItemDataRole.UserRole)
-            items[0].setToolTip(title)
-            for item in items:
-                item.setEditable(False)
-            model.appendRow(items)
-        self.set_model(model)
+        self.set_model(PreviewModel(rows, self))
 
     def _hide_empty_columns(self) -> None:
         """Outlet and date are often unknown: a column empty for every

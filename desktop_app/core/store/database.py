@@ -191,17 +191,15 @@ def known_revision(rows: list, name: str, left_as_is: str) -> str:
     return revision
 
 
-def peek_library(path: Path) -> list[tuple[int, str, str, str, int]]:
-    """(id, title, outlet, published, number of claims) of the documents of a
-    database that inspect_file found healthy and current, read with sqlite3
-    alone and without writing: the window lists them while the store, which
-    loads SQLAlchemy, is still opening."""
+def peek_library(path: Path) -> list[tuple[int, str, str, str]]:
+    """(id, title, outlet, published) of the documents of a database that
+    inspect_file found healthy and current, read with sqlite3 alone and
+    without writing: the window lists them while the store, which loads
+    SQLAlchemy, is still opening. No claim is read (the counts follow)."""
     conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return conn.execute(
-            "SELECT d.id, d.title, d.outlet, d.published, "
-            "(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.deleted_at IS NULL) "
-            "FROM documents d WHERE d.deleted_at IS NULL ORDER BY d.id"
+            "SELECT d.id, d.title, d.outlet, d.published FROM documents d WHERE d.deleted_at IS NULL ORDER BY d.id"
         ).fetchall()
     except sqlite3.Error as exc:
         raise DatabaseUnusable(f"{path} cannot be read ({exc}).") from exc
