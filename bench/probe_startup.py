@@ -128,7 +128,9 @@ def project(app, window, db) -> None:
         if window.store is None or window.documents_model is None:
             continue
         table = window.claims_panel.table
-        if window.library.proxy.rowCount() and table.model() is not None and table.model().rowCount():
+        # the store attached, the library listed, the claims table given its model (the sample
+        # articles have no claim: its rows are not waited for)
+        if window.library.proxy.rowCount() and table.model() is not None and table.model() is window.claims_proxy:
             break
     table.viewport().repaint()
     window.library.table.viewport().repaint()
