@@ -358,7 +358,7 @@ def project_db(tmp_root: Path, name: str, documents: int, per_doc: int, words: i
     return path
 
 
-PROBE_TIMEOUT_S = 900
+PROBE_TIMEOUT_S = int(os.environ.get("MARGINALIA_PROBE_TIMEOUT", "900"))  # seconds
 
 
 def probe_project(db: Path, home: Path) -> dict | None:

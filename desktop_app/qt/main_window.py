@@ -391,7 +391,8 @@ class MainWindow(QMainWindow):
             self.open_team_database(target)
             return
         try:
-            revision = database.inspect_file(target)
+            # a first look, without reading the whole file: the store checks it in its thread
+            revision = database.inspect_file(target, check=False)
             rows = database.peek_library(target) if revision == database.HEAD else []
         except MarginaliaError:
             self.open_database(target)

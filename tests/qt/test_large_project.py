@@ -289,3 +289,27 @@ def test_claims_panel_finds_a_document_among_thousands(qtbot, qapp):
     completer = box.completer()
     completer.setCompletionPrefix("zürich 1")
     assert completer.completionCount() == len([d for d in docs[:100] if "zürich 1" in d[1].casefold()])
+
+
+def test_the_ui_thread_does_not_read_the_whole_file_before_the_window_answers(qtbot, project, modals,
+                                                                              isolated_qsettings, monkeypatch):
+    """SQLite's integrity check reads every page (seconds at a million
+    claims): it runs once, in the thread that opens the store."""
+    from desktop_app.core.store import database
+
+    real = database.inspect_file
+    seen = []
+
+    def spy(path, *args, **kwargs):
+        seen.append((threading.current_thread() is threading.main_thread(), kwargs.get("check", True)))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(database, "inspect_file", spy)
+    w = _open(qtbot, project)
+    try:
+        qtbot.waitUntil(lambda: w.store is not None, timeout=30000)
+        assert (True, False) in seen  # the first look, on the UI thread, without the check
+        assert [checked for on_ui, checked in seen if on_ui] == [False]
+        assert (False, True) in seen  # the full check, where the store opens
+    finally:
+        w.close()
