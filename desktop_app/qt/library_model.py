@@ -15,7 +15,7 @@ read from the file while the store opens)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from desktop_app.qt.roles import SortRole
 
@@ -60,6 +60,13 @@ class LibraryFilter(QAbstractTableModel):
         self._haystacks = None
         self._keys.clear()
         self._apply()
+        if self._source is not None and hasattr(self._source, "filter_texts"):
+            # ready before the first character is typed (a pass over the titles, once idle)
+            QTimer.singleShot(0, self, self._prepare)
+
+    def _prepare(self) -> None:
+        if self._haystacks is None and self._source is not None:
+            self._haystacks = self._all_haystacks()
 
     def _source_changed(self, top_left, bottom_right, _roles=()) -> None:
         first, last = top_left.row(), bottom_right.row()

@@ -264,7 +264,7 @@ def test_library_panel_keeps_the_selected_document_while_filtering(unicode_libra
     assert panel.current_document() == chosen and panel.proxy.rowCount() == 7
 
 
-def test_claims_panel_finds_a_document_among_thousands(qtbot, qapp):
+def test_claims_panel_finds_a_document_among_thousands(qtbot, qapp, qtmodeltester):
     """The document filter is a search over the titles: a choice by its id
     or by a typed title, kept when the library changes, all when it goes."""
     from desktop_app.qt.document_choices import DocumentFilterBox
@@ -274,6 +274,7 @@ def test_claims_panel_finds_a_document_among_thousands(qtbot, qapp):
     docs = [(i, f"{TITLES[i % len(TITLES)]} {i}") for i in range(1, 5001)]
     box.set_documents(docs)
     assert box.count() == 5001 and box.currentData() is None
+    qtmodeltester.check(box.choices)
     box.choose(4321)
     assert box.currentData() == 4321 and box.currentText() == docs[4320][1]
     box.set_documents(docs[::-1])  # listed again, in another order: the choice stays
