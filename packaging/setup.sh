@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Marginalia needs on a Debian machine, skipping what is there:
-# Qt's system libraries (and Xvfb and PostgreSQL for the test suite), then a virtual
+# Qt's system libraries (and Xvfb, a window manager and PostgreSQL for the test suite), then a virtual
 # environment in .venv with the app (and, with --test, the test tools).
 #
 #   bash packaging/setup.sh          # the app
@@ -26,6 +26,7 @@ packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
           libxcb-xkb1 libxcb-xfixes0 libx11-xcb1)
 if [ "$want_test" = 1 ]; then
   packages+=(xvfb xauth desktop-file-utils appstream)  # the last two check packaging/ files
+  packages+=(openbox xdotool x11-utils)  # a window manager, input events and xprop for the real-window test
   packages+=(postgresql)  # the tests start their own throwaway server (tests/pgserver.py)
 fi
 

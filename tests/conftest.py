@@ -279,6 +279,10 @@ def _pg_templates(request):
     return made
 
 
+# Fixtures that make the test's PostgreSQL database as a copy of a template.
+_FROM_TEMPLATE = frozenset({"store", "empty_store"})
+
+
 @pytest.fixture
 def store_target(request, backend, db_path):
     """Where the test's database is: the file path, or the address of a fresh,
@@ -287,7 +291,8 @@ def store_target(request, backend, db_path):
         return db_path
     server = request.getfixturevalue("pg_server")
     name = f"s_{next(_pg_db_counter)}_{os.getpid()}"
-    server.create_database(name)
+    if not _FROM_TEMPLATE.intersection(request.fixturenames):
+        server.create_database(name)  # otherwise the fixture copies its template to this name
 
     def drop():
         server.start()  # the test may have stopped it

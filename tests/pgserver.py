@@ -104,6 +104,7 @@ class PostgresServer:
         self.port: int | None = None
         self._proc: subprocess.Popen | None = None
         self._atexit = False
+        self._server_version: int | None = None
         if os.geteuid() == 0:
             nobody = pwd.getpwnam("nobody")
             self._uid, self._gid = nobody.pw_uid, nobody.pw_gid
@@ -200,7 +201,22 @@ class PostgresServer:
         query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:
             query += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+        if self._copies_files():
+            # Copying the template's files is several times faster than writing
+            # every page through the log (the default since PostgreSQL 15), and
+            # with fsync off its checkpoint costs nothing: a test's database is
+            # ready in a tenth of a second instead of about one.
+            query += sql.SQL(" STRATEGY = FILE_COPY")
         self._admin(query)
+
+    def _copies_files(self) -> bool:
+        """Whether CREATE DATABASE takes a STRATEGY (PostgreSQL 15 and later)."""
+        if self._server_version is None:
+            import psycopg
+
+            with psycopg.connect(self.url("postgres"), autocommit=True, connect_timeout=10) as conn:
+                self._server_version = conn.info.server_version
+        return self._server_version >= 150000
 
     def drop_database(self, name: str) -> None:
         from psycopg import sql
@@ -219,6 +235,9 @@ class PostgresServer:
         parent = self.base_dir if self.base_dir is not None else Path("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir())
         _sweep_leftovers(parent)
         self.root = Path(tempfile.mkdtemp(prefix="marginalia-pg-", dir=parent))
+        # The test run that owns the folder: while it lives, no other run's sweep
+        # removes the folder, even when a test has stopped the server for a while.
+        (self.root / "owner").write_text(str(os.getpid()))
         self.socket_dir.mkdir()
         if self._uid is not None:
             for p in (self.root, self.socket_dir):
@@ -330,13 +349,17 @@ def _stop_with_parent() -> None:  # pragma: no cover - runs in the child, before
 
 
 def _sweep_leftovers(parent: Path) -> None:
-    """Remove the folders of servers whose test run was killed: no server
-    runs from them (no postmaster.pid, or its process is gone) and they are
-    older than ten minutes, so that a run starting right now is never touched."""
+    """Remove the folders of servers whose test run was killed: the run that
+    made them is gone, no server runs from them (no postmaster.pid, or its
+    process is gone) and they are older than ten minutes, so that a run
+    starting right now is never touched."""
     now = time.time()
     for folder in parent.glob("marginalia-pg-*"):
         try:
             if now - folder.stat().st_mtime < 600:
+                continue
+            owner = folder / "owner"
+            if owner.exists() and Path(f"/proc/{int(owner.read_text())}").exists():
                 continue
             pid_file = folder / "data" / "postmaster.pid"
             if pid_file.exists():

@@ -54,3 +54,39 @@ def test_autocode_dry_run_then_once(db_path):
     fails(run_cli("autocode", "--pattern", "[abc", "--regex", "--tag", "deepfakes", db=db_path),
           "not a valid regular expression")
     fails(run_cli("autocode", "--pattern", "x", "--tag", "nosuchtag", db=db_path))
+
+
+def test_autocode_dry_run_reports_what_the_run_adds(db_path):
+    """After a run the dry run promises nothing more (the matches lie inside
+    claims with the tag), and says how many it skips."""
+    seeded(db_path)
+    args = ("autocode", "--pattern", "deep ?fakes?", "--regex", "--tag", "deepfakes")
+    first = run_cli(*args, "--dry-run", db=db_path)
+    assert "4 matches would be tagged; nothing was added" in ok(first) + first.stderr.decode()
+    assert ok(run_cli(*args, db=db_path)).strip() == "Added 4 claims tagged 'deepfakes'."
+    again = run_cli(*args, "--dry-run", db=db_path)
+    assert ok(again) == ""
+    assert ("0 matches would be tagged (4 matches inside claims that have the tag already would be skipped); "
+            "nothing was added (dry run).") in again.stderr.decode()
+    assert json.loads(ok(run_cli(*args, "--dry-run", "--json", db=db_path))) == []
+    assert json.loads(ok(run_cli(*args, "--json", db=db_path))) == {"added": 0, "tag": "deepfakes"}
+
+
+def test_autocode_ignores_accents_unless_asked_and_composes_the_pattern(db_path):
+    from conftest import make_doc
+
+    with Store.open(db_path, seed=False) as store:
+        store.add_tag("drinks")
+        doc = store.add_document(make_doc("Un café 🦜 au Café de Flore, puis un CAFE.", "Café")).id
+    decomposed = "cafe\u0301"
+    dry = json.loads(ok(run_cli("autocode", "--pattern", "cafe", "--tag", "drinks", "--dry-run", "--json",
+                                db=db_path)))
+    assert [m["text"] for m in dry] == ["café", "Café", "CAFE"] and {m["document_id"] for m in dry} == {doc}
+    text = "Un café 🦜 au Café de Flore, puis un CAFE."
+    assert [(m["start"], m["end"]) for m in dry] == [(3, 7), (13, 17), (36, 40)]
+    assert [text[m["start"]:m["end"]] for m in dry] == ["café", "Café", "CAFE"]  # code points
+    exact = json.loads(ok(run_cli("autocode", "--pattern", decomposed, "--tag", "drinks", "--accent-sensitive",
+                                  "--dry-run", "--json", db=db_path)))
+    assert [m["text"] for m in exact] == ["café", "Café"]
+    assert ok(run_cli("autocode", "--pattern", decomposed, "--tag", "drinks", db=db_path)).strip() == \
+        "Added 3 claims tagged 'drinks'."

@@ -63,3 +63,35 @@ def test_missing_programs_say_how_to_install_them(tmp_path, monkeypatch):
     monkeypatch.setenv("MARGINALIA_PG_BINDIR", str(tmp_path))
     with pytest.raises(RuntimeError, match=r"setup\.sh --test"):
         PostgresServer().start()
+
+
+def test_the_sweep_spares_a_stopped_server_whose_run_lives(tmp_path):
+    """A test may stop the session's server for a while; another test run
+    starting meanwhile must not take that folder for a killed run's leftover."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from pgserver import _sweep_leftovers
+
+    old = time.time() - 3600
+
+    def folder(name: str, owner: int | None) -> object:
+        path = tmp_path / f"marginalia-pg-{name}"
+        (path / "data").mkdir(parents=True)
+        if owner is not None:
+            (path / "owner").write_text(str(owner))
+        os.utime(path, (old, old))
+        return path
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    living = folder("living", os.getpid())  # stopped server (no postmaster.pid), its run alive
+    killed = folder("killed", int(gone.stdout))  # its run has ended
+    unowned = folder("unowned", None)  # from before runs wrote their pid
+    fresh = tmp_path / "marginalia-pg-fresh"
+    fresh.mkdir()
+    _sweep_leftovers(tmp_path)
+    assert living.exists() and fresh.exists()
+    assert not killed.exists() and not unowned.exists()

@@ -29,7 +29,10 @@ def register(sub, common) -> None:
     c.add_argument("--regex", action="store_true", help="read the pattern as a regular expression")
     c.add_argument("--partial-words", action="store_true", help="also match inside longer words")
     c.add_argument("--case-sensitive", action="store_true", help="match upper and lower case as typed")
-    c.add_argument("--dry-run", action="store_true", help="list the matches, add nothing")
+    c.add_argument("--accent-sensitive", action="store_true",
+                   help="match accents as typed (by default 'cafe' also finds 'café', as search does)")
+    c.add_argument("--dry-run", action="store_true",
+                   help="list the matches the run would tag (not those inside claims that have the tag), add nothing")
     c.add_argument("--json", action="store_true", help="print the result as JSON")
     c.set_defaults(func=cmd_autocode)
 
@@ -81,24 +84,27 @@ def cmd_suggest_links(args) -> int:
 
 
 def cmd_autocode(args) -> int:
-    from desktop_app.core.autocode import autocode, find_matches
+    from desktop_app.core.autocode import autocode_claims, plan_autocode
 
     with open_store(args) as store:
         doc_ids = [store.resolve_document(d) for d in args.documents] if args.documents else None
         tag_id = store.resolve_tag(args.tag)
         options = dict(regex=args.regex, document_ids=doc_ids, whole_words=not args.partial_words,
-                       case_sensitive=args.case_sensitive)
+                       case_sensitive=args.case_sensitive, accent_sensitive=args.accent_sensitive)
         if args.dry_run:
-            matches = find_matches(store, args.pattern, **options)
-            texts = {d: store.document_text(d) for d in {m[0] for m in matches}}
+            plan = plan_autocode(store, args.pattern, tag_id, **options)
+            texts = {d: store.document_text(d) for d in {m[0] for m in plan.new}}
             if args.json:
-                print_json([{"document_id": d, "start": s, "end": e, "text": texts[d][s:e]} for d, s, e in matches])
+                print_json([{"document_id": d, "start": s, "end": e, "text": texts[d][s:e]} for d, s, e in plan.new])
             else:
-                for d, s, e in matches:
+                for d, s, e in plan.new:
                     print(f"{d}\t{s}-{e}\t{one_line(texts[d][s:e])}")
-                print(f"{plural(len(matches), 'match')}; nothing was added (dry run).", file=sys.stderr)
+                skipped = (f" ({plural(plan.already_tagged, 'match', 'matches')} inside claims that have the tag "
+                           "already would be skipped)") if plan.already_tagged else ""
+                print(f"{plural(len(plan.new), 'match', 'matches')} would be tagged{skipped}; "
+                      "nothing was added (dry run).", file=sys.stderr)
             return 0
-        added = autocode(store, args.pattern, tag_id, **options)
+        added = len(autocode_claims(store, args.pattern, tag_id, **options))
         tag_name = store.get_tag(tag_id).name
     if args.json:
         print_json({"added": added, "tag": tag_name})

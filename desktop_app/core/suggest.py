@@ -9,8 +9,9 @@ Scoring of a pair of sentences (one of each document), all in 0-1:
 * ``fuzzy``: rapidfuzz's token-set ratio of the same stemmed words, which
   forgives word order and extra words in the longer sentence;
 * ``figures``: a boost when both carry the same normalised figure (see
-  figures.py): +0.45 for the first shared amount of money or percentage
-  (a precise figure reported twice is strong evidence), +0.1 for each
+  core/figures/; a figure is read with the decimal mark of its whole
+  document): +0.45 for the first shared amount of money (in one currency)
+  or percentage (a precise figure reported twice is strong evidence), +0.1 for each
   further shared figure and for each shared count or year, at most +0.55;
 * ``topic``: +0.1 when the keywords of one codebook tag occur in both
   (see ``tag_keywords``; only when keywords are given).
@@ -35,7 +36,7 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 from rapidfuzz import fuzz
 
 from desktop_app.core.errors import InvalidInput
-from desktop_app.core.figures import Figure, extract_figures, format_value
+from desktop_app.core.figures import PERCENT, Figure, decimal_mark, extract_figures, format_value, is_currency
 from desktop_app.core.sentences import Sentence, split_sentences
 
 STOP_WORDS = frozenset(
@@ -124,11 +125,12 @@ class _Unit:
 
 def _units(text: str, keywords: Mapping[int, set[str]] | None) -> list[_Unit]:
     units = []
+    mark = decimal_mark(text)  # the whole document says how it writes decimals better than a sentence
     for s in split_sentences(text):
         words = content_words(s.text)
         if len(words) < MIN_WORDS:
             continue
-        figures = extract_figures(s.text)
+        figures = extract_figures(s.text, mark)
         topics = frozenset(suggest_tags(s.text, keywords)) if keywords else frozenset()
         units.append(_Unit(s, words, figures, keys={f.key for f in figures}, topics=topics))
     return units
@@ -148,7 +150,7 @@ def pair_score(a: _Unit, b: _Unit) -> tuple[float, tuple[str, ...]]:
     overlap = len(set_a & set_b) / max(1, min(len(set_a), len(set_b)))
     fuzzy = fuzz.token_set_ratio(" ".join(sorted(set_a)), " ".join(sorted(set_b))) / 100.0
     shared_keys = sorted(a.keys & b.keys, key=lambda k: (k[0], k[1]))
-    strong = sum(1 for unit, _ in shared_keys if unit in ("USD", "percent"))
+    strong = sum(1 for unit, _ in shared_keys if is_currency(unit) or unit == PERCENT)
     boost = (STRONG_FIGURE_BOOST if strong else 0.0) + FIGURE_BOOST * (len(shared_keys) - (1 if strong else 0))
     boost = min(MAX_FIGURE_BOOST, boost)
     topic = TOPIC_BOOST if a.topics & b.topics else 0.0
@@ -347,7 +349,7 @@ class Candidate:
     tag_ids: tuple[int, ...]
 
 
-_UNIT_KIND = {"USD": "money", "percent": "percent", "count": "count", "year": "date"}
+_KIND_NAMES = {"year": "date"}  # a figure's kind as a candidate's kinds name it
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
            "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
 _DATE = re.compile(
@@ -369,11 +371,12 @@ def claim_candidates(store, doc_id: int, *, keywords: Mapping[int, Iterable[str]
     quotes = [(m.start(), m.end()) for m in _QUOTATION.finditer(text)
               if len(m.group(0)[1:-1].split()) >= MIN_QUOTE_WORDS]
     out = []
+    mark = decimal_mark(text)  # the whole document says how it writes decimals better than a sentence
     for s in split_sentences(text):
         kinds: list[str] = []
-        figures = tuple(extract_figures(s.text))
+        figures = tuple(extract_figures(s.text, mark))
         for f in figures:
-            kinds.append(_UNIT_KIND[f.unit])
+            kinds.append(_KIND_NAMES.get(f.kind, f.kind))
         if _DATE.search(s.text):
             kinds.append("date")
         if any(_overlaps(s.start, s.end, qs, qe) for qs, qe in quotes):

@@ -70,6 +70,10 @@ def run_app(db: str | Path | None = None) -> int:
     window = MainWindow()
     errors.install_excepthook(lambda: window)
     window.restore_layout()
+    if os.environ.get("MARGINALIA_PROBE"):  # a test driving the real window reads its state
+        from desktop_app.qt import probe
+
+        window.probe = probe.install(window)
     window.show()
     log.info("window shown (Qt platform %s)", app.platformName())
     from PySide6.QtCore import QTimer

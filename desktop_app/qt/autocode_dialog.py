@@ -1,9 +1,9 @@
 """Edit > Auto-code…: tag every passage that matches a word, phrase or
-pattern, after a live preview of the matches; one undo step for them all."""
+pattern, after a live preview of the matches; one undo step for them all.
+The preview, the count on the button and the run all come from the core's
+``plan_autocode``, so the button says exactly how many claims a click adds."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -59,6 +59,7 @@ class AutoCodeDialog(QDialog):
         self.setModal(False)
         self.matches: list[tuple[int, int, int]] = []
         self.new_count = 0
+        self._new: set[tuple[int, int, int]] = set()
         self.pattern = QLineEdit()
         self.pattern.setAccessibleName("Pattern")
         self.pattern.setPlaceholderText("A word, a phrase, or a regular expression")
@@ -66,6 +67,8 @@ class AutoCodeDialog(QDialog):
         self.whole_words = QCheckBox("&Whole words")
         self.whole_words.setChecked(True)
         self.case = QCheckBox("Match &case")
+        self.accents = QCheckBox("Match acce&nts")
+        self.accents.setToolTip("Off: “cafe” also finds “Café”, as search does. On: accents must match as typed.")
         self.tag = QComboBox()
         self.tag.setAccessibleName("Tag")
         for t in window.store.list_tags():
@@ -89,7 +92,7 @@ class AutoCodeDialog(QDialog):
         self.preview.setWordWrap(True)
 
         options = QHBoxLayout()
-        for check in (self.regex, self.whole_words, self.case):
+        for check in (self.regex, self.whole_words, self.case, self.accents):
             options.addWidget(check)
         options.addStretch(1)
         scopes = QHBoxLayout()
@@ -120,7 +123,7 @@ class AutoCodeDialog(QDialog):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_preview)
         self.pattern.textChanged.connect(lambda _t: self._timer.start())
-        for widget in (self.regex, self.whole_words, self.case, self.current_doc, self.all_docs):
+        for widget in (self.regex, self.whole_words, self.case, self.accents, self.current_doc, self.all_docs):
             widget.toggled.connect(lambda _on: self._timer.start())
         self.tag.currentIndexChanged.connect(lambda _i: self._timer.start())
         self.update_preview()
@@ -137,7 +140,8 @@ class AutoCodeDialog(QDialog):
 
     def options(self) -> dict:
         return dict(regex=self.regex.isChecked(), whole_words=self.whole_words.isChecked(),
-                    case_sensitive=self.case.isChecked(), document_ids=self.document_ids())
+                    case_sensitive=self.case.isChecked(), accent_sensitive=self.accents.isChecked(),
+                    document_ids=self.document_ids())
 
     def _show_problem(self, sentence: str) -> None:
         self.message.setText(sentence)
@@ -145,11 +149,11 @@ class AutoCodeDialog(QDialog):
 
     def update_preview(self) -> int:
         """Search again; the number of matches (0 when the pattern is empty or refused)."""
-        from desktop_app.core.autocode import find_matches
+        from desktop_app.core.autocode import plan_autocode
 
         self._timer.stop()
         self.preview.clear()
-        self.matches, self.new_count = [], 0
+        self.matches, self.new_count, self._new = [], 0, set()
         pattern = self.pattern.text()
         if not pattern.strip():
             self._show_problem("")
@@ -157,14 +161,14 @@ class AutoCodeDialog(QDialog):
             self._update_commit()
             return 0
         try:
-            self.matches = find_matches(self.w.store, pattern, **self.options())
+            plan = plan_autocode(self.w.store, pattern, self.tag.currentData(), **self.options())
         except MarginaliaError as exc:
             self._show_problem(str(exc))
             self.count.setText("No preview.")
             self._update_commit()
             return 0
         self._show_problem("")
-        self.new_count = len(self.matches) - self._already_tagged()
+        self.matches, self._new, self.new_count = list(plan.matches), set(plan.new), len(plan.new)
         docs = len({d for d, _, _ in self.matches})
         n = len(self.matches)
         text = f"{n} match{'es' if n != 1 else ''} in {docs} document{'s' if docs != 1 else ''}"
@@ -175,16 +179,6 @@ class AutoCodeDialog(QDialog):
         self._update_commit()
         return n
 
-    def _already_tagged(self) -> int:
-        tag_id = self.tag.currentData()
-        if tag_id is None or not self.matches:
-            return 0
-        docs = sorted({d for d, _, _ in self.matches})
-        spans = defaultdict(list)
-        for c in self.w.store.list_claims(document_ids=docs, tag_ids=[tag_id], orphaned=False):
-            spans[c.document_id].append((c.start, c.end))
-        return sum(1 for d, s, e in self.matches if any(a <= s and e <= b for a, b in spans[d]))
-
     def _fill_sample(self) -> None:
         titles: dict[int, str] = {}
         texts: dict[int, str] = {}
@@ -192,7 +186,8 @@ class AutoCodeDialog(QDialog):
             if doc_id not in texts:
                 texts[doc_id] = self.w.store.document_text(doc_id)
                 titles[doc_id] = self.w.store.document_title(doc_id)
-            self.preview.addItem(f"{titles[doc_id]}: {in_context(texts[doc_id], start, end)}")
+            known = "" if (doc_id, start, end) in self._new else " (has this tag already)"
+            self.preview.addItem(f"{titles[doc_id]}: {in_context(texts[doc_id], start, end)}{known}")
         if len(self.matches) > SAMPLE:
             self.preview.addItem(f"… and {len(self.matches) - SAMPLE} more")
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -131,11 +131,12 @@ class ClaimEditor(QWidget):
         self.links_list.currentItemChanged.connect(lambda *_: self._update_unlink())
         self.links_list.itemClicked.connect(lambda _item: self._show_link_buttons())
         self.links_list.installEventFilter(self)
-        self.unlink_button = QPushButton("Remove")
+        # Tool buttons: compact, so that both fit beside "Links:" in the narrow dock at 1024 px.
+        self.unlink_button = QToolButton(text="Remove")
         self.unlink_button.setAccessibleName("Remove the selected link")
         self.unlink_button.setToolTip("Remove the selected link (Ctrl+Z brings it back)")
         self.unlink_button.clicked.connect(self._remove_link)
-        self.edit_link_button = QPushButton("Change…")
+        self.edit_link_button = QToolButton(text="Change…")
         self.edit_link_button.setAccessibleName("Change the relation or note of the selected link")
         self.edit_link_button.setToolTip("Change the relation or note of the selected link")
         self.edit_link_button.clicked.connect(self._edit_link)
@@ -153,6 +154,7 @@ class ClaimEditor(QWidget):
         links_layout.addWidget(self.links_list)
         self.form_widget = QWidget()
         form = QFormLayout(self.form_widget)
+        form.setContentsMargins(4, 4, 4, 4)  # the dock is narrow at 1024 px: no room lost to sideways scrolling
         form.addRow("Quote:", self.quote)
         form.addRow("Source:", self.source)
         form.addRow(self.orphan_note)
@@ -163,6 +165,12 @@ class ClaimEditor(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_widget)
+        # The form does not always lay wrapped labels out again at a new width (a dock made
+        # narrower, a scroll bar appearing): the quote's lines then ran under the source. Each
+        # label asks for the height its text needs at its width.
+        self._wrapped = (self.quote, self.source, self.orphan_note, self.links_hint)
+        for label in self._wrapped:
+            label.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.placeholder)
@@ -200,7 +208,14 @@ class ClaimEditor(QWidget):
         height = sum(rows) + 2 * lst.frameWidth() + 4
         lst.setFixedHeight(max(height, lst.fontMetrics().lineSpacing() + 8))
 
+    def _fit_label(self, label: QLabel) -> None:
+        label.setMinimumHeight(0)  # a label's height for a width is never below its minimum
+        label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
+
     def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Resize and obj in getattr(self, "_wrapped", ()) and \
+                event.size().width() != event.oldSize().width():
+            self._fit_label(obj)
         if obj is self.links_list and event.type() == QEvent.Type.Resize and \
                 event.size().width() != event.oldSize().width():
             QTimer.singleShot(0, self._fit_links)  # the lines wrap again at the new width
@@ -274,6 +289,8 @@ class ClaimEditor(QWidget):
                 self.source.setText(f"{document_title} · {where}" if document_title else where.capitalize())
             else:
                 self.source.setText(document_title)
+            self._fit_label(self.quote)
+            self._fit_label(self.source)
             self.orphan_note.setVisible(bool(claim.orphaned))
             for tag_id, check in self.tag_checks.items():
                 check.setChecked(tag_id in claim.tag_ids)

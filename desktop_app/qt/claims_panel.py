@@ -23,6 +23,8 @@ from desktop_app.core.rows import STATUSES
 from desktop_app.qt.document_choices import DocumentFilterBox
 from desktop_app.qt.icons import swatch
 
+NARROW_TABLE = 1200  # below this width (a 1024-pixel screen) the columns beside the quote are narrower
+
 
 class ClaimsPanel(QWidget):
     claimSelected = Signal(int)
@@ -61,6 +63,8 @@ class ClaimsPanel(QWidget):
         self.table.doubleClicked.connect(lambda index: self._emit(self.claimActivated, index))
         # Enter goes to the passage, Delete deletes the claim (keys of the table itself).
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)  # its width decides the columns' widths
+        self._narrow: bool | None = None  # the width class the columns were sized for
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.text_filter.textChanged.connect(lambda text: self.proxy is not None and self.proxy.set_text_filter(text))
@@ -94,7 +98,12 @@ class ClaimsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _size_columns(self) -> None:
-        """Quote takes the room left; the short columns fit their usual content."""
+        """Quote takes the room left; the short columns fit their usual content,
+        shorter content in a narrow table (the quote keeps a quarter of it or more).
+        Sized again only when the table changes between narrow and wide, so a
+        column the user widened stays so."""
+        narrow = self.table.viewport().width() < NARROW_TABLE
+        self._narrow = narrow
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -106,10 +115,10 @@ class ClaimsPanel(QWidget):
 
         from desktop_app.qt.item_models import ClaimsModel as m
 
-        header.resizeSection(m.DOCUMENT, fit("Netflix posts a $900K AI product"))
-        header.resizeSection(m.TAGS, fit("deepfakes, salaries") + 16)  # with a swatch
+        header.resizeSection(m.DOCUMENT, fit("Netflix posts a $900K" if narrow else "Netflix posts a $900K AI product"))
+        header.resizeSection(m.TAGS, fit("deepfakes" if narrow else "deepfakes, salaries") + 16)  # with a swatch
         header.resizeSection(m.PAGE, fit("88\u201388", "Page"))
-        header.resizeSection(m.NOTE, fit("A short note about the claim"))
+        header.resizeSection(m.NOTE, fit("A short note" if narrow else "A short note about the claim"))
         header.resizeSection(m.STATUS, fit("unverified", "Status"))
         header.resizeSection(m.ANNOTATOR, fit("annotator", "Annotator"))
         header.resizeSection(m.UPDATED, fit("2000-12-31 23:59", "Updated"))
@@ -219,6 +228,9 @@ class ClaimsPanel(QWidget):
             self._syncing = False
 
     def eventFilter(self, obj, event) -> bool:
+        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.proxy is not None
+                and (self.table.viewport().width() < NARROW_TABLE) != self._narrow):
+            self._size_columns()
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.NoModifier:

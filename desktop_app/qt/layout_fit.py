@@ -48,9 +48,11 @@ def centred(size: QSize, over: QRect, within: QRect) -> QRect:
 def fit_first_window(window: QMainWindow) -> None:
     """The first window: its default size, or less on a smaller screen, centred on it."""
     available = available_geometry(window)
-    rect = centred(fitted_size(DEFAULT_SIZE, available), available, available)
-    window.resize(rect.size())
-    window.move(rect.topLeft())
+    size = fitted_size(DEFAULT_SIZE, available)
+    # move() places the frame, so the frame (the window and its allowance) is what is centred
+    frame = centred(size + FRAME_ALLOWANCE, available, available)
+    window.resize(size)
+    window.move(frame.topLeft())
 
 
 def fits(size: QSize, available: QRect) -> bool:
@@ -95,10 +97,28 @@ def reading_share(window: QMainWindow) -> float:
 
 
 def keep_reading_room(window: QMainWindow) -> None:
-    """After a resize: when the reading panes have less than their share of
-    the width, the docks beside them give width back."""
-    if window.isVisible() and reading_share(window) < READING_SHARE:
+    """After a resize: a window made narrow stacks the library and the
+    codebook as tabs, and when the reading panes have less than their share
+    of the width, the docks beside them give width back."""
+    if not window.isVisible():
+        return
+    if window.width() < COMPACT_WIDTH:
+        stack_left_docks(window)
+    if reading_share(window) < READING_SHARE:
         size_side_docks(window)
+
+
+def stack_left_docks(window) -> None:
+    """The library and the codebook as tabs of one dock, when both are side by side on the left."""
+    library, codebook = window.library_dock, window.codebook_dock
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    if codebook in window.tabifiedDockWidgets(library):
+        return
+    if all(not d.isHidden() and not d.isFloating() and window.dockWidgetArea(d) == left for d in (library, codebook)):
+        group = [library, *window.tabifiedDockWidgets(library)]
+        shown = next((d for d in group if not d.visibleRegion().isEmpty()), library)  # the tab in front
+        window.tabifyDockWidget(library, codebook)
+        shown.raise_()  # stays in front
 
 
 def arrange_default_docks(window) -> None:
@@ -153,9 +173,9 @@ def place_tool_window(tool: QWidget, main: QWidget) -> None:
     wanted = tool.size()
     limit = QSize(int(available.width() * TOOL_SHARE), int(available.height() * TOOL_SHARE))
     size = fitted_size(wanted.boundedTo(limit), available)
-    rect = centred(size, main.frameGeometry(), available)
-    tool.resize(rect.size())
-    tool.move(rect.topLeft())
+    frame = centred(size + FRAME_ALLOWANCE, main.frameGeometry(), available)  # move() places the frame
+    tool.resize(size)
+    tool.move(frame.topLeft())
     if not getattr(tool, "_closes_on_escape", False):
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), tool)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)

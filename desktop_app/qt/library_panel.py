@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.core.visible import show_controls
 from desktop_app.qt.library_model import LibraryFilter
 
 TITLE_LINES = 2  # lines of a title shown in a row
+TITLE_SHARE = 0.5  # the titles' least share of the table's width: outlet and date give way to them
 
 
 class LibraryPanel(QWidget):
@@ -49,6 +49,8 @@ class LibraryPanel(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         # Enter opens the document, Delete moves it to the bin (keys of the table itself).
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)  # its width decides which columns fit
+        self._empty_columns: set[int] = set()
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         layout = QVBoxLayout(self)
@@ -83,12 +85,36 @@ class LibraryPanel(QWidget):
         if model is None:
             return
         filled = getattr(model, "filled_columns", None)  # the documents model knows without asking each cell
-        for col in range(1, model.columnCount()):
-            if filled is not None:
-                empty = col not in filled()
-            else:
-                empty = all(not model.index(row, col).data() for row in range(model.rowCount()))
-            self.table.setColumnHidden(col, empty and model.rowCount() > 0 and col != model.columnCount() - 1)
+        if filled is not None:
+            shown = filled()
+            self._empty_columns = {col for col in range(1, model.columnCount() - 1)
+                                   if model.rowCount() > 0 and col not in shown}
+        else:
+            self._empty_columns = {
+                col for col in range(1, model.columnCount() - 1)
+                if model.rowCount() > 0 and all(not model.index(row, col).data() for row in range(model.rowCount()))}
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The titles keep at least TITLE_SHARE of the width: in a narrow
+        library (a 1024-pixel screen) the outlet, then the date, are hidden
+        rather than squeezing the titles to a letter. The claims count stays."""
+        model = self.proxy.sourceModel()
+        if model is None:
+            return
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        last = model.columnCount() - 1
+
+        def wanted(col: int) -> int:
+            return max(header.sectionSizeHint(col), self.table.sizeHintForColumn(col))
+
+        left = room - wanted(last)
+        for col in range(last - 1, 0, -1):  # the date is kept longer than the outlet
+            shown = col not in self._empty_columns and left - wanted(col) >= TITLE_SHARE * room
+            self.table.setColumnHidden(col, not shown)
+            if shown:
+                left -= wanted(col)
 
     def _remember_current(self) -> None:
         current = self.current_document()
@@ -145,6 +171,8 @@ class LibraryPanel(QWidget):
             self.openRequested.emit(doc)
 
     def eventFilter(self, obj, event) -> bool:
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.NoModifier:

@@ -10,7 +10,7 @@ when its claims are only the targets of links, or joined by "same"; and
 
 As in the claim editor, a "same" or "corroborates" link whose two quotes
 carry figures that differ once normalised ($900K vs $650,000, see
-core/figures.py) flags its group: the row's header starts with ⚠ and names
+core/figures/) flags its group: the row's header starts with ⚠ and names
 the differing figures in its tooltip, and the cells of the documents whose
 figures differ get an amber background (``FiguresDifferRole`` gives both to
 tests and tools)."""

@@ -51,10 +51,12 @@ def test_a_quoted_number_and_a_year_match_as_written(store):
 
 def test_spellings_are_the_words_an_index_sees():
     assert spellings(Decimal(900000)) == [
-        ("900000",), ("900", "000"), ("900k",), ("900", "thousand"), ("0", "9m"), ("0", "9mn"),
-        ("0", "9", "million"), ("0.9", "m"), ("0.9", "mn"), ("0.9", "million"),
+        ("900000",), ("900", "000"), ("900.000",), ("900k",), ("900", "thousand"), ("0", "9m"), ("0", "9mn"),
+        ("0", "9", "million"), ("0", "9", "mio"), ("0.9", "m"), ("0.9", "mn"), ("0.9", "million"), ("0.9", "mio"),
     ]
-    assert query_figures('"900" 2023') == [(6, 10, [("2023",)])]
+    # a bare four-digit number may be a year or a count: as written, or grouped ("2,023")
+    assert query_figures('"900" 2023') == [(6, 10, [("2023",), ("2", "023"), ("2.023",)])]
+    assert query_figures("in 2023") == [(3, 7, [("2023",)])]  # a year by its context: as written only
     start, end, words = query_figures("$1.5M")[0]
     assert (start, end) == (0, 5) and ("1", "5m") in words and ("1", "500", "000") in words
 
@@ -108,3 +110,17 @@ def test_pages_are_looked_for_in_pdfs_only(empty_store, monkeypatch):
     monkeypatch.setattr(type(s), "_pages", lambda self, conn, ids: asked.append(set(ids)) or original(self, conn, ids))
     assert [h.title for h in s.search("Delaney")] == ["Plain"]
     assert asked == []
+
+
+def test_an_ambiguous_number_in_a_search_looks_for_both_readings(empty_store):
+    s = empty_store
+    ids = {key: s.add_document(make_doc(text, key)).id for key, text in {
+        "de": "Die Firma hat 1.500 Mitarbeiter.", "en": "It employs 1,500 people.",
+        "small": "The index rose to 1.5 points.", "eu": "Es kostet 650.000 € im Jahr.",
+        "other": "It employs 1,600 people.",
+    }.items()}
+    assert {h.document_id for h in s.search("1.500")} == {ids["de"], ids["en"], ids["small"]}
+    assert {h.document_id for h in s.search("650.000 €")} == {ids["eu"]}
+    assert {h.document_id for h in s.search("€650,000")} == {ids["eu"]}
+    (start, end, words), = query_figures("1.500")
+    assert (start, end) == (0, 5) and ("1.500",) in words and ("1500",) in words and ("1", "5") in words

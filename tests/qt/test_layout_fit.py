@@ -54,6 +54,9 @@ def test_the_first_window_fits_the_screen_it_opens_on(qtbot, screen, isolated_qs
     qtbot.addWidget(w)
     assert w.width() <= 1024 and w.height() <= 700
     assert _within(w.geometry(), screen.rect)
+    # move() places the frame: the window with the frame's allowance fits below and right of it
+    allowance = layout_fit.FRAME_ALLOWANCE
+    assert w.x() + w.width() + allowance.width() <= 1024 and w.y() + w.height() + allowance.height() <= 700
     screen.set(2560, 1440)
     big = MainWindow()
     qtbot.addWidget(big)
@@ -86,6 +89,18 @@ def test_reading_panes_keep_most_of_the_width_on_any_screen(qtbot, db_file, moda
         _check_room(window, *size)
         if size[0] < layout_fit.COMPACT_WIDTH:  # library and codebook are tabs of one column
             assert window.tabifiedDockWidgets(window.library_dock) == [window.codebook_dock]
+        # The library's titles keep half its width: the date gives way on a narrow library.
+        table = window.library.table
+        qtbot.waitUntil(lambda: table.columnWidth(0) >= 0.5 * table.viewport().width())
+        assert not table.horizontalScrollBar().isVisible()
+        if size != (1366, 768):  # in between, whether the date fits depends on the font
+            assert table.isColumnHidden(2) == (size[0] == 1024), "the date is shown when it fits"
+        assert not table.isColumnHidden(3)  # the claims count stays
+        # The claims table's quote keeps a quarter of its width or more, not "We hav…".
+        from desktop_app.qt.item_models import ClaimsModel
+
+        claims = window.claims_panel.table
+        qtbot.waitUntil(lambda: claims.columnWidth(ClaimsModel.QUOTE) >= 0.25 * claims.viewport().width())
         settle()
         if os.environ.get("MARGINALIA_SHOTS"):
             window.grab().save(os.path.join(os.environ["MARGINALIA_SHOTS"], f"window-{size[0]}x{size[1]}.png"))
@@ -101,6 +116,7 @@ def test_shrinking_the_window_gives_the_panes_their_width_back(qtbot, db_file, m
         qtbot.waitUntil(lambda: window.width() == 1024)
         qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
         _check_room(window, 1024, 700)
+        assert window.tabifiedDockWidgets(window.library_dock) == [window.codebook_dock]  # tabs when narrow
     finally:
         window.close()
 
@@ -209,5 +225,36 @@ def test_keyboard_shortcuts_list_every_action_with_a_shortcut(qtbot, db_file, mo
         assert not missing, missing
         rows = shortcut_rows(window)
         assert ("Undo", "Ctrl+Z") in rows and ("Matching passages", "Ctrl+Shift+P") in rows
+    finally:
+        window.close()
+
+
+def _needed(label) -> int:
+    """The height of ``label``'s text wrapped at its width."""
+    return label.fontMetrics().boundingRect(QRect(0, 0, label.width(), 100000), Qt.TextFlag.TextWordWrap,
+                                            label.text()).height()
+
+
+def test_the_claim_editors_quote_is_as_tall_as_its_text_at_any_width(qtbot, db_file, modals, screen,
+                                                                    isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1500, 950))
+    try:
+        first, second = window.panes
+        make_claim(window, qtbot, first, 0, 160, "1")  # a quote of several lines
+        settle()
+        editor = window.editor
+        quote, source = editor.quote, editor.source
+        assert quote.height() >= _needed(quote) > 2 * quote.fontMetrics().lineSpacing()
+        short = second.view.canonical_text.index("it pays a whopping $900K")
+        make_claim(window, qtbot, second, short, short + 24, "2")  # then one of one line: no tall gap left
+        settle()
+        assert _needed(quote) <= quote.height() < 2 * quote.fontMetrics().lineSpacing()
+        window.annotator.go_to_claim(editor.claim.id - 1)
+        window.resize(1024, 700)  # the dock narrows: the lines wrap again and the rows follow
+        qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
+        settle()
+        qtbot.waitUntil(lambda: quote.height() >= _needed(quote))
+        assert quote.geometry().bottom() < source.geometry().top()
+        assert source.height() >= _needed(source)
     finally:
         window.close()

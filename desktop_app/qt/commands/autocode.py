@@ -12,12 +12,12 @@ class AutoCode(StoreCommand):
     record_type = None  # a search over the corpus as it is now: run again, not replayed
 
     def __init__(self, store, events, pattern: str, tag_id: int, *, regex: bool, document_ids,
-                 whole_words: bool, case_sensitive: bool) -> None:
+                 whole_words: bool, case_sensitive: bool, accent_sensitive: bool = False) -> None:
         super().__init__(store, events, f"Auto-code “{pattern}”")
         self.pattern = pattern
         self.tag_id = tag_id
         self.options = dict(regex=regex, whole_words=whole_words, case_sensitive=case_sensitive,
-                            document_ids=None if document_ids is None else list(document_ids))
+                            accent_sensitive=accent_sensitive, document_ids=None if document_ids is None else list(document_ids))
         self.claim_ids: tuple[int, ...] | None = None
 
     def _do(self) -> None:
