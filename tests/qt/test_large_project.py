@@ -314,3 +314,29 @@ def test_the_ui_thread_does_not_read_the_whole_file_before_the_window_answers(qt
         assert (False, True) in seen  # the full check, where the store opens
     finally:
         w.close()
+
+
+def test_a_model_that_goes_away_while_counting_leaves_its_reader_to_end(unicode_library, qtbot, monkeypatch):
+    """The worker belongs to no model: deleting the model while it reads
+    neither destroys the running thread nor calls the deleted model."""
+    from desktop_app.qt import counting
+
+    release = threading.Event()
+    real = unicode_library.document_claim_counts
+    monkeypatch.setattr(unicode_library, "document_claim_counts",
+                        lambda *a, **k: release.wait(30) and real(*a, **k))
+    model = DocumentsModel(unicode_library, StoreEvents(), counts=False)
+    model.load_counts_in_background()
+    reader = model._reader
+    assert reader is not None and reader.isRunning()
+    model.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(model), timeout=5000)
+    del model
+    release.set()
+    qtbot.waitUntil(reader.isFinished, timeout=10000)
+    assert reader in counting._readers  # kept until it ended; let go of by the next start
+    other = DocumentsModel(unicode_library, StoreEvents(), counts=False)
+    other.load_counts_in_background()
+    assert reader not in counting._readers
+    qtbot.waitUntil(lambda: not other.counting(), timeout=10000)
+    assert other.counted()
