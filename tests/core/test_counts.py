@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.conftest import make_doc
+from conftest import make_doc
 
 
 def _project(store):
@@ -28,7 +28,7 @@ def _project(store):
 
 def test_counts_by_document_match_the_listed_counts(empty_store):
     store = empty_store
-    tags, a, b, c = _project(store)
+    _tags, a, b, c = _project(store)
     assert store.document_claim_counts() == {a: 3, b: 3, c: 1}  # a binned document's claims are still its own
     assert store.document_claim_counts([b]) == {b: 3}
     assert store.document_claim_counts([]) == {}

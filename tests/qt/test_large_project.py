@@ -17,7 +17,7 @@ from desktop_app.qt.item_models import DocumentsModel, TagsModel
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.library_model import LibraryFilter
 
-from tests.qt.window_support import isolated_qsettings, modals  # noqa: F401 - fixtures
+from window_support import isolated_qsettings, modals  # noqa: F401 - fixtures
 
 DOCUMENTS = 2000
 TITLES = ("Straße in Zürich", "東京の記者会見", "Café 😀 naïve", "Αθήνα strikes", "ǅemal’s report")
@@ -329,8 +329,10 @@ def test_a_model_that_goes_away_while_counting_leaves_its_reader_to_end(unicode_
     model.load_counts_in_background()
     reader = model._reader
     assert reader is not None and reader.isRunning()
+    gone = []
+    model.destroyed.connect(lambda: gone.append(1))
     model.deleteLater()
-    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(model), timeout=5000)
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
     del model
     release.set()
     qtbot.waitUntil(reader.isFinished, timeout=10000)
