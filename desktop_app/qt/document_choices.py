@@ -77,6 +77,7 @@ class DocumentFilterBox(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.lineEdit().setPlaceholderText("Type to find a document…")
+        self.lineEdit().setAccessibleName("Find a document to filter by")
         # titles in one list: the popup shows the rows in view, not all of them at once
         self.view().setUniformItemSizes(True)
         self.setMaxVisibleItems(20)
