@@ -2,8 +2,9 @@
 person takes it: Xvfb with a window manager (Openbox), ``python -m
 desktop_app`` as its own process on a new database with the sample articles,
 and real mouse and key events from xdotool. Select the first sentence with the
-mouse, press a tag key, type a note, undo and redo, right-click the claim,
-link it with a claim of the other pane, search everything, quit, export from the command line, start again and find
+mouse, press a tag key, type a note (accents and an emoji too), undo and
+redo, right-click the claim, link it with a claim of the other pane, search
+everything, export through File > Export claims…, quit, start again and find
 the claim; on a 1024×700 and a 1920×1080 screen (and the large window made
 1024×700 by the window manager).
 
@@ -16,6 +17,8 @@ screen are saved in the test's folder (and in MARGINALIA_SHOTS when set).
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -37,9 +40,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 READING_SHARE = 0.55  # the reading panes' least share of the window's width (qt/layout_fit.py)
-# xdotool types a character missing from the keyboard map by remapping a key for it, which
-# can lose the race with the program reading the key: the note typed is plain ASCII.
-NOTE = "Checks out: $900K, as the job ad says."
+READING_HEIGHT_SHARE = 0.55  # ...and of its height
+NARROW_GUTTER = 24  # the gap between the panes on a narrow window (qt/link_gutter.py)
+# Accents, a sign outside Latin-1 and an emoji (beyond UTF-16's first plane). xdotool types a
+# character missing from the keyboard map by remapping a spare key for it and back, which loses
+# the race with the program reading the key on a loaded machine (characters dropped); each is
+# given a key of its own before the program starts (XSession.map_characters).
+NOTE = "Checks out: $900K, as the job ad says — vérifié ✓ 🙂"
 GRAB = ("import sys\n"
         "from PySide6.QtGui import QGuiApplication\n"
         "app = QGuiApplication(['grab'])\n"
@@ -84,6 +91,40 @@ class XSession:
         except BaseException:
             self.close()
             raise
+
+    def map_characters(self, text: str) -> None:
+        """Give each character of ``text`` beyond ASCII a free key of the keyboard map
+        (as xmodmap does), so that xdotool types it with that key, never remapping one."""
+        x = ctypes.CDLL(ctypes.util.find_library("X11"))
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XGetKeyboardMapping.restype = ctypes.POINTER(ctypes.c_ulong)
+        x.XGetKeyboardMapping.argtypes = [ctypes.c_void_p, ctypes.c_ubyte, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
+        x.XChangeKeyboardMapping.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                             ctypes.POINTER(ctypes.c_ulong), ctypes.c_int]
+        x.XDisplayKeycodes.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int)]
+        for name in ("XSync", "XFree", "XCloseDisplay"):
+            getattr(x, name).argtypes = [ctypes.c_void_p] + ([ctypes.c_int] if name == "XSync" else [])
+        display = x.XOpenDisplay(self.env["DISPLAY"].encode())
+        assert display, f"cannot open the display {self.env['DISPLAY']}"
+        try:
+            low, high, per = ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+            x.XDisplayKeycodes(display, ctypes.byref(low), ctypes.byref(high))
+            count = high.value - low.value + 1
+            table = x.XGetKeyboardMapping(display, low.value, count, ctypes.byref(per))
+            rows = [table[i * per.value:(i + 1) * per.value] for i in range(count)]
+            x.XFree(table)
+            present = {sym for row in rows for sym in row}
+            free = [low.value + i for i, row in enumerate(rows) if not any(row)]
+            # a Latin-1 character's keysym is its code point; any other's is 0x01000000 plus it
+            wanted = sorted({ord(c) if ord(c) <= 0xFF else 0x01000000 | ord(c) for c in text if ord(c) > 0x7E}
+                            - present)
+            assert len(wanted) <= len(free), f"{len(free)} free keys for {len(wanted)} characters"
+            for code, sym in zip(free, wanted):
+                x.XChangeKeyboardMapping(display, code, 2, (ctypes.c_ulong * 2)(sym, sym), 1)
+            x.XSync(display, 0)
+        finally:
+            x.XCloseDisplay(display)
 
     def run(self, *args: str) -> str:
         done = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=30, check=False)
@@ -189,6 +230,12 @@ def _check_room(app: App, compact: bool) -> dict:
         assert _inside(pane["viewport"], s["frame"])
     if compact:
         assert s["reading"]["share"] >= READING_SHARE, s["reading"]
+        assert s["reading"]["gutter"] == NARROW_GUTTER, s["reading"]  # the text keeps the room
+    assert s["reading"]["height_share"] >= READING_HEIGHT_SHARE, s["reading"]
+    library = s["library"]
+    assert library["title_width"] >= 0.5 * library["viewport"][2], library  # titles readable, not "N…"
+    for bar in s["tab_bars"]:  # every dock tab's title read whole, not "Lib… Code… Se…"
+        assert not bar["cut"], s["tab_bars"]
     editor = s["editor"]
     assert _inside(editor["dock"], s["frame"]), editor
     if editor["claim"] is not None:
@@ -202,8 +249,6 @@ def _labels_whole(s: dict) -> bool:
     """The claim editor's quote is as tall as its wrapped text and ends above the source."""
     (quote, needs), (source, _) = s["editor"]["labels"]["quote"], s["editor"]["labels"]["source"]
     return s["editor"]["claim"] is None or (quote[3] >= needs and quote[1] + quote[3] <= source[1])
-    library = s["library"]
-    assert library["title_width"] >= 0.5 * library["viewport"][2], library  # titles readable, not "N…"
 
 
 class Saved:
@@ -232,6 +277,7 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
     compact = x.size[0] < 1280
     db = tmp_path / "claims.db"
     saved = None
+    x.map_characters(NOTE)  # before the program reads the keyboard map
     app = App(x, db)
     try:
         s = app.wait(lambda s: s.get("attached") and s["platform"] == "xcb"
@@ -273,7 +319,12 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         # A right-click on the claim offers what to do with it; Escape closes the menu.
         s = app.state()
         x.click(s["panes"][0]["sentence"]["from"], button=3)
-        app.wait(lambda s: s["popup"] == "QMenu", "the claim's menu")
+        s = app.wait(lambda s: s["popup"] == "QMenu" and s["menu"], "the claim's menu")
+        entries = [e["text"] for e in s["menu"]]
+        assert {"Tags", "Status", "Link…", "Copy quote with source", "Delete claim"} <= set(entries), entries
+        # only what is done with a claim: none of the text box's entries, nothing greyed out
+        assert not {"Copy", "Copy Link Location", "Select All", "Select all"} & set(entries), entries
+        assert all(e["enabled"] for e in s["menu"]), s["menu"]
         x.screenshot("menu")
         x.xdotool("key", "Escape")
         app.wait(lambda s: s["popup"] is None, "the menu to close")
@@ -299,12 +350,35 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         x.xdotool("key", "Return")
         s = app.wait(lambda s: s["panes"][1]["scroll"] > 0, "the hit to be shown in the right pane")
         s = _check_room(app, compact)
+        assert any("Search" in bar["titles"] for bar in s["tab_bars"]), s["tab_bars"]  # a tab beside the library
         x.screenshot("search")
+
+        # File > Export claims… with the keyboard: Alt+F, E (Ctrl+E would move to the end of the
+        # search field, which has the focus), Alt+F to the file name, type it, Enter.
+        exported = tmp_path / "from the window.csv"
+        x.xdotool("key", "alt+f")
+        app.wait(lambda s: "Export claims…" in [e["text"] for e in s["menu"] or []], "the File menu")
+        x.xdotool("key", "e")
+        app.wait(lambda s: s["active_window"] == "ExportDialog", "the export dialog")
+        x.xdotool("key", "alt+f")
+        app.wait(lambda s: s["focus"] == "File to write", "the file name field")
+        x.xdotool("key", "ctrl+a")
+        x.xdotool("type", "--delay", 10, str(exported))
+        x.screenshot("export")
+        x.xdotool("key", "Return")
+        s = app.wait(lambda s: s["active_window"] == "MainWindow" and s["status"].startswith("Exported"),
+                     "the export to be written")
+        assert s["status"] == f"Exported 2 claims to {exported}.", s["status"]
+        rows = {row["quote"]: row for row in csv.DictReader(exported.open(encoding="utf-8-sig", newline=""))}
+        assert len(rows) == 2, rows
+        row = rows[sentence["text"]]
+        assert row["note"] == NOTE and row["tags"] == "salaries" and row["linked_claims"], row
 
         if not compact:  # the window manager makes the large window 1024×700
             x.xdotool("getactivewindow", "windowsize", 1024, 700)
-            s = app.wait(lambda s: s["window"][2:] == [1024, 700] and s["reading"]["share"] >= READING_SHARE,
-                         "the window at 1024×700 with room to read")
+            s = app.wait(lambda s: s["window"][2:] == [1024, 700] and s["reading"]["share"] >= READING_SHARE
+                         and s["reading"]["height_share"] >= READING_HEIGHT_SHARE,
+                         "the window at 1024×700 with room to read, across and down")
             s = _check_room(app, True)
             assert {"Library", "Codebook"} <= set(s["left_tabs"]), s["left_tabs"]  # tabs of one column now
             x.screenshot("resized")
@@ -313,16 +387,6 @@ def test_a_newcomers_path_through_the_real_window(x_session, tmp_path):
         app.kill()
         if saved is not None:
             saved.store.close()
-
-    if compact:  # (the same on any screen) export from the command line: the claim, its tag, the note typed
-        out = tmp_path / "claims.csv"
-        done = subprocess.run([sys.executable, "-m", "desktop_app", "--db", str(db), "export", "-o", str(out)],
-                              capture_output=True, timeout=120, check=False)
-        assert done.returncode == 0, done.stderr.decode()
-        rows = {row["quote"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
-        assert len(rows) == 2, rows
-        row = rows[sentence["text"]]
-        assert row["note"] == NOTE and row["tags"] == "salaries" and row["linked_claims"], row
 
     # Start again: the claim is there, in the table and under the mouse.
     again = App(x, db)

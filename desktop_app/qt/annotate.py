@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from desktop_app.core.errors import Conflict, DatabaseReadOnly, DatabaseUnreachable, MarginaliaError
-from desktop_app.core.gc_pause import collector_paused
 from desktop_app.qt.highlights import HighlightSpan
 from desktop_app.qt.lazy import LazyModule
 
@@ -66,8 +65,10 @@ class Annotator:
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
         w.editor.noteEdited.connect(lambda cid, note, v: self.edit_claim(commands.SetClaimNote, cid, note, v))
+        from desktop_app.qt.opening import DocumentOpener
         from desktop_app.qt.versions import Versions
 
+        self.opener = DocumentOpener(self)
         self.versions = Versions(self)
 
     # ----------------------------------------------------------------- wiring
@@ -230,23 +231,36 @@ class Annotator:
                                                           lambda: self.store.load_document(doc_id))
         return self._docs_cache[doc_id]
 
-    def show_document(self, pane, doc_id: int) -> None:
-        with collector_paused():  # a long document makes objects by the hundred thousand
-            doc = self.document(doc_id)
-            pane.show_document(doc_id, doc)
-            line = self.provenance(doc_id)
-            pane.set_provenance(line)
-            action = getattr(self.w, "menu_actions", {}).get("save_original")
-            if action is not None and pane is (self.w.active_pane or self.w.panes[0]):
-                action.setEnabled(bool(line))  # File > Save original… for the document being read
-            paint = self.w.events.rows(("paint", doc_id), lambda: self.store.paint_rows(doc_id))
-            pane.view.set_highlights([self.span(c) for c in paint])
-        pane.view.set_selected_claim(self.selected_claim)
-        self.w.splitter.update_gutters()
-        page_view = getattr(self.w, "page_view", None)
-        if page_view is not None:
-            page_view.document_shown(pane, doc_id)
-        self.panes_changed()
+    def document_at_hand(self, doc_id: int):
+        """The document if it can be had without waiting on the network: read
+        now from a file, or held already on a team database (else None)."""
+        if getattr(self.store, "is_team", False):
+            return self._docs_cache.get(doc_id)
+        return self.document(doc_id)
+
+    @property
+    def opening(self) -> bool:
+        """A document is being read from the team database for a pane."""
+        return self.opener.opening
+
+    def show_document(self, pane, doc_id: int, then=None) -> None:
+        """Show ``doc_id`` in ``pane``, then call ``then()`` (see DocumentOpener.show)."""
+        self.opener.show(pane, doc_id, then)
+
+    def stop_reads(self) -> None:
+        """Give up every document still being read (leaving the database)."""
+        self.opener.stop()
+
+    def held_title(self, doc_id: int) -> str:
+        """The title of a document as the library holds it ("" if it does not): no store read."""
+        model = self.w.documents_model
+        row = model.row_of(doc_id) if model is not None else None
+        return model.document(row).title if row is not None else ""
+
+    def library_title(self, doc_id: int) -> str:
+        """“Title” of a document as the library holds it (no store read)."""
+        title = self.held_title(doc_id)
+        return f"“{_elide(title, 60)}”" if title else "the document"
 
     def panes_changed(self) -> None:
         """The matching passages follow the documents side by side."""
@@ -262,8 +276,7 @@ class Annotator:
         for pane in self.panes_showing(doc_id):
             bar = pane.view.verticalScrollBar()
             scroll = bar.value()
-            self.show_document(pane, doc_id)
-            bar.setValue(min(scroll, bar.maximum()))
+            self.show_document(pane, doc_id, then=lambda b=bar, v=scroll: b.setValue(min(v, b.maximum())))
         self.select_claim(self.selected_claim)
 
     def panes_showing(self, doc_id: int):
@@ -308,10 +321,8 @@ class Annotator:
         self._looks = {}
         for pane in self.w.panes:
             pane.view.set_tags(list(tags))
-            doc_id = pane.view.document_id
-            if doc_id is not None and self.store is not None:
-                rows = self.w.events.rows(("paint", doc_id), lambda d=doc_id: self.store.paint_rows(d))
-                pane.view.set_highlights([self.span(c) for c in rows])
+            if pane.view.document_id is not None and self.store is not None:
+                self.opener.repaint(pane)  # colours and names follow the codebook
         if self.selected_claim is not None:
             self.select_claim(self.selected_claim)  # its tags may have changed
 
@@ -390,17 +401,32 @@ class Annotator:
             self.w.claims_dock.raise_()
 
     def select_claim(self, claim_id: int | None) -> None:
+        """Select a claim everywhere: from the rows the window holds (the
+        events keep them current); a claim not among them (deleted, or not
+        heard of yet) is read, off the UI thread on a team database."""
+        from desktop_app.qt import operations
+
         if self.store is None:
             return
         self.selected_claim = claim_id
-        claim = None
-        if claim_id is not None:
-            claim = self.held_claim(claim_id)  # current: the events keep the models so
-            if claim is None:  # not in the window's rows (deleted, or not heard of yet)
-                try:
-                    claim = self.store.get_claim(claim_id)
-                except MarginaliaError:
-                    claim = None
+        claim = self.held_claim(claim_id) if claim_id is not None else None
+        if claim_id is None or claim is not None:
+            self._show_selected(claim)
+            return
+        store = self.store
+
+        def read(row) -> None:
+            if self.store is store and self.selected_claim == claim_id:
+                self._show_selected(row)
+
+        def failed(sentence: str) -> None:
+            log.info("claim %s not shown: %s", claim_id, sentence)
+            read(None)
+
+        operations.read(self.w, store, lambda: store.get_claim(claim_id), what=f"reading claim {claim_id}",
+                        late=operations.team_late("the claim is not shown"), succeeded=read, failed=failed)
+
+    def _show_selected(self, claim) -> None:
         if claim is not None and claim.deleted:
             claim = None
         if claim is None:
@@ -418,16 +444,38 @@ class Annotator:
             page_view.claim_selected(claim)
 
     def go_to_claim(self, claim_id: int) -> None:
-        claim = self.held_claim(claim_id) or self.store.get_claim(claim_id)
+        """Show a claim's passage and select it; a claim the window does not
+        hold is read first (off the UI thread on a team database)."""
+        from desktop_app.qt import operations
+
+        claim = self.held_claim(claim_id)
+        if claim is None and self.store is not None:
+            store = self.store
+            operations.read(self.w, store, lambda: store.get_claim(claim_id), what=f"reading claim {claim_id}",
+                            late=operations.team_late("the claim is not shown"),
+                            succeeded=lambda row: self.store is store and self._go_to(row),
+                            failed=lambda sentence: self.store is store and self.w.statusBar().showMessage(
+                                sentence, 8000))
+            return
+        if claim is not None:
+            self._go_to(claim)
+
+    def _go_to(self, claim) -> None:
+        claim_id = claim.id
         if claim.orphaned:  # no passage to go to: show the document to find one
             self.versions.show_document_of(claim_id)
             return
         pane = self.w.open_in_free_pane(claim.document_id)
+
+        def to_passage() -> None:
+            self.select_claim(claim_id)
+            pane.view.scroll_to_offset(claim.start)
+            pane.view.flash(claim.start, claim.end)
+
         if pane.view.document_id != claim.document_id:
-            self.show_document(pane, claim.document_id)
-        self.select_claim(claim_id)
-        pane.view.scroll_to_offset(claim.start)
-        pane.view.flash(claim.start, claim.end)
+            self.show_document(pane, claim.document_id, then=to_passage)
+        else:
+            to_passage()
 
     def delete_claim(self, claim_id: int | None = None) -> None:
         claim_id = claim_id if claim_id is not None else self.selected_claim
@@ -515,7 +563,7 @@ class Annotator:
     def delete_document(self, doc_id: int) -> None:
         if self.store is None:
             return
-        doc = self.store.get_document(doc_id)
+        doc = self.store.get_document(doc_id)  # its claims counted now, before a write anyway
         text = f"Move '{doc.title}' to the bin?"
         if doc.claim_count:
             text = f"Move '{doc.title}' and its {doc.claim_count} claims to the bin?"
@@ -672,14 +720,16 @@ class Annotator:
         self.versions.stop(timeout_ms)
         run, self.import_run = self.import_run, None
         if run is not None:
-            run.stop(timeout_ms)
+            run.stop(timeout_ms)  # says nothing more: nothing is left to read its answer
+            run.deleteLater()
             self._close_progress()
 
     def make_export_dialog(self):
         from desktop_app.qt.export_dialog import ExportDialog
 
         default = Path.home() / "claims.csv"
-        return ExportDialog(self.w, tags=self.store.list_tags(), documents=self.store.list_documents(),
+        # the codebook and the library as the window holds them: no store read
+        return ExportDialog(self.w, tags=self.w.tags_model.tags(), documents=self.w.documents_model.documents(),
                             default_path=default, store=self.store)
 
     def export(self) -> int | None:

@@ -15,12 +15,9 @@ from bisect import bisect_right
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QRect,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -39,9 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.qt import operations
+from desktop_app.qt.operations import Operation
+
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150  # a pause in typing this long starts a search
+STOP_WAIT_MS = 3000  # how long leaving the database waits for a search under way
 RESULT_LIMIT = 50
 COLUMNS = ("Match", "Document", "Page")
 
@@ -141,30 +142,6 @@ class _ResultDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class _Sink(QObject):
-    done = Signal(int, str, object)  # generation, query, hits
-    failed = Signal(int, str)  # generation, the sentence to show
-
-
-class _SearchJob(QRunnable):
-    def __init__(self, store, query: str, generation: int, sink: _Sink) -> None:
-        super().__init__()
-        self.store, self.query, self.generation, self.sink = store, query, generation, sink
-
-    def run(self) -> None:
-        from desktop_app.core.errors import MarginaliaError
-
-        try:
-            hits = self.store.search(self.query, limit=RESULT_LIMIT)
-        except MarginaliaError as exc:  # a query refused, or the database away: one sentence
-            self.sink.failed.emit(self.generation, str(exc))
-        except Exception as exc:  # logged; the panel says the search failed
-            log.exception("searching for %r failed", self.query)
-            self.sink.failed.emit(self.generation, f"The search failed: {exc}")
-        else:
-            self.sink.done.emit(self.generation, self.query, hits)
-
-
 class CorpusSearchPanel(QWidget):
     """The search field and its results; ``window`` gives the store and opens hits."""
 
@@ -213,11 +190,7 @@ class CorpusSearchPanel(QWidget):
         self.query = ""  # of the results shown
         self.answered = ""  # the last query answered, with results or with why not
         self._generation = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._sink = _Sink(self)
-        self._sink.done.connect(self._done)
-        self._sink.failed.connect(self._failed)
+        self.searching: Operation | None = None  # the search under way
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -233,7 +206,7 @@ class CorpusSearchPanel(QWidget):
         self._timer.stop()
         query = self.field.text().strip()
         self._generation += 1
-        self._pool.clear()  # a search still queued is not wanted any more
+        self._give_up()  # a search still running is not wanted any more
         store = self.w.store
         if not query:
             self.query = self.answered = ""
@@ -244,7 +217,32 @@ class CorpusSearchPanel(QWidget):
             self.about.setText("No database is open.")
             return
         self.about.setText(f"Searching for {query}…")
-        self._pool.start(_SearchJob(store, query, self._generation, self._sink))
+        generation = self._generation
+        team = getattr(store, "is_team", False)
+        op = Operation(self, lambda _token: store.search(query, limit=RESULT_LIMIT), what="searching",
+                       failure="The search failed; the log file has details.",
+                       timeout_ms=operations.TEAM_READ_WAIT_MS if team else 0,
+                       late=operations.team_late("the search was given up"))
+        op.succeeded.connect(lambda hits: self._done(generation, query, hits))
+        op.failed.connect(lambda message: self._failed(generation, message))
+        op.finished.connect(lambda: self._ended(op))
+        self.searching = op
+        op.start()
+
+    def _give_up(self, timeout_ms: int = 0) -> None:
+        op, self.searching = self.searching, None
+        if op is None:
+            return
+        if timeout_ms:
+            op.stop(timeout_ms)
+        else:
+            op.abandon()
+        op.deleteLater()
+
+    def _ended(self, op) -> None:
+        if self.searching is op:
+            self.searching = None
+            op.deleteLater()
 
     def _done(self, generation: int, query: str, hits: list) -> None:
         if generation != self._generation:
@@ -269,12 +267,12 @@ class CorpusSearchPanel(QWidget):
         self.about.setText(message)
         self.searched.emit(self.answered, 0)
 
-    def reset(self, timeout_ms: int = -1) -> None:
-        """The window leaves its database: no search of it runs on, nothing of it is shown."""
+    def reset(self, timeout_ms: int = STOP_WAIT_MS) -> None:
+        """The window leaves its database: no search of it runs on (waited
+        for ``timeout_ms`` at most, then kept until it ends), nothing of it is shown."""
         self._timer.stop()
         self._generation += 1
-        self._pool.clear()
-        self._pool.waitForDone(timeout_ms)
+        self._give_up(timeout_ms)
         self.model.set_hits([])
         self.query = ""
         self.about.setText("Type to search every document and claim.")
@@ -379,6 +377,9 @@ def search_dock(window) -> QDockWidget:
         if library is not None and window.dockWidgetArea(library) == Qt.DockWidgetArea.LeftDockWidgetArea:
             window.tabifyDockWidget(library, dock)  # a tab beside the library, not a squeeze of it
         window.search_dock = dock
+        from desktop_app.qt import layout_fit
+
+        layout_fit.watch_dock(window, dock)  # a third tab may not fit beside the others
     return dock
 
 

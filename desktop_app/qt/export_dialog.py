@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,8 +36,11 @@ from desktop_app.core.exchange import FORMATS, available_formats, run_export
 from desktop_app.core.exchange.claims_csv import ExportOptions
 from desktop_app.core.rows import STATUSES
 from desktop_app.qt.icons import swatch
+from desktop_app.qt.operations import Operation
 
 log = logging.getLogger(__name__)
+
+STOP_WAIT_MS = 3000  # how long cancelling waits for the export to stop
 
 # Options that only some formats use; the others leave them greyed out.
 EXCEL_FORMATS = {"csv", "links-csv"}  # a byte-order mark for Excel
@@ -78,6 +81,9 @@ class _CancellableStore:
         self._store = store
         self.cancelled = False
 
+    def cancel(self) -> None:
+        self.cancelled = True
+
     def _check(self) -> None:
         if self.cancelled:
             raise Cancelled("The export was cancelled; no file was written.")
@@ -102,33 +108,16 @@ class _CancellableStore:
             yield row
 
 
-class ExportRun(QThread):
+def export_work(store, fmt: str, target: Path, options: ExportOptions, token) -> int:
     """One run_export off the UI thread (the store serves each thread its own
-    connection). Its signals arrive queued in the GUI thread."""
-
-    done = Signal(int)  # how many were written
-    failed = Signal(str)  # one sentence
-
-    def __init__(self, store, fmt: str, target: Path, options: ExportOptions, parent=None) -> None:
-        super().__init__(parent)
-        self.store = _CancellableStore(store)
-        self.fmt, self.target, self.options = fmt, target, options
-
-    def cancel(self) -> None:
-        self.store.cancelled = True
-
-    def run(self) -> None:
-        try:
-            count = run_export(self.store, self.fmt, self.target, self.options)
-        except MarginaliaError as exc:
-            self.failed.emit(str(exc))
-        except OSError as exc:
-            self.failed.emit(f"{self.target} could not be written: {exc.strerror or exc}.")
-        except Exception as exc:  # logged; one sentence for the window
-            log.exception("exporting %s failed", self.fmt)
-            self.failed.emit(f"The export failed ({type(exc).__name__}); the log file has details.")
-        else:
-            self.done.emit(count)
+    connection): how many were written. Cancelling stops at the next store
+    call or row, and the atomic write leaves no file behind."""
+    checked = _CancellableStore(store)
+    token.on_cancel(checked.cancel)
+    try:
+        return run_export(checked, fmt, target, options)
+    except OSError as exc:
+        raise MarginaliaError(f"{target} could not be written: {exc.strerror or exc}.") from exc
 
 
 class ExportDialog(QDialog):
@@ -141,7 +130,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export claims")
         self.store = store
-        self.run: ExportRun | None = None
+        self.run: Operation | None = None
         self.count: int | None = None
         self.format = QComboBox()
         self.format.setAccessibleName("Format")
@@ -182,7 +171,9 @@ class ExportDialog(QDialog):
         form.addRow("Status:", self.statuses)
         form.addRow("", self.excel)
         form.addRow("", self.guard)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path)  # Alt+F: the file name, not the row holding it and its button
+        form.addRow(file_label, row)
         form.addRow(self.progress)
         form.addRow(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -249,10 +240,12 @@ class ExportDialog(QDialog):
             self._say("Give a file name to write to.", error=True)
             return
         target = self.target()
-        self.run = run = ExportRun(self.store, self.fmt(), target, self.options(), self)
-        run.done.connect(self._done)
+        store, fmt, options = self.store, self.fmt(), self.options()
+        self.run = run = Operation(self, lambda token: export_work(store, fmt, target, options, token),
+                                   what=f"exporting {fmt}", failure="The export failed; the log file has details.")
+        run.succeeded.connect(self._done)
         run.failed.connect(self._failed)
-        run.finished.connect(run.deleteLater)
+        run.finished.connect(lambda: self._finished(run))
         self._busy(True)
         self._say(f"Exporting to {target}…")
         run.start()
@@ -270,31 +263,30 @@ class ExportDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self.message.show()
 
-    def _finish_run(self) -> None:
-        run, self.run = self.run, None
-        if run is not None:
-            run.wait()
+    def _finished(self, run) -> None:
+        if self.run is run:
+            self.run = None
+            self._busy(False)
+        run.deleteLater()
 
     def _done(self, count: int) -> None:
-        self._finish_run()
+        self.run = None
         self._busy(False)
         self.count = count
         self.finished_export.emit(count)
         self.accept()
 
     def _failed(self, message: str) -> None:
-        self._finish_run()
+        self.run = None
         self._busy(False)
         log.warning("export failed: %s", message)
         self._say(f"The claims could not be exported: {message}", error=True)
 
     def reject(self) -> None:
         """Cancel: stop a running export first (nothing is written), then close."""
-        run = self.run
-        if run is not None:
-            run.cancel()
-            run.wait()
-            self.run = None
+        run, self.run = self.run, None
+        if run is not None and not run.stop(STOP_WAIT_MS):
+            log.warning("the export did not stop in time")
         super().reject()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name

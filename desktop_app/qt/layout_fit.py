@@ -1,20 +1,23 @@
 """The main window and its tool windows fitted to the screen they open on.
 
-The reading panes keep most of the window's width at any size: the docks
-beside them take a share of the width (capped at their comfortable sizes),
-narrow windows stack the library and the codebook as tabs, and a saved
-layout comes back only if it fits the screen it is restored on.
+The reading panes keep most of the window's width and height at any size:
+the docks beside them take a share of the width (capped at their comfortable
+sizes), the claims table below them a share of the height; narrow windows
+stack the library and the codebook as tabs (down the column's side when
+their titles would be cut side by side); and a saved layout comes back only
+if it fits the screen it is restored on.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QTabWidget, QWidget
 
 DEFAULT_SIZE = QSize(1400, 900)  # the first window on a screen large enough for it
 FRAME_ALLOWANCE = QSize(16, 48)  # the window manager's frame and title bar, unknown before showing
 READING_SHARE = 0.55  # the reading panes' least share of the window's width
+READING_HEIGHT_SHARE = 0.55  # ...and of its height
 LEFT_SHARE, RIGHT_SHARE = 0.18, 0.24  # the docks' shares: library/codebook, claim editor
 LEFT_MAX, RIGHT_MAX = 330, 300  # ...and their widths on a wide window
 COMPACT_WIDTH = 1280  # below it the library and the codebook are tabs of one dock
@@ -91,21 +94,105 @@ def size_side_docks(window: QMainWindow) -> None:
         window.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
 
+def size_bottom_docks(window: QMainWindow) -> None:
+    """Give the claims table (the docks below the reading panes) its share of the height."""
+    found = _side_docks(window, Qt.DockWidgetArea.BottomDockWidgetArea)
+    if found:
+        dock = window.claims_dock if window.claims_dock in found else found[0]
+        window.resizeDocks([dock], [claims_height(window.height())], Qt.Orientation.Vertical)
+
+
 def reading_share(window: QMainWindow) -> float:
     """The share of the window's width the reading panes have."""
     return window.centralWidget().width() / max(1, window.width())
 
 
+def reading_height_share(window: QMainWindow) -> float:
+    """The share of the window's height the reading panes have."""
+    return window.centralWidget().height() / max(1, window.height())
+
+
 def keep_reading_room(window: QMainWindow) -> None:
     """After a resize: a window made narrow stacks the library and the
     codebook as tabs, and when the reading panes have less than their share
-    of the width, the docks beside them give width back."""
+    of the width (or of the height), the docks beside them (or below them)
+    give it back."""
     if not window.isVisible():
         return
     if window.width() < COMPACT_WIDTH:
         stack_left_docks(window)
+    place_left_tabs(window)
     if reading_share(window) < READING_SHARE:
         size_side_docks(window)
+    if reading_height_share(window) < READING_HEIGHT_SHARE:
+        size_bottom_docks(window)
+
+
+def place_left_tabs(window: QMainWindow) -> None:
+    """The left column's tabs (library, codebook, search…): below it while
+    their titles fit side by side in the column's width; down its side when
+    they would be cut to a few letters each ("Lib… Code… Se…" in a narrow
+    window). Decided from the column's width in the default layout, so that
+    the first frame, painted before the panels exist, already has it."""
+    left = Qt.DockWidgetArea.LeftDockWidgetArea
+    docks = _side_docks(window, left)
+    groups, seen = [], set()
+    for dock in docks:
+        if dock not in seen:
+            group = [dock, *(d for d in window.tabifiedDockWidgets(dock) if d in docks)]
+            seen.update(group)
+            groups.append([d.windowTitle() for d in group])
+    probe = QTabBar()  # the same style and font as the dock tabs; never shown
+    needed = 0
+    for titles in groups:
+        if len(titles) > 1:
+            for title in titles:
+                probe.addTab(title)
+            needed = max(needed, sum(probe.tabSizeHint(i).width() for i in range(probe.count())))
+            while probe.count():
+                probe.removeTab(0)
+    probe.deleteLater()
+    column = side_dock_widths(window.width())[0]
+    position = QTabWidget.TabPosition.West if needed > column else QTabWidget.TabPosition.South
+    if window.tabPosition(left) != position:
+        window.setTabPosition(left, position)
+
+
+def watch_dock(window: QMainWindow, dock: QDockWidget) -> None:
+    """Place the left column's tabs again whenever ``dock`` moves, shows or hides."""
+    timer = getattr(window, "_tabs_timer", None)
+    if timer is None:
+        timer = window._tabs_timer = QTimer(window, singleShot=True, interval=0)
+        timer.timeout.connect(lambda: place_left_tabs(window))
+    for signal in (dock.dockLocationChanged, dock.topLevelChanged, dock.visibilityChanged):
+        signal.connect(lambda *_: timer.start())
+
+
+def _vertical(bar: QTabBar) -> bool:
+    return bar.shape() in (QTabBar.Shape.RoundedWest, QTabBar.Shape.RoundedEast,
+                           QTabBar.Shape.TriangularWest, QTabBar.Shape.TriangularEast)
+
+
+def _tab_length(bar: QTabBar, i: int) -> int:
+    """The length along ``bar`` that tab ``i`` needs for its whole title."""
+    hint = bar.tabSizeHint(i)
+    return hint.height() if _vertical(bar) else hint.width()
+
+
+def dock_tab_bars(window: QMainWindow) -> list[QTabBar]:
+    """The tab bars of the window's tabbed docks that are shown."""
+    return [bar for bar in window.findChildren(QTabBar) if bar.parent() is window and bar.isVisible()]
+
+
+def cut_tabs(bar: QTabBar) -> list[str]:
+    """The titles of ``bar``'s tabs that are shown shorter than they are
+    (elided) or run past the bar's end."""
+    cut = []
+    for i in range(bar.count()):
+        rect = bar.tabRect(i)
+        if (rect.height() if _vertical(bar) else rect.width()) < _tab_length(bar, i) or not bar.rect().contains(rect):
+            cut.append(bar.tabText(i))
+    return cut
 
 
 def stack_left_docks(window) -> None:
@@ -141,6 +228,7 @@ def arrange_default_docks(window) -> None:
     if window.width() < COMPACT_WIDTH:
         window.tabifyDockWidget(window.library_dock, window.codebook_dock)
         window.library_dock.raise_()
+    place_left_tabs(window)
     for dock in (window.library_dock, window.codebook_dock, window.editor_dock, window.claims_dock):
         dock.show()
     window.claims_dock.raise_()

@@ -2,7 +2,7 @@
 left pane and a claim of the right pane are drawn there as curves.
 
 The reading area is a ``LinkSplitter``: its handles are wide enough to draw
-on (``GUTTER_WIDTH``), so that adding or closing a pane needs nothing more
+on (``gutter_width``: narrower in a narrow reading area), so that adding or closing a pane needs nothing more
 (Qt makes and removes the handle with the pane). Each handle asks the
 splitter's ``link_provider`` which links join its two panes, and draws a
 cubic Bézier from its left edge, at the height of the first line of the left
@@ -18,14 +18,15 @@ A click on a curve (nearer than ``HIT_DISTANCE`` pixels to it) emits
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSplitter, QSplitterHandle
 
-GUTTER_WIDTH = 44  # room for a curve to read as one between the panes
+GUTTER_WIDTH = 44  # room for a curve to read as one between the panes, in a wide reading area
+NARROW_GUTTER_WIDTH = 24  # in a narrow one: the text keeps the room, a curve still reads as one
+NARROW_READING, WIDE_READING = 640, 960  # reading areas this wide or less / more get those widths
 HIT_DISTANCE = 5.0
 SAMPLES = 48
 PEN_WIDTH = 3.0
@@ -46,13 +47,20 @@ LinkPair = tuple[int, str, int, int]
 Provider = Callable[[object, object], list[LinkPair]]
 
 
+def gutter_width(reading_width: int) -> int:
+    """The gutters' width in a reading area ``reading_width`` pixels wide:
+    narrow up to NARROW_READING, full from WIDE_READING, in proportion between."""
+    share = (reading_width - NARROW_READING) / (WIDE_READING - NARROW_READING)
+    return round(NARROW_GUTTER_WIDTH + (GUTTER_WIDTH - NARROW_GUTTER_WIDTH) * max(0.0, min(1.0, share)))
+
+
 def relation_color(relation: str) -> QColor:
     return QColor(RELATION_COLORS.get(relation, FALLBACK_COLOR))
 
 
-@dataclass(frozen=True)
-class Curve:
-    """One link as drawn in a gutter, in the gutter's coordinates."""
+class Curve(NamedTuple):
+    """One link as drawn in a gutter, in the gutter's coordinates (a named
+    tuple: this module is loaded before the first paint, dataclasses is not)."""
 
     link_id: int
     relation: str
@@ -187,15 +195,24 @@ class LinkSplitter(QSplitter):
         super().__init__(orientation, parent)
         self.link_provider: Provider | None = None
         self.selected_link: int | None = None
-        self.setHandleWidth(GUTTER_WIDTH)
+        self.setHandleWidth(gutter_width(self.width()))
 
     def createHandle(self) -> QSplitterHandle:
         return LinkHandle(self.orientation(), self)
 
     def restoreState(self, state) -> bool:
         restored = super().restoreState(state)
-        self.setHandleWidth(GUTTER_WIDTH)  # a state saved with narrower handles must not hide the gutters
+        self._fit_gutters()  # a state saved with narrower handles must not hide the gutters
         return restored
+
+    def resizeEvent(self, event) -> None:
+        self._fit_gutters()
+        super().resizeEvent(event)
+
+    def _fit_gutters(self) -> None:
+        width = gutter_width(self.width())
+        if width != self.handleWidth():
+            self.setHandleWidth(width)
 
     def gutters(self) -> list[LinkHandle]:
         """The handles between panes, left to right."""

@@ -9,6 +9,7 @@ the claim last selected in another pane is chosen already."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.core.errors import MarginaliaError
 from desktop_app.core.matrix import FIGURE_WARNING, figure_warning
 from desktop_app.core.rows import INVERSE, RELATIONS
 from desktop_app.qt.icons import swatch
 from desktop_app.qt.lazy import LazyModule
 from desktop_app.qt.link_gutter import RELATION_COLORS
+
+log = logging.getLogger(__name__)
 
 link_commands = LazyModule("desktop_app.qt.commands.links")
 commands = LazyModule("desktop_app.qt.commands")
@@ -164,6 +166,8 @@ class LinksController:
         self.w = window
         self.store = None
         self.links = []  # LinkRow, oldest first
+        self._claims: dict = {}  # claims read for links that the window's rows lack (since the last reload)
+        self._generation = 0  # the latest reload; links or claims read for an older one are dropped
         self._recent: dict[int, int] = {}  # document id -> claim last selected in it (newest last)
         self.matrix_window = None
         window.splitter.link_provider = self.pairs
@@ -182,7 +186,7 @@ class LinksController:
             self.matrix_window.deleteLater()
             self.matrix_window = None
         events.linksChanged.connect(self.reload)
-        events.claimAdded.connect(lambda _row: self.reload())
+        events.claimAdded.connect(self._claim_added)
         events.claimRemoved.connect(lambda *_: self.reload())
         events.claimChanged.connect(lambda _row: self.w.splitter.update_gutters())
         events.documentsChanged.connect(self.reload)
@@ -190,12 +194,96 @@ class LinksController:
         self.reload()
 
     def reload(self) -> None:
+        """Take the links again: those a refresh holds, else read (off the UI
+        thread on a team database; the links shown stay until they come)."""
+        from desktop_app.qt import operations
+
         store = self.store
-        self.links = self.w.events.rows("links", store.list_links) if store is not None else []
+        self._claims.clear()
+        self._generation += 1
+        generation = self._generation
+        if store is None:
+            self._set_links([])
+            return
+        if self.w.events.has_rows("links"):
+            self._set_links(self.w.events.rows("links", store.list_links))
+            return
+
+        def read(links) -> None:
+            if generation == self._generation and self.store is store:
+                self._set_links(links)
+
+        def failed(sentence: str) -> None:
+            if generation == self._generation and self.store is store:
+                log.info("links not read: %s", sentence)  # the connection label says the server is away
+
+        operations.read(self.w, store, store.list_links, what="reading the links",
+                        late=operations.team_late("the links are not shown"), succeeded=read, failed=failed)
+
+    def _set_links(self, links) -> None:
+        self.links = links
         if self.w.splitter.selected_link not in {link.id for link in self.links}:
             self.w.splitter.selected_link = None
         self.show_links_of(self.w.annotator.selected_claim)
         self.w.splitter.update_gutters()
+
+    def with_claims(self, ids, then) -> None:
+        """Call ``then(rows)`` (claim id -> ClaimRow; claims not found left
+        out) with the claims ``ids``: the rows the window holds at once, the
+        others read, off the UI thread on a team database (``then`` runs when
+        they come; if the server does not answer, the status bar says so and
+        ``then`` gets what is held)."""
+        from desktop_app.core.errors import NotFound
+        from desktop_app.qt import operations
+
+        rows, missing = {}, []
+        for claim_id in dict.fromkeys(ids):
+            row = self.w.annotator.held_claim(claim_id) or self._claims.get(claim_id)
+            if row is not None:
+                rows[claim_id] = row
+            else:
+                missing.append(claim_id)
+        if not missing or self.store is None:
+            then(rows)
+            return
+        store, generation = self.store, self._generation
+
+        def read() -> dict:
+            found = {}
+            for claim_id in missing:
+                try:
+                    found[claim_id] = store.get_claim(claim_id)
+                except NotFound:  # deleted meanwhile: left out
+                    continue
+            return found
+
+        def got(found: dict) -> None:
+            if self.store is store:
+                if generation == self._generation:
+                    self._claims.update(found)
+                then({**rows, **found})
+
+        def failed(sentence: str) -> None:
+            if self.store is store:
+                then(rows)
+                self.w.statusBar().showMessage(sentence, 8000)  # the last word: why something is missing
+
+        operations.read(self.w, store, read, what="reading linked claims",
+                        late=operations.team_late("the linked claims are not described"), succeeded=got, failed=failed)
+
+    def _claim_added(self, row) -> None:
+        """A claim just made has no links, and adding it changes no other
+        claim's: only one back from the bin can bring links back. Asking for
+        this claim's links reads nothing else, where listing them all reads,
+        for every link, the two documents' rows past their whole text. On a
+        team database nothing is read here on the UI thread: the links are
+        taken again off it."""
+        if self.store is None:
+            return
+        if getattr(self.store, "is_team", False) or self.w.events.has_rows("links"):
+            self.reload()
+        elif self.store.list_links(claim_ids=[row.id]):
+            self.reload()
 
     # ------------------------------------------------------------- gutters
     def pairs(self, left_view, right_view) -> list[tuple[int, str, int, int]]:
@@ -224,22 +312,20 @@ class LinksController:
                     left = curve.left_claim
         self.w.annotator.select_claim(left)
         self.w.splitter.selected_link = link_id  # selecting the claim must not unmark it
-        self.w.statusBar().showMessage(self.describe(link), 8000)
+        self.with_claims([link.source_id, link.target_id],
+                         lambda rows: self.w.statusBar().showMessage(self.describe(link, rows), 8000))
 
-    def describe(self, link) -> str:
-        try:
-            source, target = self.store.get_claim(link.source_id), self.store.get_claim(link.target_id)
-        except MarginaliaError:
+    def describe(self, link, rows: dict) -> str:
+        """What a link joins, in words, from the claims' ``rows`` (see with_claims)."""
+        source, target = rows.get(link.source_id), rows.get(link.target_id)
+        if source is None or target is None:
             return f"Link {link.id}"
         text = (f"“{commands.short_quote(source.quote)}” ({self._title(source.document_id)}) {link.relation} "
                 f"“{commands.short_quote(target.quote)}” ({self._title(target.document_id)})")
         return f"{text} — {link.note}" if link.note else text
 
     def _title(self, doc_id: int) -> str:
-        try:
-            return self.store.document_title(doc_id)
-        except MarginaliaError:
-            return ""
+        return self.w.annotator.held_title(doc_id)  # the library's rows: no store read
 
     # -------------------------------------------------- selection, the editor
     def claim_selected(self, claim) -> None:
@@ -264,51 +350,88 @@ class LinksController:
         return out
 
     def show_links_of(self, claim_id: int | None) -> None:
-        rows = []
-        if claim_id is not None and self.store is not None:
-            forward = {link.id: link.relation for link in self.links}
-            try:
-                this = self.store.get_claim(claim_id)
-            except MarginaliaError:
-                this = None
-            for link_id, other_id, relation in self.links_of(claim_id):
-                try:
-                    other = self.store.get_claim(other_id)
-                except MarginaliaError:
-                    continue
-                relation_key = relation if relation in RELATION_COLORS else self._forward(relation)
-                text = f"{relation} — {self._title(other.document_id)}: “{commands.short_quote(other.quote, 60)}”"
-                warning = this and figure_warning(this.quote, other.quote, forward.get(link_id, relation))
-                if warning:
-                    text = f"{FIGURE_WARNING} {text} — {warning[2:]}"
-                rows.append((link_id, other_id, text, RELATION_COLORS.get(relation_key, "#808080")))
-        self.w.editor.set_links(rows)
+        """The claim editor's list of the links of ``claim_id``."""
+        if claim_id is None or self.store is None:
+            self.w.editor.set_links([])
+            return
+        mine = self.links_of(claim_id)
+        if not mine:
+            self.w.editor.set_links([])
+            return
+
+        def show(rows: dict) -> None:
+            if self.w.annotator.selected_claim != claim_id:
+                return  # another claim was selected while these were read
+            self.w.editor.set_links(self._link_rows(claim_id, mine, rows))
+
+        self.with_claims([claim_id, *(other for _link, other, _rel in mine)], show)
+
+    def _link_rows(self, claim_id: int, mine, rows: dict) -> list:
+        forward = {link.id: link.relation for link in self.links}
+        this = rows.get(claim_id)
+        out = []
+        for link_id, other_id, relation in mine:
+            other = rows.get(other_id)
+            if other is None:
+                continue
+            relation_key = relation if relation in RELATION_COLORS else self._forward(relation)
+            text = f"{relation} — {self._title(other.document_id)}: “{commands.short_quote(other.quote, 60)}”"
+            warning = this and figure_warning(this.quote, other.quote, forward.get(link_id, relation))
+            if warning:
+                text = f"{FIGURE_WARNING} {text} — {warning[2:]}"
+            out.append((link_id, other_id, text, RELATION_COLORS.get(relation_key, "#808080")))
+        return out
 
     @staticmethod
     def _forward(read: str) -> str:
         return next((r for r, inverse in INVERSE.items() if inverse == read), read)
 
     # ------------------------------------------------------------- actions
-    def candidates(self, source) -> list[Candidate]:
-        """Claims of the documents open in the other panes."""
-        doc_ids = [d for d in dict.fromkeys(self.w.open_documents()) if d is not None and d != source.document_id]
-        if not doc_ids:
-            return []
+    def candidates(self, source, claims) -> list[Candidate]:
+        """The ``claims`` (ClaimRows) of the documents open in the other
+        panes, as the link dialog lists them."""
+        doc_ids = self._other_documents(source.document_id)
         titles = {d: self._title(d) for d in doc_ids}
-        claims = [c for c in self.store.list_claims(document_ids=doc_ids) if not c.orphaned]
+        claims = [c for c in claims if not c.orphaned and c.document_id in titles]
         claims.sort(key=lambda c: (doc_ids.index(c.document_id), c.start))
         return [Candidate(c.id, titles[c.document_id], c.quote, c.page or None) for c in claims]
 
+    def _other_documents(self, doc_id: int) -> list[int]:
+        return [d for d in dict.fromkeys(self.w.open_documents()) if d is not None and d != doc_id]
+
     def link_claims(self) -> bool:
-        """Edit > Link claims…: link the selected claim with one of another open document."""
+        """Edit > Link claims…: link the selected claim with one of another
+        open document. The claims to offer are read first (off the UI thread
+        on a team database: the dialog opens when they come, and this returns
+        False); True if a link was made now."""
+        from desktop_app.qt import operations
+
         if self.store is None:
             return False
         source_id = self.w.annotator.selected_claim
         if source_id is None:
             self._refuse("Select a claim first (click its highlight), then link it with a claim of another pane.")
             return False
-        source = self.store.get_claim(source_id)
-        candidates = self.candidates(source)
+        store, open_docs = self.store, self.w.open_documents()
+
+        def read():
+            source = store.get_claim(source_id)
+            others = [d for d in dict.fromkeys(open_docs) if d is not None and d != source.document_id]
+            return source, (store.list_claims(document_ids=others) if others else [])
+
+        linked = []
+
+        def chosen(result) -> None:
+            if self.store is store and self.w.annotator.selected_claim == source_id:
+                linked.append(self._choose_link(*result))
+
+        operations.read(self.w, store, read, what="reading the claims to link",
+                        late=operations.team_late("the claims to link are not listed"), succeeded=chosen,
+                        failed=lambda sentence: self.store is store and self._refuse(sentence))
+        return bool(linked and linked[0])
+
+    def _choose_link(self, source, claims) -> bool:
+        candidates = self.candidates(source, claims)
         if not candidates:
             self._refuse("There is no claim to link to: open another document in a pane and make a claim there.")
             return False
@@ -316,14 +439,15 @@ class LinksController:
         preselected = next((cid for cid in reversed(self._recent.values()) if cid in ids), None)
         description = f"“{commands.short_quote(source.quote, 90)}” ({self._title(source.document_id)})"
         choice = choose_link(self.w, description, candidates, preselected)
-        if choice is None:
+        if choice is None or self.store is None:
             return False
-        cmd = link_commands.AddLink(self.store, self.w.events, source_id, choice.target_id, choice.relation,
+        cmd = link_commands.AddLink(self.store, self.w.events, source.id, choice.target_id, choice.relation,
                                     choice.note)
         if not self.w.annotator.push(cmd):
             return False
         self.w.splitter.set_selected_link(cmd.link_id)
-        warning = figure_warning(source.quote, self.store.get_claim(choice.target_id).quote, choice.relation)
+        target = next(c for c in candidates if c.claim_id == choice.target_id)
+        warning = figure_warning(source.quote, target.quote, choice.relation)
         message = "Linked. Saved (Ctrl+Z undoes it)."
         self.w.statusBar().showMessage(f"{message} {warning}" if warning else message, 10000 if warning else 4000)
         return True
@@ -344,7 +468,7 @@ class LinksController:
         """Change a link's relation and note (asked in a small dialog), undoably."""
         if self.store is None:
             return False
-        link = self.store.get_link(link_id)
+        link = next((x for x in self.links if x.id == link_id), None) or self.store.get_link(link_id)
         answer = self.ask_link_change(link)
         if answer is None:
             return False

@@ -17,6 +17,7 @@ from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.link_gutter import LinkSplitter
+from desktop_app.qt.threads import keep_until_finished
 from desktop_app.qt.window_actions import build_menus
 
 if TYPE_CHECKING:
@@ -37,10 +38,9 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 # (tests/qt/test_window_first_frame.py checks they still match).
 FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (348, 106),
                   "Orphaned claims": (252, 50)}
-READING_AREA_MINIMUM = (484, 98)
+READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_gutter.gutter_width)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
-_abandoned_loaders: set = set()  # loaders still running after their window let go of them
 
 
 class StoreLoader(QThread):
@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(placeholder)
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
+        layout_fit.watch_dock(self, dock)
         return dock
 
     def _default_dock_sizes(self) -> None:
@@ -241,6 +242,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.library_dock, self.codebook_dock], [3, 2], Qt.Orientation.Vertical)
         self.resizeDocks([self.claims_dock], [layout_fit.claims_height(self.height())], Qt.Orientation.Vertical)
         layout_fit.size_side_docks(self)
+        layout_fit.place_left_tabs(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -621,6 +623,7 @@ class MainWindow(QMainWindow):
         if not self.built:
             return  # no store was attached (attach_store builds first)
         self.annotator.stop_import(STOP_WAIT_MS)
+        self.annotator.stop_reads()
         if closing:
             self.page_view.shutdown()
         else:
@@ -663,10 +666,7 @@ class MainWindow(QMainWindow):
         loader.abandon()
         if loader.isRunning() and not loader.wait(wait_ms) and wait_ms:
             log.warning("a database was still opening when the window closed")
-        if loader.isRunning():  # it ends by itself; kept referenced until then
-            loader.setParent(None)
-            _abandoned_loaders.add(loader)
-            loader.finished.connect(lambda: _let_go(loader))
+        keep_until_finished(loader)  # it ends by itself, never destroyed while it runs
 
     def _loader_opened(self, loader, store, attach) -> None:
         """A database opened in the background arrives (queued, on the UI thread)."""
@@ -725,7 +725,8 @@ class MainWindow(QMainWindow):
     def _loader_done(self, loader) -> None:
         if self._loader is loader:
             self._loader = None
-        if loader not in _abandoned_loaders:
+        if loader.parent() is self:  # not one kept until it ends (see _abandon_loader)
+            loader.wait(STOP_WAIT_MS)  # "finished" comes a moment before the thread is gone
             loader.deleteLater()
 
     def _team_opened(self, store, preloaded: dict | None = None) -> None:
@@ -817,13 +818,6 @@ def first_rows(store) -> dict:
     hands them out."""
     with store.snapshot():
         return {"documents": store.list_documents(counts=False), "tags": store.list_tags(counts=False)}
-
-
-def _let_go(loader) -> None:
-    """An abandoned loader has finished: let its thread end, then drop it."""
-    loader.wait()  # finished is emitted just before the thread ends
-    _abandoned_loaders.discard(loader)
-    loader.deleteLater()
 
 
 

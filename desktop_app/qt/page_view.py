@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.pdf_pages import page_of
+from desktop_app.qt.threads import stop_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ NOT_PDF = "The page view shows the pages of PDF documents."
 NO_SOURCE = "The original PDF of this document is not in the database, so its pages cannot be shown."
 UNREADABLE = "The original PDF of this document cannot be read, so its pages cannot be shown."
 _CACHE = 12
+STOP_WAIT_MS = 3000  # how long closing waits for a page being rendered
 
 
 class _Renderer(QObject):
@@ -196,6 +198,7 @@ class PageView(QWidget):
         self._thread = QThread(self)
         self._thread.setObjectName("PageRenderer")
         self._renderer.moveToThread(self._thread)
+        self._thread.worker = self._renderer  # lives as long as its thread, kept or not
         self.requested.connect(self._renderer.render)
         self.forgetRequested.connect(self._renderer.forget)
         self._renderer.done.connect(self._rendered)
@@ -208,8 +211,8 @@ class PageView(QWidget):
             return
         self._renderer.latest = -1  # anything queued is skipped
         self.forgetRequested.emit()
-        self._thread.quit()
-        self._thread.wait(10000)
+        if not stop_and_wait(self._thread, STOP_WAIT_MS):  # a heavy page still rendering: kept until it ends
+            log.warning("the page renderer was still rendering when the window closed")
         self._thread = None
 
     def leave_store(self) -> None:
@@ -388,7 +391,7 @@ class PageController(QObject):
         if doc_id is None or self.w.store is None:
             return None
         try:
-            return self.w.annotator.document(doc_id)
+            return self.w.annotator.document_at_hand(doc_id)  # never a wait on the network
         except Exception:  # a document deleted meanwhile: nothing to show
             log.debug("no document %s for the page view", doc_id, exc_info=True)
             return None

@@ -68,6 +68,16 @@ def _pane(pane) -> dict:
     return state
 
 
+def _menu(popup) -> list[dict] | None:
+    """A menu shown: its entries (label without the & and the keys), enabled or not."""
+    from PySide6.QtWidgets import QMenu
+
+    if not isinstance(popup, QMenu):
+        return None
+    return [{"text": a.text().replace("&", "").split("\t")[0], "enabled": a.isEnabled()}
+            for a in popup.actions() if a.isVisible() and not a.isSeparator()]
+
+
 def snapshot(window) -> dict:
     """What the window shows now, as plain JSON values."""
     from PySide6.QtWidgets import QApplication
@@ -87,13 +97,16 @@ def snapshot(window) -> dict:
         "active_window": type(app.activeWindow()).__name__ if app.activeWindow() else None,
         "popup": type(app.activePopupWidget()).__name__ if app.activePopupWidget() else None,
         "focus": app.focusWidget().accessibleName() if app.focusWidget() else None,
+        "menu": _menu(app.activePopupWidget()),
         "undo": {"index": window.undo_stack.index(), "count": window.undo_stack.count(),
                  "undo_text": window.undo_stack.undoText(), "redo_text": window.undo_stack.redoText()},
     }
     if not window.built:
         return state
     central = window.centralWidget()
-    state["reading"] = {"rect": _rect(central), "share": round(central.width() / max(window.width(), 1), 3)}
+    state["reading"] = {"rect": _rect(central), "share": round(central.width() / max(window.width(), 1), 3),
+                        "height_share": round(central.height() / max(window.height(), 1), 3),
+                        "gutter": window.splitter.handleWidth()}
     state["panes"] = [_pane(p) for p in window.panes]
     editor = window.editor
     form = editor.form_widget
@@ -109,6 +122,9 @@ def snapshot(window) -> dict:
         "labels": {name: [_rect(label), label.heightForWidth(label.width())]
                    for name, label in (("quote", editor.quote), ("source", editor.source))},
     }
+    # each tab bar of the docks: its titles, and those cut short (elided or out of the bar)
+    state["tab_bars"] = [{"titles": [bar.tabText(i) for i in range(bar.count())], "cut": layout_fit.cut_tabs(bar),
+                          "rect": _rect(bar)} for bar in layout_fit.dock_tab_bars(window)]
     state["left_tabs"] = sorted(d.windowTitle() for d in [window.library_dock, *window.tabifiedDockWidgets(window.library_dock)])
     table = window.library.table
     state["library"] = {"viewport": _rect(table.viewport()), "title_width": table.columnWidth(0),

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QIcon,
     QKeyEvent,
+    QKeySequence,
     QPainter,
     QPalette,
     QPen,
@@ -52,6 +53,12 @@ _ZOOM_KEYS = {
     Qt.Key.Key_0.value: "reset_zoom",
 }
 _DELETE_KEYS = {Qt.Key.Key_Delete.value, Qt.Key.Key_Backspace.value}
+
+
+def _with_keys(label: str, key: QKeySequence.StandardKey) -> str:
+    """A menu entry's label with the platform's keys for ``key`` after a tab."""
+    keys = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{label}\t{keys}" if keys else label
 
 
 def _x_of(line, position: int) -> float:
@@ -510,10 +517,28 @@ class ReaderView(QTextEdit):
         return swatch(color)
 
     def build_context_menu(self, pos: QPoint) -> QMenu:
-        """The context menu at viewport position ``pos`` (standard entries plus
-        "Tag as…"); the caller executes and deletes it."""
-        scroll = QPoint(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
-        menu = self.createStandardContextMenu(pos + scroll)  # takes document coordinates
+        """The context menu at viewport position ``pos``; the caller executes
+        and deletes it. On a highlight (with no text selected): only what is
+        done with that claim. Elsewhere: Copy, Copy link address (on a link),
+        Select all and "Tag as…" (with text selected)."""
+        menu = QMenu(self)
+        ids = self.claims_at_point(pos)
+        provider = self.claim_menu_provider
+        if ids and provider is not None and self.selection_offsets() is None:
+            provider(menu, ids[0])
+            if menu.actions():
+                menu.setProperty("claim_id", ids[0])
+                return menu
+        copy = menu.addAction(_with_keys("&Copy", QKeySequence.StandardKey.Copy), self.copy)
+        copy.setObjectName("textCopy")
+        copy.setEnabled(self.textCursor().hasSelection())
+        href = self.anchorAt(pos)
+        if href:
+            menu.addAction("Copy &link address", lambda: QApplication.clipboard().setText(href)).setObjectName(
+                "textCopyLink")
+        menu.addSeparator()
+        menu.addAction(_with_keys("Select &all", QKeySequence.StandardKey.SelectAll),
+                       self.selectAll).setObjectName("textSelectAll")
         menu.addSeparator()
         sub = menu.addMenu("Tag as…")
         sub.setObjectName("tagMenu")
@@ -523,18 +548,6 @@ class ReaderView(QTextEdit):
             action.setData(tag.id)
             action.triggered.connect(lambda _checked=False, tid=tag.id: self.tagRequested.emit(tid))
         sub.setEnabled(bool(self._tags) and self.selection_offsets() is not None)
-        ids = self.claims_at_point(pos)
-        provider = self.claim_menu_provider
-        if ids and provider is not None and self.selection_offsets() is None:
-            # Right-click on a highlight: what is done with that claim comes first.
-            claim_menu = QMenu(menu)
-            provider(claim_menu, ids[0])
-            first = menu.actions()[0] if menu.actions() else None
-            for action in claim_menu.actions():
-                menu.insertAction(first, action)
-            if first is not None:
-                menu.insertSeparator(first)
-            menu.setProperty("claim_id", ids[0])
         return menu
 
     def contextMenuEvent(self, event) -> None:

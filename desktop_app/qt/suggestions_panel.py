@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.commands import AcceptMatch, CreateClaim, short_quote
+from desktop_app.qt.operations import Operation
 
 log = logging.getLogger(__name__)
 
@@ -35,45 +35,17 @@ ROLE = Qt.ItemDataRole.UserRole
 ELIDE = 110  # characters of a sentence shown in a list
 STOP_WAIT_MS = 3000  # how long closing waits for a search under way
 
-_running: set = set()  # searches given up but still running (kept referenced until they end)
 
 
+# --------------------------------------------------------------- the work
+def find_matches(store, doc_a: int, doc_b: int, min_score: float, token) -> list:
+    """suggest_links off the UI thread (the store serves each thread its own
+    connection); an answer no longer wanted is dropped."""
+    from desktop_app.core.suggest import suggest_links
 
-# --------------------------------------------------------------- the worker
-class MatchFinder(QThread):
-    """suggest_links off the UI thread (the store serves each thread its own connection)."""
-
-    found = Signal(list)
-    failed = Signal(str)
-
-    def __init__(self, store, doc_a: int, doc_b: int, min_score: float, parent=None) -> None:
-        super().__init__(parent)
-        self.store, self.doc_a, self.doc_b, self.min_score = store, doc_a, doc_b, min_score
-        self.cancelled = False  # its answer is not wanted any more (checked on both threads)
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def run(self) -> None:
-        from desktop_app.core.suggest import suggest_links
-
-        try:
-            matches = suggest_links(self.store, self.doc_a, self.doc_b, self.min_score)
-            if not self.cancelled:
-                self.found.emit(matches)
-        except MarginaliaError as exc:
-            if not self.cancelled:
-                self.failed.emit(str(exc))
-        except Exception:  # logged; the panel says it in one sentence
-            log.exception("looking for matching passages failed")
-            self.failed.emit("Matching passages could not be found (the log has the details).")
-
-
-def _let_go(finder) -> None:
-    """A search given up has finished: let its thread end, then drop it."""
-    finder.wait()  # finished is emitted just before the thread ends
-    _running.discard(finder)
-    finder.deleteLater()
+    matches = suggest_links(store, doc_a, doc_b, min_score)
+    token.check()
+    return matches
 
 
 class KeyList(QTreeWidget):
@@ -119,7 +91,7 @@ class MatchesPanel(QWidget):
         self.doc_a = self.doc_b = None
         self.matches: list = []
         self.rejected: set[tuple] = set()  # hidden for this session
-        self.finder: MatchFinder | None = None
+        self.finder: Operation | None = None  # the search under way
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.list = _list(["Score", "First document", "Second document", "Shared figures"], "Matching passages")
@@ -159,21 +131,21 @@ class MatchesPanel(QWidget):
             self.stop(STOP_WAIT_MS)  # the store closes with the window: let the search end first
         return False
 
-    def stop(self, timeout_ms: int = -1) -> None:
+    def stop(self, timeout_ms: int = STOP_WAIT_MS) -> None:
         """Give up the search under way; wait ``timeout_ms`` at most for its
-        thread (-1: until it ends). Its answer, if it comes, is dropped."""
+        thread (0: not at all). Its answer, if it comes, is dropped."""
         finder, self.finder = self.finder, None
         if finder is None:
             return
-        finder.cancel()
         self.unsetCursor()
-        if timeout_ms and not finder.wait(-1 if timeout_ms < 0 else timeout_ms):
-            log.warning("the search for matching passages was still running")
-            finder.setParent(None)  # it ends by itself (its store is closed)
-            _running.add(finder)
-            finder.finished.connect(lambda f=finder: _let_go(f))
+        if timeout_ms:
+            if not finder.stop(timeout_ms):
+                log.warning("the search for matching passages was still running")
+        else:
+            finder.abandon()
+        finder.deleteLater()
 
-    def reset(self, timeout_ms: int = -1) -> None:
+    def reset(self, timeout_ms: int = STOP_WAIT_MS) -> None:
         """The window leaves its database: stop the search and show nothing
         of that database (its pairs mean nothing in the next one)."""
         self.stop(timeout_ms)
@@ -206,10 +178,13 @@ class MatchesPanel(QWidget):
         self.doc_a, self.doc_b = doc_a, doc_b
         self.about.setText("Looking for matching passages…")
         self.setCursor(Qt.CursorShape.BusyCursor)
-        finder = MatchFinder(self.w.store, doc_a, doc_b, self.MIN_SCORE, self)
-        finder.found.connect(lambda matches, f=finder: self._found(f, matches))
+        store, score = self.w.store, self.MIN_SCORE
+        finder = Operation(self, lambda token: find_matches(store, doc_a, doc_b, score, token),
+                           what="looking for matching passages",
+                           failure="Matching passages could not be found (the log has the details).")
+        finder.succeeded.connect(lambda matches, f=finder: self._found(f, matches))
         finder.failed.connect(lambda message, f=finder: self._failed(f, message))
-        finder.finished.connect(lambda f=finder: f not in _running and f.deleteLater())
+        finder.finished.connect(lambda f=finder: self.finder is not f and f.deleteLater())
         self.finder = finder
         finder.start()
         self._update_buttons()
@@ -219,9 +194,10 @@ class MatchesPanel(QWidget):
         return (self.doc_a, self.doc_b, m.start_a, m.end_a, m.start_b, m.end_b)
 
     def _found(self, finder, matches) -> None:
-        if finder is not self.finder or finder.cancelled:
+        if finder is not self.finder:
             return
         self.finder = None
+        finder.deleteLater()
         self.unsetCursor()
         self.matches = [m for m in matches if self._key(m) not in self.rejected]
         for m in self.matches:
@@ -238,9 +214,10 @@ class MatchesPanel(QWidget):
         self._update_buttons()
 
     def _failed(self, finder, message: str) -> None:
-        if finder is not self.finder or finder.cancelled:
+        if finder is not self.finder:
             return
         self.finder = None
+        finder.deleteLater()
         self.unsetCursor()
         self.about.setText(message)
         self._update_buttons()
@@ -256,10 +233,7 @@ class MatchesPanel(QWidget):
             self.about.setText("No matching passages left to suggest between these two documents.")
 
     def _title(self, doc_id) -> str:
-        try:
-            return self.w.store.document_title(doc_id)
-        except MarginaliaError:
-            return ""
+        return self.w.annotator.held_title(doc_id)  # the library's rows: no store read
 
     def _update_buttons(self) -> None:
         has = self.list.currentItem() is not None
@@ -379,6 +353,15 @@ def _figure_label(shared: str) -> str:
 
 
 # -------------------------------------------------------- claim candidates
+def unclaimed_candidates(store, doc_id: int) -> list:
+    """The document's claim candidates, without those already claims."""
+    from desktop_app.core.suggest import claim_candidates
+
+    candidates = claim_candidates(store, doc_id)
+    claimed = {(c.start, c.end) for c in store.list_claims(document_ids=[doc_id], orphaned=False)}
+    return [c for c in candidates if (c.start, c.end) not in claimed]
+
+
 class CandidatesPanel(QWidget):
     """Sentences of the active pane's document worth a claim."""
 
@@ -387,6 +370,8 @@ class CandidatesPanel(QWidget):
         self.w = window
         self.doc_id: int | None = None
         self._events = None
+        self.reading = None  # the Operation listing candidates from a team database, if any
+        self._generation = 0  # the latest refresh; an answer for an older one is dropped
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.list = _list(["Sentence"], "Claim candidates")
@@ -420,33 +405,57 @@ class CandidatesPanel(QWidget):
         events.documentTextChanged.connect(lambda doc: doc == self.doc_id and self.refresh(keep_row=True))
 
     def refresh(self, keep_row: bool = False) -> None:
-        from desktop_app.core.suggest import claim_candidates
+        """List the active document's sentences worth a claim: read off the
+        UI thread on a team database (the list says it is looking meanwhile),
+        at once from a file."""
+        from desktop_app.qt import operations
 
         row = self.list.indexOfTopLevelItem(self.list.currentItem()) if keep_row and self.list.currentItem() else 0
         self.list.clear()
+        self._give_up()
         doc_id = self._active_document()
         self.doc_id = doc_id
-        if self.w.store is None or doc_id is None:
+        store = self.w.store
+        if store is None or doc_id is None:
             self.about.setText("Open a document to see the sentences worth a claim.")
             return
         self._listen()
-        try:
-            candidates = claim_candidates(self.w.store, doc_id)
-            claimed = {(c.start, c.end) for c in self.w.store.list_claims(document_ids=[doc_id], orphaned=False)}
-        except MarginaliaError as exc:
-            self.about.setText(str(exc))
-            return
-        tags = {t.id: t for t in self.w.store.list_tags()}
+        self.about.setText("Looking for sentences worth a claim…")
+        self._generation += 1
+        generation = self._generation
+
+        def wanted() -> bool:
+            return generation == self._generation and self.w.store is store and self.doc_id == doc_id
+
+        def found(candidates) -> None:
+            if wanted():
+                self.reading = None
+                self._show(doc_id, candidates, row)
+
+        def failed(sentence: str) -> None:
+            if wanted():
+                self.reading = None
+                self.about.setText(sentence)
+
+        self.reading = operations.read(
+            self, store, lambda: unclaimed_candidates(store, doc_id), what="looking for claim candidates",
+            late=operations.team_late("the sentences worth a claim are not listed"), succeeded=found, failed=failed)
+
+    def _give_up(self) -> None:
+        reading, self.reading = self.reading, None
+        if reading is not None:
+            reading.abandon()
+
+    def _show(self, doc_id: int, candidates: list, row: int) -> None:
+        tags = self.w.annotator.tags  # the codebook as the window holds it
         for c in candidates:
-            if (c.start, c.end) in claimed:
-                continue  # accepted already: it left the list
             item = QTreeWidgetItem([f"{', '.join(c.kinds)} — {short_quote(c.text, ELIDE)}"])
             item.setData(0, ROLE, c)
             names = ", ".join(tags[t].name for t in c.tag_ids if t in tags)
             item.setToolTip(0, f"{c.text}\n\nKinds: {', '.join(c.kinds)}\nSuggested tags: {names or 'none'}")
             self.list.addTopLevelItem(item)
         n = self.list.topLevelItemCount()
-        self.about.setText(f"{n} sentence{'s' if n != 1 else ''} of “{short_quote(self.w.store.document_title(doc_id), 40)}”"
+        self.about.setText(f"{n} sentence{'s' if n != 1 else ''} of {self.w.annotator.library_title(doc_id)}"
                            " worth a claim. Enter accepts with the suggested tags, a digit with that tag.")
         if n:
             self.list.setCurrentItem(self.list.topLevelItem(min(row, n - 1)))
@@ -465,7 +474,7 @@ class CandidatesPanel(QWidget):
                 break
 
     def accept_with_key(self, key: int) -> int | None:
-        tag = next((t for t in self.w.store.list_tags() if t.key == key), None) if self.w.store else None
+        tag = next((t for t in self.w.annotator.tags.values() if t.key == key), None) if self.w.store else None
         if tag is None:
             self.w.statusBar().showMessage(f"No tag has the key {key}; give one a key in the codebook.", 4000)
             return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QThread
 
 _running: set[QThread] = set()
+LAST_STEP_MS = 2000  # a thread that said it finished is gone long before this
 
 
 def stop_and_wait(thread: QThread, timeout_ms: int) -> bool:
@@ -22,11 +23,19 @@ def stop_and_wait(thread: QThread, timeout_ms: int) -> bool:
 
 
 def keep_until_finished(thread: QThread) -> None:
-    if not thread.isRunning():
+    """Take a running thread from its parent and keep it until it ends."""
+    if not thread.isRunning() or thread in _running:
         return
     thread.setParent(None)
     _running.add(thread)
-    thread.finished.connect(lambda: _running.discard(thread))
+    thread.finished.connect(lambda: _let_go(thread))
+
+
+def _let_go(thread: QThread) -> None:
+    # "finished" arrives here queued, in the UI thread, a moment before the
+    # thread is really gone: let it go first, then drop the last reference
+    thread.wait(LAST_STEP_MS)
+    _running.discard(thread)
 
 
 def still_running() -> int:

@@ -126,10 +126,12 @@ class Versions:
         self.w.replaceFinished.emit(doc_id, True, summary)
 
     def stop(self, timeout_ms: int = 10000) -> None:
-        """Wait ``timeout_ms`` at most for a running read (on closing or switching databases)."""
+        """Stop a running read and wait ``timeout_ms`` at most for it (on
+        closing or switching databases)."""
         run, self.run = self.run, None
         if run is not None:
             run.stop(timeout_ms)
+            run.deleteLater()
 
     # --------------------------------------------------------------- orphans
     def show_orphans(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,8 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.core.errors import Cancelled, MarginaliaError
-from desktop_app.qt.threads import stop_and_wait
+from desktop_app.qt.operations import Operation, Run
 
 log = logging.getLogger(__name__)
 
@@ -81,55 +80,27 @@ def web_addresses(urls: list[QUrl]) -> list[str]:
     return [u.toString() for u in urls if u.scheme().lower() in ("http", "https")]
 
 
-class WebImportWorker(QObject):
-    progress = Signal(int, int)  # bytes received, bytes expected (0: unknown)
-    imported = Signal(object, str)  # DocumentRow, what the import kept (a sentence, or "")
-    failed = Signal(str)  # one sentence ("" when cancelled)
-    finished = Signal()
+def import_address(store, address: str, whole_page: bool, max_bytes: int, token) -> tuple:
+    """Fetch the page and add it to ``store`` (the operation's work): the
+    DocumentRow and what the import kept. Cancelling cuts the download."""
+    from desktop_app.core.fetch import CancelToken
+    from desktop_app.core.importers import import_summary, import_url
 
-    def __init__(self, store, address: str, whole_page: bool, max_bytes: int) -> None:
-        super().__init__()
-        from desktop_app.core.fetch import CancelToken
-
-        self.store = store
-        self.address = address
-        self.whole_page = whole_page
-        self.max_bytes = max_bytes
-        self.token = CancelToken()
-
-    def cancel(self) -> None:
-        self.token.cancel()  # thread-safe: ends a read that waits at once
-
-    def _progress(self, received: int, total: int | None) -> None:
-        self.progress.emit(received, total or 0)
-
-    def run(self) -> None:
-        from desktop_app.core.importers import import_summary, import_url
-
-        try:
-            doc = import_url(self.address, max_bytes=self.max_bytes, whole_page=self.whole_page,
-                             cancelled=self.token, progress=self._progress)
-            if self.token():
-                raise Cancelled("The download was cancelled.")
-            row = self.store.add_document(doc, original_name=doc.original.address)
-        except Cancelled:
-            self.failed.emit("")
-        except MarginaliaError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # logged, reported as a sentence
-            log.exception("import of %s failed", self.address)
-            self.failed.emit(f"The page could not be imported ({type(exc).__name__}).")
-        else:
-            self.imported.emit(row, import_summary(doc))
-        self.finished.emit()
+    cut = CancelToken()
+    token.on_cancel(cut.cancel)  # ends a read that waits at once
+    doc = import_url(address, max_bytes=max_bytes, whole_page=whole_page, cancelled=cut,
+                     progress=lambda received, total: token.report(received, total or 0))
+    token.check("The download was cancelled.")
+    row = store.add_document(doc, original_name=doc.original.address)
+    return row, import_summary(doc)
 
 
-class WebImportRun(QObject):
+class WebImportRun(Run):
     """One import by address, seen from the GUI thread. ``finished`` carries
     the DocumentRow (None if none), the summary and the failure sentence
     ("" for none; both "" and no row when cancelled)."""
 
-    progress = Signal(int, int)
+    progress = Signal(int, int)  # bytes received, bytes expected (0: unknown)
     finished = Signal(object, str, str)
 
     def __init__(self, parent, store, address: str, whole_page: bool, max_bytes: int) -> None:
@@ -138,49 +109,12 @@ class WebImportRun(QObject):
         self.row = None
         self.summary = ""
         self.error = ""
-        self.done = False
-        self.worker = WebImportWorker(store, address, whole_page, max_bytes)
-        self.thread = QThread(parent)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread.quit)
-        self.worker.finished.connect(self.worker.deleteLater)
-        self.thread.finished.connect(self.thread.deleteLater)
-        self.worker.progress.connect(self._on_progress)
-        self.worker.imported.connect(self._on_imported)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.finished.connect(self._on_finished)
+        self.op = Operation(self, lambda token: import_address(store, address, whole_page, max_bytes, token),
+                            what=f"importing {address}", failure="The page could not be imported.")
+        self.op.progress.connect(lambda values: self.progress.emit(*values))
+        self.op.succeeded.connect(self._on_imported)
+        self.op.finished.connect(lambda: self.finished.emit(self.row, self.summary, self.op.error))
 
-    def start(self) -> None:
-        self.thread.start()
 
-    def cancel(self) -> None:
-        self.worker.cancel()
-
-    def stop(self, timeout_ms: int = 10000) -> None:
-        """Cancel and wait for the thread (on closing)."""
-        if self.done:
-            return
-        self.cancel()
-        try:
-            if not stop_and_wait(self.thread, timeout_ms):
-                log.warning("the web import thread did not stop in time")
-        except RuntimeError:  # the thread object is already gone
-            pass
-
-    @Slot(int, int)
-    def _on_progress(self, received: int, total: int) -> None:
-        self.progress.emit(received, total)
-
-    @Slot(object, str)
-    def _on_imported(self, row, summary: str) -> None:
-        self.row, self.summary = row, summary
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.error = message
-
-    @Slot()
-    def _on_finished(self) -> None:
-        self.done = True
-        self.finished.emit(self.row, self.summary, self.error)
+    def _on_imported(self, result) -> None:
+        self.row, self.summary = result

@@ -38,7 +38,9 @@ def test_right_click_on_a_highlight_offers_what_is_done_with_a_claim(window, qtb
     for wanted in ("Tags", "Status", "Edit note…", "Link…", "Go to matching passages",
                    "Copy quote with source", "Delete claim"):
         assert wanted in labels, labels
-    assert labels.index("Tags") < labels.index("Copy")  # the claim's entries come first
+    # Only what is done with a claim: not the text box's entries (greyed out there: nothing is selected).
+    assert not {"Copy", "Copy Link Location", "Select All", "Select all", "Tag as…"} & set(labels), labels
+    assert all(a.isEnabled() for a in menu.actions() if not a.isSeparator()), labels
     # Tags are checkable and show the claim's tags; checking one is one undo step.
     tags_menu = action_named(menu, "claimTagsMenu").menu()
     checked = {a.data() for a in tags_menu.actions() if a.isChecked()}
@@ -67,9 +69,19 @@ def test_right_click_on_a_highlight_offers_what_is_done_with_a_claim(window, qtb
     assert fresh_claims(db_file) == []
     window.menu_actions["undo"].trigger()
     assert [c.id for c in fresh_claims(db_file)] == [cid]
-    # Off the highlights, only the text entries.
+    # Off the highlights, only the text entries: Copy (with text selected), Select all, Tag as….
     plain = view.build_context_menu(point_of(view, start + 200))
     assert action_named(plain, "claimTagsMenu") is None
+    plain_labels = [a.text().replace("&", "").split("\t")[0] for a in plain.actions() if not a.isSeparator()]
+    assert plain_labels == ["Copy", "Select all", "Tag as…"], plain_labels
+    assert not action_named(plain, "textCopy").isEnabled()
+    view.select_offsets(start + 190, start + 210)
+    selected = view.build_context_menu(point_of(view, start + 200))
+    assert action_named(selected, "textCopy").isEnabled() and action_named(selected, "tagMenu").isEnabled()
+    action_named(selected, "textCopy").trigger()
+    assert QGuiApplication.clipboard().text() == view.canonical_text[start + 190:start + 210]
+    action_named(view.build_context_menu(point_of(view, start + 200)), "textSelectAll").trigger()
+    assert view.selection_offsets() == (0, len(view.canonical_text))
     menu.grab().save(str(tmp_path / "menu.png"))
 
 

@@ -201,7 +201,7 @@ def test_cancelling_stops_the_export_and_writes_nothing(window, qtbot, tmp_path,
     run = dialog.run
     run.cancel()
     dialog.reject()
-    assert dialog.run is None and run.isFinished()
+    assert dialog.run is None and run.thread.isFinished()
     assert not target.exists() and list(tmp_path.glob("*.part")) == []
 
 
@@ -217,3 +217,23 @@ def test_screenshot_of_the_dialog(window, qtbot, tmp_path, claims):
     dialog.resize(1024, 700)
     dialog.grab().save(str(tmp_path / "export-dialog-1024.png"))
     assert (tmp_path / "export-dialog.png").stat().st_size > 0
+
+
+def test_the_keyboard_alone_exports(window, qtbot, tmp_path, claims):
+    """Alt+F reaches the file name, Enter exports (the path of a user who types)."""
+    from PySide6.QtWidgets import QApplication
+
+    dialog = window.annotator.make_export_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert not dialog.path.hasFocus()
+    qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.path.hasFocus)
+    target = tmp_path / "typed.csv"
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(target))
+    with qtbot.waitSignal(dialog.finished_export, timeout=20000) as done:
+        qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    assert done.args == [3] and len(_read("csv", target)) == 3

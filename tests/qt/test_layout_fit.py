@@ -10,7 +10,7 @@ import os
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabWidget
 from window_support import (  # noqa: F401 - fixtures
     db_file,
     isolated_qsettings,
@@ -101,11 +101,32 @@ def test_reading_panes_keep_most_of_the_width_on_any_screen(qtbot, db_file, moda
 
         claims = window.claims_panel.table
         qtbot.waitUntil(lambda: claims.columnWidth(ClaimsModel.QUOTE) >= 0.25 * claims.viewport().width())
+        # The gap between the panes, where links are drawn, gives way to the text on a narrow window.
+        gutter = window.splitter.handleWidth()
+        assert gutter == {1024: 24, 1920: 44}.get(size[0], gutter) and 24 <= gutter <= 44, gutter
+        # Two tabs fit side by side below the column, as they are on any screen.
+        assert window.tabPosition(Qt.DockWidgetArea.LeftDockWidgetArea) == QTabWidget.TabPosition.South
+        # With the search open too, the left column's tab titles are read whole, not "Lib… Code… Se…".
+        from desktop_app.qt.corpus_search import show_search
+
+        show_search(window)
         settle()
+        qtbot.waitUntil(lambda: any("Search" in _tab_titles(b) for b in layout_fit.dock_tab_bars(window)))
+        bars = layout_fit.dock_tab_bars(window)
+        assert all(not layout_fit.cut_tabs(bar) for bar in bars), [(_tab_titles(b), b.size()) for b in bars]
+        left = next(b for b in bars if "Library" in _tab_titles(b))
+        assert {"Library", "Search"} <= set(_tab_titles(left))
+        if size[0] < layout_fit.COMPACT_WIDTH:
+            assert "Codebook" in _tab_titles(left)
+        _check_room(window, *size)
         if os.environ.get("MARGINALIA_SHOTS"):
             window.grab().save(os.path.join(os.environ["MARGINALIA_SHOTS"], f"window-{size[0]}x{size[1]}.png"))
     finally:
         window.close()
+
+
+def _tab_titles(bar) -> list[str]:
+    return [bar.tabText(i) for i in range(bar.count())]
 
 
 def test_shrinking_the_window_gives_the_panes_their_width_back(qtbot, db_file, modals, screen, isolated_qsettings):
@@ -117,6 +138,28 @@ def test_shrinking_the_window_gives_the_panes_their_width_back(qtbot, db_file, m
         qtbot.waitUntil(lambda: window.centralWidget().width() / window.width() >= layout_fit.READING_SHARE)
         _check_room(window, 1024, 700)
         assert window.tabifiedDockWidgets(window.library_dock) == [window.codebook_dock]  # tabs when narrow
+    finally:
+        window.close()
+
+
+def test_shrinking_a_large_window_gives_the_panes_their_height_back(qtbot, db_file, modals, screen,
+                                                                   isolated_qsettings):
+    window = make_window(qtbot, db_file, size=(1920, 1080))
+    try:
+        qtbot.waitUntil(lambda: window.claims_dock.height() >= layout_fit.claims_height(1080) * 0.9)
+        window.resize(1024, 700)
+        qtbot.waitUntil(lambda: window.height() == 700)
+        # The claims table gives back the height it had: the panes keep most of the room.
+        qtbot.waitUntil(lambda: window.centralWidget().height() / window.height() >= layout_fit.READING_HEIGHT_SHARE,
+                        timeout=3000)
+        settle()
+        assert window.centralWidget().height() / window.height() >= layout_fit.READING_HEIGHT_SHARE
+        assert window.claims_dock.height() >= 0.8 * layout_fit.claims_height(700)  # several rows still
+        _check_room(window, 1024, 700)
+        window.resize(1920, 1080)  # back at full size: the claims table is not squeezed further
+        qtbot.waitUntil(lambda: window.width() == 1920)
+        settle()
+        assert window.claims_dock.height() >= 0.8 * layout_fit.claims_height(700)
     finally:
         window.close()
 

@@ -139,7 +139,7 @@ def test_the_windows_own_edits_do_not_trigger_a_refresh(qtbot, db_file, modals, 
     window.live.refreshed.connect(refreshed.append)
     make_claim(window, qtbot, window.panes[0], 10, 40, "1")
     polls = []
-    window.live._sink.done.connect(lambda *_: polls.append(window.live.mark))
+    window.live.polled.connect(lambda: polls.append(window.live.mark))
     polled = window.live.mark
     qtbot.waitUntil(lambda: window.live.mark != polled, timeout=WAIT_MS)  # a poll saw the write
     seen = len(polls)

@@ -348,7 +348,7 @@ def test_uncaught_exception_in_a_slot_is_logged_shown_and_survived(window, qtbot
         def broken(_claim_id):
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setattr(window.store, "get_claim", broken)
+        monkeypatch.setattr(window.annotator, "held_claim", broken)
         window.claims_panel.claimActivated.emit(cid)  # the slot raises
         monkeypatch.undo()
     finally:

@@ -199,3 +199,37 @@ def test_switching_databases_forgets_the_page_and_the_pdf(qtbot, pdf_library, mo
         qtbot.waitUntil(lambda: view._renderer._pages is None and view._renderer._doc_id is None, timeout=10000)
     finally:
         w.close()
+
+
+def test_closing_while_a_page_is_read_waits_a_bounded_time_and_keeps_the_thread(qtbot, monkeypatch):
+    """The render thread busy on a page whose bytes never come (a team
+    database gone quiet): closing waits STOP_WAIT_MS, not for ever, and the
+    thread outlives the view until it ends."""
+    import threading
+    from types import SimpleNamespace
+
+    import shiboken6
+
+    from desktop_app.qt import page_view
+    from desktop_app.qt.threads import still_running
+
+    gate, asked = threading.Event(), threading.Event()
+
+    class SilentStore:
+        def document_source(self, _doc_id):
+            asked.set()
+            gate.wait(30)
+            return None
+
+    monkeypatch.setattr(page_view, "STOP_WAIT_MS", 100)
+    view = page_view.PageView()
+    qtbot.addWidget(view)
+    try:
+        view.show_document(SilentStore(), 7, SimpleNamespace(source_format="pdf", pages=[0, 100]))
+        assert asked.wait(20)
+        view.shutdown()
+        assert still_running() == 1
+        shiboken6.delete(view)  # the window goes; the thread must not go with it
+    finally:
+        gate.set()
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=20000)

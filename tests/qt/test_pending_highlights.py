@@ -52,6 +52,7 @@ def team_window(qtbot, pg_url, modals, isolated_qsettings):  # noqa: F811
     doc = w.store.add_document(StructuredDocument(text=TEXT, blocks=blocks_for_lines(TEXT)), original_name="e.txt")
     w.events.documentsChanged.emit()
     w.open_document(doc.id, w.panes[0])
+    qtbot.waitUntil(lambda: w.panes[0].view.document_id == doc.id, timeout=20000)  # read off the UI thread
     w.doc_id = doc.id
     yield w
     if w.pending.waiting():
@@ -98,6 +99,7 @@ def test_a_claim_made_offline_is_painted_pending_then_replaced_by_the_saved_clai
     start, end = _span("pending claim")
     other = _span("another waiting")
     second = w.add_pane(w.doc_id)  # a second pane on the same document
+    qtbot.waitUntil(lambda: second.view.document_id == w.doc_id, timeout=20000)
     rows = w.store.paint_rows(w.doc_id)
     pg_server.stop()
     try:

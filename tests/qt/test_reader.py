@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor, QTextDocument, QWheelEvent
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop_app.core.document import Block, Metadata, Span, StructuredDocument
 from desktop_app.core.rows import TagRow
@@ -221,6 +221,12 @@ def test_ctrl_click_opens_only_web_links(view, qtbot):
     assert opened == [QUrl("https://example.org/source")]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=evil)
     assert opened == [QUrl("https://example.org/source")]
+    # The menu on a link copies its address; elsewhere it has no such entry.
+    from desktop_app.qt.claim_menu import action_named
+
+    action_named(view.build_context_menu(src), "textCopyLink").trigger()
+    assert QApplication.clipboard().text() == "https://example.org/source"
+    assert action_named(view.build_context_menu(point_of(view, 0)), "textCopyLink") is None
 
 
 def test_never_loads_resources(view, qtbot, monkeypatch):

@@ -14,10 +14,10 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QToolTip
-from window_support import isolated_qsettings, make_window, modals, point_of  # noqa: F401 - fixtures
+from window_support import Ticks, isolated_qsettings, make_window, modals, point_of  # noqa: F401 - fixtures
 
 from desktop_app.core.store import Store
 from desktop_app.core.store.server import CONNECT_TIMEOUT_S
@@ -39,29 +39,6 @@ def silent_server(pg_server):
     finally:
         hole.close()
         pg_server.start()
-
-
-class Ticks:
-    """A timer on the UI thread; the longest gap between its ticks says how
-    long the thread was held."""
-
-    def __init__(self) -> None:
-        self.last = time.monotonic()
-        self.longest = 0.0
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.monotonic()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-
-    def stop(self) -> float:
-        self.timer.stop()
-        self._tick()
-        return self.longest
 
 
 @pytest.fixture
@@ -124,7 +101,7 @@ def test_showing_others_changes_does_not_wait_for_the_server(team_window, qtbot,
         qtbot.waitUntil(lambda: bool(away) and w.claims_model.row_of(claim.id) is not None
                         and claim.id in pane.view.highlight_layer
                         and any(t.name == "Seen by Bea" for t in w.tags_model.tags()), timeout=20000)
-        held = ticks.stop()
+        held = ticks.stop().longest
         # the claim counts came with the rows: no count is left to read from the server later
         assert not w.documents_model._count_timer.isActive() and not w.tags_model._count_timer.isActive()
     finally:

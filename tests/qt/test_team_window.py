@@ -364,8 +364,8 @@ def test_an_unreachable_server_escaping_a_slot_is_a_status_line_not_a_dialog(tea
         def away(*_args, **_kwargs):
             raise DatabaseUnreachable("The team database x cannot be reached: Connection refused.")
 
-        monkeypatch.setattr(w.store, "get_claim", away)
-        w.claims_panel.claimActivated.emit(1)  # a slot that reads the store raises
+        monkeypatch.setattr(w.store, "get_document", away)
+        w.library.deleteRequested.emit(w.panes[0].view.document_id)  # a slot that reads the store raises
         monkeypatch.undo()
     finally:
         sys.excepthook = previous

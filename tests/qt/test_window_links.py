@@ -178,14 +178,14 @@ def test_changing_a_link_from_the_claim_editor(window, qtbot, db_file, monkeypat
 def test_a_saved_splitter_state_keeps_the_gutters(window):
     from PySide6.QtWidgets import QSplitter
 
-    from desktop_app.qt.link_gutter import GUTTER_WIDTH
+    from desktop_app.qt.link_gutter import gutter_width
 
     plain = QSplitter()
     plain.addWidget(QSplitter())
     plain.addWidget(QSplitter())
     plain.setHandleWidth(3)
     window.splitter.restoreState(plain.saveState())
-    assert window.splitter.handleWidth() == GUTTER_WIDTH
+    assert window.splitter.handleWidth() == gutter_width(window.splitter.width()) >= 24
 
 
 # ------------------------------------------------------------------ gutter

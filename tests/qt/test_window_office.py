@@ -65,13 +65,41 @@ def test_cancel_kills_the_reader_and_imports_nothing(window, qtbot, tmp_path, db
         assert window.annotator.import_files([stuck])
         run = window.annotator.import_run
         run.file_progress.connect(lambda d, t: progress.append((d, t)))
-        failed = []
-        run.worker.failed.connect(lambda n, m: failed.append(m))
-        qtbot.waitUntil(lambda: progress == [(1, 3)] or bool(failed), timeout=20000)  # the child is working
-        assert not failed, failed
+        qtbot.waitUntil(lambda: progress == [(1, 3)] or bool(run.failures), timeout=20000)  # the child is working
+        assert not run.failures, run.failures
         window.annotator.progress_dialog.canceled.emit()  # what its Cancel button does
     ids, failures = finished.args
     assert ids == [] and failures == []
     with Store.open(db_file) as store:
         assert len(store.list_documents()) == before
     assert modals.texts("warn") == []
+
+
+def test_leaving_the_database_while_a_new_version_is_read_kills_the_reader(window, qtbot, tmp_path, db_file,
+                                                                           modals, monkeypatch):
+    """Reading a new version runs as a cancellable operation: switching
+    databases cancels it, its reader child is killed, nothing is replaced."""
+    import time
+
+    from desktop_app.qt.main_window import STOP_WAIT_MS
+    from desktop_app.qt.threads import still_running
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.syspath_prepend(str(HERE))
+    monkeypatch.setitem(isolated.PARSERS, "docx", isolated.Parser("reader_faults", "hang", "application/x-test"))
+    stuck = tmp_path / "new version.docx"
+    stuck.write_bytes(docx_bytes())
+    doc_id = window.panes[0].view.document_id
+    before = window.store.document_text(doc_id)
+    replaced = []
+    window.replaceFinished.connect(lambda *args: replaced.append(args))
+    assert window.annotator.versions.replace_from_file(doc_id, stuck)
+    run = window.annotator.versions.run
+    qtbot.waitUntil(run.thread.isRunning, timeout=10000)
+    t = time.monotonic()
+    assert window.open_database(tmp_path / "other.db")
+    assert time.monotonic() - t < STOP_WAIT_MS / 1000 + 2  # cancelled, not waited out
+    qtbot.waitUntil(lambda: still_running() == 0 and run.thread.isFinished(), timeout=20000)
+    assert run.op.cancelled and replaced == []
+    with Store.open(db_file) as store:
+        assert store.document_text(doc_id) == before

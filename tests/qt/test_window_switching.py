@@ -16,7 +16,8 @@ from window_support import (  # noqa: F401 - fixtures
 )
 
 from desktop_app.core.store import Store
-from desktop_app.qt.main_window import STOP_WAIT_MS, _abandoned_loaders
+from desktop_app.qt.main_window import STOP_WAIT_MS
+from desktop_app.qt.threads import still_running
 
 HOLD_S = 20  # a stand-in worker gives up waiting after this (the test then fails, not hangs)
 
@@ -67,9 +68,10 @@ def test_opening_a_file_while_a_team_database_is_opening_keeps_the_file(window, 
     chosen = tmp_path / "chosen.db"
     assert window.open_database(chosen)  # the user picks a file meanwhile
     assert window.store.path == chosen
+    assert still_running() == 1  # the loader given up is kept until it ends, never destroyed while it runs
     release.set()
     qtbot.waitUntil(lambda: bool(opened) and bool(closed), timeout=30000)  # opened late, closed again
-    qtbot.waitUntil(lambda: not _abandoned_loaders, timeout=30000)  # its thread ended and was let go
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=30000)  # its thread ended and was let go
     _settle()
     assert window.store.path == chosen  # still the file the user chose
     assert "team" not in window.windowTitle()
@@ -98,7 +100,7 @@ def test_switching_databases_drops_the_matching_passages_of_the_old_one(window, 
     assert window.open_database(tmp_path / "other.db")
     assert time.monotonic() - t < STOP_WAIT_MS / 1000
     release.set()
-    qtbot.waitUntil(finder.isFinished, timeout=30000)
+    qtbot.waitUntil(finder.thread.isFinished, timeout=30000)
     _settle()
     # The old search's answer was dropped; the panel follows the panes, so it looked
     # again in the new database's documents.
@@ -139,6 +141,6 @@ def test_closing_while_a_database_is_opening_waits_a_bounded_time(qtbot, db_file
     assert took < STOP_WAIT_MS / 1000 + 1.5
     assert w.store is None
     qtbot.waitUntil(lambda: bool(opened) and bool(closed), timeout=30000)
-    qtbot.waitUntil(lambda: not _abandoned_loaders, timeout=30000)  # its thread ended and was let go
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=30000)  # its thread ended and was let go
     _settle()
     assert w.store is None  # the late store was closed, not attached

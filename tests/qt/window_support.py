@@ -96,6 +96,8 @@ def make_window(qtbot, db: Path, size=(1500, 950)):
     assert w.open_database(db)
     w.show()
     qtbot.waitExposed(w)
+    # a team database's documents are read off the UI thread: the panes fill in shortly
+    qtbot.waitUntil(lambda: not w.annotator.opening, timeout=20000)
     return w
 
 
@@ -172,3 +174,33 @@ def settle() -> None:
     for _ in range(3):  # a delivered event may post another
         QCoreApplication.sendPostedEvents()
         QCoreApplication.processEvents()
+
+
+class Ticks:
+    """A timer on the UI thread, counting its ticks and the longest gap
+    between two: a held UI thread counts none (an overdue timer fires once)."""
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self._clock = time.monotonic
+        self.count = 0
+        self.last = self._clock()
+        self.longest = 0.0
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self.count += 1
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> "Ticks":
+        self.timer.stop()
+        self._tick()
+        return self

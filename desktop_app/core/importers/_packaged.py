@@ -1,4 +1,5 @@
-"""What the Word, OpenDocument and EPUB readers share once their blocks are
+"""What the Word, OpenDocument and EPUB readers share: reading the body's
+blocks with progress, numbering list items; and once their blocks are
 built: comments found in the file placed on the canonical text, notes at the
 end, metadata and the document itself.
 
@@ -11,6 +12,7 @@ code-point range in the canonical text. They are taken out again here.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop_app.core.document import (
@@ -30,6 +32,61 @@ from desktop_app.core.importers._common import (
 
 MARK = "comment-range"
 NO_TEXT = "the file has no text to annotate."
+PROGRESS_EVERY = 200  # blocks between two progress reports
+
+
+def read_blocks(children: list, block: Callable[[object], None],
+                progress: Callable[[int, int], None] | None) -> None:
+    """Read the body's top-level elements one by one with ``block``, saying
+    how far it got every PROGRESS_EVERY elements and at the end."""
+    total = len(children)
+    for i, child in enumerate(children):
+        block(child)
+        if progress is not None and (i % PROGRESS_EVERY == 0 or i == total - 1):
+            progress(i + 1, total)
+
+
+class ListNumbers:
+    """The numbers of list items as word processors count them: each list
+    (any key: a Word numbering, an OpenDocument list style) counts at each
+    level from that level's start; an item sets the levels below it back,
+    so that a nested list starts again; ``restart`` begins a level anew."""
+
+    def __init__(self) -> None:
+        self._counts: dict[object, dict[int, int]] = {}
+
+    def restart(self, key, level: int) -> None:
+        counts = self._counts.setdefault(key, {})
+        for deeper in [lv for lv in counts if lv >= level]:
+            del counts[deeper]
+
+    def next(self, key, level: int, start: int, given: int | None = None) -> int:
+        """The number of the next item at ``level`` (``given``: the file
+        sets it)."""
+        counts = self._counts.setdefault(key, {})
+        number = given if given is not None else (counts[level] + 1 if level in counts else start)
+        counts[level] = number
+        for deeper in [lv for lv in counts if lv > level]:
+            del counts[deeper]
+        return number
+
+
+def list_item(level: int, ordered: bool, number: int | None) -> dict:
+    """A list item's block context (numbers only on ordered lists)."""
+    return {"kind": "list_item", "level": level, "ordered": ordered, "number": number if ordered else None}
+
+
+def short_reason(exc: BaseException) -> str:
+    """A reader's complaint, on one line, short enough for a sentence."""
+    text = " ".join(str(exc).split())[:120]
+    return text or type(exc).__name__
+
+
+def as_int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 @dataclass(slots=True)

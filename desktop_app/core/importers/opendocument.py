@@ -29,9 +29,14 @@ from desktop_app.core.importers._common import (
 from desktop_app.core.importers._packaged import (
     MARK,
     FoundComment,
+    ListNumbers,
     add_notes,
+    as_int,
     build_document,
     iso_date,
+    list_item,
+    read_blocks,
+    short_reason,
 )
 from desktop_app.core.importers.archive import (
     DEFAULT_MAX_BYTES,
@@ -93,10 +98,10 @@ def parse_odt(
         raise refused(name, f"the {WHAT} was refused: it declares XML entities, which could make it expand without end.") from None
     except (KeyError, IndexError, AttributeError, TypeError, ValueError, LookupError, SyntaxError, AssertionError,
             OSError, EOFError) as exc:
-        raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+        raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
     except Exception as exc:  # the XML parser's errors (xml.sax), a damaged member (zlib)
         if type(exc).__module__.startswith(("xml.", "zipfile", "zlib")):
-            raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+            raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
         raise
     if getattr(document, "text", None) is None:
         raise refused(name, "this OpenDocument file is not a text document (.odt).")
@@ -105,16 +110,11 @@ def parse_odt(
         reader.read(progress)
         metadata = reader.metadata()
     except (KeyError, IndexError, AttributeError, TypeError, ValueError, LookupError, AssertionError) as exc:
-        raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+        raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
     return build_document(
         reader.out.drafts, data=data, name=name, fmt="odt", media_type=MEDIA_TYPE, metadata=metadata,
         comments=reader.found_comments,
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())[:120]
-    return text or type(exc).__name__
 
 
 def _q(node) -> tuple[str, str] | None:
@@ -162,8 +162,8 @@ class _Reader:
                     self.styles[_attr(node, _STYLE, "name")] = node
                 elif q == (_TEXT, "list-style"):
                     self.list_styles[_attr(node, _STYLE, "name")] = self._list_levels(node)
-        self.lists: list[dict] = []  # open lists: style, counter, level
-        self.last_numbers: dict[str, int] = {}  # list style → last number of its last top-level list
+        self.lists: list[dict] = []  # open lists, outermost first: their style, and the key they count under
+        self.numbers = ListNumbers()  # per top-level list style
         self.notes: list[tuple[int, list]] = []
         self.found_comments: list[FoundComment] = []
         self.pending_comments: list[FoundComment] = []  # point comments of the block being read
@@ -176,10 +176,10 @@ class _Reader:
             q = _q(child)
             if q is None:
                 continue
-            level = _int(_attr(child, _TEXT, "level"), 1)
+            level = as_int(_attr(child, _TEXT, "level"), 1)
             if q == (_TEXT, "list-level-style-number"):
                 fmt = _attr(child, "urn:oasis:names:tc:opendocument:xmlns:style:1.0", "num-format")
-                levels[level] = (fmt != "", _int(_attr(child, _TEXT, "start-value"), 1))
+                levels[level] = (fmt != "", as_int(_attr(child, _TEXT, "start-value"), 1))
             elif q in ((_TEXT, "list-level-style-bullet"), (_TEXT, "list-level-style-image")):
                 levels[level] = (False, 1)
         return levels
@@ -223,12 +223,7 @@ class _Reader:
 
     # -- reading -------------------------------------------------------
     def read(self, progress) -> None:
-        children = list(self.doc.text.childNodes)
-        total = len(children)
-        for i, child in enumerate(children):
-            self._block(child)
-            if progress is not None and (i % 200 == 0 or i == total - 1):
-                progress(i + 1, total)
+        read_blocks(list(self.doc.text.childNodes), self._block, progress)
         self.out.end()
         add_notes(self.out, self.notes)
 
@@ -237,7 +232,7 @@ class _Reader:
         if q is None or q in _SKIPPED:
             return
         if q == (_TEXT, "h"):
-            level = _int(_attr(node, _TEXT, "outline-level"), 1)
+            level = as_int(_attr(node, _TEXT, "outline-level"), 1)
             self._paragraph(node, {"kind": "heading", "level": min(max(level, 1), 6)})
         elif q == (_TEXT, "p"):
             ctx = context or self._paragraph_kind(_attr(node, _TEXT, "style-name")) or {"kind": "paragraph"}
@@ -270,38 +265,30 @@ class _Reader:
         style = _attr(node, _TEXT, "style-name") or (self.lists[-1]["style"] if self.lists else "")
         level = len(self.lists) + 1
         ordered, start = self.list_styles.get(style, {}).get(level, (False, 1))
-        entry = {"style": style, "number": start - 1, "ordered": ordered}
+        key = style if level == 1 else self.lists[0]["key"]  # nested lists count within their top list
         continues = _attr(node, _TEXT, "continue-numbering") == "true" or _attr(node, _TEXT, "continue-list")
-        if level == 1 and continues and style in self.last_numbers:
-            entry["number"] = self.last_numbers[style]  # a list interrupted by a paragraph goes on counting
-        self.lists.append(entry)
+        if not (level == 1 and continues):  # a list interrupted by a paragraph goes on counting
+            self.numbers.restart(key, level)
+        self.lists.append({"style": style, "key": key})
         try:
             for item in node.childNodes:
                 q = _q(item)
                 if q not in ((_TEXT, "list-item"), (_TEXT, "list-header")):
                     continue
-                given = _attr(item, _TEXT, "start-value")
-                if given:
-                    entry["number"] = _int(given, entry["number"] + 1) - 1
-                numbered = q == (_TEXT, "list-item")
-                if numbered:
-                    entry["number"] += 1
+                number = None
+                if q == (_TEXT, "list-item"):  # a header is not numbered
+                    given = as_int(_attr(item, _TEXT, "start-value"), 0) or None  # the file restarts it here
+                    number = self.numbers.next(key, level, start, given)
                 first = True
                 for child in item.childNodes:
                     cq = _q(child)
                     if cq in ((_TEXT, "p"), (_TEXT, "h")):
-                        ctx = {
-                            "kind": "list_item", "level": level, "ordered": ordered,
-                            "number": entry["number"] if ordered and first and numbered else None,
-                        }
-                        self._paragraph(child, ctx)
+                        self._paragraph(child, list_item(level, ordered, number if first else None))
                         first = False
                     else:
                         self._block(child)
         finally:
             self.lists.pop()
-            if level == 1:
-                self.last_numbers[style] = entry["number"]
 
     def _table(self, node) -> None:
         for row in _rows(node):
@@ -353,7 +340,7 @@ class _Reader:
                 self._inline(child, ctx)
                 self.out.close_span(span)
             elif q == (_TEXT, "s"):
-                self.out.add(" " * min(max(_int(_attr(child, _TEXT, "c"), 1), 1), 100), collapse=False)
+                self.out.add(" " * min(max(as_int(_attr(child, _TEXT, "c"), 1), 1), 100), collapse=False)
             elif q == (_TEXT, "tab"):
                 self.out.add("\t", collapse=False)
             elif q == (_TEXT, "line-break"):
@@ -446,8 +433,3 @@ def _descendants(node, wanted: set):
             yield from _descendants(child, wanted)
 
 
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default

@@ -23,10 +23,15 @@ from desktop_app.core.importers._common import Builder, clean_inline, refused, s
 from desktop_app.core.importers._packaged import (
     MARK,
     FoundComment,
+    ListNumbers,
     add_notes,
+    as_int,
     build_document,
     iso_date,
     iso_time,
+    list_item,
+    read_blocks,
+    short_reason,
 )
 from desktop_app.core.importers.archive import (
     DEFAULT_MAX_BYTES,
@@ -71,10 +76,10 @@ def parse_docx(
     except ValueError as exc:  # python-docx: "file ... is not a Word file, content type is ..."
         if "content type" in str(exc):
             raise refused(name, "this is not a Word document (.docx), though it is packaged like one.") from None
-        raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+        raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
     except (KeyError, IndexError, AttributeError, TypeError, SyntaxError, LookupError) as exc:
         # lxml.etree.XMLSyntaxError is a SyntaxError
-        raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+        raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
 
     reader = _Reader(document, RT)
     try:
@@ -83,16 +88,11 @@ def parse_docx(
         metadata = Metadata(title=props.title or "", author=props.author or "", published=iso_date(props.created))
         comments = reader.comments()
     except (KeyError, IndexError, AttributeError, TypeError, ValueError, SyntaxError, LookupError) as exc:
-        raise refused(name, f"the {WHAT} is damaged ({_short(exc)}).") from None
+        raise refused(name, f"the {WHAT} is damaged ({short_reason(exc)}).") from None
     return build_document(
         reader.out.drafts, data=data, name=name, fmt="docx", media_type=MEDIA_TYPE, metadata=metadata,
         comments=comments,
     )
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())[:120]
-    return text or type(exc).__name__
 
 
 def _on(el) -> bool:
@@ -107,7 +107,7 @@ class _Reader:
         self.out = Builder()
         self.styles = {s.get(_W + "styleId"): s for s in document.styles.element.iter(_W + "style")}
         self.numbering = self._read_numbering()
-        self.counters: dict[str, list[int]] = {}
+        self.numbers = ListNumbers()  # per numbering (numId)
         self.notes: list[tuple[int, list]] = []
         self.note_parts = {}
         self.open_comments: dict[str, object] = {}
@@ -143,7 +143,7 @@ class _Reader:
                 fmt = lvl.find(_W + "numFmt")
                 start = lvl.find(_W + "start")
                 kind = (fmt.get(_W + "val") if fmt is not None else "decimal") or "decimal"
-                levels[_int(lvl.get(_W + "ilvl"))] = (kind not in ("bullet", "none"), _int(start.get(_W + "val"), 1) if start is not None else 1)
+                levels[as_int(lvl.get(_W + "ilvl"))] = (kind not in ("bullet", "none"), as_int(start.get(_W + "val"), 1) if start is not None else 1)
             abstract[a.get(_W + "abstractNumId")] = levels
         out = {}
         for num in root.iter(_W + "num"):
@@ -172,7 +172,7 @@ class _Reader:
             style_id = ps.get(_W + "val") if ps is not None else None
             num = ppr.find(_W + "numPr")
             ol = ppr.find(_W + "outlineLvl")
-            outline = _int(ol.get(_W + "val"), 9) if ol is not None else None
+            outline = as_int(ol.get(_W + "val"), 9) if ol is not None else None
         heading = 0
         quote = False
         style_depth = 0
@@ -195,7 +195,7 @@ class _Reader:
                     num = sppr.find(_W + "numPr")
                 if outline is None:
                     ol = sppr.find(_W + "outlineLvl")
-                    outline = _int(ol.get(_W + "val"), 9) if ol is not None else None
+                    outline = as_int(ol.get(_W + "val"), 9) if ol is not None else None
         if not heading and outline is not None and 0 <= outline < 9:
             heading = outline + 1
         if heading:
@@ -204,21 +204,10 @@ class _Reader:
             ilvl_el = num.find(_W + "ilvl")
             num_el = num.find(_W + "numId")
             num_id = num_el.get(_W + "val") if num_el is not None else None
-            ilvl = min(max(_int(ilvl_el.get(_W + "val")) if ilvl_el is not None else style_depth, 0), 8)
+            ilvl = min(max(as_int(ilvl_el.get(_W + "val")) if ilvl_el is not None else style_depth, 0), 8)
             if num_id and num_id != "0":
-                levels = self.numbering.get(num_id, {})
-                ordered, start = levels.get(ilvl, (False, 1))
-                counters = self.counters.setdefault(num_id, [0] * 9)
-                if counters[ilvl] == 0:
-                    counters[ilvl] = start
-                else:
-                    counters[ilvl] += 1
-                for deeper in range(ilvl + 1, 9):
-                    counters[deeper] = 0
-                return {
-                    "kind": "list_item", "level": ilvl + 1, "ordered": ordered,
-                    "number": counters[ilvl] if ordered else None,
-                }
+                ordered, start = self.numbering.get(num_id, {}).get(ilvl, (False, 1))
+                return list_item(ilvl + 1, ordered, self.numbers.next(num_id, ilvl, start))
         if quote:
             return {"kind": "quote", "quote_depth": 1}
         return {"kind": "paragraph"}
@@ -257,13 +246,7 @@ class _Reader:
 
     # -- reading -------------------------------------------------------
     def read(self, progress) -> None:
-        body = self.doc.element.body
-        children = list(body)
-        total = len(children)
-        for i, child in enumerate(children):
-            self._block(child)
-            if progress is not None and (i % 200 == 0 or i == total - 1):
-                progress(i + 1, total)
+        read_blocks(list(self.doc.element.body), self._block, progress)
         self.out.end()
         self._read_notes()
 
@@ -478,8 +461,3 @@ def _nearest_table(el):
     return parent
 
 
-def _int(value, default: int = 0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default

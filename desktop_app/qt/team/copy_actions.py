@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QProgressDialog
 
-from desktop_app.core.errors import Cancelled, MarginaliaError
+from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.lazy import LazyModule
+from desktop_app.qt.operations import Operation, Run
+from desktop_app.qt.threads import keep_until_finished
 
 log = logging.getLogger(__name__)
 
@@ -35,58 +37,31 @@ _TABLE_WORDS = {
 }
 
 
-# ------------------------------------------------------------------ the worker
-class CopyThread(QThread):
-    """Runs one copy_database off the UI thread; says how far it got. Its
-    signals are emitted in the thread and arrive queued in the GUI thread."""
+# ------------------------------------------------------------------ the work
+def copy_work(source, destination, token):
+    """One copy_database (the operation's work); the progress of each table
+    is reported as (table, rows copied, rows in the table). Cancelling stops
+    at the next batch of rows: the copy's transaction is rolled back (a new
+    file is removed), nothing is left half-copied."""
+    from desktop_app.core.store import copying
 
-    progress = Signal(str, int, int)  # table, rows copied, rows in the table
-    copied = Signal(object)  # CopyResult
-    failed = Signal(str)  # one sentence
+    def progress(table: str, done: int, total: int) -> None:
+        token.check("The copy was stopped; nothing was copied.")
+        token.report(table, done, total)
 
-    def __init__(self, source, destination, parent=None) -> None:
-        super().__init__(parent)
-        self.source = source  # a file path or an address (perhaps with a password: never log it)
-        self.destination = destination
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        """Stop at the next batch of rows: the copy's transaction is rolled
-        back (a new file is removed), nothing is left half-copied."""
-        self.cancelled = True
-
-    def run(self) -> None:
-        from desktop_app.core.store import copying
-
-        try:
-            result = copying.copy_database(self.source, self.destination, progress=self._progress)
-        except MarginaliaError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # logged; one sentence for the window
-            log.exception("copying a database failed")
-            self.failed.emit(f"The copy failed ({type(exc).__name__}) and nothing was changed; the log file has details.")
-        else:
-            self.copied.emit(result)
-
-    def _progress(self, table: str, done: int, total: int) -> None:
-        if self.cancelled:
-            raise Cancelled("The copy was stopped; nothing was copied.")
-        self.progress.emit(table, done, total)
+    return copying.copy_database(source, destination, progress=progress)
 
 
-class CopyRun(QObject):
-    """One copy seen from the GUI thread: the worker's signals arrive here
-    (queued), the progress dialog follows them, and ``finished`` says how it
-    ended: (CopyResult or None, sentence of the failure or "")."""
+class CopyRun(Run):
+    """One copy seen from the GUI thread: the progress dialog follows the
+    operation, and ``finished`` says how it ended: (CopyResult or None,
+    sentence of the failure or "")."""
 
     finished = Signal(object, str)
 
     def __init__(self, window, source, destination, label: str) -> None:
         super().__init__(window)
         self.window = window
-        self.result = None
-        self.error = ""
-        self.done = False
         self.closing = False  # the window closed meanwhile: no questions afterwards
         self.dialog = QProgressDialog(label, "", 0, 0, window)
         self.dialog.setObjectName("CopyProgress")
@@ -99,29 +74,39 @@ class CopyRun(QObject):
         self.dialog.setMinimumDuration(1_000_000)  # shown by our timer, not by setValue
         self.dialog.setMinimumWidth(420)
         self.dialog.hide()
-        self.thread = CopyThread(source, destination, self)
-        self.thread.progress.connect(self._on_progress)
-        self.thread.copied.connect(self._on_copied)
-        self.thread.failed.connect(self._on_failed)
-        self.thread.finished.connect(self._on_finished)
+        # source: a file path or an address (perhaps with a password: never logged)
+        self.op = Operation(self, lambda token: copy_work(source, destination, token), what="copying a database",
+                            failure="The copy failed and nothing was changed; the log file has details.")
+        self.op.progress.connect(lambda values: self._on_progress(*values))
+        self.op.finished.connect(self._on_finished)
+
+    @property
+    def result(self):
+        return self.op.result
+
+    @property
+    def error(self) -> str:
+        if self.op.cancelled and not self.op.error:
+            return "The copy was stopped; nothing was copied."
+        return self.op.error
 
     def start(self) -> None:
-        self.thread.start()
+        self.op.start()
         QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self._show_dialog)
 
     def _show_dialog(self) -> None:
         if not self.done:
             self.dialog.show()
 
-    def cancel(self) -> None:
-        self.thread.cancel()
-
     def wait(self, timeout_ms: int) -> bool:
         """Wait ``timeout_ms`` at most for the copy to end; True if it ended.
-        (The window's leave_store cancels it first, on closing.)"""
-        return self.done or self.thread.wait(timeout_ms)
+        (The window's leave_store cancels it first, on closing.) A copy that
+        has not ended is kept alive until it does, and still says how it ended."""
+        if self.op.wait(timeout_ms):
+            return True
+        keep_until_finished(self.op.thread)
+        return False
 
-    @Slot(str, int, int)
     def _on_progress(self, table: str, done: int, total: int) -> None:
         what = _TABLE_WORDS.get(table, table.replace("_", " "))
         if total:
@@ -132,18 +117,7 @@ class CopyRun(QObject):
             self.dialog.setRange(0, 0)
             self.dialog.setLabelText(f"Copying {what}…")
 
-    @Slot(object)
-    def _on_copied(self, result) -> None:
-        self.result = result
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.error = message
-
-    @Slot()
     def _on_finished(self) -> None:
-        self.done = True
-        self.thread.wait()  # finished is emitted just before the thread ends: let it end
         self.dialog.hide()
         self.dialog.deleteLater()
         self.finished.emit(self.result, self.error)

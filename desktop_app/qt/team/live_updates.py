@@ -1,10 +1,10 @@
 """Live updates: what other windows, programs and annotators write to the open
 database shows in this window within about a second.
 
-Every ``POLL_MS`` a worker thread asks the store what others changed since the
-last look (``Store.changes_since``: a single indexed query, but on a team
-database it crosses the network, so it never runs on the UI thread). The
-same worker then reads the rows of what changed ("claims:<document>",
+Every ``POLL_MS`` a worker thread (an Operation, qt/operations.py) asks the
+store what others changed since the last look (``Store.changes_since``: a
+single indexed query, but on a team database it crosses the network, so it
+never runs on the UI thread). The same worker then reads the rows of what changed ("claims:<document>",
 "tags", "links", "documents", or "*" for everything; see ``read_rows``) in
 one snapshot. The answer comes back as a signal with those plain rows; the
 window tells the views through the usual StoreEvents hub, which hands them
@@ -21,20 +21,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
+from desktop_app.qt.operations import Operation
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000
-
-
-class _Sink(QObject):
-    """Lives on the UI thread; the worker emits through it (queued)."""
-
-    done = Signal(int, int, object, object)  # generation, new mark, scopes (set of str), rows read
-    failed = Signal(int, str, bool)  # generation, sentence, unreachable?
+STOP_WAIT_MS = 3000  # how long stopping waits for a poll under way
 
 
 def _claim_documents(scopes) -> set[int]:
@@ -84,28 +79,22 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dic
     return rows
 
 
-class _PollJob(QRunnable):
-    def __init__(self, store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict,
-                 sink: _Sink, generation: int) -> None:
-        super().__init__()
-        self.store, self.mark, self.sink, self.generation = store, mark, sink, generation
-        self.owed, self.shown, self.doc_keys = set(owed), set(shown), dict(doc_keys)
-
-    def run(self) -> None:
-        try:
-            if self.mark is None:  # no mark yet (the first one failed): start from here, reload all
-                new_mark, scopes = self.store.change_mark(), {"*"}
-            else:
-                new_mark, scopes = self.store.changes_since(self.mark)
-            scopes = set(scopes) | self.owed
-            rows = read_rows(self.store, scopes, self.shown, self.doc_keys) if scopes else {}
-        except DatabaseUnreachable as exc:
-            self.sink.failed.emit(self.generation, str(exc), True)
-        except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
-            log.warning("polling for changes failed: %s", exc)
-            self.sink.failed.emit(self.generation, str(exc), False)
+def look(store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict) -> tuple:
+    """One poll (an Operation's work): ("done", new mark, scopes, rows), or
+    ("failed", sentence, unreachable?) for a poll to be tried again."""
+    try:
+        if mark is None:  # no mark yet (the first one failed): start from here, reload all
+            new_mark, scopes = store.change_mark(), {"*"}
         else:
-            self.sink.done.emit(self.generation, new_mark, scopes, rows)
+            new_mark, scopes = store.changes_since(mark)
+        scopes = set(scopes) | owed
+        rows = read_rows(store, scopes, shown, doc_keys) if scopes else {}
+    except DatabaseUnreachable as exc:
+        return ("failed", str(exc), True)
+    except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
+        log.warning("polling for changes failed: %s", exc)
+        return ("failed", str(exc), False)
+    return ("done", new_mark, scopes, rows)
 
 
 class LiveUpdates(QObject):
@@ -116,6 +105,8 @@ class LiveUpdates(QObject):
     reachabilityChanged = Signal(bool)
     # The scopes a refresh has just applied (for tests and the analysis windows)
     refreshed = Signal(object)
+    # A poll's answer was handled (changes or none; for tests)
+    polled = Signal()
 
     def __init__(self, window, interval_ms: int = POLL_MS) -> None:
         super().__init__(window)
@@ -128,11 +119,7 @@ class LiveUpdates(QObject):
         self._busy = False
         self._owed: set[str] = set()  # scopes seen but not yet applied (the refresh failed)
         self._doc_keys: dict[int, tuple] = {}  # document id -> (version, sha256) as last shown
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._sink = _Sink(self)
-        self._sink.done.connect(self._done)
-        self._sink.failed.connect(self._failed)
+        self._poll: Operation | None = None  # the poll under way
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -158,11 +145,15 @@ class LiveUpdates(QObject):
 
     def stop(self, timeout_ms: int = -1) -> None:
         """Stop polling and wait for a poll under way (the store may close
-        next), ``timeout_ms`` at most (-1: as long as it takes)."""
+        next), ``timeout_ms`` at most (-1: STOP_WAIT_MS); a poll still
+        waiting on the database then is kept until it ends, its answer dropped."""
         self.timer.stop()
         self._generation += 1  # answers still on their way are ignored
-        if not self._pool.waitForDone(timeout_ms):
-            log.warning("a poll for changes was still waiting for the database")
+        poll, self._poll = self._poll, None
+        if poll is not None:
+            if not poll.stop(STOP_WAIT_MS if timeout_ms < 0 else timeout_ms):  # kept until it ends
+                log.warning("a poll for changes was still waiting for the database")
+            poll.deleteLater()
         self._busy = False
         self.store = None
         self._set_reachable(True, "")
@@ -177,8 +168,27 @@ class LiveUpdates(QObject):
             return
         self._busy = True
         shown = {p.view.document_id for p in self.w.panes if p.view.document_id is not None}
-        self._pool.start(_PollJob(self.store, self.mark, self._owed, shown, self._doc_keys,
-                                  self._sink, self._generation))
+        store, mark, owed, keys, generation = self.store, self.mark, set(self._owed), dict(self._doc_keys), \
+            self._generation
+        poll = Operation(self, lambda _token: look(store, mark, owed, shown, keys), what="polling for changes")
+        poll.succeeded.connect(lambda answer: self._answered(generation, answer))
+        poll.finished.connect(lambda: self._poll_ended(poll))
+        self._poll = poll
+        poll.start()
+
+    def _poll_ended(self, poll) -> None:
+        if self._poll is poll:
+            self._poll = None
+            self._busy = False
+        poll.deleteLater()
+
+    def _answered(self, generation: int, answer: tuple) -> None:
+        if answer[0] == "done":
+            self._done(generation, *answer[1:])
+        else:
+            self._failed(generation, *answer[1:])
+        if generation == self._generation:
+            self.polled.emit()
 
     def _done(self, generation: int, mark: int, scopes, rows) -> None:
         if generation != self._generation:
