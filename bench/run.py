@@ -57,6 +57,11 @@ TARGETS = {
     "rss_dialogue_mb": ("<=", 400),
     "pdf_import_ratio": ("<=", 1.5),
     "open_pdf_300_ratio": ("<=", 1.1),
+    "ready_100k_ratio": ("<=", 1.5),
+    "ready_1m_s": ("<=", 2),
+    "library_filter_ms_10k": ("<=", 30),
+    "rss_mb_1m": ("<=", 400),
+    "export_1m_ratio": ("<=", 3),
     "claims_sort_ms_1m": ("<=", 50),
     "claims_filter_ms_1m": ("<=", 50),
 }
@@ -75,6 +80,10 @@ class Sizes:
         self.repeats = 3 if quick else 7
         self.startup_repeats = 2 if quick else 7
         self.adds = 5 if quick else 25
+        # generated projects: (name, documents, claims per document, words per document)
+        self.projects = (("100k", 50, 20, 200), ("1m", 200, 20, 200), ("10k", 500, 2, 80)) if quick else (
+            ("100k", 1_000, 100, 700), ("1m", 10_000, 100, 700), ("10k", 10_000, 2, 120))
+        self.project_repeats = 1 if quick else 3
         self.big_docs = 50 if quick else 1_000  # the claims table's project (--only bigclaims)
         self.big_claims = 5_000 if quick else 1_000_000
 
@@ -320,6 +329,120 @@ def export_figures(sizes: Sizes, tmp: Path) -> dict:
         "export_100k_ratio": mine / base,
         "export_peak_mb": peak / 1024 / 1024,
     }
+
+
+# --------------------------------------------------------- large projects
+PROJECT_CACHE_VERSION = 1  # bump when build_project or the schema changes what it makes
+
+
+def project_db(tmp_root: Path, name: str, documents: int, per_doc: int, words: int) -> Path:
+    """A generated project, built once and kept in the temp folder between
+    runs (building the largest takes minutes), or in $MARGINALIA_BENCH_CACHE."""
+    from desktop_app.core.store import database
+
+    from inputs import build_project
+
+    cache = Path(os.environ.get("MARGINALIA_BENCH_CACHE") or Path(tempfile.gettempdir()) / "marginalia-bench-projects")
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{name}-{documents}x{per_doc}x{words}-v{PROJECT_CACHE_VERSION}.db"
+    if path.exists():
+        try:
+            if database.inspect_file(path) == database.HEAD:
+                return path
+        except Exception:  # noqa: BLE001 - a broken or older cache is built again
+            pass
+        path.unlink()
+    partial = path.with_suffix(".partial")
+    for leftover in cache.glob(partial.name + "*"):
+        leftover.unlink()
+    t0 = time.perf_counter()
+    build_project(partial, documents, per_doc, words)
+    partial.rename(path)
+    print(f"# built {path.name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    return path
+
+
+PROBE_TIMEOUT_S = int(os.environ.get("MARGINALIA_PROBE_TIMEOUT", "900"))  # seconds
+
+
+def probe_project(db: Path, home: Path) -> dict | None:
+    """The probe's figures for a project; None (said on stderr) when it did
+    not get there within PROBE_TIMEOUT_S."""
+    env = dict(os.environ, XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_STATE_HOME=str(home / "state"))
+    try:
+        proc = subprocess.run([sys.executable, str(HERE / "probe_startup.py"), "project", str(db)],
+                              capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env)
+    except subprocess.TimeoutExpired:
+        print(f"# {db.name}: not ready to claim within {PROBE_TIMEOUT_S} s", file=sys.stderr, flush=True)
+        return None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"probe project {db.name} failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def project_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The window on generated projects (ready to claim, memory, library
+    filter), each opened in a fresh process, against the two sample articles;
+    and the CSV export of the largest against the csv module."""
+    from desktop_app.core.store import Store
+
+    sample = tmp / "sample.db"
+    Store.open(sample).close()
+    dbs = {name: project_db(tmp, name, *shape) for name, *shape in sizes.projects}
+    out: dict[str, float] = {}
+    runs: dict[str, list[dict]] = {"sample": []} | {name: [] for name in dbs}
+    given_up: set[str] = set()
+    for i in range(sizes.project_repeats):  # interleaved, so that drift hits all of them
+        for name in runs:
+            if name in given_up:
+                continue
+            home = tmp / f"home-{name}-{i}"  # a fresh home: no layout or open documents remembered
+            figures = probe_project(sample if name == "sample" else dbs[name], home)
+            if figures is None:
+                given_up.add(name)  # one timeout says enough
+            else:
+                runs[name].append(figures)
+
+    def med(name: str, key: str) -> float:
+        values = [r[key] for r in runs[name]]
+        return statistics.median(values) if values else float("nan")
+
+    out["ready_sample_s"] = med("sample", "ready_s")
+    out["ready_100k_s"] = med("100k", "ready_s")
+    out["ready_100k_ratio"] = out["ready_100k_s"] / out["ready_sample_s"]
+    out["ready_1m_s"] = med("1m", "ready_s")
+    out["counted_1m_s"] = med("1m", "counted_s")
+    out["ready_10k_short_s"] = med("10k", "ready_s")
+    out["rss_mb_sample"] = med("sample", "rss_mb")
+    out["rss_mb_1m"] = med("1m", "rss_mb")
+    out["library_filter_ms_10k"] = med("10k", "library_filter_ms")
+    out["library_filter_worst_ms_10k"] = med("10k", "library_filter_worst_ms")
+    out["library_filter_ms_1m"] = med("1m", "library_filter_ms")
+    out.update(export_large(dbs["1m"], tmp))
+    return out
+
+
+def export_large(db: Path, tmp: Path) -> dict:
+    """CSV export of every claim of a project against the csv module writing
+    the same rows, already in memory."""
+    from desktop_app.core.exchange.claims_csv import export_csv
+    from desktop_app.core.store import Store
+
+    with Store.open(db) as store:
+        t0 = time.perf_counter()
+        with open(tmp / "export-large.csv", "w", newline="", encoding="utf-8") as fh:
+            written = export_csv(store, fh)
+        mine = time.perf_counter() - t0
+    with open(tmp / "export-large.csv", newline="", encoding="utf-8") as fh:
+        memory = list(csv.reader(fh))
+    t0 = time.perf_counter()
+    with open(tmp / "baseline-large.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(memory)
+    base = time.perf_counter() - t0
+    memory.clear()
+    return {"export_1m_rows": float(written), "export_1m_s": mine, "csv_module_1m_s": base,
+            "export_1m_ratio": mine / base}
 
 
 # ------------------------------------------------------------------ import
@@ -801,7 +924,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
     parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
-                                                        "import, search, pdf, bigclaims, bigclaims-pg (only when named)")
+                                                        "import, search, pdf, project, bigclaims, "
+                                                        "bigclaims-pg (only when named)")
     args = parser.parse_args(argv)
     sizes = Sizes(args.quick)
     groups = {
@@ -811,6 +935,7 @@ def main(argv: list[str] | None = None) -> int:
         "import": lambda tmp: import_figures(sizes),
         "search": lambda tmp: search_and_bulk(sizes, tmp),
         "pdf": lambda tmp: pdf_figures(sizes, tmp),
+        "project": lambda tmp: project_figures(sizes, tmp),
         "bigclaims": lambda tmp: big_claims_figures(sizes, tmp),
         "bigclaims-pg": lambda tmp: big_claims_pg_figures(sizes, tmp),
     }

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.rows import STATUSES
-from desktop_app.core.visible import show_controls
+from desktop_app.qt.document_choices import DocumentFilterBox
 from desktop_app.qt.icons import swatch
 
 NARROW_TABLE = 1200  # below this width (a 1024-pixel screen) the columns beside the quote are narrower
@@ -44,7 +44,7 @@ class ClaimsPanel(QWidget):
         self.text_filter.setAccessibleName("Filter claims by text")
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName("Filter claims by tag")
-        self.document_filter = QComboBox()
+        self.document_filter = DocumentFilterBox()  # a search over the titles, not a list of them all
         self.document_filter.setAccessibleName("Filter claims by document")
         self.document_filter.setMaximumWidth(320)
         self.status_filter = QComboBox()
@@ -163,15 +163,8 @@ class ClaimsPanel(QWidget):
 
     def set_documents(self, docs) -> None:
         current = self.document_filter.currentData()
-        self.document_filter.blockSignals(True)
-        self.document_filter.clear()
-        self.document_filter.addItem("All documents", None)
-        for d in docs:
-            self.document_filter.addItem(show_controls(d.title), d.id)
-        found = self.document_filter.findData(current)
-        self.document_filter.setCurrentIndex(max(found, 0))
-        self.document_filter.blockSignals(False)
-        if found < 0 and current is not None and self.model is not None:
+        self.document_filter.set_documents([(d.id, d.title) for d in docs])
+        if current is not None and self.document_filter.currentData() is None and self.model is not None:
             self.model.set_document_filter(None)
 
     def filter_by_tag(self, tag_id: int | None) -> None:

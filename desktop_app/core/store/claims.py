@@ -426,11 +426,16 @@ class ClaimsMixin:
             result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
             for batch in result.partitions(_BATCH):
                 by_claim: dict[int, list[int]] = defaultdict(list)
-                for cid, tid in conn.execute(
-                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(
-                        claim_tags.c.claim_id.in_([r[0] for r in batch])
-                    )
-                ).all():
+                # The batch is in id order: when its ids are close together
+                # (a whole export), the tags of its id range, one statement of
+                # two parameters, cheaper than a thousand (the few claims in
+                # between that are not exported are read and left).
+                first, last = batch[0][0], batch[-1][0]
+                if last - first < 2 * len(batch):
+                    which = claim_tags.c.claim_id.between(first, last)
+                else:
+                    which = claim_tags.c.claim_id.in_([r[0] for r in batch])
+                for cid, tid in conn.execute(sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(which)).all():
                     by_claim[cid].append(tid)
                 for r in batch:
                     yield (*r, tuple(by_claim.get(r[0], ())))

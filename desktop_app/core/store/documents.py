@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Iterable
 
 import sqlalchemy as sa
 
@@ -243,14 +244,34 @@ class DocumentsMixin:
         with self._tx(write=False) as conn:
             return self._get_document(conn, doc_id)
 
-    def list_documents(self, *, include_deleted: bool = False) -> list[DocumentRow]:
-        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).order_by(
-            documents.c.id
-        )
+    def list_documents(self, *, include_deleted: bool = False, counts: bool = True) -> list[DocumentRow]:
+        """The documents in import order. ``counts=False`` leaves their
+        ``claim_count`` at 0 (not counted): the list is then read without
+        touching the claims, and ``document_claim_counts`` counts them."""
+        count = _claim_count() if counts else sa.literal(0)
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, count.label("claim_count")).order_by(documents.c.id)
         if not include_deleted:
             q = q.where(documents.c.deleted_at.is_(None))
         with self._tx(write=False) as conn:
             return [_doc_row(r) for r in conn.execute(q)]
+
+    def document_claim_counts(self, doc_ids: Iterable[int] | None = None) -> dict[int, int]:
+        """Live claims per document, by id, counted by the database in one
+        query (on the claims' document index); documents without claims are
+        left out. ``doc_ids`` limits it to those documents."""
+        q = (
+            sa.select(claims.c.document_id, sa.func.count())
+            .where(claims.c.deleted_at.is_(None))
+            .group_by(claims.c.document_id)
+        )
+        with self._tx(write=False) as conn:
+            if doc_ids is None:
+                return dict(conn.execute(q).all())
+            ids = sorted(set(doc_ids))
+            out: dict[int, int] = {}
+            for i in range(0, len(ids), 500):
+                out.update(conn.execute(q.where(claims.c.document_id.in_(ids[i : i + 500]))).all())
+            return out
 
     def document_title(self, doc_id: int) -> str:
         """A document's title, without counting its claims (cheap)."""

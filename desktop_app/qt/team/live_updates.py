@@ -52,9 +52,17 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple], tables
     reload = everything or "tags" in scopes or "documents" in scopes  # the claims table reloads
     rows: dict = {}
     with store.snapshot():
-        rows["documents"] = store.list_documents()  # titles, versions and claim counts
+        rows["documents"] = store.list_documents(counts=False)  # titles and versions
+        if everything or "documents" in scopes:  # documents gone or back: every count
+            rows["claim_counts"] = store.document_claim_counts()
+        elif claim_docs:  # only the documents whose claims changed are counted again
+            rows["claim_counts_of"] = (claim_docs, store.document_claim_counts(claim_docs))
         if reload or claim_docs:
-            rows["tags"] = store.list_tags()  # with their claim counts
+            rows["tags"] = store.list_tags(counts=False)
+        if reload:
+            rows["tag_counts"] = ({d.id for d in rows["documents"]}, store.tag_counts_by_document())
+        elif claim_docs:
+            rows["tag_counts_of"] = (claim_docs, store.tag_counts_by_document(claim_docs))
         if reload:
             for query, limit in tables:  # the pages the claims tables read again, with their cells
                 page = rows[("claim_page", query, limit)] = store.claim_page(query, None, limit)
@@ -266,12 +274,22 @@ class LiveUpdates(QObject):
         self.refreshed.emit(set(scopes))
 
     def _take_counts(self, rows: dict) -> None:
-        """The library's and codebook's claim counts, as the worker read them."""
+        """The library's and codebook's claim counts, as the worker read them
+        (all of them, or those of the documents whose claims changed)."""
         w = self.w
-        if "documents" in rows and w.documents_model is not None:
-            w.documents_model.take_counts(rows["documents"])
-        if "tags" in rows and w.tags_model is not None:
-            w.tags_model._refresh_counts(rows["tags"])
+        docs, tags = w.documents_model, w.tags_model
+        if docs is not None:
+            if "claim_counts" in rows:
+                docs.take_claim_counts(None, rows["claim_counts"])
+            elif "claim_counts_of" in rows:
+                docs.take_claim_counts(*rows["claim_counts_of"])
+        if tags is not None:
+            if "tags" in rows:
+                tags._refresh_counts(rows["tags"])
+            if "tag_counts" in rows:
+                tags.take_all_counts(rows["tag_counts"])
+            elif "tag_counts_of" in rows:
+                tags.take_document_counts(*rows["tag_counts_of"])
 
     def _remember_documents(self) -> None:
         model = self.w.documents_model
