@@ -130,7 +130,7 @@ def project(app, window, db) -> None:
         table = window.claims_panel.table
         # the store attached, the library listed, the claims table given its model (the sample
         # articles have no claim: its rows are not waited for)
-        if window.library.proxy.rowCount() and table.model() is not None and table.model() is window.claims_proxy:
+        if window.library.proxy.rowCount() and table.model() is not None and table.model() is window.claims_model:
             break
     table.viewport().repaint()
     window.library.table.viewport().repaint()
