@@ -509,8 +509,12 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         docs = self.documents_model.rowCount()
-        claims = sum(d.claim_count for d in self.documents_model.documents())  # not a count of the claims table
-        text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
+        library = self.documents_model  # the library's counts: the claims table holds only the rows read
+        if library.counted():
+            claims = sum(library.claim_count(doc_id) or 0 for doc_id in library.ids())
+            text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
+        else:
+            text = f"{docs} document{'s' if docs != 1 else ''} · counting claims…"
         orphans = self.orphans_model.rowCount() if self.orphans_model is not None else 0
         if orphans:
             more = "+" if self.orphans_model.canFetchMore() else ""
