@@ -81,6 +81,7 @@ class ClaimsModel(QAbstractTableModel):
         super().__init__(parent)
         self._store = store
         self._events = events
+        self._failed: ClaimQuery | None = None  # the last query the store could not answer
         self._library = library  # the library's rows give the documents' titles
         self._query = self.BASE
         self._ids = array("q")
@@ -164,8 +165,9 @@ class ClaimsModel(QAbstractTableModel):
         """Read the next page of ids (inserting its rows); returns how many."""
         try:
             page = self._read_page(limit, self._cursor)
-        except DatabaseUnreachable:  # the window's connection label says so; a refresh reads again
+        except MarginaliaError as exc:  # the rows shown stay; a refresh reads again
             self._more = False
+            self._read_failed(exc)
             return 0
         known = set(self._ids) if len(self._ids) <= REFETCH_MAX else None
         page = [k for k in page if known is None or k[-1] not in known]
@@ -181,6 +183,13 @@ class ClaimsModel(QAbstractTableModel):
                 self._changing = False
         self._go_on()
         return len(page)
+
+    def _read_failed(self, exc: MarginaliaError) -> None:
+        """An unreachable team database is said by the window's connection
+        label; anything else (a damaged page of the file) in one sentence."""
+        log.info("claims table not read: %s", exc)
+        if not isinstance(exc, DatabaseUnreachable):
+            self._events.commandFailed.emit(str(exc))
 
     def _go_on(self) -> None:
         """Less than a screenful found so far and more to look at: the next
@@ -201,8 +210,12 @@ class ClaimsModel(QAbstractTableModel):
         if page is None:
             try:
                 page = self._read_page(rows, None)  # before the reset: a failure leaves the rows shown
-            except DatabaseUnreachable:
+            except DatabaseUnreachable as exc:
+                self._read_failed(exc)
                 page, self._more, self._cursor = [], False, None
+            except MarginaliaError as exc:  # said in one sentence; the rows shown stay
+                self._read_failed(exc)
+                return False
         else:
             self._more = len(page) == rows
             self._cursor = page[-1] if page else None
@@ -343,9 +356,12 @@ class ClaimsModel(QAbstractTableModel):
         return self._query
 
     def _set_query(self, query: ClaimQuery) -> None:
-        if query != self._query:
-            self._query = query
-            self._reload(PAGE_ROWS)
+        if query != self._query and query != self._failed:  # a query that just failed is not asked twice
+            before, self._query = self._query, query
+            if self._reload(PAGE_ROWS) is False:
+                self._query, self._failed = before, query  # not read: the rows shown are the previous query's
+            else:
+                self._failed = None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.SORTS):

@@ -468,6 +468,28 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
         log.info("database attached: %s", store.location)  # the location never holds a password
+        self._check_large_file(store)
+
+    def _check_large_file(self, store) -> None:
+        """A project file too large to be checked whole when it opened is
+        checked now, off the UI thread; damage is said in one sentence (the
+        work goes on: SQLite refuses what it cannot read, page by page)."""
+        from desktop_app.core.store import database
+        from desktop_app.qt import operations
+        from desktop_app.qt.errors import show_error
+
+        path = getattr(store, "path", None)
+        if getattr(store, "is_team", False) or path is None or not database.needs_background_check(path):
+            return
+
+        def checked(problem) -> None:
+            if problem and self.store is store:
+                log.warning("background check of %s: %s", path, problem)
+                show_error(self, f"{problem} Save what can still be read with File > Save a copy as file… "
+                                 "and keep the file as it is.")
+
+        operations.run(self, lambda _token: database.check_file(path), what="checking the project file",
+                       succeeded=checked)
 
     def _show_read_only(self, read_only: bool) -> None:
         """A database that cannot be changed here: the label says so and the

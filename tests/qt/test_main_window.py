@@ -561,3 +561,50 @@ def test_start_up_on_a_damaged_file_still_explains_it(qtbot, tmp_path, modals, i
     assert asked and "bad.db" in asked[0] and w.store is None
     assert bad.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
     w.close()
+
+
+def test_a_large_damaged_file_is_checked_after_it_opens(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    """A file too large to be read whole on opening opens at once, and the
+    window checks it in the background: damage is said in one sentence."""
+    import sys
+    from pathlib import Path as _Path
+
+    sys.path.insert(0, str(_Path(__file__).resolve().parents[1] / "core"))
+    from test_large_file_check import damaged_index
+
+    from desktop_app.core.store import database
+
+    path = damaged_index(tmp_path)
+    monkeypatch.setattr(database, "FULL_CHECK_BYTES", path.stat().st_size - 1)
+    w = make_window(qtbot, path, size=(1024, 700))
+    qtbot.waitUntil(lambda: bool(modals.errors), timeout=20000)
+    assert len(modals.errors) == 1
+    message = modals.errors[0]
+    assert "is damaged" in message and "Save a copy as file" in message and "\n" not in message
+    assert w.store is not None and w.store.count_claims() == 2000  # the work goes on
+    # sorting by quote reads the damaged index: one sentence, the rows shown stay
+    from desktop_app.qt.claims_model import ClaimsModel
+
+    shown = w.claims_model.rowCount()
+    w.claims_panel.table.sortByColumn(ClaimsModel.QUOTE, Qt.SortOrder.AscendingOrder)
+    assert len(modals.errors) == 2  # read at once: one sort, one sentence
+    assert "is damaged" in modals.errors[1] and "\n" not in modals.errors[1]
+    assert w.claims_model.rowCount() == shown
+    w.close()
+
+
+def test_a_large_whole_file_says_nothing(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    from desktop_app.core.store import database
+
+    from desktop_app.core.store import Store
+
+    path = tmp_path / "whole.db"
+    Store.open(path, annotator="tester").close()
+    checked = []
+    real = database.check_file
+    monkeypatch.setattr(database, "check_file", lambda p, *a: checked.append(p) or real(p, *a))
+    monkeypatch.setattr(database, "FULL_CHECK_BYTES", path.stat().st_size - 1)
+    w = make_window(qtbot, path)
+    qtbot.waitUntil(lambda: bool(checked), timeout=20000)
+    assert checked == [path] and not modals.errors and not modals.messages
+    w.close()

@@ -32,12 +32,56 @@ APPLICATION_ID = 0x4D52474E  # "MRGN" in the SQLite header
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+# Above this size a file is not read whole by SQLite's integrity check when
+# it is opened: the check reads every page (about 2.5 s for a project of a
+# million claims, paid by every command), while damage in a page is still
+# reported by SQLite itself, in one sentence, when that page is read. The
+# window checks such a file in the background once it is open (check_file).
+FULL_CHECK_BYTES = 256 << 20
+
+
+def needs_background_check(path: Path) -> bool:
+    """Whether opening ``path`` left out the integrity check for its size."""
+    try:
+        return path.stat().st_size > FULL_CHECK_BYTES
+    except OSError:
+        return False
+
+
+def check_file(path: Path, timeout: float = 5.0) -> str | None:
+    """SQLite's integrity check of the whole file, read-only: None when it is
+    whole, else the sentence that says it is damaged (or cannot be read)."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout)
+    except sqlite3.Error as exc:
+        return str(_unreadable(exc, path, timeout))
+    try:
+        found = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        return str(_unreadable(exc, path, timeout))
+    finally:
+        conn.close()
+    if found != "ok":
+        return damaged_message(path, found)
+    return None
+
+
+def damaged_message(path: Path, found: str) -> str:
+    """One sentence for what SQLite's integrity check found: its first
+    problem, and how many more (its report can run to hundreds of lines)."""
+    problems = [line.strip() for line in found.splitlines() if line.strip() and not line.startswith("***")]
+    first = problems[0] if problems else found.strip()
+    more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+    return f"{path} is damaged: SQLite's integrity check reports '{first}'{more}."
+
+
 def inspect_file(path: Path, timeout: float = 5.0, *, check: bool = True) -> str | None:
     """Return the schema revision of an existing database, None if there is no file.
 
     ``check=False`` leaves out SQLite's integrity check, which reads the
     whole file (seconds for a project of a million claims): for a first look
-    on the UI thread, when Store.open checks it fully right after.
+    on the UI thread, when Store.open checks it right after. A file larger
+    than FULL_CHECK_BYTES is never checked whole here (see check_file).
 
     Raises a MarginaliaError naming the file and the problem for anything that
     is not a healthy Marginalia database this version can open: damaged only
@@ -73,9 +117,10 @@ def inspect_file(path: Path, timeout: float = 5.0, *, check: bool = True) -> str
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        check = check and size <= FULL_CHECK_BYTES
         found = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
         if found != "ok":
-            raise DatabaseUnusable(f"{name} is damaged: SQLite's integrity check reports '{found}'.")
+            raise DatabaseUnusable(damaged_message(path, found))
         if app_id != APPLICATION_ID:
             raise DatabaseUnusable(
                 f"{name} is an SQLite database of another program, not a Marginalia database; it was left as it is."

@@ -277,7 +277,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, ClaimsQueryMixin, LinksMixin
                 if error is None:
                     raise
                 raise error from exc
-            if isinstance(exc, OperationalError):
+            if isinstance(exc, OperationalError) or _says_damaged(exc):
                 raise _translate(exc, self.path) from exc
             raise
 
@@ -415,6 +415,13 @@ def _make_engine(path: Path, *, read_only: bool = False) -> sa.Engine:
         cur.close()
 
     return engine
+
+
+def _says_damaged(exc: sa.exc.DBAPIError) -> bool:
+    """Whether SQLite itself reported the file corrupt (or not a database)
+    while it was read: a page found damaged after the file opened."""
+    code = (getattr(exc.orig, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (database.SQLITE_CORRUPT, database.SQLITE_NOTADB)
 
 
 def _translate(exc: OperationalError, path: Path | None) -> MarginaliaError:
