@@ -3,15 +3,15 @@ again makes a new row instead of reusing (and overwriting) the removed one,
 so that undoing the removal brings back its relation, direction and note.
 The pair is unique only among live links.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
