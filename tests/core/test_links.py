@@ -198,3 +198,23 @@ def test_a_removed_link_keeps_its_id_while_other_links_are_made(pair):
     back = store.restore_link(old.id)
     assert (back.relation, back.note, back.source_id) == ("contradicts", "same job ad", a)
     assert {k.id for k in store.list_links()} == {old.id, other.id}
+
+
+def test_listing_links_builds_its_query_once(pair, monkeypatch):
+    """Listing a claim's links runs after every claim added in the window:
+    the query's four table aliases (each a copy of every column of its
+    table) are made once, not at each call; the answers stay live-only."""
+    import sqlalchemy as sa
+
+    store, a, b = pair
+    link = store.add_link(a, b, "same")
+    made = []
+    original = sa.Table.alias
+    monkeypatch.setattr(sa.Table, "alias", lambda table, *args, **kw: made.append(table.name) or original(table, *args, **kw))
+    assert store.list_links(claim_ids=[a]) == [link]
+    assert store.list_links() == [link]
+    store.delete_claim(b)
+    assert store.list_links(claim_ids=[a]) == [] and store.list_links() == []
+    store.restore_claim(b)
+    assert store.list_links(claim_ids=[b]) == [link]
+    assert made == []
