@@ -382,8 +382,9 @@ def _gutter(segments: list[Segment], width: float) -> float | None:
     narrow = [s for s in segments if s.x1 - s.x0 < width * 0.55]
     if len(narrow) < 6:
         return None
-    for s in narrow:
-        a, b = max(lo, int(s.x0)), min(hi, int(s.x1) + 1)
+    # the lines of a justified column share their edges: each span once
+    for x0, x1 in {(int(s.x0), int(s.x1)) for s in narrow}:
+        a, b = max(lo, x0), min(hi, x1 + 1)
         if a < b:
             covered[a - lo : b - lo] = b"\x01" * (b - a)
     runs = [m.span() for m in re.finditer(b"\x00+", covered)]
