@@ -206,7 +206,7 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
     lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
-    to_unit = _utf16_indexer(full)
+    to_unit = _utf16_indexer(full) if not identity else None  # made when a line is split
     parts = _BREAKS.split(full)
     pos = 0
     for i in range(0, len(parts), 2):
@@ -253,6 +253,8 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
             left, bottom, right, top = rects[0]
             out.append(Segment(text, left, bottom, right, top, size, page_index))
         else:
+            if to_unit is None:
+                to_unit = _utf16_indexer(full)
             out.extend(_split_line(textpage, text, t0, rects, size, page_index, to_unit))
     return out
 
