@@ -67,6 +67,11 @@ def _gone(thread: QThread) -> None:
     _started.pop(thread, None)
 
 
+def held() -> int:
+    """How many operations started by run() are held until they end (for tests)."""
+    return len(_started)
+
+
 class _Connection(QObject):
     """Where reads say that the team database did not answer."""
 
