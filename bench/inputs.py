@@ -190,3 +190,49 @@ def dialogue_novel(target_bytes: int, seed: int = 21) -> str:
         parts.append(chunk)
         size += len(chunk.encode())
     return "".join(parts)
+
+
+TITLE_EXTRAS = ("Zürich", "café", "São Paulo", "東京", "서울", "Αθήνα", "Москва", "😀", "naïve", "Kraków")
+OUTLETS = ("The Daily Example", "Le Monde d'exemple", "Ежедневный пример", "例の新聞", "")
+
+
+def article_text(rng: random.Random, words: int) -> str:
+    """An article of about ``words`` words in paragraphs (one per line)."""
+    lines, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(40, 90))
+        lines.append(" ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + ".")
+        left -= n
+    return "\n".join(lines)
+
+
+def build_project(path, documents: int, claims_per_document: int, words: int, seed: int = 16) -> None:
+    """A project of ``documents`` articles of about ``words`` words, each with
+    ``claims_per_document`` claims spread over it and tagged from the default
+    codebook, made through the store's public API (add_document,
+    add_claims_bulk), in batches of documents per transaction."""
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+
+    rng = random.Random(seed)
+    with Store.open(path, seed=False) as store:
+        tag_ids = [t.id for t in store.list_tags()]
+        batch = 250
+        for first in range(0, documents, batch):
+            with store.transaction():
+                for i in range(first, min(documents, first + batch)):
+                    text = article_text(rng, words)
+                    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize()
+                    if i % 7 == 0:
+                        title += " " + TITLE_EXTRAS[i % len(TITLE_EXTRAS)]
+                    meta = Metadata(title=f"{title} ({i + 1})", outlet=OUTLETS[i % len(OUTLETS)],
+                                    published=f"20{10 + i % 16:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}")
+                    doc = StructuredDocument(text=text, blocks=blocks_for_lines(text), source_format="text",
+                                             sha256=f"{i:064x}", metadata=meta)
+                    doc_id = store.add_document(doc, original_name=f"article{i + 1}.txt").id
+                    cut = spans(len(text), claims_per_document, seed=i)
+                    half = len(cut) // 2
+                    for part, tags in ((cut[:half], tag_ids[i % len(tag_ids):][:1]),
+                                       (cut[half:], tag_ids[(i + 1) % len(tag_ids):][:2])):
+                        if part:
+                            store.add_claims_bulk(doc_id, part, tags)

@@ -57,6 +57,13 @@ TARGETS = {
     "rss_dialogue_mb": ("<=", 400),
     "pdf_import_ratio": ("<=", 1.5),
     "open_pdf_300_ratio": ("<=", 1.1),
+    "ready_100k_ratio": ("<=", 1.5),
+    "ready_1m_s": ("<=", 2),
+    "library_filter_ms_10k": ("<=", 30),
+    "rss_mb_1m": ("<=", 400),
+    "export_1m_ratio": ("<=", 3),
+    "claims_sort_ms_1m": ("<=", 50),
+    "claims_filter_ms_1m": ("<=", 50),
 }
 
 
@@ -73,6 +80,12 @@ class Sizes:
         self.repeats = 3 if quick else 7
         self.startup_repeats = 2 if quick else 7
         self.adds = 5 if quick else 25
+        # generated projects: (name, documents, claims per document, words per document)
+        self.projects = (("100k", 50, 20, 200), ("1m", 200, 20, 200), ("10k", 500, 2, 80)) if quick else (
+            ("100k", 1_000, 100, 700), ("1m", 10_000, 100, 700), ("10k", 10_000, 2, 120))
+        self.project_repeats = 1 if quick else 3
+        self.big_docs = 50 if quick else 1_000  # the claims table's project (--only bigclaims)
+        self.big_claims = 5_000 if quick else 1_000_000
 
 
 def median_time(fn, repeats: int, setup=None) -> float:
@@ -318,6 +331,120 @@ def export_figures(sizes: Sizes, tmp: Path) -> dict:
     }
 
 
+# --------------------------------------------------------- large projects
+PROJECT_CACHE_VERSION = 1  # bump when build_project or the schema changes what it makes
+
+
+def project_db(tmp_root: Path, name: str, documents: int, per_doc: int, words: int) -> Path:
+    """A generated project, built once and kept in the temp folder between
+    runs (building the largest takes minutes), or in $MARGINALIA_BENCH_CACHE."""
+    from desktop_app.core.store import database
+
+    from inputs import build_project
+
+    cache = Path(os.environ.get("MARGINALIA_BENCH_CACHE") or Path(tempfile.gettempdir()) / "marginalia-bench-projects")
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{name}-{documents}x{per_doc}x{words}-v{PROJECT_CACHE_VERSION}.db"
+    if path.exists():
+        try:
+            if database.inspect_file(path) == database.HEAD:
+                return path
+        except Exception:  # noqa: BLE001 - a broken or older cache is built again
+            pass
+        path.unlink()
+    partial = path.with_suffix(".partial")
+    for leftover in cache.glob(partial.name + "*"):
+        leftover.unlink()
+    t0 = time.perf_counter()
+    build_project(partial, documents, per_doc, words)
+    partial.rename(path)
+    print(f"# built {path.name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    return path
+
+
+PROBE_TIMEOUT_S = int(os.environ.get("MARGINALIA_PROBE_TIMEOUT", "900"))  # seconds
+
+
+def probe_project(db: Path, home: Path) -> dict | None:
+    """The probe's figures for a project; None (said on stderr) when it did
+    not get there within PROBE_TIMEOUT_S."""
+    env = dict(os.environ, XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+               XDG_STATE_HOME=str(home / "state"))
+    try:
+        proc = subprocess.run([sys.executable, str(HERE / "probe_startup.py"), "project", str(db)],
+                              capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, env=env)
+    except subprocess.TimeoutExpired:
+        print(f"# {db.name}: not ready to claim within {PROBE_TIMEOUT_S} s", file=sys.stderr, flush=True)
+        return None
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"probe project {db.name} failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def project_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The window on generated projects (ready to claim, memory, library
+    filter), each opened in a fresh process, against the two sample articles;
+    and the CSV export of the largest against the csv module."""
+    from desktop_app.core.store import Store
+
+    sample = tmp / "sample.db"
+    Store.open(sample).close()
+    dbs = {name: project_db(tmp, name, *shape) for name, *shape in sizes.projects}
+    out: dict[str, float] = {}
+    runs: dict[str, list[dict]] = {"sample": []} | {name: [] for name in dbs}
+    given_up: set[str] = set()
+    for i in range(sizes.project_repeats):  # interleaved, so that drift hits all of them
+        for name in runs:
+            if name in given_up:
+                continue
+            home = tmp / f"home-{name}-{i}"  # a fresh home: no layout or open documents remembered
+            figures = probe_project(sample if name == "sample" else dbs[name], home)
+            if figures is None:
+                given_up.add(name)  # one timeout says enough
+            else:
+                runs[name].append(figures)
+
+    def med(name: str, key: str) -> float:
+        values = [r[key] for r in runs[name]]
+        return statistics.median(values) if values else float("nan")
+
+    out["ready_sample_s"] = med("sample", "ready_s")
+    out["ready_100k_s"] = med("100k", "ready_s")
+    out["ready_100k_ratio"] = out["ready_100k_s"] / out["ready_sample_s"]
+    out["ready_1m_s"] = med("1m", "ready_s")
+    out["counted_1m_s"] = med("1m", "counted_s")
+    out["ready_10k_short_s"] = med("10k", "ready_s")
+    out["rss_mb_sample"] = med("sample", "rss_mb")
+    out["rss_mb_1m"] = med("1m", "rss_mb")
+    out["library_filter_ms_10k"] = med("10k", "library_filter_ms")
+    out["library_filter_worst_ms_10k"] = med("10k", "library_filter_worst_ms")
+    out["library_filter_ms_1m"] = med("1m", "library_filter_ms")
+    out.update(export_large(dbs["1m"], tmp))
+    return out
+
+
+def export_large(db: Path, tmp: Path) -> dict:
+    """CSV export of every claim of a project against the csv module writing
+    the same rows, already in memory."""
+    from desktop_app.core.exchange.claims_csv import export_csv
+    from desktop_app.core.store import Store
+
+    with Store.open(db) as store:
+        t0 = time.perf_counter()
+        with open(tmp / "export-large.csv", "w", newline="", encoding="utf-8") as fh:
+            written = export_csv(store, fh)
+        mine = time.perf_counter() - t0
+    with open(tmp / "export-large.csv", newline="", encoding="utf-8") as fh:
+        memory = list(csv.reader(fh))
+    t0 = time.perf_counter()
+    with open(tmp / "baseline-large.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(memory)
+    base = time.perf_counter() - t0
+    memory.clear()
+    return {"export_1m_rows": float(written), "export_1m_s": mine, "csv_module_1m_s": base,
+            "export_1m_ratio": mine / base}
+
+
 # ------------------------------------------------------------------ import
 def import_figures(sizes: Sizes) -> dict:
     from markdown_it import MarkdownIt
@@ -520,6 +647,195 @@ def search_and_bulk(sizes: Sizes, tmp: Path) -> dict:
     return out
 
 
+# ------------------------------------------------------- a million claims
+def big_claims_project(sizes: Sizes, tmp: Path) -> Path:
+    """A project of ``sizes.big_claims`` claims over ``sizes.big_docs`` articles,
+    made through the public bulk paths (add_document, add_claims_bulk,
+    set_claim_note/status for a few). The full one is kept in the system's
+    temporary folder for the next runs (a million claims take minutes to
+    write); the quick one is made in the run's own folder each time."""
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+    from desktop_app.core.store.migrations import HEAD
+
+    cache = tmp if sizes.quick else Path(tempfile.gettempdir()) / "marginalia-bench-cache"
+    cache.mkdir(exist_ok=True)
+    db = cache / f"bigclaims-{sizes.big_docs}-{sizes.big_claims}-{HEAD}.db"
+    if db.exists():
+        return db
+    part = db.with_suffix(".part")
+    for old in cache.glob(part.name + "*"):
+        old.unlink()
+    words = novel_markdown(600_000, seed=11).split()
+    per_doc = sizes.big_claims // sizes.big_docs
+    t0 = time.perf_counter()
+    with Store.open(part, seed=True) as store:
+        tag_ids = [t.id for t in store.list_tags()]
+        for i in range(sizes.big_docs):
+            first = (i * 389) % (len(words) - 1500)
+            text = " ".join(words[first : first + 1500])
+            title = " ".join(words[first + 7 : first + 12]).title() + f" ({i})"
+            doc = store.add_document(StructuredDocument(
+                text=text, blocks=blocks_for_lines(text), source_format="text", sha256="0" * 64,
+                metadata=Metadata(title=title)), original_name=f"article{i}.txt")
+            tags = [tag_ids[i % len(tag_ids)]] + ([tag_ids[(i + 1) % len(tag_ids)]] if i % 3 == 0 else [])
+            ids = store.add_claims_returning_ids(doc.id, spans(len(text), per_doc, seed=i), tags)
+            if i % 10 == 0:  # some notes and statuses, so that those columns sort by something
+                store.set_claim_note(ids[0], f"Checked against source {i}: {' '.join(words[first:first + 6])}")
+                store.set_claim_status(ids[1], ("supported", "disputed", "refuted")[i % 3])
+    part.rename(db)
+    print(f"#   made {db.name} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return db
+
+
+def big_claims_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The claims table over a project of a million claims: sort it by each
+    column (both ways), type words in its filter one character at a time.
+    Each figure is the time from the action to the table painted again, the
+    median of its runs; the figure named is the slowest column or character."""
+    from PySide6.QtCore import Qt
+
+    from desktop_app.core.store import Store
+    from desktop_app.qt.app import make_application
+    from desktop_app.qt.claims_model import ClaimsModel
+    from desktop_app.qt.claims_panel import ClaimsPanel
+    from desktop_app.qt.events import StoreEvents
+
+    app = make_application()
+    db = big_claims_project(sizes, tmp)
+    store = Store.open(db, annotator="bench")
+    events = StoreEvents()
+    model = ClaimsModel(store, events)
+    panel = ClaimsPanel()
+    panel.resize(1400, 700)
+    panel.show()
+    panel.set_model(model)
+    panel.set_tags(store.list_tags())
+    app.processEvents()
+    table = panel.table
+
+    def shown() -> None:
+        table.viewport().repaint()  # the rows on screen painted (their cells read)
+        app.processEvents()
+
+    sorts = []
+    for column in range(len(ClaimsModel.HEADERS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            times = []
+            for _ in range(1 if sizes.quick else sizes.repeats):
+                table.sortByColumn(ClaimsModel.UPDATED if column != ClaimsModel.UPDATED else 0, order)
+                shown()
+                t0 = time.perf_counter()
+                table.sortByColumn(column, order)
+                shown()
+                times.append(time.perf_counter() - t0)
+            sorts.append(statistics.median(times) * 1000)
+            print(f"#   sort by {ClaimsModel.HEADERS[column]} {order.name}: {sorts[-1]:.1f} ms", file=sys.stderr)
+    table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
+    shown()
+    typed: dict[str, list[float]] = {}  # each prefix typed: its times
+    for word in ("strike", "café", "union")[: 1 if sizes.quick else 3]:
+        for _ in range(1 if sizes.quick else sizes.repeats):
+            panel.text_filter.clear()
+            shown()
+            for i in range(1, len(word) + 1):
+                t0 = time.perf_counter()
+                panel.text_filter.setText(word[:i])
+                shown()
+                typed.setdefault(word[:i], []).append(time.perf_counter() - t0)
+    keystrokes = {prefix: statistics.median(times) * 1000 for prefix, times in typed.items()}
+    print("#   filter: " + ", ".join(f"{p!r} {ms:.1f} ms" for p, ms in keystrokes.items()), file=sys.stderr)
+    steps, totals = [], []
+    for _ in range(2):  # a word found nowhere: every claim is looked at, a window per step
+        panel.text_filter.clear()
+        shown()
+        t0 = time.perf_counter()
+        panel.text_filter.setText("zqx")
+        steps.append(time.perf_counter() - t0)
+        while model.canFetchMore():
+            t1 = time.perf_counter()
+            app.processEvents()
+            steps.append(time.perf_counter() - t1)
+        totals.append(time.perf_counter() - t0)
+    panel.text_filter.clear()
+    t0 = time.perf_counter()
+    while model.canFetchMore() and model.rowCount() < 20_000:  # scrolling down twenty thousand rows
+        model.fetchMore()
+    table.scrollToBottom()
+    shown()
+    scroll = time.perf_counter() - t0
+    panel.close()
+    store.close()
+    return {
+        "claims_sort_ms_1m": max(sorts),
+        "claims_filter_ms_1m": max(keystrokes.values()),  # the slowest character (median of its runs)
+        "claims_filter_median_ms_1m": statistics.median(keystrokes.values()),
+        "claims_filter_absent_step_ms_1m": max(steps) * 1000,  # the longest the window is held
+        "claims_filter_absent_step_median_ms_1m": statistics.median(steps) * 1000,
+        "claims_filter_absent_s_1m": statistics.median(totals),  # until every claim was looked at
+        "claims_scroll_20k_s_1m": scroll,
+    }
+
+
+def big_claims_pg_figures(sizes: Sizes, tmp: Path) -> dict:
+    """The claims table's store queries on a team database (a PostgreSQL
+    server of its own on 127.0.0.1, see tests/pgserver.py): 100,000 claims
+    (5,000 with --quick) made with the bulk path, then each sort (a page of
+    200 ids and the cells of 64 rows) and each character of a typed word (a
+    filter step), the median of five; the store's part of the window's
+    figures, without Qt. Runs only when asked (--only bigclaims-pg)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pgserver import PostgresServer
+
+    from desktop_app.core.document import Metadata, StructuredDocument, blocks_for_lines
+    from desktop_app.core.store import Store
+    from desktop_app.core.store.claims_query import SORTS, ClaimQuery
+
+    docs, per = (20, 250) if sizes.quick else (100, 1000)
+    server = PostgresServer()  # a folder of its own that the server's user can enter, removed after
+    server.start()
+    try:
+        server.create_database("big")
+        url = server.url("big")
+        words = novel_markdown(300_000, seed=11).split()
+        with Store.open(url, annotator="bench") as store:
+            tag_ids = [t.id for t in store.list_tags()]
+            for i in range(docs):
+                first = (i * 389) % (len(words) - 1500)
+                text = " ".join(words[first : first + 1500])
+                doc = store.add_document(StructuredDocument(
+                    text=text, blocks=blocks_for_lines(text), source_format="text", sha256="0" * 64,
+                    metadata=Metadata(title=" ".join(words[first + 7 : first + 12]).title())))
+                store.add_claims_bulk(doc.id, spans(len(text), per, seed=i), [tag_ids[i % len(tag_ids)]])
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")  # the statistics autovacuum would gather on a team server in use
+        with Store.open(url, annotator="bench") as store:
+
+            def timed(run) -> float:
+                times = []
+                for _ in range(5):
+                    t0 = time.perf_counter()
+                    run()
+                    times.append(time.perf_counter() - t0)
+                return statistics.median(times) * 1000
+
+            def page_and_cells(read) -> None:
+                page = read()
+                store.claims_by_id([k[-1] for k in page[:64]])
+
+            sort = max(timed(lambda q=ClaimQuery(sort=name, descending=d): page_and_cells(
+                lambda: store.claim_page(q, None, 200))) for name in SORTS[:-1] for d in (False, True))
+            typed = max(timed(lambda q=ClaimQuery(words=(word[:i],)): page_and_cells(
+                lambda: store.claim_window(q, None, 200, 2500)[0]))
+                for word in ("strike", "café", "union") for i in range(1, len(word) + 1))
+    finally:
+        server.stop()
+        server.cleanup()
+    return {"claims_sort_ms_100k_pg": sort, "claims_filter_ms_100k_pg": typed}
+
+
 FIGURE_SPELLINGS = ["$900K", "$900,000", "0.9 million dollars", "$650,000", "$650K", "35%", "12 actors"]
 # what a user types in Search everything (Ctrl+Shift+F), as the window asks the store for it:
 # each prefix of a word as typed (the window searches after a pause, so these are the worst case),
@@ -608,7 +924,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs, a few seconds")
     parser.add_argument("--json", metavar="FILE", help="write the figures to FILE as JSON")
     parser.add_argument("--only", action="append", help="run only these groups: startup, window, export, "
-                                                        "import, search, pdf")
+                                                        "import, search, pdf, project, bigclaims, "
+                                                        "bigclaims-pg (only when named)")
     args = parser.parse_args(argv)
     sizes = Sizes(args.quick)
     groups = {
@@ -618,13 +935,17 @@ def main(argv: list[str] | None = None) -> int:
         "import": lambda tmp: import_figures(sizes),
         "search": lambda tmp: search_and_bulk(sizes, tmp),
         "pdf": lambda tmp: pdf_figures(sizes, tmp),
+        "project": lambda tmp: project_figures(sizes, tmp),
+        "bigclaims": lambda tmp: big_claims_figures(sizes, tmp),
+        "bigclaims-pg": lambda tmp: big_claims_pg_figures(sizes, tmp),
     }
+    asked_only = {"bigclaims-pg"}  # needs PostgreSQL's server programs: run when named
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="marginalia-bench-") as tmpdir:
         tmp = Path(tmpdir)
         user_dirs(tmp / "home")
         for name, run in groups.items():
-            if args.only and name not in args.only:
+            if (args.only and name not in args.only) or (not args.only and name in asked_only):
                 continue
             t0 = time.perf_counter()
             figures.update(run(tmp))

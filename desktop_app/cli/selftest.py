@@ -46,7 +46,7 @@ def run_self_test(out=None) -> int:
     from desktop_app import __version__
     from desktop_app.core import paths
 
-    saved_dirs = paths._DIRS
+    saved_dirs = paths._dirs()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="marginalia-selftest-") as tmp:
         root = Path(tmp)

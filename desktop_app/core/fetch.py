@@ -12,15 +12,14 @@ after redirects and the time of retrieval (UTC). Every failure is a
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
-from http import HTTPStatus
-from urllib.parse import urlsplit
+
+# socket, http, email and urllib load when a page is fetched: every import
+# (a PDF's reader child too) takes is_web_address and utc_now from here
 
 from desktop_app import __version__
 from desktop_app.core.errors import Cancelled, FetchFailed
@@ -63,6 +62,8 @@ class CancelToken:
             sock = self._socket
         if sock is not None:
             try:
+                import socket
+
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:  # already closed
                 pass
@@ -84,6 +85,8 @@ def check_address(text: str) -> str:
     """The address, trimmed, if it is an http or https address with a host; else FetchFailed."""
     address = text.strip()
     try:
+        from urllib.parse import urlsplit
+
         parts = urlsplit(address)
     except ValueError:
         parts = None
@@ -132,6 +135,7 @@ def fetch(
     ``cancelled()`` is asked between chunks (raises ``Cancelled``).
     """
     import httpx
+    from urllib.parse import urlsplit
 
     address = check_address(address)
     host = urlsplit(address).hostname or address
@@ -226,6 +230,8 @@ def _failure(exc: Exception, address, host, connect_timeout, total_timeout, max_
 
 def _status_sentence(address: str, code: int) -> str:
     try:
+        from http import HTTPStatus
+
         reason = HTTPStatus(code).phrase
     except ValueError:
         reason = "an error"
@@ -241,6 +247,8 @@ def _status_sentence(address: str, code: int) -> str:
 def _content_type(value: str) -> tuple[str, str | None]:
     if not value.strip():
         return "", None
+    from email.message import Message
+
     message = Message()
     message["content-type"] = value
     media_type = message.get_content_type().lower()

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "Marginalia"
-_DIRS = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+
+
+_DIRS = None  # the platform's folders (the self-test puts stand-ins here)
+
+
+def _dirs():
+    """The platform's folders, looked up when first asked for (the window's
+    first paint needs only resources_dir, not platformdirs)."""
+    global _DIRS
+    if _DIRS is None:
+        import platformdirs
+
+        _DIRS = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+    return _DIRS
 
 
 def data_dir() -> Path:
-    return Path(_DIRS.user_data_dir)
+    return Path(_dirs().user_data_dir)
 
 
 def default_database() -> Path:
@@ -19,7 +30,7 @@ def default_database() -> Path:
 
 
 def log_dir() -> Path:
-    return Path(_DIRS.user_log_dir)
+    return Path(_dirs().user_log_dir)
 
 
 def log_file() -> Path:
@@ -27,7 +38,7 @@ def log_file() -> Path:
 
 
 def config_dir() -> Path:
-    return Path(_DIRS.user_config_dir)
+    return Path(_dirs().user_config_dir)
 
 
 def settings_file() -> Path:

@@ -62,6 +62,7 @@ class Annotator:
         w.claims_panel.claimActivated.connect(self.go_to_claim)
         w.claims_panel.deleteRequested.connect(self.delete_claim)
         w.claims_panel.claim_menu_provider = self.claim_menu
+        w.claims_panel.reveal = self.held_claim
         w.claims_panel.tagKeyPressed.connect(self.tag_claims_by_key)
         w.editor.tagsEdited.connect(lambda cid, ids, v: self.edit_claim(commands.SetClaimTags, cid, ids, v))
         w.editor.statusEdited.connect(lambda cid, s, v: self.edit_claim(commands.SetClaimStatus, cid, s, v))
@@ -309,14 +310,26 @@ class Annotator:
         tip = f"{self._look(claim.tag_ids)[1]} — {claim.status}"
         return f"{tip}\n{claim.note}" if claim.note else tip
 
-    def held_claim(self, claim_id: int):
-        """The claim's row as the window already holds it (the claims table,
-        or the orphans' list), or None; never a store read."""
+    def held_claim(self, claim_id: int, read: bool | None = None):
+        """The claim's row as the window holds it (the rows the claims table or
+        the orphans' list read for the screen, kept current by the events),
+        else, with ``read``, as the store has it (one indexed read); None if
+        there is none (or the team database is away). ``read`` is the default
+        for a project file; on a team database, a user's action on a claim
+        asks for it (one read), the other callers read off the UI thread
+        themselves or do without."""
         for model in (self.w.claims_model, self.w.orphans_model):
-            row = model.row_of(claim_id) if model is not None else None
-            if row is not None:
-                return model.claim(row)
-        return None
+            held = model.held(claim_id) if model is not None else None
+            if held is not None:
+                return held
+        if read is None:
+            read = not getattr(self.store, "is_team", False)
+        if not read or self.store is None:
+            return None
+        try:
+            return self.store.get_claim(claim_id)
+        except MarginaliaError:
+            return None
 
     def tags_changed(self, tags) -> None:
         self.tags = {t.id: t for t in tags}
@@ -493,7 +506,7 @@ class Annotator:
         all have it already): one undo step however many claims."""
         if self.store is None or self.refuse_if_read_only() or tag_id not in self.tags:
             return False
-        claims = [c for c in (self.held_claim(cid) for cid in claim_ids) if c is not None]
+        claims = [c for c in (self.held_claim(cid, read=True) for cid in claim_ids) if c is not None]
         if not claims:
             self.w.statusBar().showMessage("Select a claim first, then choose a tag.", 4000)
             return False
@@ -518,7 +531,7 @@ class Annotator:
         return bool(done)
 
     def set_status(self, claim_id: int, status: str) -> bool:
-        claim = self.held_claim(claim_id)
+        claim = self.held_claim(claim_id, read=True)
         if self.store is None or claim is None or claim.status == status:
             return False
         return self.push(commands.SetClaimStatus(self.store, self.w.events, claim_id, status,
@@ -541,7 +554,7 @@ class Annotator:
         pane's, with the pair around the claim current if there is one."""
         from desktop_app.qt import suggestions_panel
 
-        claim = self.held_claim(claim_id)
+        claim = self.held_claim(claim_id, read=True)
         if claim is None:
             return None
         if claim.document_id not in [p.view.document_id for p in self.w.panes[:2]]:

@@ -51,6 +51,7 @@ def make_application(argv: list[str] | None = None):
 def app_icon(folder: Path):
     """The window and taskbar icon: the SVG, plus the rendered PNG sizes (used
     where the SVG image plugin is missing, and by taskbars that want pixels)."""
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
     icon = QIcon()
@@ -58,7 +59,10 @@ def app_icon(folder: Path):
     if svg.exists():
         icon.addFile(str(svg))
     for png in sorted((folder / "hicolor").glob("*/apps/marginalia.png")):
-        icon.addFile(str(png))
+        # the size from the folder's name ("48x48"): given it, Qt reads the file only when that size is drawn
+        width, _, height = png.parent.parent.name.partition("x")
+        size = QSize(int(width), int(height)) if width.isdigit() and height.isdigit() else QSize()
+        icon.addFile(str(png), size)
     return icon
 
 

@@ -25,7 +25,7 @@ def quote_with_source(quote: str, title: str, page: str | int | None = None) -> 
 def add_claim_entries(menu: QMenu, annotator, claim_id: int) -> None:
     """Add the claim's entries to ``menu``: tags (checkable), status, note,
     link, matching passages, copy with source, delete."""
-    claim = annotator.held_claim(claim_id)
+    claim = annotator.held_claim(claim_id, read=True)  # the user asked for this claim's menu
     if claim is None:
         return
     menu.setObjectName(menu.objectName() or "claimMenu")

@@ -1,5 +1,5 @@
 """The claims table: every claim, sortable and filterable by tag, document,
-status and text. Selecting a row selects the claim; double-clicking (or Enter)
+status and text (the store sorts and filters: see claims_model.py). Selecting a row selects the claim; double-clicking (or Enter)
 goes to its passage. An orphaned claim (not found in the current text of its
 document) is marked in the Document column and its quote is in italics; its
 context menu attaches it to the selection."""
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.rows import STATUSES
-from desktop_app.core.visible import show_controls
+from desktop_app.qt.document_choices import DocumentFilterBox
 from desktop_app.qt.icons import swatch
 
 NARROW_TABLE = 1200  # below this width (a 1024-pixel screen) the columns beside the quote are narrower
@@ -35,15 +35,16 @@ class ClaimsPanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.proxy = None
+        self.model = None  # a ClaimsModel
         self._syncing = False
         self.claim_menu_provider = None  # adds a claim's entries (tags, status, note…) to a menu
+        self.reveal = None  # claim id -> its row (ClaimRow), to show a claim not fetched yet
         self.text_filter = QLineEdit(placeholderText="Filter claims by text…")
         self.text_filter.setClearButtonEnabled(True)
         self.text_filter.setAccessibleName("Filter claims by text")
         self.tag_filter = QComboBox()
         self.tag_filter.setAccessibleName("Filter claims by tag")
-        self.document_filter = QComboBox()
+        self.document_filter = DocumentFilterBox()  # a search over the titles, not a list of them all
         self.document_filter.setAccessibleName("Filter claims by document")
         self.document_filter.setMaximumWidth(320)
         self.status_filter = QComboBox()
@@ -67,7 +68,7 @@ class ClaimsPanel(QWidget):
         self._narrow: bool | None = None  # the width class the columns were sized for
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.text_filter.textChanged.connect(lambda text: self.proxy is not None and self.proxy.set_text_filter(text))
+        self.text_filter.textChanged.connect(lambda text: self.model is not None and self.model.set_text_filter(text))
         self.tag_filter.currentIndexChanged.connect(self._tag_changed)
         self.document_filter.currentIndexChanged.connect(self._document_changed)
         self.status_filter.currentIndexChanged.connect(self._status_changed)
@@ -81,20 +82,24 @@ class ClaimsPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table)
 
-    def set_proxy(self, proxy) -> None:
-        """Show a ClaimsFilterProxy (a new one for each database); the filters
-        chosen in the panel carry over."""
-        self.proxy = proxy
-        self.table.setModel(proxy)
-        proxy.set_text_filter(self.text_filter.text())
-        proxy.set_status_filter(self.status_filter.currentData())
-        self._tag_changed()
-        self._document_changed()
-        self._size_columns()
-        # the item models load with the store, after the first paint
-        from desktop_app.qt.item_models import ClaimsModel
+    def set_model(self, model) -> None:
+        """Show a ClaimsModel (a new one for each database); the filters
+        chosen in the panel carry over, and it is sorted by Updated, newest first."""
+        from desktop_app.qt.claims_model import ClaimsModel
 
-        self.table.sortByColumn(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
+        self.model = model
+        model.set_text_filter(self.text_filter.text())
+        model.set_status_filter(self.status_filter.currentData())
+        tag = self.tag_filter.currentData()
+        model.set_tag_filter(None if tag is None else {tag})
+        model.set_document_filter(self.document_filter.currentData())
+        model.sort(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
+        self.table.setModel(model)
+        self._size_columns()
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # the model is sorted so already: no second read
+        header.setSortIndicator(ClaimsModel.UPDATED, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     def _size_columns(self) -> None:
@@ -113,7 +118,7 @@ class ClaimsPanel(QWidget):
         def fit(*samples: str) -> int:
             return max(metrics.horizontalAdvance(t) for t in samples) + pad
 
-        from desktop_app.qt.item_models import ClaimsModel as m
+        from desktop_app.qt.claims_model import ClaimsModel as m
 
         header.resizeSection(m.DOCUMENT, fit("Netflix posts a $900K" if narrow else "Netflix posts a $900K AI product"))
         header.resizeSection(m.TAGS, fit("deepfakes" if narrow else "deepfakes, salaries") + 16)  # with a swatch
@@ -130,18 +135,18 @@ class ClaimsPanel(QWidget):
             self._emit(self.claimSelected, current)
 
     def _tag_changed(self, _index: int = 0) -> None:
-        if self.proxy is None:
+        if self.model is None:
             return
         tag = self.tag_filter.currentData()
-        self.proxy.set_tag_filter(None if tag is None else {tag})
+        self.model.set_tag_filter(None if tag is None else {tag})
 
     def _document_changed(self, _index: int = 0) -> None:
-        if self.proxy is not None:
-            self.proxy.set_document_filter(self.document_filter.currentData())
+        if self.model is not None:
+            self.model.set_document_filter(self.document_filter.currentData())
 
     def _status_changed(self, _index: int = 0) -> None:
-        if self.proxy is not None:
-            self.proxy.set_status_filter(self.status_filter.currentData())
+        if self.model is not None:
+            self.model.set_status_filter(self.status_filter.currentData())
 
     def set_tags(self, tags) -> None:
         current = self.tag_filter.currentData()
@@ -158,29 +163,21 @@ class ClaimsPanel(QWidget):
 
     def set_documents(self, docs) -> None:
         current = self.document_filter.currentData()
-        self.document_filter.blockSignals(True)
-        self.document_filter.clear()
-        self.document_filter.addItem("All documents", None)
-        for d in docs:
-            self.document_filter.addItem(show_controls(d.title), d.id)
-        found = self.document_filter.findData(current)
-        self.document_filter.setCurrentIndex(max(found, 0))
-        self.document_filter.blockSignals(False)
-        if found < 0 and current is not None and self.proxy is not None:
-            self.proxy.set_document_filter(None)
+        self.document_filter.set_documents([(d.id, d.title) for d in docs])
+        if current is not None and self.document_filter.currentData() is None and self.model is not None:
+            self.model.set_document_filter(None)
 
     def filter_by_tag(self, tag_id: int | None) -> None:
         index = self.tag_filter.findData(tag_id)
         self.tag_filter.setCurrentIndex(max(index, 0))
 
-    def build_context_menu(self, proxy_index) -> QMenu | None:
+    def build_context_menu(self, index) -> QMenu | None:
         """The menu for a claim's row (None off the rows); the caller executes
         and deletes it."""
-        claim_id = self.claim_at(proxy_index)
-        if claim_id is None:
+        claim = self._claim_row(index)
+        if claim is None:
             return None
-        source = self.proxy.mapToSource(proxy_index)
-        orphaned = self.proxy.sourceModel().claim(source.row()).orphaned
+        claim_id, orphaned = claim.id, claim.orphaned
         menu = QMenu(self)
         menu.addAction("Go to passage" if not orphaned else "Show document",
                        lambda: self.claimActivated.emit(claim_id))
@@ -202,28 +199,36 @@ class ClaimsPanel(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
-    def claim_at(self, proxy_index) -> int | None:
-        if not proxy_index.isValid() or self.proxy is None:
+    def _claim_row(self, index):
+        if self.model is None or not index.isValid() or index.row() >= self.model.rowCount():
             return None
-        source = self.proxy.mapToSource(proxy_index)
-        return self.proxy.sourceModel().claim(source.row()).id
+        return self.model.claim(index.row())
+
+    def claim_at(self, index) -> int | None:
+        if self.model is None or not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.claim_id(index.row())  # no store read
 
     def selected_claim(self) -> int | None:
         return self.claim_at(self.table.currentIndex())
 
     def selected_claims(self) -> list[int]:
         """Every claim whose row is selected (several with Shift or Ctrl)."""
-        rows = self.table.selectionModel().selectedRows() if self.proxy is not None else []
+        rows = self.table.selectionModel().selectedRows() if self.model is not None else []
         return [cid for cid in (self.claim_at(i) for i in sorted(rows, key=lambda i: i.row())) if cid is not None]
 
     def select_claim(self, claim_id: int | None) -> None:
-        """Show ``claim_id`` as the current row (without emitting claimSelected);
-        None, or a claim the filters hide, clears the selection."""
-        if self.proxy is None:
+        """Show ``claim_id`` as the current row (without emitting claimSelected),
+        fetching the pages before it if it is among the first rows
+        (ClaimsModel.reveal); None, a claim the filters hide, or one further
+        down than that clears the selection."""
+        if self.model is None:
             return
-        model = self.proxy.sourceModel()
-        row = model.row_of(claim_id) if claim_id is not None else None
-        index = self.proxy.mapFromSource(model.index(row, 0)) if row is not None else None
+        row = self.model.row_of(claim_id) if claim_id is not None else None
+        if row is None and claim_id is not None and self.reveal is not None:
+            claim = self.reveal(claim_id)  # the claim's row (the window's), to fetch down to it
+            row = self.model.reveal(claim) if claim is not None else None
+        index = self.model.index(row, 0) if row is not None else None
         self._syncing = True
         try:
             if index is None or not index.isValid():
@@ -235,7 +240,7 @@ class ClaimsPanel(QWidget):
             self._syncing = False
 
     def eventFilter(self, obj, event) -> bool:
-        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.proxy is not None
+        if (obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.model is not None
                 and (self.table.viewport().width() < NARROW_TABLE) != self._narrow):
             self._size_columns()
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
@@ -252,7 +257,7 @@ class ClaimsPanel(QWidget):
                     return True
         return super().eventFilter(obj, event)
 
-    def _emit(self, signal, proxy_index) -> None:
-        claim = self.claim_at(proxy_index)
+    def _emit(self, signal, index) -> None:
+        claim = self.claim_at(index)
         if claim is not None:
             signal.emit(claim)

@@ -4,6 +4,8 @@ main window carries the change out as an undoable command."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -279,6 +281,9 @@ class CodebookPanel(QWidget):
         tag = self._need_selection()
         if tag is None:
             return
+        count = self.model.claim_count(tag.id)  # counts may still be on their way
+        if count != tag.claim_count:
+            tag = replace(tag, claim_count=count)
         if not tag.claim_count:
             if dialogs.confirm(self, "Remove tag", f"Remove the tag '{tag.name}'?"):
                 self.removeRequested.emit(tag.id, False)

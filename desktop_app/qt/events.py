@@ -36,8 +36,9 @@ class StoreEvents(QObject):
         self._fresh: dict = {}
 
     def rows(self, kind, read: Callable[[], object]):
-        """Rows of ``kind`` ("documents", "tags", "claims", "orphans",
-        "links", ("paint", document id)) as a refresh read them off the UI
+        """Rows of ``kind`` ("documents", "tags", "links", ("paint", document
+        id), ("claim_page", query, rows) and ("claim_cells", query) for the
+        claims tables) as a refresh read them off the UI
         thread, while it hands them out (see ``holding``); else ``read()``."""
         if kind in self._fresh:
             return self._fresh[kind]

@@ -1,4 +1,5 @@
-"""Qt item models over the store: documents, the codebook, and claims.
+"""Qt item models over the store: documents and the codebook (the claims
+table and the orphans' list are in claims_model.py).
 
 Each model reads plain rows from the store and then follows the StoreEvents
 hub, so that whichever widget or undo command changed the data, every view
@@ -21,34 +22,33 @@ selected row does not tint them.
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left
+from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Iterable
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtGui import QColor, QIcon
 
 from desktop_app.core.visible import show_controls
 
-from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
-from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
+from desktop_app.core.errors import DatabaseUnreachable
+from desktop_app.core.rows import ClaimRow, DocumentRow, TagRow
 
+from desktop_app.qt.counting import CountsInBackground
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.icons import orphan_icon, swatch
+from desktop_app.qt.icons import swatch
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 
 log = logging.getLogger(__name__)
 
-# Claim counts in the library and the codebook are read from the store once
-# the user pauses, not on every claim made: a count reads every claim.
+# Claim counts in the library and the codebook are read again once the user
+# pauses, not on every claim made (only the documents touched are counted).
 COUNT_DELAY_MS = 250
 OFFLINE_RETRY_MS = 2000  # counting again while the team database is away
 
@@ -68,11 +68,6 @@ def _count_timer(parent: QObject, slot) -> QTimer:
     timer.timeout.connect(count)
     return timer
 
-
-ORPHAN_TIP = (
-    "Not found in the current text of its document (orphaned). Select the passage "
-    "in a pane and use Edit > Attach to selection (Ctrl+Shift+A)."
-)
 
 QUOTE_CHARS = 120  # a quote or note longer than this is cut with an ellipsis in its cell
 
@@ -136,41 +131,140 @@ class _TableModel(QAbstractTableModel):
 
 
 # ---------------------------------------------------------------- documents
-class DocumentsModel(_TableModel):
-    """The library: one row per live document, in import order."""
+class DocumentsModel(CountsInBackground, _TableModel):
+    """The library: one row per live document, in import order.
+
+    The rows are listed without their claim counts (no claim is read); the
+    counts come from one grouped query, at once (``counts=True``) or in a
+    worker thread (``counts=False``, then ``load_counts_in_background``),
+    the Claims column being empty until they arrive. After an edit only the
+    documents it touched are counted again."""
 
     TITLE, OUTLET, DATE, CLAIMS = range(4)
     HEADERS = ("Title", "Outlet", "Date", "Claims")
 
-    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None, *, counts: bool = True) -> None:
         super().__init__(parent)
         self._store = store
         self._events = events
         self._rows: list[DocumentRow] = []
         self._by_id: dict[int, int] = {}
+        self._counts: dict[int, int] | None = None  # by document id; None until counted
         self._stale_counts: set[int] = set()
         self._count_timer = _count_timer(self, self._update_counts)
+        self._init_background()
         self._load()
+        if counts:
+            self._take_all_counts(store.document_claim_counts())
         events.documentsChanged.connect(self.refresh)
         events.claimAdded.connect(self._on_claim_added)
         events.claimRemoved.connect(self._on_claim_removed)
 
     def _load(self) -> None:
-        self._rows = self._events.rows("documents", self._store.list_documents)
+        before = set(self._by_id)
+        self._rows = self._events.rows("documents", lambda: self._store.list_documents(counts=False))
         self._by_id = {d.id: i for i, d in enumerate(self._rows)}
+        if self._counts is not None:
+            # a document new to the list (imported, restored from the bin) is counted
+            new = [doc_id for doc_id in self._by_id if doc_id not in before]
+            if new:
+                self._count_later(*new)
 
     def documents(self) -> list[DocumentRow]:
-        """The library's rows, as shown (no store read)."""
+        """The library's rows, as shown (no store read; their ``claim_count``
+        may be 0 when listed without counts: see ``claim_count``)."""
         return list(self._rows)
 
+    def ids(self) -> set[int]:
+        return set(self._by_id)
+
+    def claim_count(self, doc_id: int) -> int | None:
+        """A document's claims as counted (None: not counted yet)."""
+        return None if self._counts is None else self._counts.get(doc_id, 0)
+
+    def counted(self) -> bool:
+        return self._counts is not None
+
+    def filled_columns(self) -> set[int]:
+        """The columns that some document fills (the panel hides the others)."""
+        filled = {self.TITLE, self.CLAIMS}
+        if any(d.outlet for d in self._rows):
+            filled.add(self.OUTLET)
+        if any(d.published for d in self._rows):
+            filled.add(self.DATE)
+        return filled
+
+    def filter_texts(self) -> list[str]:
+        """Per row, the text the library filter looks in (title, outlet,
+        date, as shown, case folded), for all rows at once."""
+        return [f"{show_controls(d.title)}\n{show_controls(d.outlet)}\n{d.published}".casefold() for d in self._rows]
+
+    def filter_text(self, row: int) -> str:
+        d = self._rows[row]
+        return f"{show_controls(d.title)}\n{show_controls(d.outlet)}\n{d.published}".casefold()
+
+    def sort_keys(self, col: int) -> list:
+        """Per row, the key of column ``col`` (its SortRole), for all rows at once."""
+        if col == self.TITLE:
+            return [d.title.casefold() for d in self._rows]
+        if col == self.OUTLET:
+            return [d.outlet.casefold() for d in self._rows]
+        if col == self.DATE:
+            return [d.published for d in self._rows]
+        counts = self._counts
+        return [-1] * len(self._rows) if counts is None else [counts.get(d.id, 0) for d in self._rows]
+
+    # -------------------------------------------------------------- counts
+    def load_counts_in_background(self) -> None:
+        """Count every document's claims in a worker thread; the Claims
+        column fills in when it is done."""
+        store = self._store
+        self._start_reader(store.document_claim_counts, self._take_all_counts)
+
+    def _take_all_counts(self, counts: dict[int, int]) -> None:
+        first = self._counts is None
+        old, self._counts = self._counts or {}, dict(counts)
+        if first:
+            if self._rows:
+                self.dataChanged.emit(self.index(0, self.CLAIMS), self.index(len(self._rows) - 1, self.CLAIMS))
+            return
+        for doc_id in set(old) | set(counts):
+            if old.get(doc_id, 0) != counts.get(doc_id, 0):
+                self._count_changed(doc_id)
+
+    def _count_changed(self, doc_id: int) -> None:
+        row = self._by_id.get(doc_id)
+        if row is not None:
+            self._row_changed(row, self.CLAIMS, self.CLAIMS)
+
+    def take_claim_counts(self, doc_ids, counts: dict[int, int]) -> None:
+        """Claim counts read elsewhere (off the UI thread): of ``doc_ids``, or
+        of every document (None). Shown at once, without the count that a
+        claim event would schedule."""
+        if doc_ids is None:
+            self._stale_counts.clear()
+            self._take_all_counts(counts)
+        else:
+            if self._counts is None:
+                return  # the full count under way takes them in
+            for doc_id in doc_ids:
+                n = counts.get(doc_id, 0)
+                self._stale_counts.discard(doc_id)
+                if self._counts.get(doc_id, 0) != n:
+                    self._counts[doc_id] = n
+                    self._count_changed(doc_id)
+        if not self._stale_counts:
+            self._count_timer.stop()
+
     def take_counts(self, rows: list[DocumentRow]) -> None:
-        """Claim counts read elsewhere (off the UI thread): shown at once,
-        without the count that a claim event would schedule."""
+        """Claim counts read elsewhere (off the UI thread, with the rows):
+        shown at once, without the count that a claim event would schedule."""
+        if self._counts is None:
+            self._counts = {}
         for fresh in rows:
-            row = self._by_id.get(fresh.id)
-            if row is not None and self._rows[row].claim_count != fresh.claim_count:
-                self._rows[row] = fresh
-                self._row_changed(row, self.CLAIMS, self.CLAIMS)
+            if self._counts.get(fresh.id, 0) != fresh.claim_count:
+                self._counts[fresh.id] = fresh.claim_count
+                self._count_changed(fresh.id)
             self._stale_counts.discard(fresh.id)
         if not self._stale_counts:
             self._count_timer.stop()
@@ -184,7 +278,9 @@ class DocumentsModel(_TableModel):
         return self._rows[row].id
 
     def document(self, row: int) -> DocumentRow:
-        return self._rows[row]
+        d = self._rows[row]
+        count = self.claim_count(d.id)
+        return d if count is None or count == d.claim_count else replace(d, claim_count=count)
 
     def row_of(self, doc_id: int) -> int | None:
         return self._by_id.get(doc_id)
@@ -195,34 +291,31 @@ class DocumentsModel(_TableModel):
     def _on_claim_removed(self, _claim_id: int, doc_id: int) -> None:
         self._count_later(doc_id)
 
-    def _count_later(self, doc_id: int) -> None:
-        """Counting a document's claims reads all of them: do it once the user
-        pauses, not on every claim made (see COUNT_DELAY_MS)."""
-        self._stale_counts.add(doc_id)
+    def _count_later(self, *doc_ids: int) -> None:
+        """Count these documents' claims again once the user pauses, not on
+        every claim made (see COUNT_DELAY_MS)."""
+        self._stale_counts.update(doc_ids)
+        if self.counting():
+            self._touched_while_reading.update(doc_ids)
         self._count_timer.start()
 
     def _update_counts(self) -> None:
-        stale, self._stale_counts = list(self._stale_counts), set()
-        for i, doc_id in enumerate(stale):
-            try:
-                self._update_count(doc_id)
-            except DatabaseUnreachable:
-                self._stale_counts.update(stale[i:])  # counted again later
-                raise
-
-    def _update_count(self, doc_id: int) -> None:
-        row = self._by_id.get(doc_id)
-        if row is None:
+        if self._full_count_owed:
+            self._full_count_owed = False
+            self.load_counts_in_background()
+        if self._counts is None:  # not counted yet: the full count takes them in
             return
-        try:
-            fresh = self._store.get_document(doc_id)
-        except DatabaseUnreachable:
-            raise
-        except MarginaliaError:  # removed meanwhile: documentsChanged refreshes
+        self._stale_counts.intersection_update(self._by_id)
+        stale = sorted(self._stale_counts)
+        if not stale:
             return
-        if fresh.claim_count != self._rows[row].claim_count:
-            self._rows[row] = fresh
-            self._row_changed(row, self.CLAIMS, self.CLAIMS)
+        fresh = self._store.document_claim_counts(stale)  # DatabaseUnreachable: counted again later
+        self._stale_counts.difference_update(stale)
+        for doc_id in stale:
+            n = fresh.get(doc_id, 0)
+            if self._counts.get(doc_id, 0) != n:
+                self._counts[doc_id] = n
+                self._count_changed(doc_id)
 
     def data(self, index, role=_DISPLAY):
         if not self._valid(index):
@@ -230,11 +323,17 @@ class DocumentsModel(_TableModel):
         d = self._rows[index.row()]
         col = index.column()
         if role == _DISPLAY:
-            return (show_controls(d.title), show_controls(d.outlet), d.published, str(d.claim_count))[col]
+            if col == self.CLAIMS:
+                count = self.claim_count(d.id)
+                return "" if count is None else str(count)
+            return (show_controls(d.title), show_controls(d.outlet), d.published)[col]
         if role == IdRole:
             return d.id
         if role == SortRole:
-            return (d.title.casefold(), d.outlet.casefold(), d.published, d.claim_count)[col]
+            if col == self.CLAIMS:
+                count = self.claim_count(d.id)
+                return -1 if count is None else count
+            return (d.title.casefold(), d.outlet.casefold(), d.published)[col]
         if role == _TOOLTIP:
             source = d.source_url or d.original_name
             return show_controls(f"{d.title}\n{source}" if source else d.title)
@@ -244,49 +343,182 @@ class DocumentsModel(_TableModel):
 
 
 # --------------------------------------------------------------------- tags
-class TagsModel(_TableModel):
-    """The codebook as a flat list sorted by name."""
+class TagsModel(CountsInBackground, _TableModel):
+    """The codebook as a flat list sorted by name.
+
+    Claim counts are kept per document and tag (one grouped query, at once
+    or in a worker thread as for DocumentsModel): after an edit only the
+    documents it touched are counted again, and only the tags whose totals
+    moved are changed. With the library's model at hand (``library``), a
+    document leaving or coming back is known from its rows."""
 
     NAME, KEY, CLAIMS = range(3)
     HEADERS = ("Name", "Key", "Claims")
 
-    def __init__(self, store, events: StoreEvents, parent: QObject | None = None) -> None:
+    def __init__(self, store, events: StoreEvents, parent: QObject | None = None, *, counts: bool = True,
+                 library: DocumentsModel | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._events = events
+        self._library = library
         self._rows: list[TagRow] = []
         self._by_id: dict[int, int] = {}
-        self._count_timer = _count_timer(self, self._refresh_counts)
+        self._by_doc: dict[int, dict[int, int]] | None = None  # document -> tag -> live claims
+        self._totals: dict[int, int] = {}
+        self._known_docs: set[int] = set()  # the live documents the counts were taken over
+        self._stale_counts: set[int] = set()  # documents to count again
+        self._count_timer = _count_timer(self, self._update_counts)
+        self._init_background()
         self._load()
+        if counts:
+            self._take_all_counts((self._live_documents(), store.tag_counts_by_document()))
         events.tagsChanged.connect(self.refresh)
         events.claimAdded.connect(self._on_claim)
         events.claimChanged.connect(self._on_claim)
         events.claimRemoved.connect(self._on_claim_removed)
-        events.documentsChanged.connect(self._refresh_counts)
+        events.documentsChanged.connect(self._documents_changed)
+
+    def _live_documents(self) -> set[int]:
+        if self._library is not None:
+            return self._library.ids()
+        return {d.id for d in self._store.list_documents(counts=False)}
 
     def _load(self, rows: list[TagRow] | None = None) -> None:
-        self._rows = self._events.rows("tags", self._store.list_tags) if rows is None else rows
+        if rows is None:
+            rows = self._events.rows("tags", lambda: self._store.list_tags(counts=False))
+        if self._by_doc is not None:
+            rows = [t if t.claim_count == self._totals.get(t.id, 0) else replace(t, claim_count=self._totals.get(t.id, 0))
+                    for t in rows]
+        self._rows = rows
         self._by_id = {t.id: i for i, t in enumerate(self._rows)}
 
     def refresh(self) -> None:
+        """The codebook changed (a tag added, renamed, merged, removed): list
+        it again; a merge or a removal moves claims between tags, so the
+        counts are read again in the background when they were."""
+        before = set(self._by_id)
         self.beginResetModel()
         self._load()
         self.endResetModel()
+        if self._by_doc is not None and set(self._by_id) != before and not self._events.has_rows("tag_counts"):
+            # a tag gone (merged, removed) or back (undone) moved claims: count again
+            self.load_counts_in_background()
 
-    def _on_claim(self, _claim: ClaimRow) -> None:
-        self._count_timer.start()  # counting reads every claim: once the user pauses
+    # -------------------------------------------------------------- counts
+    def counted(self) -> bool:
+        return self._by_doc is not None
 
-    def _on_claim_removed(self, _claim_id: int, _doc_id: int) -> None:
-        self._count_timer.start()
+    def load_counts_in_background(self) -> None:
+        store, library = self._store, self._library
+
+        def read():
+            with store.snapshot():
+                docs = library_ids if library_ids is not None else {d.id for d in store.list_documents(counts=False)}
+                return docs, store.tag_counts_by_document()
+
+        library_ids = library.ids() if library is not None else None
+        self._start_reader(read, self._take_all_counts)
+
+    def take_all_counts(self, result) -> None:
+        """Every count, read elsewhere (off the UI thread) as of the changes
+        just shown: nothing is left to count again."""
+        self.stop_counting()
+        self._stale_counts.clear()
+        self._count_timer.stop()
+        self._take_all_counts(result)
+
+    def _take_all_counts(self, result) -> None:
+        docs, by_doc = result
+        self._by_doc = {d: dict(tags) for d, tags in by_doc.items()}
+        self._known_docs = set(docs)
+        totals: dict[int, int] = {}
+        for tags in self._by_doc.values():
+            for tag_id, n in tags.items():
+                totals[tag_id] = totals.get(tag_id, 0) + n
+        self._set_totals(totals)
+
+    def _set_totals(self, totals: dict[int, int]) -> None:
+        self._totals = totals
+        for i, t in enumerate(self._rows):
+            n = totals.get(t.id, 0)
+            if t.claim_count != n:
+                self._rows[i] = replace(t, claim_count=n)
+                self._row_changed(i, self.CLAIMS, self.CLAIMS)
+
+    def _on_claim(self, claim: ClaimRow) -> None:
+        self._count_later(claim.document_id)
+
+    def _on_claim_removed(self, _claim_id: int, doc_id: int) -> None:
+        self._count_later(doc_id)
+
+    def _documents_changed(self) -> None:
+        """A document moved to the bin, or back: its claims leave the counts,
+        or come back (from the library's rows when at hand)."""
+        if self._by_doc is None:
+            return
+        live = self._live_documents()
+        gone = self._known_docs - live
+        came = live - self._known_docs
+        self._known_docs = live
+        if gone:
+            totals = dict(self._totals)
+            for doc_id in gone:
+                for tag_id, n in self._by_doc.pop(doc_id, {}).items():
+                    totals[tag_id] = totals.get(tag_id, 0) - n
+            self._set_totals(totals)
+        if came:
+            self._count_later(*came)
+
+    def _count_later(self, *doc_ids: int) -> None:
+        self._stale_counts.update(doc_ids)
+        if self.counting():
+            self._touched_while_reading.update(doc_ids)
+        self._count_timer.start()  # counted once the user pauses
+
+    def _update_counts(self) -> None:
+        if self._full_count_owed:
+            self._full_count_owed = False
+            self.load_counts_in_background()
+        if self._by_doc is None:
+            return
+        stale = sorted(self._stale_counts)
+        if not stale:
+            return
+        fresh = self._store.tag_counts_by_document(stale)  # DatabaseUnreachable: counted again later
+        self.take_document_counts(stale, fresh)
+
+    def take_document_counts(self, doc_ids, fresh: dict[int, dict[int, int]]) -> None:
+        """The tag counts of these documents, read now (here or off the UI
+        thread): each tag's total moves by the difference."""
+        if self._by_doc is None:
+            return  # the full count under way takes them in
+        stale = list(doc_ids)
+        self._stale_counts.difference_update(stale)
+        if not self._stale_counts:
+            self._count_timer.stop()
+        totals = dict(self._totals)
+        for doc_id in stale:
+            for tag_id, n in self._by_doc.pop(doc_id, {}).items():
+                totals[tag_id] = totals.get(tag_id, 0) - n
+            now = fresh.get(doc_id)
+            if now:
+                self._by_doc[doc_id] = dict(now)
+                for tag_id, n in now.items():
+                    totals[tag_id] = totals.get(tag_id, 0) + n
+        self._set_totals(totals)
 
     def _refresh_counts(self, rows: list[TagRow] | None = None) -> None:
+        """Tags read elsewhere (off the UI thread, with their counts): the
+        names, colours and keys are taken; the counts too while this model
+        has none of its own (it follows the claim events otherwise)."""
         if rows is None:
-            rows = self._events.rows("tags", self._store.list_tags)
-        else:
-            self._count_timer.stop()  # counted elsewhere (off the UI thread)
+            return
+        if self._by_doc is not None:
+            rows = [replace(t, claim_count=self._totals.get(t.id, 0)) for t in rows]
         if [t.id for t in rows] != [t.id for t in self._rows]:
             self.beginResetModel()
-            self._load(rows)
+            self._rows = rows
+            self._by_id = {t.id: i for i, t in enumerate(rows)}
             self.endResetModel()
             return
         old, self._rows = self._rows, rows
@@ -296,6 +528,13 @@ class TagsModel(_TableModel):
 
     def tags(self) -> list[TagRow]:
         return list(self._rows)
+
+    def claim_count(self, tag_id: int) -> int:
+        """A tag's claims as of now: the count shown when it is up to date,
+        else asked of the store (a remove asks before it refuses)."""
+        if self._by_doc is not None and not self._stale_counts and not self.counting():
+            return self._totals.get(tag_id, 0)
+        return self._store.get_tag(tag_id).claim_count
 
     def tag_id(self, row: int) -> int:
         return self._rows[row].id
@@ -318,12 +557,13 @@ class TagsModel(_TableModel):
             return None
         t = self._rows[index.row()]
         col = index.column()
+        counted = self._by_doc is not None
         if role == _DISPLAY:
-            return (t.name, "" if t.key is None else str(t.key), str(t.claim_count))[col]
+            return (t.name, "" if t.key is None else str(t.key), str(t.claim_count) if counted else "")[col]
         if role == IdRole:
             return t.id
         if role == SortRole:
-            return (t.name.casefold(), -1 if t.key is None else t.key, t.claim_count)[col]
+            return (t.name.casefold(), -1 if t.key is None else t.key, t.claim_count if counted else -1)[col]
         if role == _DECORATION and col == self.NAME:
             return _swatch(t.color)
         if role == ColorRole and col == self.NAME:
@@ -336,317 +576,3 @@ class TagsModel(_TableModel):
         if role == _ALIGN and col in (self.KEY, self.CLAIMS):
             return _RIGHT
         return None
-
-
-# ------------------------------------------------------------------- claims
-class ClaimsModel(_TableModel):
-    """Every live claim, in creation order; follows StoreEvents row by row."""
-
-    DOCUMENT, TAGS, QUOTE, PAGE, NOTE, STATUS, ANNOTATOR, UPDATED = range(8)
-    HEADERS = ("Document", "Tags", "Quote", "Page", "Note", "Status", "Annotator", "Updated")
-
-    def __init__(self, store, events: StoreEvents, parent: QObject | None = None,
-                 library: DocumentsModel | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._events = events
-        self._library = library  # the library's rows give the documents' titles
-        self._rows: list[ClaimRow] = []
-        self._by_id: dict[int, int] = {}
-        self._tags: dict[int, TagRow] = {}
-        self._titles: dict[int, str] = {}
-        self._load()
-        events.claimAdded.connect(self._on_added)
-        events.claimChanged.connect(self._on_changed)
-        events.claimRemoved.connect(self._on_removed)
-        events.tagsChanged.connect(self.refresh)
-        events.documentsChanged.connect(self.refresh)
-
-    # ------------------------------------------------------------- loading
-    def _documents(self) -> list[DocumentRow]:
-        if self._library is not None:
-            return self._library.documents()  # refreshed before this model (it was made first)
-        return self._events.rows("documents", self._store.list_documents)
-
-    def _load(self) -> None:
-        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
-        self._titles = {d.id: d.title for d in self._documents()}
-        self._rows = list(self._events.rows("claims", self._store.iter_claims))
-        self._reindex()
-
-    def _reindex(self) -> None:
-        self._by_id = {c.id: i for i, c in enumerate(self._rows)}
-
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._load()
-        self.endResetModel()
-
-    # ------------------------------------------------------------- reading
-    def claim(self, row: int) -> ClaimRow:
-        return self._rows[row]
-
-    def claims(self) -> list[ClaimRow]:
-        return list(self._rows)
-
-    def row_of(self, claim_id: int) -> int | None:
-        return self._by_id.get(claim_id)
-
-    def document_title(self, doc_id: int) -> str:
-        """The title of a claim's document, from the library's rows (no store
-        read on the UI thread). A document not heard of yet is asked for; a
-        failure (not found, the team database away) shows no title and is not
-        remembered, so that the next paint asks again."""
-        title = self._titles.get(doc_id)
-        if title is not None:
-            return show_controls(title)
-        if self._library is not None:
-            row = self._library.row_of(doc_id)
-            if row is not None:
-                title = self._titles[doc_id] = self._library.document(row).title
-                return show_controls(title)
-        try:
-            title = self._store.get_document(doc_id).title
-        except MarginaliaError as exc:  # NotFound, DatabaseUnreachable: shown blank, asked again later
-            log.info("no title for document %s: %s", doc_id, exc)
-            return ""
-        self._titles[doc_id] = title
-        return show_controls(title)
-
-    def tag_names(self, claim: ClaimRow) -> list[str]:
-        names = [self._tags[t].name for t in claim.tag_ids if t in self._tags]
-        return sorted(names, key=str.casefold)
-
-    def _first_tag(self, claim: ClaimRow) -> TagRow | None:
-        tags = sorted((self._tags[t] for t in claim.tag_ids if t in self._tags), key=lambda t: t.name.casefold())
-        return tags[0] if tags else None
-
-    # -------------------------------------------------------------- events
-    def _on_added(self, claim: ClaimRow) -> None:
-        if claim.id in self._by_id:
-            self._on_changed(claim)
-            return
-        if claim.deleted:
-            return
-        row = len(self._rows)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.append(claim)
-        self._by_id[claim.id] = row
-        self.endInsertRows()
-
-    def _on_changed(self, claim: ClaimRow) -> None:
-        row = self._by_id.get(claim.id)
-        if row is None:
-            if not claim.deleted:
-                self._on_added(claim)
-            return
-        if claim.deleted:
-            self._on_removed(claim.id, claim.document_id)
-            return
-        self._rows[row] = claim
-        self._row_changed(row)
-
-    def _on_removed(self, claim_id: int, _doc_id: int = 0) -> None:
-        row = self._by_id.get(claim_id)
-        if row is None:
-            return
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self._reindex()
-        self.endRemoveRows()
-
-    # ---------------------------------------------------------------- data
-    def data(self, index, role=_DISPLAY):
-        if not self._valid(index):
-            return None
-        c = self._rows[index.row()]
-        col = index.column()
-        if role == _DISPLAY:
-            if col == self.DOCUMENT:
-                return self.document_title(c.document_id)
-            if col == self.TAGS:
-                return ", ".join(self.tag_names(c))
-            if col == self.QUOTE:
-                return one_line(c.quote)
-            if col == self.PAGE:
-                return c.page
-            if col == self.NOTE:
-                return one_line(c.note)
-            if col == self.STATUS:
-                return c.status
-            if col == self.ANNOTATOR:
-                return c.annotator
-            return local_time(c.updated_at)
-        if role == IdRole:
-            return c.id
-        if role == SortRole:
-            return self._sort_value(c, col)
-        if role == _TOOLTIP:
-            tip = None
-            if col == self.QUOTE:
-                tip = c.quote
-            elif col == self.NOTE:
-                tip = c.note or None
-            elif col == self.TAGS:
-                tip = "\n".join(self.tag_names(c)) or None
-            elif col == self.DOCUMENT:
-                tip = self.document_title(c.document_id)
-            if c.orphaned:
-                return f"{tip}\n\n{ORPHAN_TIP}" if tip else ORPHAN_TIP
-            return tip
-        if role == _DECORATION:
-            if col == self.TAGS:
-                first = self._first_tag(c)
-                return _swatch(first.color) if first is not None else None
-            if col == self.DOCUMENT and c.orphaned:
-                return orphan_icon()
-            return None
-        if role == ColorRole and col == self.TAGS:
-            first = self._first_tag(c)
-            return first.color if first is not None else None
-        if role == _FONT and col == self.QUOTE and c.orphaned:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
-
-    def _sort_value(self, c: ClaimRow, col: int):
-        if col == self.DOCUMENT:
-            return self.document_title(c.document_id).casefold()
-        if col == self.TAGS:
-            return ", ".join(self.tag_names(c)).casefold()
-        if col == self.QUOTE:
-            return " ".join(c.quote.split()).casefold()
-        if col == self.NOTE:
-            return " ".join(c.note.split()).casefold()
-        if col == self.PAGE:  # by document, then by place: pages in order, none last
-            return (self.document_title(c.document_id).casefold(), not c.page, c.start if c.page else 0)
-        if col == self.STATUS:
-            return STATUSES.index(c.status) if c.status in STATUSES else len(STATUSES)
-        if col == self.ANNOTATOR:
-            return c.annotator.casefold()
-        return _utc(c.updated_at).isoformat()
-
-
-class OrphansModel(ClaimsModel):
-    """The orphaned claims: live claims that a new version of their document
-    no longer contains (see Store.list_orphans), by id. Follows StoreEvents:
-    a claim re-attached leaves it, a replace that orphans claims refreshes it."""
-
-    DOCUMENT, TAGS, QUOTE, NOTE = range(4)
-    PAGE = STATUS = ANNOTATOR = UPDATED = None  # not shown here
-    HEADERS = ("Document", "Tags", "Quote", "Note")
-
-    def _load(self) -> None:
-        self._tags = {t.id: t for t in self._events.rows("tags", self._store.list_tags)}
-        self._titles = {d.id: d.title for d in self._documents()}
-        self._rows = self._events.rows("orphans", self._store.list_orphans)
-        self._reindex()
-
-    def _on_added(self, claim: ClaimRow) -> None:
-        if claim.id in self._by_id:
-            self._on_changed(claim)
-            return
-        if claim.deleted or not claim.orphaned:
-            return
-        row = bisect_left([c.id for c in self._rows], claim.id)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, claim)
-        self._reindex()
-        self.endInsertRows()
-
-    def _on_changed(self, claim: ClaimRow) -> None:
-        row = self._by_id.get(claim.id)
-        if row is None:
-            self._on_added(claim)
-        elif claim.deleted or not claim.orphaned:
-            self._on_removed(claim.id, claim.document_id)
-        else:
-            self._rows[row] = claim
-            self._row_changed(row)
-
-
-class ClaimsFilterProxy(QSortFilterProxyModel):
-    """Claims narrowed by tags (any of them), document, status and free text,
-    sorted by each column's SortRole.
-
-    The text filter is case-insensitive; every word of it must appear in the
-    quote, the note, a tag name or the document title.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tag_ids: frozenset[int] | None = None
-        self._document_id: int | None = None
-        self._status: str | None = None
-        self._words: tuple[str, ...] = ()
-        self.setSortRole(SortRole)
-        self.setDynamicSortFilter(True)
-
-    # ------------------------------------------------------------- setters
-    def _change(self, apply) -> None:
-        begin = getattr(self, "beginFilterChange", None)
-        if begin is None:  # Qt before 6.10
-            apply()
-            self.invalidateFilter()
-            return
-        begin()
-        apply()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_tag_filter(self, tag_ids: Iterable[int] | None) -> None:
-        """Keep claims with any of these tags; None (or nothing) keeps all."""
-        value = frozenset(tag_ids) if tag_ids else None
-        if value != self._tag_ids:
-            self._change(lambda: setattr(self, "_tag_ids", value))
-
-    def set_document_filter(self, document_id: int | None) -> None:
-        if document_id != self._document_id:
-            self._change(lambda: setattr(self, "_document_id", document_id))
-
-    def set_status_filter(self, status: str | None) -> None:
-        value = status or None
-        if value != self._status:
-            self._change(lambda: setattr(self, "_status", value))
-
-    def set_text_filter(self, text: str) -> None:
-        words = tuple(text.casefold().split())
-        if words != self._words:
-            self._change(lambda: setattr(self, "_words", words))
-
-    def tag_filter(self) -> frozenset[int] | None:
-        return self._tag_ids
-
-    def document_filter(self) -> int | None:
-        return self._document_id
-
-    def status_filter(self) -> str | None:
-        return self._status
-
-    def text_filter(self) -> str:
-        return " ".join(self._words)
-
-    # ----------------------------------------------------------- filtering
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        model = self.sourceModel()
-        if source_parent.isValid() or not isinstance(model, ClaimsModel) or source_row >= model.rowCount():
-            return False
-        c = model.claim(source_row)
-        if self._document_id is not None and c.document_id != self._document_id:
-            return False
-        if self._status is not None and c.status != self._status:
-            return False
-        if self._tag_ids is not None and self._tag_ids.isdisjoint(c.tag_ids):
-            return False
-        if self._words:
-            haystack = "\n".join(
-                (c.quote, c.note, "\n".join(model.tag_names(c)), model.document_title(c.document_id))
-            ).casefold()
-            if not all(w in haystack for w in self._words):
-                return False
-        return True
-
-    def claim(self, proxy_row: int) -> ClaimRow:
-        """The claim shown at a row of this proxy."""
-        source = self.mapToSource(self.index(proxy_row, 0))
-        return self.sourceModel().claim(source.row())

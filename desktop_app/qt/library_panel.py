@@ -3,11 +3,10 @@ Right-click a document to open it, replace it with a new version or delete it.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.core.visible import show_controls
-from desktop_app.qt.roles import SortRole
+from desktop_app.qt.library_model import LibraryFilter
 
 TITLE_LINES = 2  # lines of a title shown in a row
 TITLE_SHARE = 0.5  # the titles' least share of the table's width: outlet and date give way to them
@@ -37,12 +36,15 @@ class LibraryPanel(QWidget):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.table.fontMetrics().lineSpacing() * TITLE_LINES + 8)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSortRole(SortRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # filtered and sorted over plain lists: each character typed is one
+        # pass over the titles, not a call into Python per row (library_model.py)
+        self.proxy = LibraryFilter(self)
         self.table.setModel(self.proxy)
+        # columns sized to the rows in view, not to every document
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
+        self._current: int | None = None  # the document selected, kept across a filter or sort
+        self.proxy.modelAboutToBeReset.connect(self._remember_current)
+        self.proxy.modelReset.connect(self._restore_current)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.doubleClicked.connect(self._open_index)
         # Enter opens the document, Delete moves it to the bin (keys of the table itself).
@@ -69,21 +71,12 @@ class LibraryPanel(QWidget):
         self._hide_empty_columns()
 
     def show_preview(self, rows) -> None:
-        """List documents read straight from the file (database.peek_library)
-        while the store is still opening; set_model replaces them."""
-        from PySide6.QtGui import QStandardItem, QStandardItemModel
+        """List documents read straight from the file (database.peek_library:
+        id, title, outlet, date) while the store is still opening; set_model
+        replaces them."""
+        from desktop_app.qt.library_model import PreviewModel
 
-        model = QStandardItemModel(0, 4, self)
-        model.setHorizontalHeaderLabels(["Title", "Outlet", "Date", "Claims"])
-        for doc_id, title, outlet, published, claims in rows:
-            title, outlet = show_controls(title), show_controls(outlet)  # a spoofed title is seen as such
-            items = [QStandardItem(title), QStandardItem(outlet), QStandardItem(published), QStandardItem(str(claims))]
-            items[0].setData(doc_id, Qt.ItemDataRole.UserRole)
-            items[0].setToolTip(title)
-            for item in items:
-                item.setEditable(False)
-            model.appendRow(items)
-        self.set_model(model)
+        self.set_model(PreviewModel(rows, self))
 
     def _hide_empty_columns(self) -> None:
         """Outlet and date are often unknown: a column empty for every
@@ -91,9 +84,15 @@ class LibraryPanel(QWidget):
         model = self.proxy.sourceModel()
         if model is None:
             return
-        self._empty_columns = {
-            col for col in range(1, model.columnCount() - 1)
-            if model.rowCount() > 0 and all(not model.index(row, col).data() for row in range(model.rowCount()))}
+        filled = getattr(model, "filled_columns", None)  # the documents model knows without asking each cell
+        if filled is not None:
+            shown = filled()
+            self._empty_columns = {col for col in range(1, model.columnCount() - 1)
+                                   if model.rowCount() > 0 and col not in shown}
+        else:
+            self._empty_columns = {
+                col for col in range(1, model.columnCount() - 1)
+                if model.rowCount() > 0 and all(not model.index(row, col).data() for row in range(model.rowCount()))}
         self._fit_columns()
 
     def _fit_columns(self) -> None:
@@ -116,6 +115,22 @@ class LibraryPanel(QWidget):
             self.table.setColumnHidden(col, not shown)
             if shown:
                 left -= wanted(col)
+
+    def _remember_current(self) -> None:
+        current = self.current_document()
+        if current is not None:
+            self._current = current
+
+    def _restore_current(self) -> None:
+        doc_id, self._current = self._current, None
+        source = self.proxy.sourceModel()
+        row_of = getattr(source, "row_of", None)
+        if doc_id is None or row_of is None or row_of(doc_id) is None:
+            return
+        index = self.proxy.mapFromSource(source.index(row_of(doc_id), 0))
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def current_document(self) -> int | None:
         return self.document_at(self.table.currentIndex())

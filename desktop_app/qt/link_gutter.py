@@ -18,8 +18,7 @@ A click on a curve (nearer than ``HIT_DISTANCE`` pixels to it) emits
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
@@ -59,9 +58,9 @@ def relation_color(relation: str) -> QColor:
     return QColor(RELATION_COLORS.get(relation, FALLBACK_COLOR))
 
 
-@dataclass(frozen=True)
-class Curve:
-    """One link as drawn in a gutter, in the gutter's coordinates."""
+class Curve(NamedTuple):
+    """One link as drawn in a gutter, in the gutter's coordinates (a named
+    tuple: this module is loaded before the first paint, dataclasses is not)."""
 
     link_id: int
     relation: str

@@ -186,7 +186,7 @@ class LinksController:
             self.matrix_window.deleteLater()
             self.matrix_window = None
         events.linksChanged.connect(self.reload)
-        events.claimAdded.connect(lambda _row: self.reload())
+        events.claimAdded.connect(self._claim_added)
         events.claimRemoved.connect(lambda *_: self.reload())
         events.claimChanged.connect(lambda _row: self.w.splitter.update_gutters())
         events.documentsChanged.connect(self.reload)
@@ -270,6 +270,20 @@ class LinksController:
 
         operations.read(self.w, store, read, what="reading linked claims",
                         late=operations.team_late("the linked claims are not described"), succeeded=got, failed=failed)
+
+    def _claim_added(self, row) -> None:
+        """A claim just made has no links, and adding it changes no other
+        claim's: only one back from the bin can bring links back. Asking for
+        this claim's links reads nothing else, where listing them all reads,
+        for every link, the two documents' rows past their whole text. On a
+        team database nothing is read here on the UI thread: the links are
+        taken again off it."""
+        if self.store is None:
+            return
+        if getattr(self.store, "is_team", False) or self.w.events.has_rows("links"):
+            self.reload()
+        elif self.store.list_links(claim_ids=[row.id]):
+            self.reload()
 
     # ------------------------------------------------------------- gutters
     def pairs(self, left_view, right_view) -> list[tuple[int, str, int, int]]:

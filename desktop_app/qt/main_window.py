@@ -36,7 +36,7 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 # style and font: the frame painted before them reserves the same, so that
 # in a small window the docks are not squeezed once the panels arrive
 # (tests/qt/test_window_first_frame.py checks they still match).
-FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (311, 106),
+FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (348, 106),
                   "Orphaned claims": (252, 50)}
 READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_gutter.gutter_width)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
@@ -54,6 +54,7 @@ class StoreLoader(QThread):
         self.path = path  # a file, or a team database's address (with its password: never log it)
         self._lock = threading.Lock()
         self.abandoned = False
+        self.preloaded: dict = {}  # what the first screen lists, read here too (see attach_store)
 
     def abandon(self) -> None:
         """The window no longer wants this database (another was chosen, or
@@ -68,6 +69,7 @@ class StoreLoader(QThread):
             from desktop_app.core.store import Store
 
             store = Store.open(self.path)
+            self.preloaded = first_rows(store)
         except MarginaliaError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # logged; open_database then explains it in the window
@@ -108,7 +110,7 @@ class MainWindow(QMainWindow):
         self._loader: StoreLoader | None = None
         self.events = StoreEvents(self)  # replaced by a fresh hub for each database
         self.undo_stack = QUndoStack(self)
-        self.documents_model = self.tags_model = self.claims_model = self.claims_proxy = None
+        self.documents_model = self.tags_model = self.claims_model = None
         self.orphans_model = None
         self.panes: list[ReaderPane] = []
         self.active_pane: ReaderPane | None = None
@@ -391,7 +393,8 @@ class MainWindow(QMainWindow):
             self.open_team_database(target)
             return
         try:
-            revision = database.inspect_file(target)
+            # a first look, without reading the whole file: the store checks it in its thread
+            revision = database.inspect_file(target, check=False)
             rows = database.peek_library(target) if revision == database.HEAD else []
         except MarginaliaError:
             self.open_database(target)
@@ -407,14 +410,13 @@ class MainWindow(QMainWindow):
         self._loader = loader
         loader.start()
 
-    def attach_store(self, store) -> None:
-        from desktop_app.qt.item_models import (
-            ClaimsFilterProxy,
-            ClaimsModel,
-            DocumentsModel,
-            OrphansModel,
-            TagsModel,
-        )
+    def attach_store(self, store, preloaded: dict | None = None) -> None:
+        """Show this store's data: the library, the codebook, the claims and
+        the documents the panes showed. ``preloaded`` holds what
+        ``first_rows`` read (off the UI thread) for the first screen; the
+        claim counts are read in the background (``counts_loading``)."""
+        from desktop_app.qt.claims_model import ClaimsModel, OrphansModel
+        from desktop_app.qt.item_models import DocumentsModel, TagsModel
 
         self.ensure_built()
         self.leave_store(closing=False)  # and a database still opening is not wanted any more
@@ -422,21 +424,21 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         # A fresh hub and fresh models: nothing made for the previous database
         # keeps listening (or reading from it).
-        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.claims_proxy,
-               self.orphans_model)
+        old = (self.events, self.documents_model, self.tags_model, self.claims_model, self.orphans_model)
         self.events = events = StoreEvents(self)
         events.commandFailed.connect(self._command_failed)
         self.store = store
-        self.documents_model = DocumentsModel(store, events, self)
-        self.tags_model = TagsModel(store, events, self)
-        self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
-        self.claims_proxy = ClaimsFilterProxy(self)
-        self.claims_proxy.setSourceModel(self.claims_model)
-        self.orphans_model = OrphansModel(store, events, self, library=self.documents_model)
+        # the library and the codebook are read once, here or by the loader,
+        # and every model made now takes them from the hub
+        with events.holding(first_rows(store) if preloaded is None else preloaded):
+            self.documents_model = DocumentsModel(store, events, self, counts=False)
+            self.tags_model = TagsModel(store, events, self, counts=False, library=self.documents_model)
+            self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
+            self.orphans_model = OrphansModel(store, events, self, library=self.documents_model)
         self.orphans_panel.set_model(self.orphans_model)
         self.library.set_model(self.documents_model)
         self.codebook.set_model(self.tags_model)
-        self.claims_panel.set_proxy(self.claims_proxy)
+        self.claims_panel.set_model(self.claims_model)
         for obj in old:
             if obj is not None:
                 obj.deleteLater()
@@ -451,8 +453,11 @@ class MainWindow(QMainWindow):
         for signal in (events.claimAdded, events.claimChanged):
             signal.connect(lambda _row: self._update_counts())
         events.claimRemoved.connect(lambda *_: self._update_counts())
+        self.documents_model.dataChanged.connect(lambda *_: self._update_counts())  # claim counts
         self._documents_changed()
         self._tags_changed()
+        self.documents_model.load_counts_in_background()  # the Claims columns fill in meanwhile
+        self.tags_model.load_counts_in_background()
         self.restore_open_documents()
         self.live.start(store, mark)
         self.pending.attach(store)
@@ -463,6 +468,28 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Ready. Select text in a pane and press a tag's key (1-9) to make a claim.", 8000)
         log.info("database attached: %s", store.location)  # the location never holds a password
+        self._check_large_file(store)
+
+    def _check_large_file(self, store) -> None:
+        """A project file too large to be checked whole when it opened is
+        checked now, off the UI thread; damage is said in one sentence (the
+        work goes on: SQLite refuses what it cannot read, page by page)."""
+        from desktop_app.core.store import database
+        from desktop_app.qt import operations
+        from desktop_app.qt.errors import show_error
+
+        path = getattr(store, "path", None)
+        if getattr(store, "is_team", False) or path is None or not database.needs_background_check(path):
+            return
+
+        def checked(problem) -> None:
+            if problem and self.store is store:
+                log.warning("background check of %s: %s", path, problem)
+                show_error(self, f"{problem} Save what can still be read with File > Save a copy as file… "
+                                 "and keep the file as it is.")
+
+        operations.run(self, lambda _token: database.check_file(path), what="checking the project file",
+                       succeeded=checked)
 
     def _show_read_only(self, read_only: bool) -> None:
         """A database that cannot be changed here: the label says so and the
@@ -481,12 +508,17 @@ class MainWindow(QMainWindow):
     def _documents_changed(self) -> None:
         docs = self.documents_model.documents()  # refreshed already (it listens first)
         entries = [(d.id, d.title) for d in docs]
+        live = self.documents_model.ids()
         for pane in self.panes:
             pane.set_documents(entries)
-            if pane.view.document_id is not None and pane.view.document_id not in {d.id for d in docs}:
+            if pane.view.document_id is not None and pane.view.document_id not in live:
                 pane.clear()
         self.claims_panel.set_documents(docs)
         self._update_counts()
+
+    def counts_loading(self) -> bool:
+        """The library's or the codebook's claim counts are still being read."""
+        return any(m is not None and m.counting() for m in (self.documents_model, self.tags_model))
 
     def _tags_changed(self) -> None:
         tags = self.tags_model.tags()
@@ -499,11 +531,16 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         docs = self.documents_model.rowCount()
-        claims = self.claims_model.rowCount()
-        text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
+        library = self.documents_model  # the library's counts: the claims table holds only the rows read
+        if library.counted():
+            claims = sum(library.claim_count(doc_id) or 0 for doc_id in library.ids())
+            text = f"{docs} document{'s' if docs != 1 else ''} · {claims} claim{'s' if claims != 1 else ''}"
+        else:
+            text = f"{docs} document{'s' if docs != 1 else ''} · counting claims…"
         orphans = self.orphans_model.rowCount() if self.orphans_model is not None else 0
         if orphans:
-            text += f" · {orphans} orphaned"
+            more = "+" if self.orphans_model.canFetchMore() else ""
+            text += f" · {orphans}{more} orphaned"
         self.counts.setText(text)
 
     # -------------------------------------------------------------- documents
@@ -532,11 +569,12 @@ class MainWindow(QMainWindow):
         time (the first ones of the library for a new database)."""
         from desktop_app.core.settings import load_settings
 
-        docs = [d.id for d in self.store.list_documents()]
+        model = self.documents_model
+        live = model.ids()  # listed a moment ago: no second read of the library
         wanted = load_settings().open_documents.get(self.store.location)
         if not isinstance(wanted, list) or not wanted:
-            wanted = docs[: max(len(self.panes), 1)]
-        wanted = [d if isinstance(d, int) and d in docs else None for d in wanted[:MAX_RESTORED_PANES]]
+            wanted = [model.document_id(r) for r in range(min(max(len(self.panes), 1), model.rowCount()))]
+        wanted = [d if isinstance(d, int) and d in live else None for d in wanted[:MAX_RESTORED_PANES]]
         while len(self.panes) < len(wanted):
             self.add_pane()
         while len(self.panes) > max(len(wanted), 1):
@@ -634,6 +672,9 @@ class MainWindow(QMainWindow):
             log.exception("could not save the window layout")
         self.store = self.annotator.store = None
         self._quiet_models()
+        for model in (self.documents_model, self.tags_model):
+            if model is not None:
+                model.stop_counting(STOP_WAIT_MS)
         store.close()
 
     def _abandon_loader(self, wait_ms: int = 0) -> None:
@@ -653,7 +694,7 @@ class MainWindow(QMainWindow):
             store.close()  # chosen, then given up for another meanwhile
             return
         self._loader = None
-        attach(store)
+        attach(store, loader.preloaded)
 
     def _quiet_models(self) -> None:
         """After the store closed: nothing made for it reads from it any more
@@ -708,10 +749,10 @@ class MainWindow(QMainWindow):
             loader.wait(STOP_WAIT_MS)  # "finished" comes a moment before the thread is gone
             loader.deleteLater()
 
-    def _team_opened(self, store) -> None:
+    def _team_opened(self, store, preloaded: dict | None = None) -> None:
         from desktop_app.core.settings import load_settings, save_settings
 
-        self.attach_store(store)
+        self.attach_store(store, preloaded)
         try:
             user = load_settings()
             recent = [store.location] + [r for r in user.recent_team_databases if r != store.location]
@@ -789,6 +830,14 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.annotator.import_address(addresses[0]))
 
 
+
+def first_rows(store) -> dict:
+    """What the first screen lists, read in one snapshot (in the thread that
+    opened the store): the library and the codebook, without claim counts
+    (those are read while the window is used). Keyed as StoreEvents.rows
+    hands them out."""
+    with store.snapshot():
+        return {"documents": store.list_documents(counts=False), "tags": store.list_tags(counts=False)}
 
 
 

@@ -94,6 +94,7 @@ class ReaderPane(QWidget):
         # Header: document chooser and close button.
         self.setMinimumWidth(MIN_PANE_WIDTH)
         self.chooser = TitleChooser(self)
+        self._choices = None  # the chooser's model, made with the first list of documents
         self.chooser.setAccessibleName("Document")
         self.chooser.setToolTip(CHOOSER_HINT)
         self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -167,22 +168,26 @@ class ReaderPane(QWidget):
     # -- documents --------------------------------------------------------
     def set_documents(self, documents: list[tuple[int, str]]) -> None:
         """Fill the chooser, keeping the current document selected if listed."""
+        if self._choices is None:
+            from desktop_app.qt.document_choices import DocumentChoices
+
+            self._choices = DocumentChoices(self)
+            self.chooser.setModel(self._choices)
+            self.chooser.view().setUniformItemSizes(True)  # thousands of titles: rows in view only
         current = self.view.document_id
         self.chooser.blockSignals(True)
-        self.chooser.clear()
-        for doc_id, title in documents:
-            title = show_controls(title)  # direction controls shown as ⟨U+202E⟩, not obeyed
-            self.chooser.addItem(title or f"Document {doc_id}", doc_id)
-            self.chooser.setItemData(self.chooser.count() - 1, title or f"Document {doc_id}",
-                                     Qt.ItemDataRole.ToolTipRole)
-        self.chooser.setCurrentIndex(self.chooser.findData(current) if current is not None else -1)
+        self._choices.set_documents(documents)
+        self.chooser.setCurrentIndex(self._choices.row_of(current) if current is not None else -1)
         self.chooser.blockSignals(False)
         self._update_tooltip()
 
     def set_current_document(self, doc_id: int | None) -> None:
         """Select ``doc_id`` in the chooser without emitting documentChosen."""
         self.chooser.blockSignals(True)
-        self.chooser.setCurrentIndex(self.chooser.findData(doc_id) if doc_id is not None else -1)
+        if self._choices is not None and doc_id is not None:
+            self.chooser.setCurrentIndex(self._choices.row_of(doc_id))
+        else:
+            self.chooser.setCurrentIndex(self.chooser.findData(doc_id) if doc_id is not None else -1)
         self.chooser.blockSignals(False)
         self._update_tooltip()
 

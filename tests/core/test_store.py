@@ -767,3 +767,33 @@ def test_a_uuid_ending_in_digits_is_found_by_its_end_not_taken_for_an_id(empty_s
     assert s.resolve_claim(str(claim.id)) == claim.id  # a real id still wins
     with pytest.raises(NotFound):
         s.resolve_claim("99999999")
+
+
+def test_many_claims_at_once_are_the_claims_added_one_by_one(empty_store, backend):
+    """The bulk path writes its rows straight through the driver: each row
+    (quote, context, tags, search entry, identity) is what add_claim makes,
+    the ids come back in the order of the spans, and on SQLite the larger
+    page cache it takes for the inserts is given back."""
+    s = empty_store
+    text = "".join(f"Line {i} 🦜 paid $900,000 to the café.\n" for i in range(1600))
+    doc = s.add_document(make_doc(text))
+    tag = s.resolve_tag("strikes")
+    spans = [(i * 37, i * 37 + 25) for i in range(1500)]
+    if backend == "sqlite":
+        with s._engine.connect() as conn:
+            cache_before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    ids = s.add_claims_returning_ids(doc.id, spans, [tag])
+    assert len(ids) == len(set(ids)) == 1500 and ids == sorted(ids)
+    one = s.add_claim(doc.id, *spans[700], [tag])
+    bulk = s.get_claim(ids[700])
+    for field in ("quote", "prefix", "suffix", "note", "status", "annotator", "version", "tag_ids"):
+        assert getattr(bulk, field) == getattr(one, field), field
+    assert bulk.start == spans[700][0] and bulk.quote == text[slice(*spans[700])]
+    uuids = [c.uuid for c in s.list_claims(document_ids=[doc.id])]
+    assert len(set(uuids)) == len(uuids)
+    assert all(len(u) == 36 and u[14] == "7" and u[19] in "89ab" for u in uuids)
+    word = max(bulk.quote.replace(".", " ").replace(",", " ").split(), key=len)
+    assert ids[700] in {h.id for h in s.search(word, limit=5000) if h.kind == "claim"}, word
+    if backend == "sqlite":
+        with s._engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == cache_before

@@ -129,4 +129,6 @@ def test_first_frame_is_the_light_frame(seeded_db):
     assert sorted(set(LATER_WIDGETS) & set(first["widgets"])) == []
     assert sorted(set(LATER_MODULES) & set(first["modules"])) == []
     assert "QtSvg" not in " ".join(first["modules"]) and "QtPrintSupport" not in " ".join(first["modules"])
+    # nor what only later parts use: the user folders' lookup, dataclasses (it loads inspect, ast and dis)
+    assert sorted({"platformdirs", "dataclasses"} & set(first["modules"])) == []
     assert set(LATER_MODULES) <= later  # the probe did build them: the check can see them

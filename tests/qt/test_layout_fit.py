@@ -97,7 +97,7 @@ def test_reading_panes_keep_most_of_the_width_on_any_screen(qtbot, db_file, moda
             assert table.isColumnHidden(2) == (size[0] == 1024), "the date is shown when it fits"
         assert not table.isColumnHidden(3)  # the claims count stays
         # The claims table's quote keeps a quarter of its width or more, not "We hav…".
-        from desktop_app.qt.item_models import ClaimsModel
+        from desktop_app.qt.claims_model import ClaimsModel
 
         claims = window.claims_panel.table
         qtbot.waitUntil(lambda: claims.columnWidth(ClaimsModel.QUOTE) >= 0.25 * claims.viewport().width())

@@ -172,7 +172,7 @@ def test_retag_note_status_delete_with_undo_and_redo(window, qtbot, db_file):
 
     # Delete from the claims table (Delete on the selected row).
     table = window.claims_panel.table
-    row = next(r for r in range(table.model().rowCount()) if window.claims_proxy.claim(r).id == cid)
+    row = next(r for r in range(table.model().rowCount()) if window.claims_model.claim(r).id == cid)
     window.activateWindow()
     table.setFocus()
     table.setCurrentIndex(table.model().index(row, 2))
@@ -197,7 +197,7 @@ def test_claims_table_filters_and_going_to_a_claim(window, qtbot, db_file):
     make_claim(window, qtbot, second, b, b + 26, "2")
     disputed = make_claim(window, qtbot, second, c, c + 24, "3")
     window.editor.status.setCurrentIndex(window.editor.status.findData("disputed"))
-    panel, proxy = window.claims_panel, window.claims_proxy
+    panel, proxy = window.claims_panel, window.claims_model
     assert proxy.rowCount() == 4
 
     qtbot.keyClicks(panel.text_filter, "whopping")
@@ -498,7 +498,7 @@ def test_switching_databases_leaves_the_first_one_alone(window, qtbot, tmp_path,
     make_claim(window, qtbot, pane, 0, 10, "4")
     assert window.claims_model.rowCount() == 1 and len(fresh_claims(other)) == 1
     assert len(fresh_claims(db_file)) == 1
-    assert "1 claim" in window.counts.text()
+    qtbot.waitUntil(lambda: "1 claim" in window.counts.text())  # the library's counts, once the user pauses
 
 
 def test_hovering_a_highlight_shows_its_tags_status_and_current_note(window, qtbot):
@@ -560,4 +560,51 @@ def test_start_up_on_a_damaged_file_still_explains_it(qtbot, tmp_path, modals, i
     w.open_database_in_background(bad)
     assert asked and "bad.db" in asked[0] and w.store is None
     assert bad.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
+    w.close()
+
+
+def test_a_large_damaged_file_is_checked_after_it_opens(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    """A file too large to be read whole on opening opens at once, and the
+    window checks it in the background: damage is said in one sentence."""
+    import sys
+    from pathlib import Path as _Path
+
+    sys.path.insert(0, str(_Path(__file__).resolve().parents[1] / "core"))
+    from test_large_file_check import damaged_index
+
+    from desktop_app.core.store import database
+
+    path = damaged_index(tmp_path)
+    monkeypatch.setattr(database, "FULL_CHECK_BYTES", path.stat().st_size - 1)
+    w = make_window(qtbot, path, size=(1024, 700))
+    qtbot.waitUntil(lambda: bool(modals.errors), timeout=20000)
+    assert len(modals.errors) == 1
+    message = modals.errors[0]
+    assert "is damaged" in message and "Save a copy as file" in message and "\n" not in message
+    assert w.store is not None and w.store.count_claims() == 2000  # the work goes on
+    # sorting by quote reads the damaged index: one sentence, the rows shown stay
+    from desktop_app.qt.claims_model import ClaimsModel
+
+    shown = w.claims_model.rowCount()
+    w.claims_panel.table.sortByColumn(ClaimsModel.QUOTE, Qt.SortOrder.AscendingOrder)
+    assert len(modals.errors) == 2  # read at once: one sort, one sentence
+    assert "is damaged" in modals.errors[1] and "\n" not in modals.errors[1]
+    assert w.claims_model.rowCount() == shown
+    w.close()
+
+
+def test_a_large_whole_file_says_nothing(qtbot, tmp_path, modals, isolated_qsettings, monkeypatch):
+    from desktop_app.core.store import database
+
+    from desktop_app.core.store import Store
+
+    path = tmp_path / "whole.db"
+    Store.open(path, annotator="tester").close()
+    checked = []
+    real = database.check_file
+    monkeypatch.setattr(database, "check_file", lambda p, *a: checked.append(p) or real(p, *a))
+    monkeypatch.setattr(database, "FULL_CHECK_BYTES", path.stat().st_size - 1)
+    w = make_window(qtbot, path)
+    qtbot.waitUntil(lambda: bool(checked), timeout=20000)
+    assert checked == [path] and not modals.errors and not modals.messages
     w.close()

@@ -85,8 +85,8 @@ def test_showing_others_changes_does_not_wait_for_the_server(team_window, qtbot,
     real_read = live_updates.read_rows
     away = []
 
-    def read_then_lose_the_server(store, scopes, shown, doc_keys):
-        rows = real_read(store, scopes, shown, doc_keys)
+    def read_then_lose_the_server(store, scopes, shown, doc_keys, tables=()):
+        rows = real_read(store, scopes, shown, doc_keys, tables)
         if not away and any(s.startswith(("claims:", "tags")) for s in scopes):
             away.append(silent_server(pg_server))
             away[0].__enter__()  # still on the worker: the window gets the rows with the server gone

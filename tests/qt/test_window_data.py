@@ -229,8 +229,8 @@ def test_codebook_tools_with_undo(window, qtbot, db_file, modals, monkeypatch):
     # Clicking a tag with no selection filters the claims table.
     pane.view.setTextCursor(pane.view.textCursor().__class__(pane.view.document()))
     codebook._clicked(codebook.table.model().index(codebook.table.model().row_of(strikes), 0))
-    assert window.claims_proxy.tag_filter() == frozenset({strikes})
-    assert window.claims_proxy.rowCount() == 1
+    assert window.claims_model.tag_filter() == frozenset({strikes})
+    assert window.claims_model.rowCount() == 1
 
 
 def _read_csv(path: Path) -> list[dict]:

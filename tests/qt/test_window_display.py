@@ -21,7 +21,8 @@ from window_support import (  # noqa: F401 - fixtures
     settle,
 )
 
-from desktop_app.qt.item_models import ClaimsModel, TagsModel
+from desktop_app.qt.claims_model import ClaimsModel
+from desktop_app.qt.item_models import TagsModel
 
 AMBER = "#E0A526"  # the colour of the tag "salaries"
 
@@ -43,7 +44,7 @@ def test_swatches_keep_their_colour_in_a_selected_row(window, qtbot):
     start = pane.view.canonical_text.index("it pays a whopping $900K")
     cid = make_claim(window, qtbot, pane, start, start + 24, "2")
     table = window.claims_panel.table
-    proxy = window.claims_proxy
+    proxy = window.claims_model
     row = next(r for r in range(proxy.rowCount()) if proxy.claim(r).id == cid)
     assert table.selectionModel().isRowSelected(row)  # the new claim is the selected row
     cell = table.visualRect(proxy.index(row, ClaimsModel.TAGS))

@@ -21,7 +21,7 @@ from desktop_app.core.document import (
     StructuredDocument,
     canonicalize,
 )
-from desktop_app.qt.item_models import ClaimsModel
+from desktop_app.qt.claims_model import ClaimsModel
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n\x00\xff trailer\n%%EOF\n"
 PAGES = [

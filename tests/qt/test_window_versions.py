@@ -24,7 +24,7 @@ from window_support import (  # noqa: F401 - fixtures
 
 from desktop_app.core.importers import import_file
 from desktop_app.core.store import Store
-from desktop_app.qt.item_models import ClaimsModel, OrphansModel
+from desktop_app.qt.claims_model import ClaimsModel, OrphansModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "01-netflix-hires-ai-experts-amid-strikes.md"
@@ -262,7 +262,7 @@ def test_attach_an_orphan_to_a_selection_and_undo(window, qtbot, db_file, modals
 
     # From the claims table's context menu, the action is there for orphans only.
     window.menu_actions["undo"].trigger()
-    proxy = window.claims_proxy
+    proxy = window.claims_model
     rows = {proxy.claim(i).id: i for i in range(proxy.rowCount())}
     menu = window.claims_panel.build_context_menu(proxy.index(rows[orphan], 2))
     entries = {a.text().split("\t")[0]: a for a in menu.actions() if not a.isSeparator()}

@@ -37,11 +37,13 @@ def guard_formula(value: str) -> str:
     one that starts with a formula sign, also after spaces, tabs, line breaks,
     non-breaking or other spaces and invisible format characters (a zero-width
     space, a byte-order mark), which spreadsheets skip before a formula."""
+    if not value or value[0].isalnum():  # most cells: neither a formula sign nor skipped
+        return value
     if value.startswith(_FORMULA_START):
         return "'" + value
-    if value and _skippable(value[0]):
+    if _skippable(value[0]):
         i = 1
-        while i < len(value) and _skippable(value[i]):
+        while i < len(value) and not value[i].isalnum() and _skippable(value[i]):
             i += 1
         if value.startswith(_FORMULA_START, i):
             return "'" + value
@@ -92,9 +94,9 @@ def _write(store, out: TextIO, options: ExportOptions) -> int:
     # what repeats from row to row is computed once
     docs = {
         d.id: (d.id, guard(d.title), guard(d.source_url or d.original_name), guard(d.published))
-        for d in store.list_documents()
+        for d in store.list_documents(counts=False)  # no claim counted: they are written one by one
     }
-    tag_names = {t.id: t.name for t in store.list_tags()}
+    tag_names = {t.id: t.name for t in store.list_tags(counts=False)}
     pages = store.page_starts()
     retrieved = {doc_id: iso_utc(s.retrieved_at) for doc_id, s in store.document_sources().items()}
     tag_cells: dict[tuple[int, ...], str] = {}

@@ -13,6 +13,10 @@ Markdown, text and HTML are read here, by the program's own code. Word,
 OpenDocument, EPUB and PDF are read by large third-party parsers, so they
 are read in a child process with a time and memory limit (``isolated``).
 
+Each format's modules are loaded when a file of that format is read (and
+the web client when an address is fetched): the reader child that reads a
+PDF loads the PDF reader and nothing of Markdown, HTML or the web.
+
 Every result carries the SHA-256 of the original bytes, the format, the
 encoding used, metadata (the title falls back to the first heading, then to
 the file name) and passes ``StructuredDocument.check()``. Every refusal is an
@@ -28,21 +32,16 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused
-from desktop_app.core.fetch import check_address, fetch, is_web_address, utc_now
-from desktop_app.core.importers import html as html_importer
-from desktop_app.core.importers import markdown as markdown_importer
-from desktop_app.core.importers import text as text_importer
+from desktop_app.core.fetch import is_web_address, utc_now  # light: the web client loads when it fetches
 from desktop_app.core.importers._common import (
     assemble,
     display_name,
     refused,
     title_from_name,
 )
-from desktop_app.core.importers.decoding import decode_bytes
 from desktop_app.core.importers.isolated import (
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
@@ -241,6 +240,8 @@ def import_bytes(
         if doc.original is not None and not doc.original.retrieved_at:
             doc.original.retrieved_at = utc_now()
         return doc
+    from desktop_app.core.importers.decoding import decode_bytes
+
     declared = charset
     if fmt == "html" and not declared:
         m = _META_CHARSET.search(data[:4096])
@@ -256,14 +257,20 @@ def import_bytes(
         if article is None:
             notice = NO_ARTICLE
     if fmt == "text":
+        from desktop_app.core.importers import text as text_importer
+
         text, blocks = text_importer.convert(decoded)
         spans = []
     else:
         if fmt == "markdown":
+            from desktop_app.core.importers import markdown as markdown_importer
+
             drafts, metadata = markdown_importer.convert(decoded, name)
         elif article is not None:
             drafts, metadata = article.drafts, article.metadata
         else:
+            from desktop_app.core.importers import html as html_importer
+
             try:
                 drafts, found = html_importer.parse_html(decoded)
             except (AssertionError, RecursionError):  # the standard parser gave up on malformed markup
@@ -328,6 +335,8 @@ def import_url(
     ``original`` holds the bytes as received, the media type the server gave,
     the final address after redirects and the time of retrieval; the document's
     address falls back to that final address when the page names none."""
+    from desktop_app.core.fetch import check_address, fetch
+
     address = check_address(address)
     got = fetch(address, max_bytes=max_bytes, cancelled=cancelled, progress=progress, **fetch_options)
     name = _name_for(got.address)
@@ -355,6 +364,8 @@ def import_source(
 
 def _name_for(address: str) -> str:
     """A name for messages and the fallback title: the last part of the path, else the host."""
+    from urllib.parse import unquote, urlsplit
+
     parts = urlsplit(address)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     return unquote(last) or parts.hostname or address

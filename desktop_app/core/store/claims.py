@@ -14,9 +14,11 @@ from desktop_app.core.codebook import clean_text
 from desktop_app.core.document import OfferedClaim, page_label
 from desktop_app.core.errors import Conflict, InvalidInput, NotFound
 from desktop_app.core.ids import new_uuid, new_uuids
+from desktop_app.core.store.claims_query import status_rank, tags_key, text_key
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 from desktop_app.core.rows import STATUSES, ClaimRow, OfferedResult, PaintRow, SearchHit
 from desktop_app.core.store.server import allocate_ids
+
 
 PAGED_FORMATS = ("pdf",)  # the sources whose documents have pages (see StructuredDocument.pages)
 
@@ -120,11 +122,18 @@ class ClaimsMixin:
         annotator = clean_text(self.annotator if annotator is None else annotator)
         now = datetime.now(timezone.utc)
         with self._tx() as conn:
-            text = self._text(conn, document_id)
+            text, key = self._text_and_key(conn, document_id)
             anchor = anchor_at(text, start, end)
             self._check_tags(conn, tag_ids)
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == document_id)).scalar() or ""
+            names = conn.execute(sa.select(tags.c.name).where(tags.c.id.in_(tag_ids))).scalars().all()
             claim_id = conn.execute(
                 claims.insert().values(
+                    sort_document=text_key(title),
+                    sort_tags=tags_key(names),
+                    sort_quote=text_key(anchor.quote),
+                    sort_note=text_key(note),
+                    sort_status=status_rank(status),
                     uuid=new_uuid(),
                     document_id=document_id,
                     start_offset=anchor.start,
@@ -144,7 +153,8 @@ class ClaimsMixin:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
             self.search_index.index_claim(conn, claim_id, anchor.quote, note)
             self._changed("claims", document_id)
-            return self._get_claim(conn, claim_id)
+            # the document's key was read just above: its pages need no second walk past its text
+            return self._get_claim(conn, claim_id, known={document_id: key})
 
     def add_claims_bulk(self, document_id: int, spans: Sequence[tuple[int, int]], tag_ids: Iterable[int] = ()) -> int:
         """Insert many claims on one document in one transaction (an import of
@@ -165,30 +175,33 @@ class ClaimsMixin:
                 ids = range(first, first + len(spans))
             else:
                 ids = allocate_ids(conn, "claims", len(spans)) if spans else []
-            rows = []
             uuids = new_uuids(len(spans))
             length = len(text)
-            for i, (start, end) in enumerate(spans):
+            for start, end in spans:
                 if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
                     anchor_at(text, start, end)  # raises the user-facing error
-                rows.append((ids[i], uuids[i], start, end, text[start:end],
-                             text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]))
-            if not rows:
+            if not spans:
                 return []
+            title = conn.execute(sa.select(documents.c.title).where(documents.c.id == document_id)).scalar() or ""
+            names = conn.execute(sa.select(tags.c.name).where(tags.c.id.in_(tag_ids))).scalars().all()
+            keys = (text_key(title), tags_key(names), status_rank("unverified"))
             if conn.dialect.name == "sqlite":
-                self._bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now)
+                self._bulk_sqlite(conn, document_id, ids, uuids, spans, text, tag_ids, annotator, now, keys)
             else:
+                rows = [(ids[i], uuids[i], s, e, text[s:e], text[max(0, s - CONTEXT) : s], text[e : e + CONTEXT])
+                        for i, (s, e) in enumerate(spans)]
                 conn.execute(claims.insert(), [
                     dict(id=cid, uuid=uuid, document_id=document_id, start_offset=s, end_offset=e, quote=q,
                          prefix=pre, suffix=suf, note="", status="unverified", annotator=annotator, version=1,
-                         created_at=now, updated_at=now, orphaned=False)
+                         created_at=now, updated_at=now, orphaned=False, sort_document=keys[0],
+                         sort_tags=keys[1], sort_quote=text_key(q), sort_note="", sort_status=keys[2])
                     for cid, uuid, s, e, q, pre, suf in rows
                 ])
                 if tag_ids:
                     conn.execute(claim_tags.insert(), [{"claim_id": r[0], "tag_id": t} for r in rows for t in tag_ids])
-            self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
+                self.search_index.index_claims(conn, [(r[0], r[4], "") for r in rows])
             self._changed("claims", document_id)
-            return [r[0] for r in rows]
+            return list(ids)
 
     def add_offered_claims(
         self, document_id: int, offered: Sequence[OfferedClaim], *, tag_name: str = IMPORTED_TAG
@@ -225,23 +238,41 @@ class ClaimsMixin:
             return OfferedResult(document_id=document_id, tag_id=found, tag_created=created,
                                  claim_ids=tuple(ids), skipped=skipped)
 
-    @staticmethod
-    def _bulk_sqlite(conn, document_id, rows, tag_ids, annotator, now) -> None:
-        """The same inserts straight through the driver: for a hundred thousand
-        rows, building SQLAlchemy parameters costs more than SQLite's work.
-        Timestamps are written in the form SQLAlchemy keeps them in on SQLite."""
+    # SQLite's page cache while many claims are inserted: the rows, their two
+    # indexes and the search index of 100,000 claims take some 60 MB; with the
+    # default 2 MB cache, pages are written out to the journal and read back
+    # several times before the commit.
+    _BULK_CACHE_KIB = 131_072
+
+    def _bulk_sqlite(self, conn, document_id, ids, uuids, spans, text, tag_ids, annotator, now, keys) -> None:
+        """The same inserts straight through the driver, each row's values
+        built once: for a hundred thousand rows, building SQLAlchemy
+        parameters costs more than SQLite's work. Timestamps are written in
+        the form SQLAlchemy keeps them in on SQLite. ``keys``: the sort keys
+        every row shares (document, tags, status); the quote's is each row's."""
         stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-        conn.exec_driver_sql(
-            "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
-            "status, annotator, version, created_at, updated_at, orphaned) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0)",
-            [(cid, uuid, document_id, s, e, q, pre, suf, annotator, stamp, stamp)
-             for cid, uuid, s, e, q, pre, suf in rows],
-        )
-        if tag_ids:
+        doc_key, tag_key, rank = keys
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        if len(spans) > 1000:
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{self._BULK_CACHE_KIB}")
+        try:
             conn.exec_driver_sql(
-                "INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", [(r[0], t) for r in rows for t in tag_ids]
+                "INSERT INTO claims (id, uuid, document_id, start_offset, end_offset, quote, prefix, suffix, note, "
+                "status, annotator, version, created_at, updated_at, orphaned, sort_document, sort_tags, "
+                "sort_quote, sort_note, sort_status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', 'unverified', ?, 1, ?, ?, 0, ?, ?, ?, '', ?)",
+                [(cid, uuid, document_id, s, e, text[s:e], text[s - CONTEXT if s > CONTEXT else 0 : s],
+                  text[e : e + CONTEXT], annotator, stamp, stamp, doc_key, tag_key, text_key(text[s:e]), rank)
+                 for cid, uuid, (s, e) in zip(ids, uuids, spans)],
             )
+            if tag_ids:
+                conn.exec_driver_sql(
+                    "INSERT INTO claim_tags (claim_id, tag_id) VALUES (?, ?)", [(cid, t) for cid in ids for t in tag_ids]
+                )
+            self.search_index.index_claims(conn, [(cid, text[s:e], "") for cid, (s, e) in zip(ids, spans)])
+        finally:
+            if len(spans) > 1000:
+                conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
     def _check_tags(self, conn: sa.Connection, tag_ids: Sequence[int]) -> None:
         if not tag_ids:
@@ -252,12 +283,13 @@ class ClaimsMixin:
             raise NotFound(f"There is no tag {missing[0]}.")
 
     # ----------------------------------------------------------------- reading
-    def _get_claim(self, conn: sa.Connection, claim_id: int) -> ClaimRow:
+    def _get_claim(self, conn: sa.Connection, claim_id: int, known: dict | None = None) -> ClaimRow:
+        """``known``: document keys this transaction has read (see _pages)."""
         r = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id == claim_id)).first()
         if r is None:
             raise NotFound(f"There is no claim {claim_id}.")
         tag_ids = conn.execute(sa.select(claim_tags.c.tag_id).where(claim_tags.c.claim_id == claim_id)).scalars()
-        pages = self._pages(conn, [r.document_id]).get(r.document_id, ())
+        pages = self._pages(conn, [r.document_id], known).get(r.document_id, ())
         return _claim_row(r, list(tag_ids), pages)
 
     def claim_documents_by_uuid(self, uuids: Iterable[str]) -> dict[str, int]:
@@ -394,14 +426,37 @@ class ClaimsMixin:
             result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
             for batch in result.partitions(_BATCH):
                 by_claim: dict[int, list[int]] = defaultdict(list)
-                for cid, tid in conn.execute(
-                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(
-                        claim_tags.c.claim_id.in_([r[0] for r in batch])
-                    )
-                ).all():
+                # The batch is in id order: when its ids are close together
+                # (a whole export), the tags of its id range, one statement of
+                # two parameters, cheaper than a thousand (the few claims in
+                # between that are not exported are read and left).
+                first, last = batch[0][0], batch[-1][0]
+                if last - first < 2 * len(batch):
+                    which = claim_tags.c.claim_id.between(first, last)
+                else:
+                    which = claim_tags.c.claim_id.in_([r[0] for r in batch])
+                for cid, tid in conn.execute(sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(which)).all():
                     by_claim[cid].append(tid)
                 for r in batch:
                     yield (*r, tuple(by_claim.get(r[0], ())))
+
+    def claims_by_id(self, ids: Sequence[int]) -> dict[int, ClaimRow]:
+        """The rows of these claims (binned ones too), by id."""
+        out: dict[int, ClaimRow] = {}
+        ids = list(dict.fromkeys(ids))
+        with self._tx(write=False) as conn:
+            for i in range(0, len(ids), _UUID_BATCH):
+                part = ids[i : i + _UUID_BATCH]
+                rows = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id.in_(part))).all()
+                by_claim: dict[int, list[int]] = defaultdict(list)
+                for cid, tid in conn.execute(
+                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(part))
+                ):
+                    by_claim[cid].append(tid)
+                pages = self._pages(conn, {r.document_id for r in rows})
+                for r in rows:
+                    out[r.id] = _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
+        return out
 
     def claims_for_document(self, document_id: int) -> list[ClaimRow]:
         """The claims placed in the document's current text (what a pane paints)."""
@@ -449,6 +504,10 @@ class ClaimsMixin:
     # ---------------------------------------------------------------- changing
     def _touch(self, conn: sa.Connection, claim_id: int, expected_version: int | None, **values) -> None:
         q = claims.update().where(claims.c.id == claim_id)
+        if "note" in values:
+            values["sort_note"] = text_key(values["note"])
+        if "status" in values:
+            values["sort_status"] = status_rank(values["status"])
         if expected_version is not None:
             q = q.where(claims.c.version == expected_version)
         done = conn.execute(
@@ -485,6 +544,7 @@ class ClaimsMixin:
             conn.execute(claim_tags.delete().where(claim_tags.c.claim_id == claim_id))
             if tag_ids:
                 conn.execute(claim_tags.insert(), [{"claim_id": claim_id, "tag_id": t} for t in tag_ids])
+            self._refresh_sort_keys(conn, [claim_id])
             return self._get_claim(conn, claim_id)
 
     def delete_claim(self, claim_id: int) -> ClaimRow:
@@ -538,6 +598,8 @@ class ClaimsMixin:
                             ("prefix", "prefix"), ("suffix", "suffix")):
             if key in anchor:
                 values[column] = anchor[key]
+        if "quote" in anchor:
+            values["sort_quote"] = text_key(anchor["quote"])
         conn.execute(claims.update().where(claims.c.id == claim_id).values(**values))
 
     def reattach_claim(self, claim_id: int, start: int, end: int) -> ClaimRow:

@@ -32,8 +32,56 @@ APPLICATION_ID = 0x4D52474E  # "MRGN" in the SQLite header
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def inspect_file(path: Path, timeout: float = 5.0) -> str | None:
+# Above this size a file is not read whole by SQLite's integrity check when
+# it is opened: the check reads every page (about 2.5 s for a project of a
+# million claims, paid by every command), while damage in a page is still
+# reported by SQLite itself, in one sentence, when that page is read. The
+# window checks such a file in the background once it is open (check_file).
+FULL_CHECK_BYTES = 256 << 20
+
+
+def needs_background_check(path: Path) -> bool:
+    """Whether opening ``path`` left out the integrity check for its size."""
+    try:
+        return path.stat().st_size > FULL_CHECK_BYTES
+    except OSError:
+        return False
+
+
+def check_file(path: Path, timeout: float = 5.0) -> str | None:
+    """SQLite's integrity check of the whole file, read-only: None when it is
+    whole, else the sentence that says it is damaged (or cannot be read)."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=timeout)
+    except sqlite3.Error as exc:
+        return str(_unreadable(exc, path, timeout))
+    try:
+        found = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        return str(_unreadable(exc, path, timeout))
+    finally:
+        conn.close()
+    if found != "ok":
+        return damaged_message(path, found)
+    return None
+
+
+def damaged_message(path: Path, found: str) -> str:
+    """One sentence for what SQLite's integrity check found: its first
+    problem, and how many more (its report can run to hundreds of lines)."""
+    problems = [line.strip() for line in found.splitlines() if line.strip() and not line.startswith("***")]
+    first = problems[0] if problems else found.strip()
+    more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+    return f"{path} is damaged: SQLite's integrity check reports '{first}'{more}."
+
+
+def inspect_file(path: Path, timeout: float = 5.0, *, check: bool = True) -> str | None:
     """Return the schema revision of an existing database, None if there is no file.
+
+    ``check=False`` leaves out SQLite's integrity check, which reads the
+    whole file (seconds for a project of a million claims): for a first look
+    on the UI thread, when Store.open checks it right after. A file larger
+    than FULL_CHECK_BYTES is never checked whole here (see check_file).
 
     Raises a MarginaliaError naming the file and the problem for anything that
     is not a healthy Marginalia database this version can open: damaged only
@@ -69,9 +117,10 @@ def inspect_file(path: Path, timeout: float = 5.0) -> str | None:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise DatabaseUnusable(f"{name} is damaged: SQLite's integrity check reports '{check}'.")
+        check = check and size <= FULL_CHECK_BYTES
+        found = conn.execute("PRAGMA quick_check").fetchone()[0] if check else "ok"
+        if found != "ok":
+            raise DatabaseUnusable(damaged_message(path, found))
         if app_id != APPLICATION_ID:
             raise DatabaseUnusable(
                 f"{name} is an SQLite database of another program, not a Marginalia database; it was left as it is."
@@ -191,17 +240,15 @@ def known_revision(rows: list, name: str, left_as_is: str) -> str:
     return revision
 
 
-def peek_library(path: Path) -> list[tuple[int, str, str, str, int]]:
-    """(id, title, outlet, published, number of claims) of the documents of a
-    database that inspect_file found healthy and current, read with sqlite3
-    alone and without writing: the window lists them while the store, which
-    loads SQLAlchemy, is still opening."""
+def peek_library(path: Path) -> list[tuple[int, str, str, str]]:
+    """(id, title, outlet, published) of the documents of a database that
+    inspect_file found healthy and current, read with sqlite3 alone and
+    without writing: the window lists them while the store, which loads
+    SQLAlchemy, is still opening. No claim is read (the counts follow)."""
     conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return conn.execute(
-            "SELECT d.id, d.title, d.outlet, d.published, "
-            "(SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.deleted_at IS NULL) "
-            "FROM documents d WHERE d.deleted_at IS NULL ORDER BY d.id"
+            "SELECT d.id, d.title, d.outlet, d.published FROM documents d WHERE d.deleted_at IS NULL ORDER BY d.id"
         ).fetchall()
     except sqlite3.Error as exc:
         raise DatabaseUnusable(f"{path} cannot be read ({exc}).") from exc

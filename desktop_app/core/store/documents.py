@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Iterable
 
 import sqlalchemy as sa
 
@@ -188,7 +189,7 @@ class DocumentsMixin:
             ).scalars().all()
             return self._pages(conn, ids) if ids else {}
 
-    def _pages(self, conn: sa.Connection, doc_ids) -> dict[int, list[int]]:
+    def _pages(self, conn: sa.Connection, doc_ids, known: dict | None = None) -> dict[int, list[int]]:
         """Page starts of these documents (only those with pages), kept in
         memory and checked against each row as the text is (see _text)."""
         cache = self._pages_cache
@@ -196,14 +197,21 @@ class DocumentsMixin:
         out: dict[int, list[int]] = {}
         if not ids:
             return out
-        keys = {
-            r.id: (r.version, r.sha256, r.char_count)
-            for r in conn.execute(
-                sa.select(documents.c.id, documents.c.version, documents.c.sha256, documents.c.char_count).where(
-                    documents.c.id.in_(ids)
+        # The keys follow the text in the row: reading them walks past the
+        # whole text (a millisecond or more for a long document). A key this
+        # transaction has just read (``known``, from _text_and_key) is not
+        # read again.
+        keys = {i: known[i] for i in ids if known and i in known}
+        unknown = [i for i in ids if i not in keys]
+        if unknown:
+            keys.update(
+                (r.id, (r.version, r.sha256, r.char_count))
+                for r in conn.execute(
+                    sa.select(documents.c.id, documents.c.version, documents.c.sha256, documents.c.char_count).where(
+                        documents.c.id.in_(unknown)
+                    )
                 )
             )
-        }
         missing = [i for i in keys if cache.get(i, (None,))[0] != keys[i]]
         if missing:
             head = sa.func.substr(documents.c.structure, 1, len(_PAGES_FIRST))
@@ -236,14 +244,34 @@ class DocumentsMixin:
         with self._tx(write=False) as conn:
             return self._get_document(conn, doc_id)
 
-    def list_documents(self, *, include_deleted: bool = False) -> list[DocumentRow]:
-        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, _claim_count().label("claim_count")).order_by(
-            documents.c.id
-        )
+    def list_documents(self, *, include_deleted: bool = False, counts: bool = True) -> list[DocumentRow]:
+        """The documents in import order. ``counts=False`` leaves their
+        ``claim_count`` at 0 (not counted): the list is then read without
+        touching the claims, and ``document_claim_counts`` counts them."""
+        count = _claim_count() if counts else sa.literal(0)
+        q = sa.select(*_LIST_COLUMNS, documents.c.deleted_at, count.label("claim_count")).order_by(documents.c.id)
         if not include_deleted:
             q = q.where(documents.c.deleted_at.is_(None))
         with self._tx(write=False) as conn:
             return [_doc_row(r) for r in conn.execute(q)]
+
+    def document_claim_counts(self, doc_ids: Iterable[int] | None = None) -> dict[int, int]:
+        """Live claims per document, by id, counted by the database in one
+        query (on the claims' document index); documents without claims are
+        left out. ``doc_ids`` limits it to those documents."""
+        q = (
+            sa.select(claims.c.document_id, sa.func.count())
+            .where(claims.c.deleted_at.is_(None))
+            .group_by(claims.c.document_id)
+        )
+        with self._tx(write=False) as conn:
+            if doc_ids is None:
+                return dict(conn.execute(q).all())
+            ids = sorted(set(doc_ids))
+            out: dict[int, int] = {}
+            for i in range(0, len(ids), 500):
+                out.update(conn.execute(q.where(claims.c.document_id.in_(ids[i : i + 500]))).all())
+            return out
 
     def document_title(self, doc_id: int) -> str:
         """A document's title, without counting its claims (cheap)."""
@@ -261,6 +289,10 @@ class DocumentsMixin:
         """A document's text, kept in memory between calls and checked against
         its row (version, hash, length) each time: the text is megabytes, the
         check a few bytes, and annotating reads it for every claim."""
+        return self._text_and_key(conn, doc_id, include_deleted=include_deleted)[0]
+
+    def _text_and_key(self, conn: sa.Connection, doc_id: int, *, include_deleted: bool = False) -> tuple[str, tuple]:
+        """``_text``, and the key it was checked against (for _pages, in the same transaction)."""
         row = conn.execute(
             sa.select(documents.c.version, documents.c.sha256, documents.c.char_count, documents.c.deleted_at).where(
                 documents.c.id == doc_id
@@ -271,10 +303,10 @@ class DocumentsMixin:
         key = (row.version, row.sha256, row.char_count)
         cached = self._text_cache.get(doc_id)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cached[1], key
         text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
         self._text_cache[doc_id] = (key, text)
-        return text
+        return text, key
 
     def load_document(self, doc_id: int) -> StructuredDocument:
         """The structured document, as the view renders it."""
@@ -333,6 +365,7 @@ class DocumentsMixin:
             if "title" in fields:
                 text = conn.execute(sa.select(documents.c.text).where(documents.c.id == doc_id)).scalar()
                 self.search_index.index_document(conn, doc_id, fields["title"], text)
+                self._refresh_title_keys(conn, doc_id, fields["title"])
             self._changed("documents")
             return self._get_document(conn, doc_id)
 

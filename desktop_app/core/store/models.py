@@ -121,11 +121,29 @@ class Tag(SQLModel, table=True):
     keywords: str = Field(default="", sa_type=sa.Text, nullable=False, sa_column_kwargs={"server_default": ""})
 
 
+SORT_KEY_LENGTH = 64  # room for claims_query.SORT_CHARS casefolded characters
+# The claims table's sort indexes (each ends with the id), over live claims only.
+SORT_INDEXES = (
+    ("ix_claims_sort_document", ("sort_document",)),
+    ("ix_claims_sort_tags", ("sort_tags",)),
+    ("ix_claims_sort_quote", ("sort_quote",)),
+    ("ix_claims_sort_page", ("sort_document", "document_id", "start_offset")),
+    ("ix_claims_sort_note", ("sort_note",)),
+    ("ix_claims_sort_status", ("sort_status",)),
+    ("ix_claims_sort_annotator", ("annotator",)),
+    ("ix_claims_sort_updated", ("updated_at",)),
+)
+
+
 class Claim(SQLModel, table=True):
     __tablename__ = "claims"
-    # covers what a pane reads to paint a document's claims (Store.paint_rows)
+    # covers what a pane reads to paint a document's claims (Store.paint_rows);
+    # the claims table reads its pages in the order of one of the sort indexes
     __table_args__ = (
         sa.Index("ix_claims_position", "document_id", "start_offset", "end_offset", "deleted_at", "orphaned"),
+        *(sa.Index(name, *columns, "id", sqlite_where=sa.text("deleted_at IS NULL"),
+                   postgresql_where=sa.text("deleted_at IS NULL"))
+          for name, columns in SORT_INDEXES),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,6 +164,18 @@ class Claim(SQLModel, table=True):
     # True when a new version of the document no longer contains the quote:
     # the claim keeps its old quote and offsets until it is re-attached.
     orphaned: bool = Field(default=False, nullable=False, sa_column_kwargs={"server_default": sa.false()})
+    # What the claims table sorts by (see store/claims_query.py), written with
+    # what they are made of: casefolded prefixes of the document's title, the
+    # tag names, the quote and the note, and the rank of the status.
+    sort_document: str = Field(default="", sa_type=sa.String(SORT_KEY_LENGTH), nullable=False,
+                               sa_column_kwargs={"server_default": ""})
+    sort_tags: str = Field(default="", sa_type=sa.String(SORT_KEY_LENGTH), nullable=False,
+                           sa_column_kwargs={"server_default": ""})
+    sort_quote: str = Field(default="", sa_type=sa.String(SORT_KEY_LENGTH), nullable=False,
+                            sa_column_kwargs={"server_default": ""})
+    sort_note: str = Field(default="", sa_type=sa.String(SORT_KEY_LENGTH), nullable=False,
+                           sa_column_kwargs={"server_default": ""})
+    sort_status: int = Field(default=0, nullable=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ClaimTag(SQLModel, table=True):

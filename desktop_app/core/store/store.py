@@ -35,6 +35,7 @@ from desktop_app.core.errors import (
 from desktop_app.core.ids import new_uuid
 from desktop_app.core.store import database, server
 from desktop_app.core.store.claims import ClaimsMixin
+from desktop_app.core.store.claims_query import ClaimsQueryMixin
 from desktop_app.core.store.documents import DocumentsMixin
 from desktop_app.core.store.links import LinksMixin
 from desktop_app.core.store.models import change_log
@@ -52,7 +53,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
+class Store(DocumentsMixin, TagsMixin, ClaimsMixin, ClaimsQueryMixin, LinksMixin):
     """A Marginalia database. Open with ``Store.open(path or address)``."""
 
     def __init__(self, engine: sa.Engine, path: Path | None, annotator: str = "", *, location: str = "") -> None:
@@ -276,7 +277,7 @@ class Store(DocumentsMixin, TagsMixin, ClaimsMixin, LinksMixin):
                 if error is None:
                     raise
                 raise error from exc
-            if isinstance(exc, OperationalError):
+            if isinstance(exc, OperationalError) or _says_damaged(exc):
                 raise _translate(exc, self.path) from exc
             raise
 
@@ -414,6 +415,13 @@ def _make_engine(path: Path, *, read_only: bool = False) -> sa.Engine:
         cur.close()
 
     return engine
+
+
+def _says_damaged(exc: sa.exc.DBAPIError) -> bool:
+    """Whether SQLite itself reported the file corrupt (or not a database)
+    while it was read: a page found damaged after the file opened."""
+    code = (getattr(exc.orig, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (database.SQLITE_CORRUPT, database.SQLITE_NOTADB)
 
 
 def _translate(exc: OperationalError, path: Path | None) -> MarginaliaError:

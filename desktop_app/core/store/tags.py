@@ -52,10 +52,39 @@ _TAG_COLUMNS = (
 class TagsMixin:
     """Part of Store; uses its ``_tx``."""
 
-    def list_tags(self) -> list[TagRow]:
-        q = sa.select(*_TAG_COLUMNS, _tag_count().label("claim_count")).order_by(tags.c.name_key)
+    def list_tags(self, *, counts: bool = True) -> list[TagRow]:
+        """The codebook sorted by name. ``counts=False`` leaves ``claim_count``
+        at 0 (not counted): see ``tag_counts_by_document``."""
+        count = _tag_count() if counts else sa.literal(0)
+        q = sa.select(*_TAG_COLUMNS, count.label("claim_count")).order_by(tags.c.name_key)
         with self._tx(write=False) as conn:
             return [_tag_row(r) for r in conn.execute(q)]
+
+    def tag_counts_by_document(self, doc_ids: Iterable[int] | None = None) -> dict[int, dict[int, int]]:
+        """How many live claims of each live document carry each tag:
+        ``{document id: {tag id: count}}``, in one grouped query (the claims'
+        document index, then the claim_tags key). Summed over the documents it
+        gives each tag's count (``list_tags``); kept per document, a window
+        counts again only the documents an edit touched. ``doc_ids`` limits
+        it to those documents."""
+        q = (
+            sa.select(claims.c.document_id, claim_tags.c.tag_id, sa.func.count())
+            .select_from(claims.join(claim_tags, claim_tags.c.claim_id == claims.c.id))
+            .join(documents, documents.c.id == claims.c.document_id)
+            .where(claims.c.deleted_at.is_(None), documents.c.deleted_at.is_(None))
+            .group_by(claims.c.document_id, claim_tags.c.tag_id)
+        )
+        out: dict[int, dict[int, int]] = {}
+        with self._tx(write=False) as conn:
+            if doc_ids is None:
+                parts = [q]
+            else:
+                ids = sorted(set(doc_ids))
+                parts = [q.where(claims.c.document_id.in_(ids[i : i + 500])) for i in range(0, len(ids), 500)]
+            for part in parts:
+                for doc_id, tag_id, n in conn.execute(part):
+                    out.setdefault(doc_id, {})[tag_id] = n
+        return out
 
     def _get_tag(self, conn: sa.Connection, tag_id: int) -> TagRow:
         r = conn.execute(
@@ -195,6 +224,8 @@ class TagsMixin:
                 self._check_parent(conn, tag_id, values["parent_id"])
             if values:
                 conn.execute(tags.update().where(tags.c.id == tag_id).values(**values))
+            if "name" in values:
+                self._refresh_tag_keys(conn, tag_id)
             self._changed("tags")
             return self._get_tag(conn, tag_id)
 
@@ -309,3 +340,4 @@ class TagsMixin:
                 .where(claims.c.id.in_(ids[i : i + 500]))
                 .values(version=claims.c.version + 1, updated_at=datetime.now(timezone.utc))
             )
+        self._refresh_sort_keys(conn, ids)

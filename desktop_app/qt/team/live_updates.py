@@ -43,22 +43,32 @@ def _claim_documents(scopes) -> set[int]:
     return out
 
 
-def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dict:
+def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple], tables=()) -> dict:
     """Everything a refresh for ``scopes`` shows, read in one snapshot on the
     worker thread, as plain rows keyed as StoreEvents.rows hands them out:
     the UI thread then re-reads nothing. ``shown`` are the documents in the
-    panes, ``doc_keys`` their (version, sha256) as last shown."""
+    panes, ``doc_keys`` their (version, sha256) as last shown, ``tables``
+    the claims tables' page requests (ClaimsModel.page_request)."""
     everything = "*" in scopes
     claim_docs = _claim_documents(scopes)
     reload = everything or "tags" in scopes or "documents" in scopes  # the claims table reloads
     rows: dict = {}
     with store.snapshot():
-        rows["documents"] = store.list_documents()  # titles, versions and claim counts
+        rows["documents"] = store.list_documents(counts=False)  # titles and versions
+        if everything or "documents" in scopes:  # documents gone or back: every count
+            rows["claim_counts"] = store.document_claim_counts()
+        elif claim_docs:  # only the documents whose claims changed are counted again
+            rows["claim_counts_of"] = (claim_docs, store.document_claim_counts(claim_docs))
         if reload or claim_docs:
-            rows["tags"] = store.list_tags()  # with their claim counts
+            rows["tags"] = store.list_tags(counts=False)
         if reload:
-            rows["claims"] = list(store.iter_claims())
-            rows["orphans"] = store.list_orphans()
+            rows["tag_counts"] = ({d.id for d in rows["documents"]}, store.tag_counts_by_document())
+        elif claim_docs:
+            rows["tag_counts_of"] = (claim_docs, store.tag_counts_by_document(claim_docs))
+        if reload:
+            for query, limit in tables:  # the pages the claims tables read again, with their cells
+                page = rows[("claim_page", query, limit)] = store.claim_page(query, None, limit)
+                rows[("claim_cells", query)] = store.claims_by_id([k[-1] for k in page])
         if claim_docs and not everything:
             rows["claims_of"] = store.list_claims(document_ids=sorted(claim_docs))
         if reload or claim_docs or "links" in scopes:
@@ -73,7 +83,7 @@ def read_rows(store, scopes, shown: set[int], doc_keys: dict[int, tuple]) -> dic
     return rows
 
 
-def look(store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict) -> tuple:
+def look(store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dict, tables=()) -> tuple:
     """One poll (an Operation's work): ("done", new mark, scopes, rows), or
     ("failed", sentence, unreachable?) for a poll to be tried again."""
     try:
@@ -82,7 +92,7 @@ def look(store, mark: int | None, owed: set[str], shown: set[int], doc_keys: dic
         else:
             new_mark, scopes = store.changes_since(mark)
         scopes = set(scopes) | owed
-        rows = read_rows(store, scopes, shown, doc_keys) if scopes else {}
+        rows = read_rows(store, scopes, shown, doc_keys, tables) if scopes else {}
     except DatabaseUnreachable as exc:
         return ("failed", str(exc), True)
     except Exception as exc:  # noqa: BLE001 - a poll that fails is tried again next time
@@ -165,7 +175,8 @@ class LiveUpdates(QObject):
         shown = {p.view.document_id for p in self.w.panes if p.view.document_id is not None}
         store, mark, owed, keys, generation = self.store, self.mark, set(self._owed), dict(self._doc_keys), \
             self._generation
-        poll = Operation(self, lambda _token: look(store, mark, owed, shown, keys), what="polling for changes")
+        tables = [m.page_request() for m in (self.w.claims_model, self.w.orphans_model) if m is not None]
+        poll = Operation(self, lambda _token: look(store, mark, owed, shown, keys, tables), what="polling for changes")
         poll.succeeded.connect(lambda answer: self._answered(generation, answer))
         poll.finished.connect(lambda: self._poll_ended(poll))
         self._poll = poll
@@ -248,10 +259,10 @@ class LiveUpdates(QObject):
         everything = "*" in scopes
         claim_docs = _claim_documents(scopes)
         rows = dict(rows or {})
-        # what the claims table shows now, before a reload for another scope
-        # (tags) brings in the new claims without telling the other views
+        # the rows the claims table holds now, before a reload for another
+        # scope (tags) brings in the new claims without telling the other views
         model = w.claims_model
-        shown = {c.id: c for c in model.claims() if c.document_id in claim_docs} if model is not None else {}
+        shown = model.held_claims(claim_docs) if model is not None else {}
         state = self._save_view(w)
         try:
             with w.events.holding(rows):
@@ -273,12 +284,22 @@ class LiveUpdates(QObject):
         self.refreshed.emit(set(scopes))
 
     def _take_counts(self, rows: dict) -> None:
-        """The library's and codebook's claim counts, as the worker read them."""
+        """The library's and codebook's claim counts, as the worker read them
+        (all of them, or those of the documents whose claims changed)."""
         w = self.w
-        if "documents" in rows and w.documents_model is not None:
-            w.documents_model.take_counts(rows["documents"])
-        if "tags" in rows and w.tags_model is not None:
-            w.tags_model._refresh_counts(rows["tags"])
+        docs, tags = w.documents_model, w.tags_model
+        if docs is not None:
+            if "claim_counts" in rows:
+                docs.take_claim_counts(None, rows["claim_counts"])
+            elif "claim_counts_of" in rows:
+                docs.take_claim_counts(*rows["claim_counts_of"])
+        if tags is not None:
+            if "tags" in rows:
+                tags._refresh_counts(rows["tags"])
+            if "tag_counts" in rows:
+                tags.take_all_counts(rows["tag_counts"])
+            elif "tag_counts_of" in rows:
+                tags.take_document_counts(*rows["tag_counts_of"])
 
     def _remember_documents(self) -> None:
         model = self.w.documents_model
