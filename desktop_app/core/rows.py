@@ -154,6 +154,7 @@ class ReplaceResult:
     moved: int
     changed: int
     orphaned: int
+    after: tuple[ClaimRow, ...] = ()  # every claim of the document as the replacement left it
 
     def summary(self) -> str:
         total = self.unchanged + self.moved + self.changed + self.orphaned

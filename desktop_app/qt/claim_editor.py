@@ -71,6 +71,7 @@ class ClaimEditor(QWidget):
     tagsEdited = Signal(int, list, int)  # claim id, tag ids, version shown
     statusEdited = Signal(int, str, int)  # claim id, status, version shown
     noteEdited = Signal(int, str, int)  # claim id, note, version shown
+    pendingNoteChanged = Signal()  # typing began, or was saved or dropped
     linkRemoveRequested = Signal(int)  # link id
     linkEditRequested = Signal(int)  # link id: change its relation or note
     linkActivated = Signal(int)  # the other claim of a link, double-clicked
@@ -322,6 +323,7 @@ class ClaimEditor(QWidget):
         if not self._updating and self.claim is not None:
             self._note_dirty = True
             self._note_timer.start()
+            self.pendingNoteChanged.emit()
 
     def has_unsaved_note(self) -> bool:
         return self._note_dirty
@@ -334,6 +336,7 @@ class ClaimEditor(QWidget):
             self._note_dirty = False
             return
         self._note_dirty = False
+        self.pendingNoteChanged.emit()
         text = self.note.toPlainText()
         # Saved typing is undone with Edit > Undo (one step per burst), not in the field.
         self.note.document().clearUndoRedoStacks()

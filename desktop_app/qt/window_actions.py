@@ -179,10 +179,11 @@ def build_menus(w) -> dict[str, QAction]:
     w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
 
     menu = w.menuBar().addMenu("&Edit")
-    a["undo"] = w.undo_stack.createUndoAction(w, "&Undo")
+    from desktop_app.qt.undo_feedback import build_undo_actions
+
+    a["undo"], a["redo"] = build_undo_actions(w)  # each saves the note being typed first
     a["undo"].setShortcuts([QKeySequence.StandardKey.Undo])
     a["undo"].setIcon(icon("undo"))
-    a["redo"] = w.undo_stack.createRedoAction(w, "&Redo")
     a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     a["redo"].setIcon(icon("redo"))
     a["delete_claim"] = _action(w, "&Delete claim", lambda: w.annotator.delete_claim(), None, "remove")
@@ -191,9 +192,6 @@ def build_menus(w) -> dict[str, QAction]:
     a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
     a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
     a["link"].setStatusTip("Link the selected claim with a claim of another open document")
-    from desktop_app.qt.undo_feedback import announce
-
-    announce(w, a["undo"], a["redo"])
     for key in ("undo", "redo"):
         w.addAction(a[key])
         menu.addAction(a[key])

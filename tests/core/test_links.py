@@ -154,3 +154,47 @@ def test_links_whose_figures_differ_are_flagged_on_the_command_line(store_target
     plain = ok(run_cli("links", db=store_target))
     assert plain.count("figures differ") == 1
     assert c  # a third claim on the page changes nothing
+
+
+def test_a_removed_link_stays_restorable_after_the_pair_is_linked_again(pair):
+    """Linking a pair again makes a new link; the removed one keeps its
+    relation, direction and note, and comes back once the new one is gone."""
+    store, a, b = pair
+    old = store.add_link(a, b, "contradicts", note="same job ad")
+    store.delete_link(old.id)
+    new = store.add_link(b, a, "qualifies")
+    assert new.id != old.id
+    kept = store.get_link(old.id)
+    assert (kept.source_id, kept.target_id, kept.relation, kept.note, kept.uuid, kept.deleted) == (
+        a, b, "contradicts", "same job ad", old.uuid, True)
+    # while the new link is live, the old one cannot come back beside it
+    with pytest.raises(Conflict, match="linked again"):
+        store.restore_link(old.id)
+    assert [k.id for k in store.list_links()] == [new.id]
+    store.delete_link(new.id)
+    back = store.restore_link(old.id)
+    assert (back.id, back.source_id, back.target_id, back.relation, back.note) == (
+        old.id, a, b, "contradicts", "same job ad")
+    assert store.list_links() == [back]
+    # and the same direction again, after another removal: a third row, both old ones kept
+    store.delete_link(old.id)
+    third = store.add_link(a, b, "same", note="again")
+    assert len({old.id, new.id, third.id}) == 3
+    assert [k.id for k in store.list_links()] == [third.id]
+    assert store.get_link(new.id).relation == "qualifies" and store.get_link(old.id).relation == "contradicts"
+
+
+def test_a_removed_link_keeps_its_id_while_other_links_are_made(pair):
+    """The id a removal step holds still names that link after other links
+    were made and the pair was linked again (no "There is no link")."""
+    store, a, b = pair
+    doc_b = store.get_claim(b).document_id
+    c = claim_on(store, doc_b, "The Intercept has reported", "deepfakes")
+    old = store.add_link(a, b, "contradicts", note="same job ad")
+    store.delete_link(old.id)
+    other = store.add_link(a, c, "cites")
+    again = store.add_link(a, b, "corroborates")
+    store.delete_link(again.id)
+    back = store.restore_link(old.id)
+    assert (back.relation, back.note, back.source_id) == ("contradicts", "same job ad", a)
+    assert {k.id for k in store.list_links()} == {old.id, other.id}

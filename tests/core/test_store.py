@@ -450,6 +450,34 @@ def test_replace_document_re_anchors_claims_keeps_orphans_and_can_be_undone(empt
     assert s.get_document(doc.id).version == 2
 
 
+def test_a_replacement_redone_puts_claims_back_exactly_even_those_made_on_the_new_text(empty_store):
+    """Replace, make a claim on the new text, undo both, redo both: the
+    claim is where it was made, not placed again as if it were on the old
+    text (the emoji it quotes is in the text more than once)."""
+    s = empty_store
+    text = "Faces 😀 here.\nMore faces 😀😀 there."
+    doc = s.add_document(make_doc(text, "Emoji"))
+    first = s.add_claim(doc.id, *span(text, "😀", 2))
+    new_text = "Added 😀 on top.\n" + text
+    result = s.replace_document(doc.id, make_doc(new_text, ""))
+    placed = {c.id: (c.start, c.end, c.orphaned) for c in s.list_claims(include_deleted=True)}
+    made = s.add_claim(doc.id, *span(new_text, "😀", 3))
+    assert new_text[made.start:made.end] == "😀"
+    s.delete_claim(made.id)  # undo the claim ...
+    s.undo_replace(result)  # ... and the replacement
+    assert s.document_text(doc.id) == text
+    again = s.replace_document(doc.id, make_doc(new_text, ""), again=result)  # redo both
+    restored = s.restore_claim(made.id)
+    assert (restored.start, restored.end, restored.quote) == (made.start, made.end, "😀")
+    assert {c.id: (c.start, c.end, c.orphaned) for c in s.list_claims() if c.id != made.id} == placed
+    assert (again.unchanged, again.moved, again.changed, again.orphaned) == (
+        result.unchanged, result.moved, result.changed, result.orphaned)
+    # and undoing the redone replacement is exact too
+    s.delete_claim(made.id)
+    s.undo_replace(again)
+    assert s.document_text(doc.id) == text and s.get_claim(first.id).start == first.start
+
+
 # ----------------------------------------------------------------- versions
 def test_every_change_bumps_the_version_and_stale_versions_conflict(empty_store):
     s = empty_store

@@ -394,3 +394,72 @@ def test_the_claim_editor_shows_whole_links_and_keeps_their_buttons_in_sight(win
     assert not editor.unlink_button.visibleRegion().isEmpty()
     assert not editor.edit_link_button.visibleRegion().isEmpty()
     window.grab().save(str(tmp_path / "editor_links.png"))
+
+
+def _link_state(db):
+    return [(x.source_id, x.target_id, x.relation, x.note) for x in fresh_links(db)]
+
+
+def _remove_selected_link(window, qtbot, claim_id):
+    window.annotator.select_claim(claim_id)
+    window.editor.links_list.setCurrentRow(0)
+    qtbot.mouseClick(window.editor.unlink_button, Qt.MouseButton.LeftButton)
+
+
+def test_undo_brings_back_a_removed_link_after_the_pair_was_linked_again(window, qtbot, db_file, modals,
+                                                                         monkeypatch):
+    """Link A→B, remove it, link B→A: undoing twice brings back A→B as it
+    was (relation, direction, note), and redoing brings back B→A."""
+    a, b = two_claims(window, qtbot)
+    window.annotator.select_claim(a)
+    link_through_window(window, monkeypatch, b, "contradicts", "same job ad")
+    _remove_selected_link(window, qtbot, a)
+    assert _link_state(db_file) == []
+    window.annotator.select_claim(b)
+    link_through_window(window, monkeypatch, a, "qualifies")
+    assert _link_state(db_file) == [(b, a, "qualifies", "")]
+    undo, redo = window.menu_actions["undo"], window.menu_actions["redo"]
+    undo.trigger()
+    assert _link_state(db_file) == []
+    undo.trigger()
+    assert _link_state(db_file) == [(a, b, "contradicts", "same job ad")]
+    assert window.splitter.gutters()[0].curves()[0].relation == "contradicts"
+    undo.trigger()
+    assert _link_state(db_file) == []
+    redo.trigger()
+    assert _link_state(db_file) == [(a, b, "contradicts", "same job ad")]
+    redo.trigger()
+    assert _link_state(db_file) == []
+    redo.trigger()
+    assert _link_state(db_file) == [(b, a, "qualifies", "")]
+    assert not window.undo_stack.canRedo()
+    assert modals.messages == [] and modals.errors == []
+
+
+def test_undoing_a_removal_still_finds_its_link_when_other_links_were_made(window, qtbot, db_file, modals,
+                                                                           monkeypatch):
+    """Remove A→B, link A→C, link A→B again, then undo all three: no step
+    fails with "There is no link", and the first link is back as it was."""
+    a, b = two_claims(window, qtbot)
+    first, second = window.panes
+    c0 = second.view.canonical_text.index(" ", second.view.highlight_layer.span(b).end + 40) + 1
+    c = make_claim(window, qtbot, second, c0, c0 + 12, "1")
+    window.annotator.select_claim(a)
+    link_through_window(window, monkeypatch, b, "contradicts", "same job ad")
+    _remove_selected_link(window, qtbot, a)
+    window.annotator.select_claim(a)
+    link_through_window(window, monkeypatch, c, "cites")
+    window.annotator.select_claim(a)
+    link_through_window(window, monkeypatch, b, "corroborates")
+    assert sorted(_link_state(db_file)) == sorted([(a, c, "cites", ""), (a, b, "corroborates", "")])
+    failed = []
+    window.events.commandFailed.connect(failed.append)
+    steps = window.undo_stack.count()
+    for _ in range(3):
+        window.menu_actions["undo"].trigger()
+    assert failed == [] and window.undo_stack.count() == steps
+    assert _link_state(db_file) == [(a, b, "contradicts", "same job ad")]
+    for _ in range(3):
+        window.menu_actions["redo"].trigger()
+    assert failed == []
+    assert sorted(_link_state(db_file)) == sorted([(a, c, "cites", ""), (a, b, "corroborates", "")])

@@ -369,13 +369,21 @@ class DocumentsMixin:
             self._changed("documents")
             return self._get_document(conn, doc_id)
 
-    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "") -> ReplaceResult:
+    def replace_document(self, doc_id: int, doc: StructuredDocument, *, original_name: str = "",
+                         again: ReplaceResult | None = None) -> ReplaceResult:
         """Replace a document's text with a new version, in one transaction.
 
         The old text is kept as a numbered version. Every claim (binned ones
         too) is placed again on the new text: at its old position if the quote
         is still there, else at the best match (see reanchor.py), else it is
-        marked orphaned and keeps its old quote. No claim is dropped."""
+        marked orphaned and keeps its old quote. No claim is dropped.
+
+        ``again`` is the result of the same replacement, undone since (redo):
+        the claims it placed go back exactly where it left them, instead of
+        being placed a second time; a binned claim it did not know was made on
+        the new text (its making undone before the replacement was) and stays
+        where it is; a live one it did not know was made on the old text
+        meanwhile and is placed as on a first run."""
         from desktop_app.core.reanchor import ORPHANED, OldAnchor, reanchor
 
         doc.check()
@@ -387,7 +395,9 @@ class DocumentsMixin:
             self._get_document(conn, doc_id, include_deleted=False)
             current = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).one()
             before = tuple(self._document_claims(conn, doc_id))
-            live = [c for c in before if not c.orphaned]
+            placed = {c.id: c for c in again.after} if again is not None else {}
+            live = [c for c in before if not c.orphaned and c.id not in placed
+                    and not (again is not None and c.deleted)]
             placements = reanchor(
                 current.text,
                 doc.text,
@@ -441,10 +451,24 @@ class DocumentsMixin:
                 if p.claim_id not in deleted:
                     note = next(c.note for c in live if c.id == p.claim_id)
                     self.search_index.index_claim(conn, p.claim_id, p.quote, note)
-            counts["orphaned"] += len(before) - len(live)  # orphaned before stay so
+            notes = {c.id: (c.note, c.deleted) for c in before}
+            for c in placed.values():
+                if c.id not in notes:
+                    continue  # purged since
+                self._write_anchor(conn, c.id, start=c.start, end=c.end, quote=c.quote, prefix=c.prefix,
+                                   suffix=c.suffix, orphaned=c.orphaned)
+                note, deleted = notes[c.id]
+                if not deleted:
+                    self.search_index.index_claim(conn, c.id, c.quote, note)
+            if again is not None:  # the same replacement: the same report
+                counts = {k: getattr(again, k) for k in counts}
+            else:
+                counts["orphaned"] += len(before) - len(live)  # orphaned before stay so
             row = self._get_document(conn, doc_id)
             self.search_index.index_document(conn, doc_id, row.title, doc.text)
-            return ReplaceResult(document=row, previous_version=current.version, before=before, **counts)
+            after = tuple(self._document_claims(conn, doc_id))
+            return ReplaceResult(document=row, previous_version=current.version, before=before, after=after,
+                                 **counts)
 
     def undo_replace(self, result: ReplaceResult) -> DocumentRow:
         """Put back the text and the claims' anchors as they were before replace_document."""

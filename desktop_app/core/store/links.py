@@ -56,9 +56,23 @@ class LinksMixin:
         with self._tx(write=False) as conn:
             return self._get_link(conn, link_id)
 
+    def _live_link_of_pair(self, conn: sa.Connection, a: int, b: int, *, other_than: int | None = None) -> int | None:
+        """The id of the live link between claims ``a`` and ``b``, whichever way round."""
+        q = sa.select(claim_links.c.id).where(
+            sa.or_(
+                sa.and_(claim_links.c.source_id == a, claim_links.c.target_id == b),
+                sa.and_(claim_links.c.source_id == b, claim_links.c.target_id == a),
+            ),
+            claim_links.c.deleted_at.is_(None),
+        )
+        if other_than is not None:
+            q = q.where(claim_links.c.id != other_than)
+        return conn.execute(q.limit(1)).scalar()
+
     def add_link(self, source_id: int, target_id: int, relation: str, *, note: str = "") -> LinkRow:
-        """Link two live claims of different documents. A pair is linked once,
-        whichever way round: linking it again is refused (change the link)."""
+        """Link two live claims of different documents. A pair has one live
+        link, whichever way round: linking it again is refused (change the
+        link). Links removed earlier stay as they were, each restorable."""
         relation = check_relation(relation)
         note = clean_text(note)
         if source_id == target_id:
@@ -80,15 +94,10 @@ class LinksMixin:
                     raise NotFound(f"There is no claim {claim_id}.")
             if found[source_id] == found[target_id]:
                 raise InvalidInput("Links join claims of different documents; these two are in the same one.")
-            pair = sa.or_(
-                sa.and_(claim_links.c.source_id == source_id, claim_links.c.target_id == target_id),
-                sa.and_(claim_links.c.source_id == target_id, claim_links.c.target_id == source_id),
-            )
-            existing = conn.execute(sa.select(claim_links.c.id, claim_links.c.deleted_at).where(pair)).first()
-            if existing is not None and existing.deleted_at is None:
-                raise Conflict(f"These two claims are already linked (link {existing.id}).")
-            if existing is not None:  # a deleted link of the pair: it comes back with the new relation
-                conn.execute(claim_links.delete().where(claim_links.c.id == existing.id))
+            live = self._live_link_of_pair(conn, source_id, target_id)
+            if live is not None:
+                raise Conflict(f"These two claims are already linked (link {live}).")
+            # A removed link of the pair stays as it was (its removal may still be undone): this is a new row.
             link_id = conn.execute(
                 claim_links.insert().values(
                     uuid=new_uuid(), source_id=source_id, target_id=target_id, relation=relation, note=note,
@@ -122,7 +131,15 @@ class LinksMixin:
             return row
 
     def restore_link(self, link_id: int) -> LinkRow:
+        """Bring a removed link back as it was; refused while its pair has
+        another live link (made since, here or elsewhere)."""
         with self._tx() as conn:
+            row = self._get_link(conn, link_id)
+            if row.deleted:
+                live = self._live_link_of_pair(conn, row.source_id, row.target_id, other_than=link_id)
+                if live is not None:
+                    raise Conflict(f"These two claims are linked again meanwhile (link {live}); "
+                                   f"remove that link to bring this one back.")
             conn.execute(claim_links.update().where(claim_links.c.id == link_id).values(deleted_at=None))
             self._changed("links")
             return self._get_link(conn, link_id)

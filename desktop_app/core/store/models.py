@@ -194,7 +194,10 @@ class ClaimLink(SQLModel, table=True):
 
     __tablename__ = "claim_links"
     __table_args__ = (
-        sa.UniqueConstraint("source_id", "target_id", name="uq_claim_links_pair"),
+        # one live link per pair and direction (a removed link stays, to be restored);
+        # the store also refuses a live link the other way round (see links.py)
+        sa.Index("uq_claim_links_live_pair", "source_id", "target_id", unique=True,
+                 sqlite_where=sa.text("deleted_at IS NULL"), postgresql_where=sa.text("deleted_at IS NULL")),
         sa.Index("ix_claim_links_target", "target_id"),
     )
 

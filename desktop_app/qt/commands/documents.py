@@ -78,7 +78,9 @@ class ReplaceDocument(StoreCommand):
         self.result: ReplaceResult | None = None
 
     def _do(self) -> None:
-        self.result = self._store.replace_document(self.document_id, self.document, original_name=self.original_name)
+        # a redo puts the claims back where the first run placed them (never placed twice)
+        self.result = self._store.replace_document(self.document_id, self.document, original_name=self.original_name,
+                                                   again=self.result)
         self.setText(f"Replace the text of “{short_quote(self.result.document.title)}”")
         self._announce()
 
