@@ -47,6 +47,7 @@ class Annotator:
         self.last_tag: int | None = None  # the tag used last (for accepting a matching pair)
         self._docs_cache: dict[int, object] = {}
         self._sources_cache: dict[int, object] = {}  # document id -> SourceRow (no bytes) or None
+        self._deleting: set[int] = set()  # documents whose deletion waits for their claim count
         self.import_run = None  # the ImportRun under way, if any
         self.progress_dialog: QProgressDialog | None = None
         w = window
@@ -164,19 +165,20 @@ class Annotator:
             return False
         return self.push(command_class(self.store, self.w.events, claim_id, value, expected_version=version))
 
-    def _changed_elsewhere(self, command) -> bool:
+    @staticmethod
+    def _changed_elsewhere(command) -> bool:
+        """The edit met a newer version of its claim: the command holds the
+        claim as saved, read in the edit's own transaction (no read now,
+        which on a team database would wait on the network here)."""
         if not isinstance(command, commands.ClaimEdit) or command.expected_version is None:
             return False
-        try:
-            return self.store.get_claim(command.claim_id).version != command.expected_version
-        except MarginaliaError:
-            return False
+        return command.saved is not None and command.saved.version != command.expected_version
 
     def resolve_conflict(self, command) -> bool:
         """The claim changed elsewhere since the editor showed it: show the
-        saved version and the edit, and do what the user chooses. True if the
-        edit was saved (overwriting)."""
-        saved = self.store.get_claim(command.claim_id)
+        saved version (as the edit found it) and the edit, and do what the
+        user chooses. True if the edit was saved (overwriting)."""
+        saved = command.saved
         choice = dialogs.choose_conflict(self.w, self.describe_claim(saved), self.describe_edit(command))
         if choice == dialogs.OVERWRITE:
             if not self.push(commands.forced_copy(command)):
@@ -574,14 +576,35 @@ class Annotator:
         add_claim_entries(menu, self, claim_id)
 
     def delete_document(self, doc_id: int) -> None:
-        if self.store is None:
+        """Ask, naming the document and how many claims go with it, then move
+        it to the bin. The count is read from the store (the library's may be
+        behind what others did meanwhile): off the UI thread on a team
+        database, the question coming with the answer."""
+        from desktop_app.qt import operations
+
+        store = self.store
+        if store is None or doc_id in self._deleting:
             return
-        doc = self.store.get_document(doc_id)  # its claims counted now, before a write anyway
-        text = f"Move '{doc.title}' to the bin?"
-        if doc.claim_count:
-            text = f"Move '{doc.title}' and its {doc.claim_count} claims to the bin?"
-        if dialogs.confirm(self.w, "Delete document", text + "\n(Edit > Undo brings it back.)"):
-            self.push(commands.DeleteDocument(self.store, self.w.events, doc_id))
+
+        def ask(doc) -> None:
+            self._deleting.discard(doc_id)
+            if self.store is not store:
+                return  # another database opened meanwhile
+            text = f"Move '{doc.title}' to the bin?"
+            if doc.claim_count:
+                text = f"Move '{doc.title}' and its {doc.claim_count} claims to the bin?"
+            if dialogs.confirm(self.w, "Delete document", text + "\n(Edit > Undo brings it back.)"):
+                self.push(commands.DeleteDocument(store, self.w.events, doc_id))
+
+        def failed(sentence: str) -> None:
+            self._deleting.discard(doc_id)
+            if self.store is store:
+                self.w.statusBar().showMessage(sentence, 8000)
+
+        self._deleting.add(doc_id)
+        operations.read(self.w, store, lambda: store.get_document(doc_id), what=f"reading document {doc_id}",
+                        late=operations.team_late(f"{self.library_title(doc_id)} was not moved to the bin"),
+                        succeeded=ask, failed=failed)
 
     # ------------------------------------------------------ import and export
     def import_files(self, files: list[Path], whole_page: bool = False,

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
@@ -35,6 +35,7 @@ from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.icons import orphan_icon
 from desktop_app.qt.item_models import _swatch, _utc, local_time, one_line
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole
+from desktop_app.qt.table_shape import FixedColumns
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class _Descending:
         return other.key < self.key
 
 
-class ClaimsModel(QAbstractTableModel):
+class ClaimsModel(FixedColumns):
     """Live claims matching the filters, in the order of one column, read page
     by page from the store."""
 
@@ -110,16 +111,8 @@ class ClaimsModel(QAbstractTableModel):
         events.documentsChanged.connect(self.refresh)
 
     # -------------------------------------------------------------- shape
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
+    def _length(self) -> int:
+        return len(self._ids)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more

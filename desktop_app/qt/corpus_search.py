@@ -222,7 +222,7 @@ class CorpusSearchPanel(QWidget):
         op = Operation(self, lambda _token: store.search(query, limit=RESULT_LIMIT), what="searching",
                        failure="The search failed; the log file has details.",
                        timeout_ms=operations.TEAM_READ_WAIT_MS if team else 0,
-                       late=operations.team_late("the search was given up"))
+                       late=operations.team_late("the search was given up"), store=store)
         op.succeeded.connect(lambda hits: self._done(generation, query, hits))
         op.failed.connect(lambda message: self._failed(generation, message))
         op.finished.connect(lambda: self._ended(op))

@@ -26,7 +26,6 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -43,6 +42,7 @@ from desktop_app.core.rows import ClaimRow, DocumentRow, TagRow
 from desktop_app.qt.counting import CountsInBackground
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.icons import swatch
+from desktop_app.qt.table_shape import FixedColumns
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 
 log = logging.getLogger(__name__)
@@ -106,21 +106,11 @@ def _swatch(value: str) -> QIcon | None:
     return swatch(value) if _color(value) is not None else None
 
 
-class _TableModel(QAbstractTableModel):
-    """Shared plumbing: fixed columns, no children."""
+class _TableModel(FixedColumns):
+    """Shared plumbing: fixed columns, no children, rows in ``_rows``."""
 
-    HEADERS: tuple[str, ...] = ()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
+    def _length(self) -> int:
+        return len(self._rows)
 
     def _valid(self, index: QModelIndex | QPersistentModelIndex) -> bool:
         return index.isValid() and not index.parent().isValid() and 0 <= index.row() < len(self._rows)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from desktop_app.qt.roles import SortRole
+from desktop_app.qt.table_shape import FixedColumns
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 
@@ -193,7 +194,7 @@ class LibraryFilter(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(FixedColumns):
     """The library as read straight from the file while the store opens:
     (id, title, outlet, date) rows, shown as the documents model shows them
     (the claim counts follow with the store)."""
@@ -208,16 +209,8 @@ class PreviewModel(QAbstractTableModel):
         # a spoofed title is seen as such
         self._cells = [(show_controls(r[1]), show_controls(r[2]), r[3], "") for r in rows]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role=_DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == _DISPLAY and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
+    def _length(self) -> int:
+        return len(self._ids)
 
     def data(self, index, role=_DISPLAY):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):

@@ -105,7 +105,8 @@ class DocumentOpener:
                 self.w.statusBar().showMessage(sentence, 15000)
 
         op = operations.run(self.w, read, what=f"reading document {doc_id}", timeout_ms=operations.TEAM_READ_WAIT_MS,
-                            late=operations.team_late(f"{title} was not opened"), succeeded=opened, failed=failed)
+                            late=operations.team_late(f"{title} was not opened"), succeeded=opened, failed=failed,
+                            store=store)
         self._opening[pane] = op
         self.w.statusBar().showMessage(f"Opening {title}…", 3000)
 

@@ -20,6 +20,12 @@ work that has not answered in time (the sentence ``late`` is the failure),
 still running when the window stops waiting is kept alive until it ends
 (``qt.threads``), its answer dropped.
 
+A read from a team database that fails because the server cannot be
+reached, or does not answer in time, also says so to the window's
+connection state: the operation is given the ``store`` it reads, and
+``connection().lost`` carries that store and the sentence to whoever keeps
+the state (qt.team.live_updates), one place for every read.
+
 ``run(parent, work, ...)`` starts one with its callbacks connected;
 ``read(parent, store, work, ...)`` is the short form for reads: on a team
 database (the network) the work runs as an Operation; on a database file it
@@ -35,12 +41,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from desktop_app.core.errors import Cancelled, MarginaliaError
+from desktop_app.core.errors import Cancelled, DatabaseUnreachable, MarginaliaError
 from desktop_app.qt.threads import keep_until_finished, stop_and_wait
 
 log = logging.getLogger(__name__)
 
-_started: set = set()  # operations started by run(), until they finish
+_started: dict = {}  # thread -> the operation run() started on it, until it finishes or its thread ends
 _alive: set = set()  # the threads of all operations, until each has ended
 END_WAIT_MS = 2000  # how long the UI thread waits for a thread that has said it ended to be gone
 TEAM_READ_WAIT_MS = 8000  # how long the window waits for a read from a team database
@@ -56,6 +62,31 @@ def _gone(thread: QThread) -> None:
     # "finished" arrives queued, in the UI thread, a moment before the thread is gone
     thread.wait(END_WAIT_MS)
     _alive.discard(thread)
+    # an operation whose owner was destroyed while it ran never heard its
+    # thread's answer: it is let go here, with its thread
+    _started.pop(thread, None)
+
+
+def held() -> int:
+    """How many operations started by run() are held until they end (for tests)."""
+    return len(_started)
+
+
+class _Connection(QObject):
+    """Where reads say that the team database did not answer."""
+
+    lost = Signal(object, str)  # the store read, the sentence
+
+
+_connection: _Connection | None = None
+
+
+def connection() -> _Connection:
+    """The one object that tells the window a team read found the server away."""
+    global _connection
+    if _connection is None:
+        _connection = _Connection()
+    return _connection
 
 
 class Token:
@@ -102,7 +133,8 @@ class _Runner(QThread):
     queued, in the UI thread."""
 
     reported = Signal(object)  # a tuple of values
-    ended = Signal(str, object)  # "ok" and the result, "failed" and a sentence, "cancelled" and None
+    # "ok" and the result, "failed" or "unreachable" and a sentence, "cancelled" and None
+    ended = Signal(str, object)
 
     def __init__(self, work, what: str, failure: str, parent=None) -> None:
         super().__init__(parent)
@@ -116,6 +148,8 @@ class _Runner(QThread):
             result = self.work(self.token)
         except Cancelled:
             self.ended.emit("cancelled", None)
+        except DatabaseUnreachable as exc:
+            self.ended.emit("unreachable", str(exc))
         except MarginaliaError as exc:
             self.ended.emit("failed", str(exc))
         except Exception:  # logged; one sentence for the window
@@ -128,7 +162,8 @@ class _Runner(QThread):
 class Operation(QObject):
     """One piece of work on its own thread, seen from the UI thread (see the
     module's text). ``done``, ``result``, ``error`` and ``cancelled`` say how
-    it ended."""
+    it ended. ``store``: the team database the work reads, if any (see
+    the module's text: a server away is reported to the connection state)."""
 
     progress = Signal(object)  # the tuple the work reported
     succeeded = Signal(object)  # the work's result
@@ -136,9 +171,10 @@ class Operation(QObject):
     finished = Signal()  # always last, once
 
     def __init__(self, parent, work: Callable[[Token], Any], *, what: str, failure: str = "",
-                 timeout_ms: int = 0, late: str = "") -> None:
+                 timeout_ms: int = 0, late: str = "", store=None) -> None:
         super().__init__(parent)
         self.what = what
+        self.store = store if getattr(store, "is_team", False) else None
         self.timeout_ms = timeout_ms
         self.late = late or f"{what[:1].upper()}{what[1:]} took too long and was given up."
         self.done = False
@@ -198,7 +234,7 @@ class Operation(QObject):
             ended = True
         self.done = True
         self._stop_timer()
-        _started.discard(self)
+        _started.pop(self.thread, None)
         return ended
 
     def wait(self, timeout_ms: int) -> bool:
@@ -236,8 +272,10 @@ class Operation(QObject):
         if how == "ok":
             self.result = value
             self.succeeded.emit(value)
-        elif how == "failed":
+        elif how in ("failed", "unreachable"):
             self.error = value
+            if self.store is not None and (how == "unreachable" or self.timed_out):
+                connection().lost.emit(self.store, value)  # before the sentence: the label, then the words
             self.failed.emit(value)
         else:
             self.cancelled = True
@@ -274,18 +312,18 @@ class Run(QObject):
 
 def run(parent, work: Callable[[Token], Any], *, what: str, failure: str = "", timeout_ms: int = 0,
         late: str = "", succeeded: Callable | None = None, failed: Callable | None = None,
-        progress: Callable | None = None, finished: Callable | None = None) -> Operation:
+        progress: Callable | None = None, finished: Callable | None = None, store=None) -> Operation:
     """Start an Operation with its callbacks connected (each runs in the UI
     thread); it deletes itself once finished."""
-    op = Operation(parent, work, what=what, failure=failure, timeout_ms=timeout_ms, late=late)
+    op = Operation(parent, work, what=what, failure=failure, timeout_ms=timeout_ms, late=late, store=store)
     for signal, slot in ((op.progress, progress), (op.succeeded, succeeded), (op.failed, failed),
                          (op.finished, finished)):
         if slot is not None:
             signal.connect(slot)
-    _started.add(op)  # held until it ends, whoever keeps (or drops) the returned object
+    _started[op.thread] = op  # held until it ends, whoever keeps (or drops) the returned object
 
     def ended() -> None:
-        _started.discard(op)
+        _started.pop(op.thread, None)
         op.deleteLater()
 
     op.finished.connect(ended)
@@ -301,7 +339,7 @@ def read(parent, store, work: Callable[[], Any], *, what: str, succeeded: Callab
     if getattr(store, "is_team", False):
         wait = TEAM_READ_WAIT_MS if timeout_ms is None else timeout_ms
         return run(parent, lambda _token: work(), what=what, timeout_ms=wait, late=late,
-                   succeeded=succeeded, failed=failed)
+                   succeeded=succeeded, failed=failed, store=store)
     try:
         result = work()
     except MarginaliaError as exc:

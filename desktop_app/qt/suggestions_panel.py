@@ -181,7 +181,7 @@ class MatchesPanel(QWidget):
         store, score = self.w.store, self.MIN_SCORE
         finder = Operation(self, lambda token: find_matches(store, doc_a, doc_b, score, token),
                            what="looking for matching passages",
-                           failure="Matching passages could not be found (the log has the details).")
+                           failure="Matching passages could not be found (the log has the details).", store=store)
         finder.succeeded.connect(lambda matches, f=finder: self._found(f, matches))
         finder.failed.connect(lambda message, f=finder: self._failed(f, message))
         finder.finished.connect(lambda f=finder: self.finder is not f and f.deleteLater())

@@ -72,9 +72,14 @@ class Versions:
         if doc_id is None:
             self.w.statusBar().showMessage("Open or select the document to replace first.", 5000)
             return
-        title = self.store.get_document(doc_id).title
+        # the title as the library holds it: on a team database a read here
+        # would wait on the network before the file dialog even opens
+        title = self.a.held_title(doc_id)
+        if not title and not getattr(self.store, "is_team", False):
+            title = self.store.get_document(doc_id).title
         name, _ = QFileDialog.getOpenFileName(
-            self.w, f"New version of “{commands.short_quote(title)}”", str(Path.home()), IMPORT_FILTER
+            self.w, f"New version of “{commands.short_quote(title)}”" if title else "New version of the document",
+            str(Path.home()), IMPORT_FILTER
         )
         if name:
             self.replace_from_file(doc_id, Path(name))

@@ -228,3 +228,65 @@ def test_lines_that_need_cleaning_are_cleaned_each(monkeypatch):
     drafts, _ = pdf._paragraphs([segs])
     assert [d.text for d in drafts] == [clean_inline("caf\u0065\u0301 and\x07 more").strip() + " second line"]
     assert "\u00e9" in drafts[0].text
+
+
+def _pinned_samples():
+    lines = ["The council approved the budget on Monday evening.",
+             "Critics said the housing figures were misleading and",
+             "incomplete, according to the regulator's statement.", "A sec-", "ond line."]
+    return {
+        "bench, 100 pages": lambda: pdfsamples.article(pages=100, columns=2, seed=3).data,  # bench/run.py's
+        "one column": lambda: pdfsamples.article(pages=3, columns=1).data,
+        "two columns": lambda: pdfsamples.article(pages=3, columns=2).data,
+        "written across": lambda: pdfsamples.article(pages=3, columns=2, across=True).data,
+        "metadata": lambda: pdfsamples.article(pages=3, metadata={"author": "Jo Reporter", "title": "Inquiry report"}).data,
+        "astral": lambda: pdfsamples.astral_text([b"the bold math A and a smile B in the text of this",
+                                                  b"line, with A again."]),
+        "bell": lambda: pdfsamples.astral_text([b"a line with a bell \x07 in it and more words to",
+                                                b"fill the second line."]),
+        "marked": lambda: pdfsamples.annotated(
+            [{"line": 0, "words": (1, 3), "note": "n"},
+             {"line": 1, "words": (3, 7), "to_line": 2, "to_words": 0, "kind": "Underline"}],
+            lines=lines, note_at=3, note="x", author="Bo"),
+    }
+
+
+# sha256 of each part of the document read from each sample, recorded from
+# the reader before its speed-ups (pypdfium2 4.x, reportlab's invariant
+# output). A change to the reader's output shows here as the part that moved;
+# a new pdfium or reportlab that changes them needs the output compared by
+# hand before the digests are recorded again.
+PINNED = {
+    "bench, 100 pages": "text=4838e30e6a19 blocks=53f08c2a71dc spans=4f53cda18c2b pages=a3d6047c9b1c metadata=11643259a054 offered=4f53cda18c2b",
+    "one column": "text=06b8ab465dda blocks=3589fccf91d7 spans=4f53cda18c2b pages=5d9b138da674 metadata=11643259a054 offered=4f53cda18c2b",
+    "two columns": "text=29e5909936b9 blocks=7685025a8609 spans=4f53cda18c2b pages=644371781f65 metadata=11643259a054 offered=4f53cda18c2b",
+    "written across": "text=29e5909936b9 blocks=7685025a8609 spans=4f53cda18c2b pages=644371781f65 metadata=11643259a054 offered=4f53cda18c2b",
+    "metadata": "text=29e5909936b9 blocks=7685025a8609 spans=4f53cda18c2b pages=644371781f65 metadata=cfd8aec03019 offered=4f53cda18c2b",
+    "astral": "text=d6478c7067d0 blocks=262650966998 spans=4f53cda18c2b pages=d0bca111f862 metadata=508dba049c9c offered=4f53cda18c2b",
+    "bell": "text=018d683b44c8 blocks=181096e89e36 spans=4f53cda18c2b pages=d0bca111f862 metadata=508dba049c9c offered=4f53cda18c2b",
+    "marked": "text=945d7b834d02 blocks=ea6b7fe7559d spans=4f53cda18c2b pages=d0bca111f862 metadata=4936c8cb1554 offered=a6d4e3b52dff",
+}
+
+
+def _digests(doc) -> str:
+    import hashlib
+
+    parts = {
+        "text": doc.text,
+        "blocks": repr(doc.blocks),
+        "spans": repr(doc.spans),
+        "pages": repr(doc.pages),
+        "metadata": repr(doc.metadata),
+        "offered": repr(sorted(repr(o) for o in doc.offered)),
+    }
+    return " ".join(f"{k}={hashlib.sha256(v.encode()).hexdigest()[:12]}" for k, v in parts.items())
+
+
+@pytest.mark.parametrize("sample", list(PINNED))
+def test_the_output_is_pinned(sample):
+    """The reader's exact output (text, paragraphs and headings, page map,
+    annotations) on the bench's PDF and the test PDFs: making the reader
+    faster must not change what it reads."""
+    doc = parse_pdf(_pinned_samples()[sample](), name="report.pdf")
+    doc.check()
+    assert _digests(doc) == PINNED[sample]

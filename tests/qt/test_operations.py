@@ -266,3 +266,68 @@ def test_an_owner_deleted_while_the_work_runs_does_not_take_the_thread_with_it(q
     QCoreApplication.processEvents()
     assert answers == []
     qtbot.waitUntil(lambda: thread not in operations._alive, timeout=DONE_MS)
+
+
+def test_an_operation_whose_owner_was_deleted_is_let_go_when_its_thread_ends(qtbot, gate):
+    """The owner (a window closed while a read waits) is gone, so the
+    operation never hears its thread's answer: it must not stay held for
+    ever (a little more memory for every window closed)."""
+    import shiboken6
+
+    before = operations.held()
+    owner = QTimer()
+    op = operations.run(owner, lambda _token: gate.wait(60) and "late", what="reading")
+    thread = op.thread
+    del op
+    assert operations.held() == before + 1
+    qtbot.waitUntil(thread.isRunning, timeout=DONE_MS)
+    shiboken6.delete(owner)  # the operation goes with its owner; its thread runs on
+    gate.set()
+    qtbot.waitUntil(lambda: thread not in operations._alive, timeout=DONE_MS)
+    assert operations.held() == before
+
+
+def test_a_team_read_that_finds_the_server_away_tells_the_connection_state(qtbot, gate, monkeypatch):
+    """Unreachable, or no answer in time, from a team database: reported
+    with the store once, before the sentence; other failures and database
+    files are not the connection's business."""
+    monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 150)
+    lost = []
+    order = []
+
+    def note(store, sentence):
+        lost.append((store, sentence))
+        order.append("lost")
+
+    operations.connection().lost.connect(note)
+    try:
+        team, file = _Store(True), _Store(False)
+        away = "The team database on 127.0.0.1 cannot be reached."
+
+        def unreachable():
+            raise DatabaseUnreachable(away)
+
+        def missing():
+            raise NotFound("There is no document 7.")
+
+        sentences = []
+
+        def failed(sentence):
+            sentences.append(sentence)
+            order.append("failed")
+
+        operations.read(None, file, unreachable, what="x", succeeded=sentences.append, failed=failed)
+        operations.read(None, team, missing, what="x", succeeded=sentences.append, failed=failed)
+        qtbot.waitUntil(lambda: len(sentences) == 2, timeout=DONE_MS)
+        assert lost == []  # a file is not the network; a refusal is not the server away
+        operations.read(None, team, unreachable, what="x", succeeded=sentences.append, failed=failed)
+        qtbot.waitUntil(lambda: len(sentences) == 3, timeout=DONE_MS)
+        assert lost == [(team, away)] and order[-2:] == ["lost", "failed"]
+        operations.read(None, team, lambda: gate.wait(60), what="x", late="No answer in time.",
+                        succeeded=sentences.append, failed=failed)
+        qtbot.waitUntil(lambda: len(sentences) == 4, timeout=DONE_MS)
+        assert lost[-1] == (team, "No answer in time.") and len(lost) == 2
+    finally:
+        operations.connection().lost.disconnect(note)
+        gate.set()
+    qtbot.waitUntil(lambda: still_running() == 0, timeout=DONE_MS)

@@ -320,3 +320,127 @@ def test_going_to_a_claim_the_window_lacks_reads_it_off_the_ui_thread(team, qtbo
     _held_while(qtbot, proxy, lambda: w.annotator.selected_claim != claim.id)
     proxy.release()
     qtbot.waitUntil(lambda: w.annotator.selected_claim == claim.id, timeout=DONE_MS)
+
+
+# ------------------------------------------------- edits, deleting, replacing
+def test_an_edit_that_meets_a_change_made_elsewhere_asks_without_reading_again(team, qtbot, proxy, pg_url,
+                                                                                 monkeypatch, modals):
+    """The saved claim comes from the edit's own transaction: the server
+    goes quiet the moment the write is refused, and the choice is still
+    offered at once, showing what the other user saved."""
+    from desktop_app.core.errors import Conflict
+    from desktop_app.qt import commands, dialogs
+    from desktop_app.qt.commands import claims as claim_commands
+
+    w = team
+    tag = w.tags_model.tags()[0]
+    with Store.open(pg_url, annotator="bea") as other:
+        claim = other.add_claim(w.panes[0].view.document_id, 12, 48, [tag.id])
+        other.set_claim_note(claim.id, "bea's reading 🧭")  # the window still holds the first version
+    first_run = claim_commands.ClaimEdit._do
+
+    def refused_then_quiet(command):
+        try:
+            first_run(command)
+        except Conflict:
+            proxy.hold()  # the write's transaction is over; from here nothing crosses the network
+            raise
+
+    monkeypatch.setattr(claim_commands.ClaimEdit, "_do", refused_then_quiet)
+    asked = []
+
+    def choose(parent, theirs, mine):
+        asked.append((proxy.holding, theirs, mine))
+        return dialogs.KEEP_THEIRS
+
+    monkeypatch.setattr(dialogs, "choose_conflict", choose)
+    ticks = Ticks()
+    saved = w.annotator.edit_claim(commands.SetClaimStatus, claim.id, "disputed", claim.version)
+    ticks.stop()
+    assert not saved and len(asked) == 1
+    holding, theirs, mine = asked[0]
+    assert holding, "the window read the claim again before asking"
+    assert "bea's reading 🧭" in theirs and "disputed" in mine
+    assert "Kept the version saved elsewhere" in w.statusBar().currentMessage()
+    proxy.release()
+    with Store.open(pg_url) as fresh:
+        assert fresh.get_claim(claim.id).status == "unverified"  # theirs, untouched
+
+
+def test_deleting_a_document_counts_its_claims_off_the_ui_thread(team, qtbot, proxy, pg_url, modals):
+    """The question names how many claims go to the bin as the server
+    counts them (another user added two the window has not heard of)."""
+    w = team
+    doc_id = _other_document(w, w.panes[0])
+    tag = w.tags_model.tags()[0]
+    with Store.open(pg_url, annotator="bea") as other:
+        for start in (10, 60):
+            other.add_claim(doc_id, start, start + 30, [tag.id])
+    modals.confirm_answers.append(True)
+    proxy.hold()
+    w.annotator.delete_document(doc_id)
+    w.annotator.delete_document(doc_id)  # pressed again while the count is read: still one question
+    _held_while(qtbot, proxy, lambda: not modals.texts("confirm"))
+    proxy.release()
+    qtbot.waitUntil(lambda: bool(modals.texts("confirm")), timeout=DONE_MS)
+    question = modals.texts("confirm")
+    assert len(question) == 1 and "and its 2 claims to the bin" in question[0], question
+    assert w.annotator.held_title(doc_id)[:10] in question[0]
+    with Store.open(pg_url) as fresh:
+        assert doc_id not in {d.id for d in fresh.list_documents()}
+
+
+def test_deleting_a_document_on_a_silent_server_is_one_sentence(team, qtbot, proxy, monkeypatch, modals):
+    monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 400)
+    w = team
+    doc_id = _other_document(w, w.panes[0])
+    proxy.hold()
+    w.annotator.delete_document(doc_id)
+    qtbot.waitUntil(lambda: "did not answer" in w.statusBar().currentMessage(), timeout=DONE_MS)
+    _one_sentence(w.statusBar().currentMessage())
+    assert "moved to the bin" in w.statusBar().currentMessage() and not modals.texts("confirm")
+    proxy.release()
+
+
+def test_replacing_a_document_names_it_from_the_library_without_a_read(team, qtbot, proxy, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = team
+    doc_id = next(d.id for d in w.documents_model.documents() if d.title.startswith("Harbour budget"))
+    asked = []
+
+    def choose_file(parent, caption, *args, **kwargs):
+        asked.append((proxy.holding, caption))
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose_file)
+    proxy.hold()
+    w.annotator.versions.ask_replace(doc_id)
+    assert asked and asked[0][0], "the window read the title before asking for the file"
+    assert "Harbour budget 🚢" in asked[0][1]
+    proxy.release()
+
+
+# ------------------------------------------------------- connection state
+def test_a_read_with_no_answer_shows_the_connection_state_until_a_poll_gets_through(team, qtbot, proxy,
+                                                                                   monkeypatch, tmp_path):
+    """The same red label as when the poller finds the server away; the
+    next poll that reaches the server clears it."""
+    monkeypatch.setattr(operations, "TEAM_READ_WAIT_MS", 400)
+    w = team
+    w.live.start(w.store, w.live.initial_mark(w.store))
+    polls = []
+    w.live.polled.connect(lambda: polls.append(1))
+    qtbot.waitUntil(lambda: bool(polls), timeout=DONE_MS)
+    assert not w.connection_label.isVisible() and w.live.reachable
+    pane = w.panes[0]
+    proxy.hold()
+    w.open_document(_other_document(w, pane), pane)
+    qtbot.waitUntil(lambda: "did not answer" in w.statusBar().currentMessage(), timeout=DONE_MS)
+    assert w.connection_label.isVisible() and "unreachable" in w.connection_label.text()
+    assert not w.live.reachable and proxy.holding
+    w.resize(1024, 700)
+    w.grab().save(str(tmp_path / "team-read-late-label.png"))
+    proxy.release()
+    qtbot.waitUntil(lambda: not w.connection_label.isVisible(), timeout=DONE_MS)
+    assert w.live.reachable

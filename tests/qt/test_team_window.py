@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy.engine import make_url
 from window_support import (  # noqa: F401 - fixtures
@@ -364,9 +365,8 @@ def test_an_unreachable_server_escaping_a_slot_is_a_status_line_not_a_dialog(tea
         def away(*_args, **_kwargs):
             raise DatabaseUnreachable("The team database x cannot be reached: Connection refused.")
 
-        monkeypatch.setattr(w.store, "get_document", away)
-        w.library.deleteRequested.emit(w.panes[0].view.document_id)  # a slot that reads the store raises
-        monkeypatch.undo()
+        QTimer.singleShot(0, away)  # a slot that reads the store raises
+        qtbot.waitUntil(lambda: "cannot be reached" in w.statusBar().currentMessage(), timeout=BACK_MS)
     finally:
         sys.excepthook = previous
     assert not modals.errors

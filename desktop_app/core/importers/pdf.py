@@ -206,7 +206,7 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
     lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
-    to_unit = _utf16_indexer(full)
+    to_unit = _utf16_indexer(full) if not identity else None  # made when a line is split
     parts = _BREAKS.split(full)
     pos = 0
     for i in range(0, len(parts), 2):
@@ -231,10 +231,16 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     if identity:
         runs = rects_of(handle, 0, n)
         if len(runs) == len(lines):  # one run per line (the usual case): no grouping, no splitting
-            return [
-                Segment(text, left, bottom, right, top, round(font_size(handle, c0) or (top - bottom), 1), page_index)
-                for (text, _t0, c0, _c1), (left, bottom, right, top) in zip(lines, runs)
-            ]
+            rounded: dict[float, float] = {}  # a page has few sizes: each is rounded once
+            segments: list[Segment] = []
+            append = segments.append
+            for (text, _t0, c0, _c1), (left, bottom, right, top) in zip(lines, runs):
+                raw_size = font_size(handle, c0) or (top - bottom)
+                size = rounded.get(raw_size)
+                if size is None:
+                    size = rounded[raw_size] = round(raw_size, 1)
+                append(Segment(text, left, bottom, right, top, size, page_index))
+            return segments
         grouped = _rect_lines(runs)
     if len(grouped) != len(lines):
         grouped = [rects_of(handle, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
@@ -247,6 +253,8 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
             left, bottom, right, top = rects[0]
             out.append(Segment(text, left, bottom, right, top, size, page_index))
         else:
+            if to_unit is None:
+                to_unit = _utf16_indexer(full)
             out.extend(_split_line(textpage, text, t0, rects, size, page_index, to_unit))
     return out
 
@@ -376,8 +384,9 @@ def _gutter(segments: list[Segment], width: float) -> float | None:
     narrow = [s for s in segments if s.x1 - s.x0 < width * 0.55]
     if len(narrow) < 6:
         return None
-    for s in narrow:
-        a, b = max(lo, int(s.x0)), min(hi, int(s.x1) + 1)
+    # the lines of a justified column share their edges: each span once
+    for x0, x1 in {(int(s.x0), int(s.x1)) for s in narrow}:
+        a, b = max(lo, x0), min(hi, x1 + 1)
         if a < b:
             covered[a - lo : b - lo] = b"\x01" * (b - a)
     runs = [m.span() for m in re.finditer(b"\x00+", covered)]
@@ -417,19 +426,51 @@ def _drop_running_lines(pages: list[list[Segment]], sizes: list[tuple[float, flo
 
 
 # ---------------------------------------------------------- paragraphs
-def _body_size(pages: list[list[Segment]]) -> float:
-    weights: Counter = Counter()
+def _size_weights(pages: list[list[Segment]]) -> Counter:
+    """Characters per font size (rounded to 0.1 pt), sizes in the order they
+    first appear. A long document has a handful of sizes over thousands of
+    lines: the lengths are summed per size as read, and rounded once per size."""
+    raw: dict[float, int] = {}
+    get = raw.get
     for segs in pages:
         for s in segs:
-            weights[round(s.size, 1)] += len(s.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
+            size = s.size
+            raw[size] = get(size, 0) + len(s.text)
+    weights: Counter = Counter()
+    for size, n in raw.items():
+        weights[round(size, 1)] += n
+    return weights
+
+
+def _column_edges(pages: list[list[Segment]]) -> dict[tuple[int, int], tuple[float, float]]:
+    """The left and right edge of each column of each page. The segments of
+    a column follow each other (``_reading_order``), so each run of one
+    column is measured in one pass."""
+    from itertools import groupby
+    from operator import attrgetter
+
+    edges: dict[tuple[int, int], tuple[float, float]] = {}
+    page_column = attrgetter("page", "column")
+    for segs in pages:
+        for key, run in groupby(segs, key=page_column):
+            run = list(run)
+            left = min(s.x0 for s in run)
+            right = max(s.x1 for s in run)
+            if key in edges:
+                was_left, was_right = edges[key]
+                left, right = min(was_left, left), max(was_right, right)
+            edges[key] = (left, right)
+    return edges
 
 
 def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tuple[int, int]]]:
     """Drafts (one per paragraph or heading) and, per page that has text, the
     draft index and the offset inside that draft where the page begins."""
-    body = _body_size(pages)
-    heading_sizes = sorted({round(s.size, 1) for segs in pages for s in segs if s.size >= body * 1.2}, reverse=True)
+    weights = _size_weights(pages)
+    body = weights.most_common(1)[0][0] if weights else 10.0
+    # a segment's size is rounded to 0.1 pt already (_page_segments), so the
+    # sizes that make headings are those of the weights' keys
+    heading_sizes = sorted({size for size in weights if size >= body * 1.2}, reverse=True)
     levels = {size: min(i + 1, 3) for i, size in enumerate(heading_sizes)}
     drafts: list[Draft] = []
     page_at: dict[int, tuple[int, int]] = {}
@@ -438,12 +479,7 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
     kind = "paragraph"
     level = 0
     prev: Segment | None = None
-    edges: dict[tuple[int, int], tuple[float, float]] = {}  # left and right edge of each column
-    for segs in pages:
-        for s in segs:
-            key = (s.page, s.column)
-            left, right = edges.get(key, (s.x0, s.x1))
-            edges[key] = (min(left, s.x0), max(right, s.x1))
+    edges = _column_edges(pages)  # left and right edge of each column
 
     def finish():
         nonlocal parts, length
@@ -467,9 +503,17 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
                 kind, level = s_kind, levels.get(size, 0) if s_kind == "heading" else 0
                 joined = text
             else:
-                before = len(parts[-1])
-                joined = _join(parts, text)
-                length -= before - len(parts[-1])  # a hyphen taken off the line before
+                # a space, or nothing after a word hyphenated at the line's
+                # end (the hyphen removed when the word goes on in lower
+                # case: "inter-" "national")
+                last = parts[-1]
+                if last.endswith(_HYPHENS) and len(last) >= 2 and last[-2].isalpha():
+                    if text[:1].islower() or last.endswith("\u00ad"):
+                        parts[-1] = last[:-1]
+                        length -= 1  # the hyphen taken off the line before
+                    joined = text
+                else:
+                    joined = " " + text
             if s.page not in page_at:
                 page_at[s.page] = (len(drafts), length + (len(joined) - len(text)))
             parts.append(joined)
@@ -509,18 +553,6 @@ def _breaks(a: Segment, b: Segment, b_kind: str, a_kind: str, edges) -> bool:
         if a.x1 < edges.get((a.page, a.column), (0, a.x1))[1] - a.size * 3:  # a short last line
             return True
     return False
-
-
-def _join(parts: list[str], text: str) -> str:
-    """The text to append for the next line of a paragraph: a space, or
-    nothing after a word hyphenated at the line's end (the hyphen removed
-    when the word goes on in lower case: "inter-" "national")."""
-    last = parts[-1]
-    if last.endswith(_HYPHENS) and len(last) >= 2 and last[-2].isalpha():
-        if text[:1].islower() or last.endswith("\u00ad"):
-            parts[-1] = last[:-1]
-        return text
-    return " " + text
 
 
 def _page_starts(drafts: list[Draft], page_at: dict[int, tuple[int, int]], count: int, total: int) -> list[int]:

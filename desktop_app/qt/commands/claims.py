@@ -99,7 +99,8 @@ class ClaimEdit(StoreCommand):
 
     ``expected_version`` is the claim's version as the user saw it: the first
     run raises Conflict if the claim changed elsewhere since (None writes
-    whatever the version, as after the user chose to overwrite). Undo and redo
+    whatever the version, as after the user chose to overwrite), and keeps
+    the claim as saved in ``saved``. Undo and redo
     check that the field still holds what this step left there, so that they
     never overwrite a change made elsewhere either."""
 
@@ -111,6 +112,7 @@ class ClaimEdit(StoreCommand):
         self.old = None
         self.expected_version = expected_version
         self.version_after: int | None = None  # the claim's version after this step's last write
+        self.saved: ClaimRow | None = None  # the claim as saved, when the first run met a change made elsewhere
 
     def record_fields(self) -> dict:
         return {"claim_id": self.claim_id, "value": self._plain(self.new), "expected_version": self.expected_version}
@@ -146,9 +148,15 @@ class ClaimEdit(StoreCommand):
     def _do(self) -> None:
         if self.old is None:
             with self._store.transaction():
-                old = self._read(self._store.get_claim(self.claim_id))
-                row = self._write(self.new, self.expected_version)
-            self.old, self.new = old, self._read(row)  # as stored
+                saved = self._store.get_claim(self.claim_id)
+                try:
+                    row = self._write(self.new, self.expected_version)
+                except Conflict:
+                    # the claim as saved, read in the same transaction: the
+                    # window shows it to resolve the conflict without reading again
+                    self.saved = saved
+                    raise
+            self.old, self.new = self._read(saved), self._read(row)  # as stored
         else:
             row = self._checked_write(self.old, self.new, "redone")
         self.version_after = row.version

@@ -13,18 +13,20 @@ pane's scroll position and text selection and the claims table's current
 claim.
 
 A poll that finds the team database unreachable shows it in the status bar
-and keeps polling; the first poll that works again clears it and lets the
-waiting edits (pending_edits.py) go through.
+and keeps polling; so does a read of the window's that finds the server away
+or waits for it in vain (``operations.connection().lost``); the first poll
+that works again clears it and lets the waiting edits (pending_edits.py) go
+through.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.core.errors import DatabaseUnreachable, MarginaliaError
-from desktop_app.qt.operations import Operation
+from desktop_app.qt.operations import Operation, connection
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,7 @@ class LiveUpdates(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
+        connection().lost.connect(self._read_lost)
 
     # ------------------------------------------------------------ lifecycle
     @staticmethod
@@ -225,6 +228,13 @@ class LiveUpdates(QObject):
     def note_unreachable(self, message: str) -> None:
         """A user action found the database unreachable (before the next poll did)."""
         self._set_reachable(False, message)
+
+    @Slot(object, str)
+    def _read_lost(self, store, message: str) -> None:
+        """A read off the UI thread found this database away, or had no
+        answer in time: the same state as a poll that failed."""
+        if store is not None and store is self.store:
+            self._set_reachable(False, message)
 
     def _set_reachable(self, reachable: bool, message: str) -> None:
         self.last_problem = message
