@@ -83,6 +83,10 @@ class UndoMachine(RuleBasedStateMachine):
         with Store.open(self.target) as s:
             self.emoji_doc = s.add_document(make_doc(EMOJI_TEXT, "Emoji 🎬 notes")).id
         self.failed: list[str] = []
+        # operations still running from earlier tests of the session are not this window's to wait for
+        from desktop_app.qt import operations
+
+        self.foreign = set(map(id, operations._started.values()))
         self.versions = 0
         self.log: list[str] = []
         self.window = None
@@ -142,7 +146,7 @@ class UndoMachine(RuleBasedStateMachine):
         database) to have answered, and their answers to be shown."""
         from desktop_app.qt import operations
 
-        self.qtbot.waitUntil(lambda: not operations._started, timeout=30000)
+        self.qtbot.waitUntil(lambda: not set(map(id, operations._started.values())) - self.foreign, timeout=30000)
         settle()
 
     def _check(self, what: str) -> None:
