@@ -394,15 +394,7 @@ class ClaimsMixin:
         with self._tx(write=False, share=False) as conn:
             result = conn.execute(q.execution_options(stream_results=True, yield_per=_BATCH))
             for batch in result.partitions(_BATCH):
-                ids = [r.id for r in batch]
-                by_claim: dict[int, list[int]] = defaultdict(list)
-                for cid, tid in conn.execute(
-                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(ids))
-                ):
-                    by_claim[cid].append(tid)
-                pages = self._pages(conn, {r.document_id for r in batch})
-                for r in batch:
-                    yield _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
+                yield from self._with_tags(conn, batch)
 
     def iter_export_rows(self, **filters) -> Iterator[tuple]:
         """Claims for an export, as plain tuples, streamed in batches: (id, uuid,
@@ -448,15 +440,19 @@ class ClaimsMixin:
             for i in range(0, len(ids), _UUID_BATCH):
                 part = ids[i : i + _UUID_BATCH]
                 rows = conn.execute(sa.select(*_CLAIM_COLUMNS).where(claims.c.id.in_(part))).all()
-                by_claim: dict[int, list[int]] = defaultdict(list)
-                for cid, tid in conn.execute(
-                    sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_(part))
-                ):
-                    by_claim[cid].append(tid)
-                pages = self._pages(conn, {r.document_id for r in rows})
-                for r in rows:
-                    out[r.id] = _claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ()))
+                out.update((c.id, c) for c in self._with_tags(conn, rows))
         return out
+
+    def _with_tags(self, conn: sa.Connection, rows) -> list[ClaimRow]:
+        """ClaimRows of a few hundred claim rows at most: their tags and their
+        documents' pages read in one statement each."""
+        by_claim: dict[int, list[int]] = defaultdict(list)
+        for cid, tid in conn.execute(
+            sa.select(claim_tags.c.claim_id, claim_tags.c.tag_id).where(claim_tags.c.claim_id.in_([r.id for r in rows]))
+        ):
+            by_claim[cid].append(tid)
+        pages = self._pages(conn, {r.document_id for r in rows})
+        return [_claim_row(r, by_claim.get(r.id, ()), pages.get(r.document_id, ())) for r in rows]
 
     def claims_for_document(self, document_id: int) -> list[ClaimRow]:
         """The claims placed in the document's current text (what a pane paints)."""
