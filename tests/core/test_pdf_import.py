@@ -290,3 +290,39 @@ def test_the_output_is_pinned(sample):
     doc = parse_pdf(_pinned_samples()[sample](), name="report.pdf")
     doc.check()
     assert _digests(doc) == PINNED[sample]
+
+
+def test_the_usual_page_is_read_in_one_pass_and_reads_as_the_general_way(monkeypatch):
+    """A page whose runs are one per line is read by the one-pass reader
+    (the general path, which groups runs, is not reached), and that reader
+    gives exactly the segments the general path gives, page by page,
+    accented and astral text included."""
+    import pypdfium2 as pdfium
+
+    from desktop_app.core.importers import pdf
+
+    data = pdfsamples.article(pages=3, columns=2, seed=11).data
+    accented = pdfsamples.annotated([], lines=["Café déjà vu, naïve façade —", "the second line ends here."])
+    astral = pdfsamples.astral_text([b"AB and A", b"B again"])  # pdfium counts UTF-16 units here
+    general_calls = []
+    real_rect_lines = pdf._rect_lines
+    for blob in (data, accented, astral):
+        doc = pdfium.PdfDocument(blob)
+        try:
+            for index in range(len(doc)):
+                page = doc[index]
+                textpage = page.get_textpage()
+                try:
+                    monkeypatch.setattr(pdf, "_rect_lines", lambda runs: general_calls.append(1) or real_rect_lines(runs))
+                    fast = pdf._page_segments(textpage, index)
+                    monkeypatch.undo()
+                    monkeypatch.setattr(pdf, "_one_run_per_line", lambda *args: None)
+                    general = pdf._page_segments(textpage, index)
+                    monkeypatch.undo()
+                finally:
+                    textpage.close()
+                    page.close()
+                assert fast and fast == general
+        finally:
+            doc.close()
+    assert general_calls == []  # every page here took the one-pass reader

@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
 from desktop_app.core.errors import ImportRefused, PasswordRequired
@@ -48,6 +49,8 @@ _SCANNED = ("the PDF has no text layer (its pages are images, as in a scan); "
 _NO_TEXT = "the PDF has no text to annotate."
 _HYPHENS = ("-", "\u00ad", "\u2010", "\x02")
 _TERMINAL = tuple('.!?:;"”’)]»…')
+_TERMINAL_CHARS = frozenset(_TERMINAL)  # each is one character: a line ends a sentence if its last is one
+_HYPHEN_CHARS = frozenset(_HYPHENS)
 _PAGE_NUMBER = re.compile(r"^(?:page\s+|p\.\s*|-\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*-)?$",
                           re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
@@ -119,13 +122,14 @@ def _parse(pdf, data: bytes, name: str, progress) -> StructuredDocument:
     pages: list[list[Segment]] = []
     marks: list[list[pdf_annotations.Mark]] = []
     sizes: list[tuple[float, float]] = []
+    reader = _Rects()
     for index in range(count):
         page = pdf[index]
         try:
             width, height = page.get_size()
             textpage = page.get_textpage()
             try:
-                segments = _page_segments(textpage, index)
+                segments = _page_segments(textpage, index, reader)
                 marks.append(pdf_annotations.read_marks(page, textpage, index))
             finally:
                 textpage.close()
@@ -163,32 +167,65 @@ def _parse(pdf, data: bytes, name: str, progress) -> StructuredDocument:
 
 # ---------------------------------------------------------------- lines
 class _Rects:
-    """pdfium's text-run rectangles, read through preallocated out-parameters
-    (a long document has tens of thousands of lines; the convenience wrapper
-    allocates four doubles per call)."""
+    """pdfium's text-run rectangles and font sizes, read in bulk.
+
+    A long document has tens of thousands of lines, and each needs one call
+    for its box and one for its font size. The bindings' typed prototypes
+    check and convert every argument on each call; these readers call the
+    same two functions through untyped prototypes (pointer arguments passed
+    as addresses, into one preallocated array), which costs about half.
+    """
 
     def __init__(self) -> None:
         import ctypes
 
-        self._values = [ctypes.c_double() for _ in range(4)]
-        self._refs = [ctypes.byref(v) for v in self._values]
-
-    def read(self, raw_textpage, start: int, count: int) -> list[tuple[float, float, float, float]]:
         from pypdfium2 import raw
 
-        left, top, right, bottom = self._values
-        r_left, r_top, r_right, r_bottom = self._refs
-        get_rect = raw.FPDFText_GetRect
+        import struct
+
+        self._box = (ctypes.c_double * 4)()
+        base = ctypes.addressof(self._box)
+        self._out = (base, base + 8, base + 16, base + 24)  # left, top, right, bottom
+        self._unpack = struct.Struct("4d").unpack_from
+        self._view = memoryview(self._box).cast("B")
+        address = ctypes.cast(raw.FPDFText_GetRect, ctypes.c_void_p).value
+        self._get_rect = ctypes.CFUNCTYPE(
+            ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4
+        )(address)
+        address = ctypes.cast(raw.FPDFText_GetFontSize, ctypes.c_void_p).value
+        self._font_size = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_int)(address)
+        self._count = raw.FPDFText_CountRects
+
+    @staticmethod
+    def handle(textpage):
+        """The text page as an address, the form the readers take."""
+        import ctypes
+
+        return ctypes.cast(textpage.raw, ctypes.c_void_p)
+
+    def read(self, raw_textpage, handle, start: int, count: int) -> list[tuple[float, float, float, float]]:
+        """(left, bottom, right, top) of each run of characters ``start`` to
+        ``start + count - 1``; ``raw_textpage`` is the bindings' pointer,
+        ``handle`` the same page from ``handle()``."""
+        unpack, view = self._unpack, self._view
+        left, top, right, bottom = self._out
+        get_rect = self._get_rect
         out = []
         append = out.append
-        for i in range(raw.FPDFText_CountRects(raw_textpage, start, count)):
-            if get_rect(raw_textpage, i, r_left, r_top, r_right, r_bottom):
-                append((left.value, bottom.value, right.value, top.value))
+        for i in range(self._count(raw_textpage, start, count)):
+            if get_rect(handle, i, left, top, right, bottom):
+                x0, y1, x1, y0 = unpack(view)
+                append((x0, y0, x1, y1))
         return out
 
+    def font_size(self, handle, char: int) -> float:
+        """The font size of a character, ``handle`` from ``handle()``."""
+        return self._font_size(handle, char)
 
-def _page_segments(textpage, page_index: int) -> list[Segment]:
-    """The text runs of a page, one per line and column, in pdfium's order."""
+
+def _page_segments(textpage, page_index: int, reader: _Rects | None = None) -> list[Segment]:
+    """The text runs of a page, one per line and column, in pdfium's order.
+    ``reader`` is made once per document (or here when not given)."""
     from pypdfium2 import raw
 
     n = textpage.count_chars()
@@ -196,8 +233,11 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
         return []
     full = textpage.get_text_range(0, n)
     handle = textpage.raw
-    rects_of = _Rects().read
-    font_size = raw.FPDFText_GetFontSize
+    if reader is None:
+        reader = _Rects()
+    address = reader.handle(textpage)
+    read_rects = reader.read
+    font_size = reader._font_size  # takes the address
     # text indices are char indices unless pdfium left characters out of the
     # text or put some in; then each index is translated
     char_index = raw.FPDFText_GetCharIndexFromTextIndex
@@ -205,9 +245,13 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # pdfium ends a line with a line break, or with a marker (U+FFFE or
     # U+0002) in place of a hyphen it took for a word broken across lines,
     # after which it does not break the line
+    parts = _BREAKS.split(full)
+    if identity:
+        segments = _one_run_per_line(parts, reader, handle, address, n, page_index)
+        if segments is not None:
+            return segments
     lines: list[tuple[str, int, int, int]] = []  # text, text index, first and last char index
     to_unit = _utf16_indexer(full) if not identity else None  # made when a line is split
-    parts = _BREAKS.split(full)
     pos = 0
     for i in range(0, len(parts), 2):
         line = parts[i]
@@ -229,26 +273,14 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
     # that does not give one group per line, each line is measured alone
     grouped: list = []
     if identity:
-        runs = rects_of(handle, 0, n)
-        if len(runs) == len(lines):  # one run per line (the usual case): no grouping, no splitting
-            rounded: dict[float, float] = {}  # a page has few sizes: each is rounded once
-            segments: list[Segment] = []
-            append = segments.append
-            for (text, _t0, c0, _c1), (left, bottom, right, top) in zip(lines, runs):
-                raw_size = font_size(handle, c0) or (top - bottom)
-                size = rounded.get(raw_size)
-                if size is None:
-                    size = rounded[raw_size] = round(raw_size, 1)
-                append(Segment(text, left, bottom, right, top, size, page_index))
-            return segments
-        grouped = _rect_lines(runs)
+        grouped = _rect_lines(read_rects(handle, address, 0, n))
     if len(grouped) != len(lines):
-        grouped = [rects_of(handle, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
+        grouped = [read_rects(handle, address, c0, c1 - c0 + 1) for _text, _t0, c0, c1 in lines]
     out: list[Segment] = []
     for (text, t0, c0, _c1), rects in zip(lines, grouped):
         if not rects:
             continue
-        size = round(font_size(handle, c0) or (rects[0][3] - rects[0][1]), 1)
+        size = round(font_size(address, c0) or (rects[0][3] - rects[0][1]), 1)
         if len(rects) == 1:
             left, bottom, right, top = rects[0]
             out.append(Segment(text, left, bottom, right, top, size, page_index))
@@ -257,6 +289,43 @@ def _page_segments(textpage, page_index: int) -> list[Segment]:
                 to_unit = _utf16_indexer(full)
             out.extend(_split_line(textpage, text, t0, rects, size, page_index, to_unit))
     return out
+
+
+def _one_run_per_line(parts: list[str], reader: _Rects, handle, address, n: int, page_index: int):
+    """The usual page, read in one pass: pdfium's text indices are its
+    character indices, and the page's runs are one per line, in the order
+    of the lines. Each line's segment is made as the line is read (its box
+    is run k of the page, its size that of its first character). None when
+    the page is not like that (a line of two columns, a run that cannot be
+    measured): the caller then reads it the general way."""
+    count = reader._count(handle, 0, n)
+    get_rect, font_size = reader._get_rect, reader._font_size
+    unpack, view = reader._unpack, reader._view
+    left, top, right, bottom = reader._out
+    rounded: dict[float, float] = {}  # a page has few sizes: each is rounded once
+    segments: list[Segment] = []
+    append = segments.append
+    k = pos = 0
+    last = len(parts) - 1
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        end = parts[i + 1] if i < last else ""
+        stripped = line.strip()
+        if stripped:
+            if k == count or not get_rect(address, k, left, top, right, bottom):
+                return None
+            t0 = pos if stripped is line else pos + line.index(stripped[0])
+            if (end == "\ufffe" or end == "\x02") and line[-1] != " ":
+                stripped += "-"
+            x0, y1, x1, y0 = unpack(view)
+            raw_size = font_size(address, t0) or (y1 - y0)
+            size = rounded.get(raw_size)
+            if size is None:
+                size = rounded[raw_size] = round(raw_size, 1)
+            append(Segment(stripped, x0, y0, x1, y1, size, page_index))
+            k += 1
+        pos += len(line) + len(end)
+    return segments if k == count else None
 
 
 def _utf16_indexer(text: str):
@@ -335,6 +404,10 @@ def _split_line(
     return segments
 
 
+_X0 = attrgetter("x0")
+_Y1 = attrgetter("y1")
+
+
 def _reading_order(segments: list[Segment], width: float) -> list[Segment]:
     """Segments in reading order. On a page with a gutter, the runs between
     two lines that cross it (a title, a figure caption across the page) are
@@ -353,14 +426,17 @@ def _reading_order(segments: list[Segment], width: float) -> list[Segment]:
         nonlocal column
         for group in (left, right):
             if group:
-                group.sort(key=lambda s: (-s.y1, s.x0))
+                # top to bottom, left to right on one baseline: two stable
+                # sorts on plain attributes give the order of (-y1, x0)
+                group.sort(key=_X0)
+                group.sort(key=_Y1, reverse=True)
                 column += 1
                 for s in group:
                     s.column = column
                 out.extend(group)
                 group.clear()
 
-    for seg in sorted(segments, key=lambda s: -s.y1):
+    for seg in sorted(segments, key=_Y1, reverse=True):  # stable: ties keep pdfium's order
         if seg.x1 <= gutter:
             left.append(seg)
         elif seg.x0 >= gutter:
@@ -413,7 +489,7 @@ def _drop_running_lines(pages: list[list[Segment]], sizes: list[tuple[float, flo
         return
     margin: list[list[Segment]] = []
     for segs, (_w, h) in zip(pages, sizes):
-        ordered = sorted(segs, key=lambda s: -s.y1)
+        ordered = sorted(segs, key=_Y1, reverse=True)
         edge = [s for s in ordered[:3] if s.y0 >= h * 0.85] + [s for s in ordered[-3:] if s.y1 <= h * 0.15]
         margin.append(edge)
     counts = Counter(key for edge in margin for key in {_running_key(s.text) for s in edge})
@@ -475,17 +551,16 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
     drafts: list[Draft] = []
     page_at: dict[int, tuple[int, int]] = {}
     parts: list[str] = []
-    length = 0
     kind = "paragraph"
     level = 0
     prev: Segment | None = None
     edges = _column_edges(pages)  # left and right edge of each column
 
     def finish():
-        nonlocal parts, length
+        nonlocal parts
         if parts:
             drafts.append(Draft(kind, "".join(parts), level=level))
-        parts, length = [], 0
+        parts = []
 
     for segs in pages:
         # the lines of a page are checked together: almost always they are
@@ -493,12 +568,29 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
         texts = [s.text for s in segs]
         if texts and clean_inline(joined := "\t".join(texts)) is not joined:
             texts = [clean_inline(t).strip() for t in texts]
+        page_begins = True  # where this page's first line lands is noted once
         for s, text in zip(segs, texts):
             if not text:
                 continue
             size = s.size
             s_kind = "heading" if size in levels and len(text) <= 200 else "paragraph"
-            if prev is None or _breaks(prev, s, s_kind, kind, edges):
+            # the usual case decided here, without the call: the next line of
+            # the same paragraph, same size, close below, after a line that
+            # did not end a sentence (``_breaks`` is the whole rule)
+            if (
+                prev is not None
+                and s_kind == "paragraph" == kind
+                and size == prev.size
+                and s.column == prev.column
+                and s.page == prev.page
+                and s.y1 <= prev.y1 + 1
+                and prev.y0 - s.y1 <= size * 0.7
+                and prev.text.rstrip()[-1:] not in _TERMINAL_CHARS
+            ):
+                cut = False
+            else:
+                cut = prev is None or _breaks(prev, s, s_kind, kind, edges)
+            if cut:
                 finish()
                 kind, level = s_kind, levels.get(size, 0) if s_kind == "heading" else 0
                 joined = text
@@ -507,17 +599,17 @@ def _paragraphs(pages: list[list[Segment]]) -> tuple[list[Draft], dict[int, tupl
                 # end (the hyphen removed when the word goes on in lower
                 # case: "inter-" "national")
                 last = parts[-1]
-                if last.endswith(_HYPHENS) and len(last) >= 2 and last[-2].isalpha():
-                    if text[:1].islower() or last.endswith("\u00ad"):
-                        parts[-1] = last[:-1]
-                        length -= 1  # the hyphen taken off the line before
+                if last[-1] in _HYPHEN_CHARS and len(last) >= 2 and last[-2].isalpha():
+                    if text[:1].islower() or last[-1] == "\u00ad":
+                        parts[-1] = last[:-1]  # the hyphen taken off the line before
                     joined = text
                 else:
                     joined = " " + text
-            if s.page not in page_at:
-                page_at[s.page] = (len(drafts), length + (len(joined) - len(text)))
+            if page_begins:
+                page_begins = False
+                if s.page not in page_at:
+                    page_at[s.page] = (len(drafts), sum(map(len, parts)) + (len(joined) - len(text)))
             parts.append(joined)
-            length += len(joined)
             prev = s
     finish()
     # NFC across the joins (a combining mark at the start of a line)
