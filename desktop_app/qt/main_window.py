@@ -5,18 +5,19 @@ undoable commands."""
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
 from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.link_gutter import LinkSplitter
+from desktop_app.qt.status_bar import StatusLabels
+from desktop_app.qt.store_loader import StoreLoader, first_rows
 from desktop_app.qt.threads import keep_until_finished
 from desktop_app.qt.window_actions import build_menus
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_PANES = 2
-READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
 # what changes the database: off while it is read-only
 EDITING_ACTIONS = ("import", "replace", "delete_claim", "new_tag", "attach", "link", "autocode")
 MAX_RESTORED_PANES = 6
@@ -41,46 +41,6 @@ FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36
 READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_gutter.gutter_width)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
-
-
-class StoreLoader(QThread):
-    """Opens a Store off the UI thread (see MainWindow.open_database_in_background)."""
-
-    opened = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, path: Path | str, parent=None) -> None:
-        super().__init__(parent)
-        self.path = path  # a file, or a team database's address (with its password: never log it)
-        self._lock = threading.Lock()
-        self.abandoned = False
-        self.preloaded: dict = {}  # what the first screen lists, read here too (see attach_store)
-
-    def abandon(self) -> None:
-        """The window no longer wants this database (another was chosen, or
-        it is closing): the store, once open, is closed again, never attached."""
-        with self._lock:
-            self.abandoned = True
-
-    def run(self) -> None:
-        from desktop_app.core.errors import MarginaliaError
-
-        try:
-            from desktop_app.core.store import Store
-
-            store = Store.open(self.path)
-            self.preloaded = first_rows(store)
-        except MarginaliaError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # logged; open_database then explains it in the window
-            log.exception("opening a database in the background failed")
-            self.failed.emit(str(exc))
-        else:
-            with self._lock:
-                if not self.abandoned:
-                    self.opened.emit(store)  # queued: the window checks again when it arrives
-                    return
-            store.close()
 
 
 class MainWindow(QMainWindow):
@@ -140,23 +100,8 @@ class MainWindow(QMainWindow):
         self._default_dock_sizes()
 
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
-        self.counts = QLabel()
-        self.counts.setAccessibleName("Counts")
-        self.statusBar().addPermanentWidget(self.counts)
-        self.connection_label = QLabel()
-        self.connection_label.setObjectName("ConnectionState")
-        self.connection_label.setAccessibleName("Connection")
-        self.connection_label.setStyleSheet(
-            "QLabel { color: white; background: #B3261E; border-radius: 3px; padding: 1px 8px; font-weight: bold; }")
-        self.connection_label.hide()
-        self.statusBar().addPermanentWidget(self.connection_label)
-        self.read_only_label = QLabel(READ_ONLY_LABEL)
-        self.read_only_label.setObjectName("ReadOnlyState")
-        self.read_only_label.setAccessibleName("Read-only")
-        self.read_only_label.setStyleSheet(
-            "QLabel { color: white; background: #8A5A00; border-radius: 3px; padding: 1px 8px; font-weight: bold; }")
-        self.read_only_label.hide()
-        self.statusBar().addPermanentWidget(self.read_only_label)
+        labels = StatusLabels(self)  # counts, connection and read-only; they make room for long messages
+        self.counts, self.connection_label, self.read_only_label = labels.counts, labels.connection, labels.read_only
         self.statusBar().showMessage("Opening the library…")
         self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
 
@@ -828,17 +773,6 @@ class MainWindow(QMainWindow):
             if len(addresses) > 1:
                 self.statusBar().showMessage("Several links were dropped; importing the first.", 4000)
             QTimer.singleShot(0, lambda: self.annotator.import_address(addresses[0]))
-
-
-
-def first_rows(store) -> dict:
-    """What the first screen lists, read in one snapshot (in the thread that
-    opened the store): the library and the codebook, without claim counts
-    (those are read while the window is used). Keyed as StoreEvents.rows
-    hands them out."""
-    with store.snapshot():
-        return {"documents": store.list_documents(counts=False), "tags": store.list_tags(counts=False)}
-
 
 
 def database_title(store) -> str:

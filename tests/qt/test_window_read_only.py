@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel
 from window_support import isolated_qsettings, make_window, modals  # noqa: F401 - fixtures
 
 from desktop_app.core.store import Store
-from desktop_app.qt.main_window import EDITING_ACTIONS, READ_ONLY_LABEL, MainWindow
+from desktop_app.qt.main_window import EDITING_ACTIONS, MainWindow
+from desktop_app.qt.status_bar import READ_ONLY_LABEL
 
 
 def snapshot(folder: Path) -> dict[str, str]:
