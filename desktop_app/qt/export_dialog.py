@@ -51,8 +51,14 @@ def _checklist(name: str, items) -> QListWidget:
     widget = QListWidget()
     widget.setAccessibleName(name)
     widget.setMaximumHeight(120)
+    # a long title is shortened in its middle (its start and its end both
+    # tell documents apart) and shown whole on hover, not scrolled sideways
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    widget.setUniformItemSizes(True)
     for label, data, icon in items:
         item = QListWidgetItem(label)
+        item.setToolTip(label)
         item.setData(Qt.ItemDataRole.UserRole, data)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked)

@@ -237,3 +237,21 @@ def test_the_keyboard_alone_exports(window, qtbot, tmp_path, claims):
     with qtbot.waitSignal(dialog.finished_export, timeout=20000) as done:
         qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
     assert done.args == [3] and len(_read("csv", target)) == 3
+
+
+def test_long_titles_are_shortened_in_the_middle_not_scrolled_sideways(window, qtbot):
+    """The seeds' titles are longer than the dialog is wide: each shows its
+    start and its end, the whole title on hover, and there is no sideways
+    scroll bar to hunt for the rest."""
+    dialog = window.annotator.make_export_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    documents = dialog.documents
+    titles = [d.title for d in window.documents_model.documents()]
+    width = documents.fontMetrics().horizontalAdvance
+    assert max(width(t) for t in titles) > documents.viewport().width()  # the case this is about
+    assert not documents.horizontalScrollBar().isVisible()
+    assert documents.horizontalScrollBar().maximum() == 0
+    assert [documents.item(i).toolTip() for i in range(documents.count())] == titles
+    assert documents.textElideMode() == Qt.TextElideMode.ElideMiddle
