@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.errors import MarginaliaError
 from desktop_app.qt.commands.autocode import AutoCode
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 
 SAMPLE = 50  # passages shown in the preview
 CONTEXT = 40  # characters either side of a match in the preview

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.rows import STATUSES
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 
 NOTE_SAVE_DELAY_MS = 600
 LINK_ROWS = 5  # links shown without scrolling the list

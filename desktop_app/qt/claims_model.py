@@ -32,7 +32,7 @@ from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 from desktop_app.core.store.claims_query import ClaimQuery, sort_key
 from desktop_app.core.visible import show_controls
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.icons import orphan_icon
+from desktop_app.qt.swatches import orphan_icon
 from desktop_app.qt.item_models import _swatch, _utc, local_time, one_line
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole
 from desktop_app.qt.table_shape import FixedColumns

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.rows import STATUSES
 from desktop_app.qt.document_choices import DocumentFilterBox
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 
 NARROW_TABLE = 1200  # below this width (a 1024-pixel screen) the columns beside the quote are narrower
 

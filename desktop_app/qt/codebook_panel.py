@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.codebook import PALETTE
-from desktop_app.qt.icons import icon, swatch
+from desktop_app.qt.icons import icon
+from desktop_app.qt.swatches import swatch
 from desktop_app.qt.lazy import LazyModule
 
 # loaded on first use, after the window's first paint (see lazy.py)

@@ -35,7 +35,7 @@ from desktop_app.core.errors import Cancelled, MarginaliaError
 from desktop_app.core.exchange import FORMATS, available_formats, run_export
 from desktop_app.core.exchange.claims_csv import ExportOptions
 from desktop_app.core.rows import STATUSES
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 from desktop_app.qt.operations import Operation
 
 log = logging.getLogger(__name__)

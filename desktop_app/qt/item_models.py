@@ -41,7 +41,7 @@ from desktop_app.core.rows import ClaimRow, DocumentRow, TagRow
 
 from desktop_app.qt.counting import CountsInBackground
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 from desktop_app.qt.table_shape import FixedColumns
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole  # re-exported for the views and tests
 

@@ -1,7 +1,7 @@
 """The gutter between two side-by-side panes: links between a claim of the
 left pane and a claim of the right pane are drawn there as curves.
 
-The reading area is a ``LinkSplitter``: its handles are wide enough to draw
+The reading area is a ``LinkSplitter`` (``link_splitter``): its handles are wide enough to draw
 on (``gutter_width``: narrower in a narrow reading area), so that adding or closing a pane needs nothing more
 (Qt makes and removes the handle with the pane). Each handle asks the
 splitter's ``link_provider`` which links join its two panes, and draws a
@@ -18,15 +18,16 @@ A click on a curve (nearer than ``HIT_DISTANCE`` pixels to it) emits
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QSplitter, QSplitterHandle
+from PySide6.QtWidgets import QSplitterHandle
 
-GUTTER_WIDTH = 44  # room for a curve to read as one between the panes, in a wide reading area
-NARROW_GUTTER_WIDTH = 24  # in a narrow one: the text keeps the room, a curve still reads as one
-NARROW_READING, WIDE_READING = 640, 960  # reading areas this wide or less / more get those widths
+if TYPE_CHECKING:
+    from desktop_app.qt.link_splitter import LinkSplitter
+
+
 HIT_DISTANCE = 5.0
 SAMPLES = 48
 PEN_WIDTH = 3.0
@@ -41,17 +42,6 @@ RELATION_COLORS = {
     "cites": "#3B7DD8",
 }
 FALLBACK_COLOR = "#808080"
-
-# (link id, relation, claim id in the left pane, claim id in the right pane)
-LinkPair = tuple[int, str, int, int]
-Provider = Callable[[object, object], list[LinkPair]]
-
-
-def gutter_width(reading_width: int) -> int:
-    """The gutters' width in a reading area ``reading_width`` pixels wide:
-    narrow up to NARROW_READING, full from WIDE_READING, in proportion between."""
-    share = (reading_width - NARROW_READING) / (WIDE_READING - NARROW_READING)
-    return round(NARROW_GUTTER_WIDTH + (GUTTER_WIDTH - NARROW_GUTTER_WIDTH) * max(0.0, min(1.0, share)))
 
 
 def relation_color(relation: str) -> QColor:
@@ -106,7 +96,7 @@ def _segment_distance(p: QPointF, a: QPointF, b: QPointF) -> float:
 class LinkHandle(QSplitterHandle):
     """A splitter handle that draws the links between its two panes."""
 
-    def __init__(self, orientation, parent: "LinkSplitter") -> None:
+    def __init__(self, orientation, parent: LinkSplitter) -> None:
         super().__init__(orientation, parent)
         self.setAccessibleName("Links between the panes")
 
@@ -184,55 +174,3 @@ class LinkHandle(QSplitterHandle):
         if event.buttons() == Qt.MouseButton.NoButton:
             return  # only dragging moves the handle
         super().mouseMoveEvent(event)
-
-
-class LinkSplitter(QSplitter):
-    """The reading area: panes side by side, with gutters that show links."""
-
-    linkClicked = Signal(int)  # link id
-
-    def __init__(self, orientation=Qt.Orientation.Horizontal, parent=None) -> None:
-        super().__init__(orientation, parent)
-        self.link_provider: Provider | None = None
-        self.selected_link: int | None = None
-        self.setHandleWidth(gutter_width(self.width()))
-
-    def createHandle(self) -> QSplitterHandle:
-        return LinkHandle(self.orientation(), self)
-
-    def restoreState(self, state) -> bool:
-        restored = super().restoreState(state)
-        self._fit_gutters()  # a state saved with narrower handles must not hide the gutters
-        return restored
-
-    def resizeEvent(self, event) -> None:
-        self._fit_gutters()
-        super().resizeEvent(event)
-
-    def _fit_gutters(self) -> None:
-        width = gutter_width(self.width())
-        if width != self.handleWidth():
-            self.setHandleWidth(width)
-
-    def gutters(self) -> list[LinkHandle]:
-        """The handles between panes, left to right."""
-        return [self.handle(i) for i in range(1, self.count())]
-
-    def gutter_between(self, left, right) -> LinkHandle | None:
-        i, j = self.indexOf(left), self.indexOf(right)
-        return self.handle(j) if i >= 0 and j == i + 1 else None
-
-    def update_gutters(self) -> None:
-        for handle in self.gutters():
-            handle.update()
-
-    def set_selected_link(self, link_id: int | None) -> None:
-        self.selected_link = link_id
-        self.update_gutters()
-
-    def watch(self, view) -> None:
-        """Repaint the gutters when ``view`` scrolls, resizes or zooms."""
-        bar = view.verticalScrollBar()
-        bar.valueChanged.connect(self.update_gutters)
-        bar.rangeChanged.connect(self.update_gutters)
-        view.zoomChanged.connect(self.update_gutters)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.matrix import FIGURE_WARNING, figure_warning
 from desktop_app.core.rows import INVERSE, RELATIONS
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 from desktop_app.qt.lazy import LazyModule
 from desktop_app.qt.link_gutter import RELATION_COLORS
 

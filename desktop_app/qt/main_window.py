@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.link_gutter import LinkSplitter
+from desktop_app.qt.link_splitter import LinkSplitter
 from desktop_app.qt.status_bar import StatusLabels
 from desktop_app.qt.store_loader import StoreLoader, first_rows
 from desktop_app.qt.threads import keep_until_finished
@@ -38,7 +38,7 @@ STOP_WAIT_MS = 3000  # how long leaving a database waits for each of its workers
 # (tests/qt/test_window_first_frame.py checks they still match).
 FRAME_MINIMUMS = {"Library": (78, 106), "Codebook": (146, 134), "Claim": (45, 36), "Claims": (348, 106),
                   "Orphaned claims": (252, 50)}
-READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_gutter.gutter_width)
+READING_AREA_MINIMUM = (464, 98)  # two panes and the gutter of a small window (link_splitter.gutter_width)
 BUILD_UNPAINTED_MS = 500  # a shown window that gets no paint event is built after this
 
 
@@ -122,8 +122,11 @@ class MainWindow(QMainWindow):
         from desktop_app.qt.team.live_updates import LiveUpdates
         from desktop_app.qt.team.pending_edits import PendingEdits
 
+        from desktop_app.qt.link_gutter import LinkHandle
+
         self.setUpdatesEnabled(False)  # the panels appear together, in one frame
         try:
+            self.splitter.handle_class = LinkHandle  # the gutters between the panes draw the links
             self.splitter.setMinimumSize(0, 0)  # the panes' own minimums from now on
             for _ in range(DEFAULT_PANES):
                 self.add_pane()

@@ -33,7 +33,7 @@ from desktop_app.core.document import Block, StructuredDocument
 from desktop_app.core.rows import TagRow
 
 from desktop_app.qt.highlights import HighlightLayer, HighlightSpan
-from desktop_app.qt.icons import swatch
+from desktop_app.qt.swatches import swatch
 from desktop_app.qt.offsets import OffsetMap
 from desktop_app.qt.rendering import LINE_HEIGHT_PERCENT, build_document, is_openable_link
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.qt.file_filters import DATABASE_FILTER
 from desktop_app.qt.icons import icon
@@ -60,6 +59,8 @@ def build_menus(w) -> dict[str, QAction]:
             w.annotator.import_address(*chosen)
 
     def ask_open_database():
+        from PySide6.QtWidgets import QFileDialog
+
         from desktop_app.core import paths
 
         start = str(_folder_of(w.store) or paths.data_dir())
@@ -68,6 +69,8 @@ def build_menus(w) -> dict[str, QAction]:
             w.open_database(Path(name))
 
     def ask_new_database():
+        from PySide6.QtWidgets import QFileDialog
+
         from desktop_app.core import paths
 
         start = _folder_of(w.store) or paths.data_dir()

@@ -111,7 +111,11 @@ LATER_MODULES = ("desktop_app.qt.reader_pane", "desktop_app.qt.reader", "desktop
                  "desktop_app.qt.highlights", "desktop_app.qt.claims_panel", "desktop_app.qt.codebook_panel",
                  "desktop_app.qt.claim_editor", "desktop_app.qt.library_panel", "desktop_app.qt.orphans_panel",
                  "desktop_app.qt.links", "desktop_app.qt.page_view", "desktop_app.qt.team.live_updates",
-                 "desktop_app.qt.team.pending_edits")
+                 "desktop_app.qt.team.pending_edits",
+                 # what paints with QPainter (its Qt types and their enums cost
+                 # the first frame a few milliseconds): the gutters between the
+                 # panes and the tags' colour swatches
+                 "desktop_app.qt.link_gutter", "desktop_app.qt.swatches")
 LATER_WIDGETS = ("ReaderPane", "ReaderView", "LibraryPanel", "CodebookPanel", "ClaimsPanel", "ClaimEditor",
                  "OrphansPanel", "QTableView", "QTreeView", "QListView", "QTextEdit", "QPlainTextEdit",
                  "QTextBrowser")

@@ -178,7 +178,7 @@ def test_changing_a_link_from_the_claim_editor(window, qtbot, db_file, monkeypat
 def test_a_saved_splitter_state_keeps_the_gutters(window):
     from PySide6.QtWidgets import QSplitter
 
-    from desktop_app.qt.link_gutter import gutter_width
+    from desktop_app.qt.link_splitter import gutter_width
 
     plain = QSplitter()
     plain.addWidget(QSplitter())
