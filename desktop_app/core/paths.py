@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 APP_NAME = "Marginalia"
@@ -57,6 +58,7 @@ def seeds_dir() -> Path:
     return project_root() / "seeds"
 
 
+@lru_cache(maxsize=1)  # asked for by every icon; resolving the path costs a dozen system calls
 def resources_dir() -> Path:
     for candidate in (project_root() / "resources", Path(__file__).resolve().parents[1] / "_data" / "resources"):
         if candidate.is_dir():

@@ -11,7 +11,7 @@ if it fits the screen it is restored on.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar, QTabWidget, QWidget
 
 DEFAULT_SIZE = QSize(1400, 900)  # the first window on a screen large enough for it
@@ -265,6 +265,8 @@ def place_tool_window(tool: QWidget, main: QWidget) -> None:
     tool.resize(size)
     tool.move(frame.topLeft())
     if not getattr(tool, "_closes_on_escape", False):
+        from PySide6.QtGui import QKeySequence, QShortcut  # tool windows come later than the first frame
+
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), tool)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(tool.close)

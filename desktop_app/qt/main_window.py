@@ -12,17 +12,16 @@ from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
-from desktop_app.core.addresses import database_target, shown
 from desktop_app.qt import layout_fit
 from desktop_app.qt.events import StoreEvents
 from desktop_app.qt.link_splitter import LinkSplitter
 from desktop_app.qt.status_bar import StatusLabels
-from desktop_app.qt.store_loader import StoreLoader, first_rows
 from desktop_app.qt.threads import keep_until_finished
 from desktop_app.qt.window_actions import build_menus
 
 if TYPE_CHECKING:
     from desktop_app.qt.reader_pane import ReaderPane
+    from desktop_app.qt.store_loader import StoreLoader
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +102,27 @@ class MainWindow(QMainWindow):
         labels = StatusLabels(self)  # counts, connection and read-only; they make room for long messages
         self.counts, self.connection_label, self.read_only_label = labels.counts, labels.connection, labels.read_only
         self.statusBar().showMessage("Opening the library…")
-        self.menu_actions = build_menus(self)  # name -> QAction (QWidget.actions() stays Qt's)
+        # name -> QAction (QWidget.actions() stays Qt's): the toolbar's now,
+        # the menus' right after the first paint (see complete_menus)
+        self._actions, self._fill_menus = build_menus(self)
+
+    @property
+    def menu_actions(self) -> dict:
+        """Every action of the menus and the toolbar, by name."""
+        self.complete_menus()
+        return self._actions
+
+    def complete_menus(self) -> None:
+        """Make the menus' items if they are not yet: the first frame shows
+        the menu titles and the toolbar; the items follow right after it."""
+        if self._fill_menus is not None:
+            fill, self._fill_menus = self._fill_menus, None
+            fill()
 
     def ensure_built(self) -> None:
         """Make the panes and panels now if they are not yet (after the first
         paint they are made by themselves); emits ``ready`` once."""
+        self.complete_menus()
         if self.built:
             return
         self.built = True
@@ -162,6 +177,7 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self.first_painted:
             self.first_painted = True
+            QTimer.singleShot(0, self.complete_menus)  # its shortcuts work from the next turn of the event loop
             if not self.built and not self._build_scheduled:
                 self._build_scheduled = True
                 # after this frame reaches the screen, not within it
@@ -285,6 +301,7 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path | None) -> bool:
         """Open (or create) the database; on a bad file, offer another one."""
         from desktop_app.core import paths
+        from desktop_app.core.addresses import database_target, shown
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import Store
         from desktop_app.qt import dialogs
@@ -328,6 +345,7 @@ class MainWindow(QMainWindow):
         worker thread and is attached when ready. Any problem falls back to
         open_database, which explains it and offers another file."""
         from desktop_app.core import paths
+        from desktop_app.core.addresses import database_target
         from desktop_app.core.errors import MarginaliaError
         from desktop_app.core.store import database
 
@@ -351,6 +369,8 @@ class MainWindow(QMainWindow):
             self.library.show_preview(rows)
         self.statusBar().showMessage("Opening the library…")
         self._abandon_loader()
+        from desktop_app.qt.store_loader import StoreLoader
+
         loader = StoreLoader(target, self)
         loader.opened.connect(lambda store: self._loader_opened(loader, store, self.attach_store))
         loader.failed.connect(lambda _message: self._loader is loader and self.open_database(target))
@@ -378,7 +398,11 @@ class MainWindow(QMainWindow):
         self.store = store
         # the library and the codebook are read once, here or by the loader,
         # and every model made now takes them from the hub
-        with events.holding(first_rows(store) if preloaded is None else preloaded):
+        if preloaded is None:
+            from desktop_app.qt.store_loader import first_rows
+
+            preloaded = first_rows(store)
+        with events.holding(preloaded):
             self.documents_model = DocumentsModel(store, events, self, counts=False)
             self.tags_model = TagsModel(store, events, self, counts=False, library=self.documents_model)
             self.claims_model = ClaimsModel(store, events, self, library=self.documents_model)
@@ -682,6 +706,8 @@ class MainWindow(QMainWindow):
             return False
         self._abandon_loader()  # the latest choice wins
         self.statusBar().showMessage(f"Opening the team database {shown}…")
+        from desktop_app.qt.store_loader import StoreLoader
+
         loader = StoreLoader(address, self)
         loader.opened.connect(lambda store: self._loader_opened(loader, store, self._team_opened))
         loader.failed.connect(lambda message: self._loader is loader and self._team_failed(message))

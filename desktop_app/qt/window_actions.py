@@ -39,7 +39,13 @@ def _action(window, text: str, slot, shortcut=None, icon_name: str | None = None
     return action
 
 
-def build_menus(w) -> dict[str, QAction]:
+def build_menus(w):
+    """The menu bar's titles and the toolbar with its actions: what the
+    window's first frame shows. Returns the actions by name and a function
+    that makes every other action and fills the menus (run right after the
+    first paint, or before anything needs them: MainWindow.complete_menus).
+    Making the forty menu items and their icons first cost the frame about
+    3 ms, for menus that are closed when it is painted."""
     a: dict[str, QAction] = {}
 
     def ask_import():
@@ -150,12 +156,47 @@ def build_menus(w) -> dict[str, QAction]:
             w.store.annotator = annotator
         w.statusBar().showMessage(f"New claims are made by {annotator}.", 4000)
 
-    w.menuBar().setAccessibleName("Menu bar")  # what a screen reader announces on F10 or Alt
-    menu = w.menuBar().addMenu("&File")
+    bar = w.menuBar()
+    bar.setAccessibleName("Menu bar")  # what a screen reader announces on F10 or Alt
+    menus = {title: bar.addMenu(title) for title in ("&File", "&Edit", "&View", "&Help")}
+    # the toolbar's actions, in the first frame
     a["import"] = _action(w, "&Import…", ask_import, QKeySequence.StandardKey.Open, "import")
+    a["export"] = _action(w, "&Export claims…", lambda: w.annotator.export(), "Ctrl+E", "export")
+    from desktop_app.qt.undo_feedback import build_undo_actions
+
+    a["undo"], a["redo"] = build_undo_actions(w)  # each saves the note being typed first
+    a["undo"].setShortcuts([QKeySequence.StandardKey.Undo])
+    a["undo"].setIcon(icon("undo"))
+    a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    a["redo"].setIcon(icon("redo"))
+    for key in ("undo", "redo"):
+        w.addAction(a[key])
+    a["add_pane"] = _action(w, "&Add reading pane", lambda: w.add_pane(), "Ctrl+Shift+N", "pane-add")
+    a["sync"] = _action(w, "&Synchronised scrolling", lambda on: w.set_sync_scrolling(on), "Ctrl+Shift+S",
+                        "sync", checkable=True)
+    a["find"] = _action(w, "&Find in document…", find, QKeySequence.StandardKey.Find, "find")
+    toolbar = w.addToolBar("Main")
+    toolbar.setObjectName("MainToolbar")
+    toolbar.setAccessibleName("Main toolbar")
+    for key in ("import", "export", None, "undo", "redo", None, "add_pane", "sync", "find"):
+        if key is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(a[key])
+
+    def fill() -> None:
+        _fill_menus(w, a, menus, ask_import_address, ask_open_database, ask_new_database, close_pane, find_next,
+                    on_view, show_analysis, show_agreement, edit_preferences)
+
+    return a, fill
+
+
+def _fill_menus(w, a, menus, ask_import_address, ask_open_database, ask_new_database, close_pane, find_next,
+                on_view, show_analysis, show_agreement, edit_preferences) -> None:
+    """Every action not in the toolbar, and the menus in their order."""
+    menu = menus["&File"]
     a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
     a["import_address"].setStatusTip("Fetch a web page and import its article (or the whole page)")
-    a["export"] = _action(w, "&Export claims…", lambda: w.annotator.export(), "Ctrl+E", "export")
     a["replace"] = _action(w, "&Replace with new version…", lambda: w.annotator.versions.ask_replace(), "Ctrl+Shift+R")
     a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
     a["save_original"] = _action(w, "Save &original…", lambda: sources.save_original(w))
@@ -181,14 +222,7 @@ def build_menus(w) -> dict[str, QAction]:
     menu.aboutToShow.connect(lambda: a["save_original"].setEnabled(sources.has_original(w)))  # none kept: disabled
     w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
 
-    menu = w.menuBar().addMenu("&Edit")
-    from desktop_app.qt.undo_feedback import build_undo_actions
-
-    a["undo"], a["redo"] = build_undo_actions(w)  # each saves the note being typed first
-    a["undo"].setShortcuts([QKeySequence.StandardKey.Undo])
-    a["undo"].setIcon(icon("undo"))
-    a["redo"].setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    a["redo"].setIcon(icon("redo"))
+    menu = menus["&Edit"]
     a["delete_claim"] = _action(w, "&Delete claim", lambda: w.annotator.delete_claim(), None, "remove")
     a["new_tag"] = _action(w, "New &tag…", lambda: w.codebook.ask_add(), "Ctrl+T", "tag")
     a["attach"] = _action(w, "&Attach to selection", lambda: w.annotator.versions.attach(), "Ctrl+Shift+A")
@@ -196,7 +230,6 @@ def build_menus(w) -> dict[str, QAction]:
     a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
     a["link"].setStatusTip("Link the selected claim with a claim of another open document")
     for key in ("undo", "redo"):
-        w.addAction(a[key])
         menu.addAction(a[key])
     menu.addSeparator()
     menu.addAction(a["delete_claim"])
@@ -208,12 +241,8 @@ def build_menus(w) -> dict[str, QAction]:
     menu.addSeparator()
     menu.addAction(a["preferences"])
 
-    menu = w.menuBar().addMenu("&View")
-    a["add_pane"] = _action(w, "&Add reading pane", lambda: w.add_pane(), "Ctrl+Shift+N", "pane-add")
+    menu = menus["&View"]
     a["close_pane"] = _action(w, "&Close pane", close_pane, "Ctrl+W", "close")
-    a["sync"] = _action(w, "&Synchronised scrolling", lambda on: w.set_sync_scrolling(on), "Ctrl+Shift+S",
-                        "sync", checkable=True)
-    a["find"] = _action(w, "&Find in document…", find, QKeySequence.StandardKey.Find, "find")
     a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
     a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
     a["search_all"] = _action(w, "Searc&h everything…", lambda: corpus_search.show_search(w), "Ctrl+Shift+F")
@@ -249,21 +278,11 @@ def build_menus(w) -> dict[str, QAction]:
                         f"Alt+{n}")
         menu.addAction(focus)
 
-    menu = w.menuBar().addMenu("&Help")
+    menu = menus["&Help"]
     a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w, shortcut_rows(w)), "F1")
     a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.location if w.store else None))
     menu.addAction(a["shortcuts"])
     menu.addAction(a["about"])
-
-    toolbar = w.addToolBar("Main")
-    toolbar.setObjectName("MainToolbar")
-    toolbar.setAccessibleName("Main toolbar")
-    for key in ("import", "export", None, "undo", "redo", None, "add_pane", "sync", "find"):
-        if key is None:
-            toolbar.addSeparator()
-        else:
-            toolbar.addAction(a[key])
-    return a
 
 
 def _folder_of(store) -> Path | None:

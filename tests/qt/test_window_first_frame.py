@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QTextEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTextEdit, QToolBar
 from window_support import isolated_qsettings, modals  # noqa: F401 - fixtures
 
 
@@ -38,7 +38,11 @@ class FirstPaint(QObject):
         if obj is self.window and event.type() == QEvent.Type.Paint and self.seen is None:
             w = self.window
             inside = [x for x in QApplication.allWidgets() if w.isAncestorOf(x)]
+            menus = [a.menu() for a in w.menuBar().actions() if a.menu() is not None]
             self.seen = {"built": w.built, "panes": len(w.panes), "classes": {type(x).__name__ for x in inside},
+                         "menus": [(m.title(), len(m.actions())) for m in menus],
+                         "toolbar": [a.text() for a in w.findChild(QToolBar, "MainToolbar").actions()
+                                     if not a.isSeparator()],
                          "heavy": [x for x in inside if isinstance(x, (QTextEdit, QAbstractItemView))],
                          "docks": _dock_geometries(w)}
         return False
@@ -57,6 +61,30 @@ def test_the_first_frame_holds_no_pane_or_panel_and_the_rest_follows(qtbot, fram
     assert len(w.panes) == 2 and w.library_dock.widget() is w.library
     qtbot.waitUntil(lambda: _dock_geometries(w) == seen["docks"], timeout=5000)  # nothing moved
     assert any(isinstance(x, QTextEdit) for x in QApplication.allWidgets() if w.isAncestorOf(x))
+
+
+def test_the_first_frame_has_the_menu_titles_and_toolbar_and_the_items_follow_unasked(qtbot, frame):
+    """The menus' forty items are made right after the first paint (they
+    are closed in it); their titles and the toolbar are in it, and the
+    items arrive without anything asking for them, shortcuts included."""
+    w = frame
+    probe = FirstPaint(w)
+    w.show()
+    qtbot.waitUntil(lambda: probe.seen is not None)
+    seen = probe.seen
+    assert [title for title, _n in seen["menus"]] == ["&File", "&Edit", "&View", "&Help"]
+    assert all(n == 0 for _title, n in seen["menus"])  # items not made yet: the frame did not pay for them
+    assert seen["toolbar"] == ["&Import…", "&Export claims…", "&Undo", "&Redo", "&Add reading pane",
+                               "&Synchronised scrolling", "&Find in document…"]
+
+    def filled():
+        return [len(a.menu().actions()) for a in w.menuBar().actions() if a.menu() is not None]
+
+    qtbot.waitUntil(lambda: all(n > 1 for n in filled()), timeout=5000)  # nobody asked: the window did
+    texts = [a.text() for a in w.menuBar().actions()[0].menu().actions() if not a.isSeparator()]
+    assert texts[:3] == ["&Import…", "Import from &web address…", "&Export claims…"]
+    shortcuts = {a.shortcut().toString() for a in w.actions()}
+    assert {"Ctrl+L", "Ctrl+Shift+F", "F1", "Ctrl+E", "Ctrl+Shift+N"} <= shortcuts
 
 
 @pytest.mark.parametrize("size", [(1400, 900), (1024, 700)])
