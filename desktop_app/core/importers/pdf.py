@@ -405,6 +405,7 @@ def _split_line(
 
 
 _X0 = attrgetter("x0")
+_X1 = attrgetter("x1")
 _Y1 = attrgetter("y1")
 
 
@@ -523,15 +524,14 @@ def _column_edges(pages: list[list[Segment]]) -> dict[tuple[int, int], tuple[flo
     a column follow each other (``_reading_order``), so each run of one
     column is measured in one pass."""
     from itertools import groupby
-    from operator import attrgetter
 
     edges: dict[tuple[int, int], tuple[float, float]] = {}
     page_column = attrgetter("page", "column")
     for segs in pages:
         for key, run in groupby(segs, key=page_column):
             run = list(run)
-            left = min(s.x0 for s in run)
-            right = max(s.x1 for s in run)
+            left = min(map(_X0, run))
+            right = max(map(_X1, run))
             if key in edges:
                 was_left, was_right = edges[key]
                 left, right = min(was_left, left), max(was_right, right)
