@@ -50,9 +50,10 @@ def make_application(argv: list[str] | None = None):
 
 def app_icon(folder: Path):
     """The window and taskbar icon: the SVG, drawn at any size a taskbar
-    asks for; the rendered PNG sizes only where the SVG cannot be drawn (no
-    SVG plugin). Adding the PNGs costs about 6 ms of start-up, as Qt reads
-    each file's header, so they are not added when they would go unused."""
+    asks for; the rendered PNG sizes only where the SVG cannot be read (no
+    SVG plugin, or a damaged file: the icon stays null). Adding the PNGs
+    costs about 6 ms of start-up, as Qt reads each file's header, so they
+    are not added when they would go unused."""
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
 
@@ -60,7 +61,7 @@ def app_icon(folder: Path):
     svg = folder / "marginalia.svg"
     if svg.exists():
         icon.addFile(str(svg))
-        if not icon.pixmap(16, 16).isNull():
+        if not icon.isNull():  # the SVG engine read it (a damaged file leaves the icon null)
             return icon
     for png in sorted((folder / "hicolor").glob("*/apps/marginalia.png")):
         # the size from the folder's name ("48x48"): given it, Qt reads the file only when that size is drawn
