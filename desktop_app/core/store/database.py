@@ -358,3 +358,13 @@ def move_into_place(tmp: Path, path: Path) -> bool:
 
 def sqlite_url(path: Path) -> str:
     return "sqlite:///" + str(path)
+
+
+# The SQL function every SQLite connection of the store has: text casefolded
+# as Python does it (SQLite's own LIKE and lower() know only A-Z). The claims
+# filter compares through it, so that "état" finds "ÉTAT" on both backends.
+FOLD_FUNCTION = "marginalia_casefold"
+
+
+def casefold(value):
+    return value.casefold() if isinstance(value, str) else value

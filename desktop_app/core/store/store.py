@@ -413,6 +413,9 @@ def _make_engine(path: Path, *, read_only: bool = False) -> sa.Engine:
         cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         cur.execute("PRAGMA synchronous = FULL")
         cur.close()
+        # SQLite's LIKE and lower() know only A-Z: the claims filter compares
+        # casefolded text, as the window does with a claim it holds
+        dbapi_conn.create_function(database.FOLD_FUNCTION, 1, database.casefold, deterministic=True)
 
     return engine
 
