@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from operator import attrgetter
 
 from desktop_app.core.document import Metadata, SourceFile, StructuredDocument
@@ -56,6 +57,7 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+|p\.\s*|-\s*)?(?:\d{1,4}|[ivxlcdm]{1,7})(
 _DIGITS = re.compile(r"\d+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _BREAKS = re.compile("(\r\n|\r|\n|\ufffe|\x02)")
+_MARKERS = frozenset({"\ufffe", "\x02"})  # pdfium's marks of a hyphen it took for a word broken across lines
 
 
 @dataclass(slots=True)
@@ -178,10 +180,9 @@ class _Rects:
 
     def __init__(self) -> None:
         import ctypes
+        import struct
 
         from pypdfium2 import raw
-
-        import struct
 
         self._box = (ctypes.c_double * 4)()
         base = ctypes.addressof(self._box)
@@ -305,17 +306,18 @@ def _one_run_per_line(parts: list[str], reader: _Rects, handle, address, n: int,
     rounded: dict[float, float] = {}  # a page has few sizes: each is rounded once
     segments: list[Segment] = []
     append = segments.append
-    k = pos = 0
-    last = len(parts) - 1
-    for i in range(0, len(parts), 2):
-        line = parts[i]
-        end = parts[i + 1] if i < last else ""
+    k = 0
+    # the lines, what ends each, and where each starts in the page's text
+    ends = parts[1::2]
+    ends.append("")
+    starts = list(accumulate(map(len, parts), initial=0))[0::2]
+    for line, end, pos in zip(parts[0::2], ends, starts):
         stripped = line.strip()
         if stripped:
             if k == count or not get_rect(address, k, left, top, right, bottom):
                 return None
             t0 = pos if stripped is line else pos + line.index(stripped[0])
-            if (end == "\ufffe" or end == "\x02") and line[-1] != " ":
+            if end in _MARKERS and line[-1] != " ":
                 stripped += "-"
             x0, y1, x1, y0 = unpack(view)
             raw_size = font_size(address, t0) or (y1 - y0)
@@ -324,7 +326,6 @@ def _one_run_per_line(parts: list[str], reader: _Rects, handle, address, n: int,
                 size = rounded[raw_size] = round(raw_size, 1)
             append(Segment(stripped, x0, y0, x1, y1, size, page_index))
             k += 1
-        pos += len(line) + len(end)
     return segments if k == count else None
 
 
