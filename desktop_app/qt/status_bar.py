@@ -5,12 +5,13 @@ QStatusBar cuts a message where the permanent labels begin, so at 1024 px a
 long import summary lost its end behind the counts. While a message that
 would be cut is shown, the counts step aside (the connection and read-only
 labels stay: they are states the user must see), and a message too long
-even for the whole bar carries its whole text as the bar's tooltip.
+even for the whole bar carries its whole text as the bar's tooltip. The
+room is measured again when the window is resized.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 READ_ONLY_LABEL = "Read-only: changes cannot be saved here"
@@ -45,6 +46,12 @@ class StatusLabels(QObject):
         bar.addPermanentWidget(self.read_only)
         self.counts_aside = False  # hidden for a message that needed its room
         bar.messageChanged.connect(self._message_changed)
+        bar.installEventFilter(self)  # a resized window has more or less room for the message shown
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.bar and event.type() == QEvent.Type.Resize and self.bar.currentMessage():
+            self._message_changed(self.bar.currentMessage())
+        return False
 
     def _message_changed(self, text: str) -> None:
         bar = self.bar

@@ -42,3 +42,15 @@ def test_a_wide_window_keeps_the_counts_beside_the_same_message(qtbot, tmp_path,
     qtbot.waitUntil(lambda: w.counts.text() != "", timeout=10000)
     w.statusBar().showMessage(SUMMARY)
     assert w.counts.isVisible() and w.statusBar().toolTip() == ""
+
+
+def test_resizing_the_window_gives_the_counts_room_back_or_takes_it(qtbot, tmp_path, modals, isolated_qsettings):
+    w = make_window(qtbot, tmp_path / "lib.db", size=(1900, 950))
+    qtbot.waitUntil(lambda: w.counts.text() != "", timeout=10000)
+    w.statusBar().showMessage(SUMMARY)
+    qtbot.waitUntil(w.counts.isVisible)
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: not w.counts.isVisible())
+    w.resize(1900, 950)
+    qtbot.waitUntil(w.counts.isVisible)
+    assert w.statusBar().currentMessage() == SUMMARY
