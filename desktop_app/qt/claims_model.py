@@ -32,9 +32,9 @@ from desktop_app.core.rows import STATUSES, ClaimRow, DocumentRow, TagRow
 from desktop_app.core.store.claims_query import ClaimQuery, sort_key
 from desktop_app.core.visible import show_controls
 from desktop_app.qt.events import StoreEvents
-from desktop_app.qt.swatches import orphan_icon
 from desktop_app.qt.item_models import _swatch, _utc, local_time, one_line
 from desktop_app.qt.roles import ColorRole, IdRole, SortRole
+from desktop_app.qt.swatches import orphan_icon
 from desktop_app.qt.table_shape import FixedColumns
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ class ClaimsModel(FixedColumns):
         self._cache: OrderedDict[int, ClaimRow] = OrderedDict()
         self._tags: dict[int, TagRow] = {}
         self._titles: dict[int, str] = {}
+        self._asking_titles: set[int] = set()  # documents whose titles are being read
         self._cursor: tuple | None = None  # the key the next page starts after
         self._step = QTimer(self, singleShot=True, interval=0)  # the next window of a filter by words
         self._step.timeout.connect(self._next_window)
@@ -312,10 +313,12 @@ class ClaimsModel(FixedColumns):
             return None
 
     def document_title(self, doc_id: int) -> str:
-        """The title of a claim's document, from the library's rows (no store
-        read on the UI thread). A document not heard of yet is asked for; a
-        failure (not found, the team database away) shows no title and is not
-        remembered, so that the next paint asks again."""
+        """The title of a claim's document, from the library's rows. A
+        document not heard of yet (a teammate's, listed a moment later) is
+        asked for: at once from a file, off the UI thread from a team
+        database, whose answer then repaints the column. A failure (not
+        found, the server away) shows no title and is not remembered, so
+        that the next paint asks again."""
         title = self._titles.get(doc_id)
         if title is not None:
             return show_controls(title)
@@ -324,13 +327,32 @@ class ClaimsModel(FixedColumns):
             if row is not None:
                 title = self._titles[doc_id] = self._library.document(row).title
                 return show_controls(title)
-        try:
-            title = self._store.get_document(doc_id).title
-        except MarginaliaError as exc:  # NotFound, DatabaseUnreachable: shown blank, asked again later
-            log.info("no title for document %s: %s", doc_id, exc)
-            return ""
-        self._titles[doc_id] = title
-        return show_controls(title)
+        if doc_id not in self._asking_titles:
+            self._ask_title(doc_id)
+        title = self._titles.get(doc_id)
+        return show_controls(title) if title is not None else ""
+
+    def _ask_title(self, doc_id: int) -> None:
+        from desktop_app.qt import operations
+
+        store = self._store
+        self._asking_titles.add(doc_id)
+        later = getattr(store, "is_team", False)  # else the answer is here before read() returns
+
+        def got(document: DocumentRow) -> None:
+            self._asking_titles.discard(doc_id)
+            if self._store is not store:
+                return
+            self._titles[doc_id] = document.title
+            if later and self.rowCount():
+                self.dataChanged.emit(self.index(0, self.DOCUMENT), self.index(self.rowCount() - 1, self.DOCUMENT))
+
+        def failed(message: str) -> None:  # NotFound, DatabaseUnreachable: shown blank, asked again later
+            self._asking_titles.discard(doc_id)
+            log.info("no title for document %s: %s", doc_id, message)
+
+        operations.read(self, store, lambda: store.get_document(doc_id), what="reading a document's title",
+                        succeeded=got, failed=failed)
 
     def _raw_title(self, doc_id: int) -> str:
         self.document_title(doc_id)

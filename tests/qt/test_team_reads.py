@@ -444,3 +444,26 @@ def test_a_read_with_no_answer_shows_the_connection_state_until_a_poll_gets_thro
     proxy.release()
     qtbot.waitUntil(lambda: not w.connection_label.isVisible(), timeout=DONE_MS)
     assert w.live.reachable
+
+
+def test_a_title_the_library_lacks_is_read_off_the_ui_thread_and_repainted(team, qtbot, proxy, pg_url):
+    """A claim's document that the window has not listed yet (a teammate's,
+    imported a moment ago): its title is read in the background, the cell
+    blank meanwhile, and the column repainted when it comes."""
+    from conftest import make_doc
+
+    w = team
+    with Store.open(pg_url, annotator="teammate") as other:
+        doc = other.add_document(make_doc("A teammate's source, with a claim. ✨", "Teammate's note 📎"))
+    model = w.claims_model
+    assert w.documents_model.row_of(doc.id) is None  # the live updates are stopped: not listed
+    repainted = []
+    model.dataChanged.connect(lambda a, b, *_: repainted.append((a.column(), b.column())))
+    proxy.hold()
+    assert model.document_title(doc.id) == ""  # at once, the server silent
+    _held_while(qtbot, proxy, lambda: doc.id in model._asking_titles)
+    assert model.document_title(doc.id) == ""  # asked once, not again while it is read
+    proxy.release()
+    qtbot.waitUntil(lambda: model.document_title(doc.id) == "Teammate's note 📎", timeout=DONE_MS)
+    if model.rowCount():
+        assert (model.DOCUMENT, model.DOCUMENT) in repainted
