@@ -124,7 +124,7 @@ def _parse(pdf, data: bytes, name: str, progress) -> StructuredDocument:
     pages: list[list[Segment]] = []
     marks: list[list[pdf_annotations.Mark]] = []
     sizes: list[tuple[float, float]] = []
-    reader = _Rects()
+    reader = _BoxReader()
     for index in range(count):
         page = pdf[index]
         try:
@@ -168,7 +168,7 @@ def _parse(pdf, data: bytes, name: str, progress) -> StructuredDocument:
 
 
 # ---------------------------------------------------------------- lines
-class _Rects:
+class _BoxReader:
     """pdfium's text-run rectangles and font sizes, read in bulk.
 
     A long document has tens of thousands of lines, and each needs one call
@@ -224,7 +224,7 @@ class _Rects:
         return self._font_size(handle, char)
 
 
-def _page_segments(textpage, page_index: int, reader: _Rects | None = None) -> list[Segment]:
+def _page_segments(textpage, page_index: int, reader: _BoxReader | None = None) -> list[Segment]:
     """The text runs of a page, one per line and column, in pdfium's order.
     ``reader`` is made once per document (or here when not given)."""
     from pypdfium2 import raw
@@ -235,7 +235,7 @@ def _page_segments(textpage, page_index: int, reader: _Rects | None = None) -> l
     full = textpage.get_text_range(0, n)
     handle = textpage.raw
     if reader is None:
-        reader = _Rects()
+        reader = _BoxReader()
     address = reader.handle(textpage)
     read_rects = reader.read
     font_size = reader._font_size  # takes the address
@@ -292,7 +292,7 @@ def _page_segments(textpage, page_index: int, reader: _Rects | None = None) -> l
     return out
 
 
-def _one_run_per_line(parts: list[str], reader: _Rects, handle, address, n: int, page_index: int):
+def _one_run_per_line(parts: list[str], reader: _BoxReader, handle, address, n: int, page_index: int):
     """The usual page, read in one pass: pdfium's text indices are its
     character indices, and the page's runs are one per line, in the order
     of the lines. Each line's segment is made as the line is read (its box
