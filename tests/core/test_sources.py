@@ -350,7 +350,7 @@ def test_a_file_at_schema_0005_is_backed_up_and_migrated(tmp_path):
     with Store.open(path, annotator="tester") as s:
         assert s.backup_path is not None and database.inspect_file(s.backup_path) == "0005"
         _works_after_migration(s)
-    assert database.inspect_file(path) == database.HEAD == "0008"
+    assert database.inspect_file(path) == database.HEAD == "0009"
 
 
 def test_a_team_database_at_schema_0005_is_migrated(pg_url):
@@ -362,7 +362,7 @@ def test_a_team_database_at_schema_0005_is_migrated(pg_url):
     with Store.open(pg_url, annotator="tester") as s:
         _works_after_migration(s)
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0009",)]
 
 
 # ------------------------------------------------------- names and wording

@@ -105,6 +105,8 @@ class DocumentSource(SQLModel, table=True):
 
 class Tag(SQLModel, table=True):
     __tablename__ = "tags"
+    # a removed tag's id is never reused (migration 0009): undo brings it back under it
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(sa_type=sa.String(36), unique=True, nullable=False)
