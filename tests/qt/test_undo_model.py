@@ -8,8 +8,10 @@ The actions: claims made by selecting text and pressing a tag's key
 surrogate pair), tags toggled in the editor or from the claim's menu, status
 changes, notes typed and saved, notes typed and undone before they are saved,
 links made, changed and removed, linked claims deleted, auto-code, a new
-version of a document that orphans claims, undo and redo from the menu, the
-toolbar and the keyboard, and closing and reopening the window.
+version of a document that orphans claims, tags removed from the codebook
+(taken off their claims) or merged into another, undo and redo from the menu,
+the toolbar and the keyboard, and closing and reopening the window. The
+codebook (each tag's id, name and key) is part of what is compared.
 
 A few dozen sequences run in the normal suite; MARGINALIA_UNDO_EXAMPLES=500
 runs that many (and MARGINALIA_UNDO_STEPS their length). A failing sequence is
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -217,6 +220,9 @@ class UndoMachine(RuleBasedStateMachine):
             held = view.textCursor()  # the positions Qt holds, inside a surrogate pair or not
             s16, e16 = held.selectionStart(), held.selectionEnd()
             start, end = offsets.to_codepoint(s16), offsets.to_codepoint(e16, round_up=True)
+        if self.tag_ids[key] not in self.history.current.tags:
+            self.log.append(f"claim by key {key}: its tag is removed (skipped)")
+            return
         selected = view.textCursor().hasSelection()
         before = w.undo_stack.index()
         warned = len(self.modals.messages)
@@ -230,8 +236,7 @@ class UndoMachine(RuleBasedStateMachine):
             return
         cid = w.annotator.selected_claim
         assert cid not in self.history.current.claims
-        expected = State(dict(self.history.current.claims), dict(self.history.current.links),
-                         dict(self.history.current.texts))
+        expected = replace(self.history.current, claims=dict(self.history.current.claims))
         made = w.store.get_claim(cid)
         expected.claims[cid] = Claim(made.uuid, view.document_id, start, end, text[start:end],
                                      frozenset({self.tag_ids[key]}))
@@ -243,6 +248,9 @@ class UndoMachine(RuleBasedStateMachine):
         if cid is None:
             return
         tag = self.tag_ids[key]
+        if tag not in self.history.current.tags:
+            self.log.append(f"toggle tag {key}: removed (skipped)")
+            return
         self._select(cid)
         tags = self.history.current.claims[cid].tags
         if from_menu:
@@ -355,7 +363,7 @@ class UndoMachine(RuleBasedStateMachine):
         assert self._pushed(before), (f"{what}: not made ({self.window.statusBar().currentMessage()!r}, "
                                       f"{self.modals.messages[warned:]!r})")
         [new] = [k for k in self.window.store.list_links() if k.id not in cur.links]
-        expected = State(dict(cur.claims), dict(cur.links), dict(cur.texts))
+        expected = replace(cur, links=dict(cur.links))
         expected.links[new.id] = Link(new.uuid, source, target, relation, note)
         self._step(what, expected)
 
@@ -387,7 +395,7 @@ class UndoMachine(RuleBasedStateMachine):
         if (old.relation, old.note) == (relation, note):
             self.log.append(what + " (unchanged)")
             return
-        expected = State(dict(cur.claims), dict(cur.links), dict(cur.texts))
+        expected = replace(cur, links=dict(cur.links))
         expected.links[link_id] = Link(old.uuid, old.source_id, old.target_id, relation, note)
         self._step(what, expected)
 
@@ -398,7 +406,7 @@ class UndoMachine(RuleBasedStateMachine):
             return
         self.qtbot.mouseClick(self.window.editor.unlink_button, Qt.MouseButton.LeftButton)
         cur = self.history.current
-        expected = State(dict(cur.claims), {i: k for i, k in cur.links.items() if i != link_id}, dict(cur.texts))
+        expected = replace(cur, links={i: k for i, k in cur.links.items() if i != link_id})
         self._step(f"remove link {link_id}", expected)
 
     @rule(n=st.integers(0, 10**6), linked=st.booleans())
@@ -412,7 +420,7 @@ class UndoMachine(RuleBasedStateMachine):
             return
         self._select(cid)
         self.window.menu_actions["delete_claim"].trigger()
-        expected = State({i: c for i, c in cur.claims.items() if i != cid}, dict(cur.links), dict(cur.texts))
+        expected = replace(cur, claims={i: c for i, c in cur.claims.items() if i != cid})
         self._step(f"delete claim {cid}", expected)
 
     @rule(which=st.sampled_from(PATTERNS), key=st.sampled_from([1, 2, 3]))
@@ -421,6 +429,9 @@ class UndoMachine(RuleBasedStateMachine):
 
         pattern, regex = which
         w = self.window
+        if self.tag_ids[key] not in self.history.current.tags:
+            self.log.append(f"auto-code as tag {key}: removed (skipped)")
+            return
         dialog = show_autocode(w)
         dialog.pattern.setText(pattern)
         dialog.regex.setChecked(regex)
@@ -442,7 +453,7 @@ class UndoMachine(RuleBasedStateMachine):
         for c in new.values():
             assert c.tags == {self.tag_ids[key]} and (c.status, c.note, c.orphaned) == ("unverified", "", False)
             assert re.search(pattern if regex else re.escape(pattern), c.quote, re.IGNORECASE), c.quote
-        expected = State({**cur.claims, **new}, dict(cur.links), dict(cur.texts))
+        expected = replace(cur, claims={**cur.claims, **new})
         self._step(what, expected)
 
     @rule(cut=st.integers(0, 10**6), length=st.integers(0, 60), insert=st.integers(0, 10**6))
@@ -474,8 +485,38 @@ class UndoMachine(RuleBasedStateMachine):
             assert (c.uuid, c.tags, c.status, c.note) == (before.uuid, before.tags, before.status, before.note)
             if not c.orphaned:
                 assert new_text[c.start:c.end] == c.quote
-        expected = State(dict(found.claims), dict(cur.links), {**cur.texts, doc: text_hash(new_text)})
+        expected = replace(cur, claims=dict(found.claims), texts={**cur.texts, doc: text_hash(new_text)})
         self._step(what, expected)
+
+    @rule(key=st.sampled_from([1, 2, 3]))
+    def remove_tag(self, key):
+        """Codebook > Remove tag, taking it off the claims that use it."""
+        cur = self.history.current
+        tag = self.tag_ids[key]
+        if tag not in cur.tags:
+            self.log.append(f"remove tag {key}: removed already (skipped)")
+            return
+        before = self.window.undo_stack.index()
+        self.window.codebook.removeRequested.emit(tag, True)
+        assert self._pushed(before), f"remove tag {key}: not done"
+        claims = {i: (replace(c, tags=c.tags - {tag}) if tag in c.tags else c) for i, c in cur.claims.items()}
+        self._step(f"remove tag {key}", replace(cur, claims=claims, tags={i: t for i, t in cur.tags.items() if i != tag}))
+
+    @rule(key=st.sampled_from([1, 2, 3]), into=st.sampled_from([1, 2, 3]))
+    def merge_tags(self, key, into):
+        """Codebook > Merge into…: the claims of one tag get the other, the first goes."""
+        cur = self.history.current
+        source, target = self.tag_ids[key], self.tag_ids[into]
+        if source == target or source not in cur.tags or target not in cur.tags:
+            self.log.append(f"merge tag {key} into {into}: not possible (skipped)")
+            return
+        before = self.window.undo_stack.index()
+        self.window.codebook.mergeRequested.emit(source, target)
+        assert self._pushed(before), f"merge tag {key} into {into}: not done"
+        claims = {i: (replace(c, tags=(c.tags - {source}) | {target}) if source in c.tags else c)
+                  for i, c in cur.claims.items()}
+        self._step(f"merge tag {key} into {into}",
+                   replace(cur, claims=claims, tags={i: t for i, t in cur.tags.items() if i != source}))
 
     @rule(how=st.sampled_from(["menu", "toolbar", "keys"]))
     def undo(self, how):

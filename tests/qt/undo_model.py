@@ -44,6 +44,7 @@ class State:
     claims: dict = field(default_factory=dict)  # id -> Claim (live ones)
     links: dict = field(default_factory=dict)  # id -> Link (live ones, whatever their claims)
     texts: dict = field(default_factory=dict)  # document id -> sha256 of its text
+    tags: dict = field(default_factory=dict)  # id -> (name, key): the codebook
 
     def shown_links(self) -> dict:
         """The links list_links shows: live, between live claims."""
@@ -68,21 +69,24 @@ def observed(store) -> State:
         s.links[k.id] = Link(k.uuid, k.source_id, k.target_id, k.relation, k.note)
     for d in store.list_documents():
         s.texts[d.id] = text_hash(store.document_text(d.id))
+    for t in store.list_tags():
+        s.tags[t.id] = (t.name, t.key)
     assert all(k.source_id in claim_ids and k.target_id in claim_ids for k in s.links.values())
     return s
 
 
 def comparable(state: State) -> tuple:
     return (dict(sorted(state.claims.items())), dict(sorted(state.shown_links().items())),
-            dict(sorted(state.texts.items())))
+            dict(sorted(state.texts.items())), dict(sorted(state.tags.items())))
 
 
 def differences(expected: State, actual: State) -> list[str]:
     """Readable differences between two states (empty when equal)."""
     out = []
-    e_claims, e_links, e_texts = comparable(expected)
-    a_claims, a_links, a_texts = comparable(actual)
-    for what, e, a in (("claim", e_claims, a_claims), ("link", e_links, a_links), ("text of document", e_texts, a_texts)):
+    e_claims, e_links, e_texts, e_tags = comparable(expected)
+    a_claims, a_links, a_texts, a_tags = comparable(actual)
+    for what, e, a in (("claim", e_claims, a_claims), ("link", e_links, a_links), ("text of document", e_texts, a_texts),
+                       ("tag", e_tags, a_tags)):
         for key in sorted(set(e) | set(a)):
             if e.get(key) != a.get(key):
                 out.append(f"{what} {key}: expected {e.get(key)!r}, found {a.get(key)!r}")
