@@ -8,7 +8,8 @@ The actions: claims made by selecting text and pressing a tag's key
 surrogate pair), tags toggled in the editor or from the claim's menu, status
 changes, notes typed and saved, notes typed and undone before they are saved,
 links made, changed and removed, linked claims deleted, auto-code, a new
-version of a document that orphans claims, tags removed from the codebook
+version of a document that orphans claims, orphans attached to a passage
+selected anew, tags removed from the codebook
 (taken off their claims) or merged into another, undo and redo from the menu,
 the toolbar and the keyboard, and closing and reopening the window. The
 codebook (each tag's id, name and key) is part of what is compared.
@@ -35,7 +36,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar
 from conftest import make_doc
@@ -488,6 +489,35 @@ class UndoMachine(RuleBasedStateMachine):
         expected = replace(cur, claims=dict(found.claims), texts={**cur.texts, doc: text_hash(new_text)})
         self._step(what, expected)
 
+    @precondition(lambda self: any(c.orphaned for c in self.history.current.claims.values()))
+    @rule(n=st.integers(0, 10**6), a=st.integers(0, 10**6), length=st.integers(1, 60))
+    def reattach(self, n, a, length):
+        """Edit > Attach to selection: an orphaned claim placed on a passage
+        selected in the pane showing its document."""
+        cur = self.history.current
+        orphans = sorted(i for i, c in cur.claims.items() if c.orphaned)
+        cid = self._pick(orphans, n)
+        if cid is None:
+            return
+        w = self.window
+        doc = cur.claims[cid].document_id
+        pane = next((p for p in w.panes if p.view.document_id == doc), None)
+        if pane is None:
+            self.log.append(f"attach claim {cid}: its document is not shown (skipped)")
+            return
+        text = pane.view.canonical_text
+        start = a % len(text)
+        end = min(start + length, len(text))
+        if not text[start:end].strip():
+            self.log.append(f"attach claim {cid}: blank passage (skipped)")
+            return
+        pane.view.select_offsets(start, end)
+        before = w.undo_stack.index()
+        assert w.annotator.versions.attach(cid), f"attach claim {cid} to [{start}, {end}): refused"
+        assert self._pushed(before)
+        self._step(f"attach claim {cid} to [{start}, {end})",
+                   with_claim(cur, cid, start=start, end=end, quote=text[start:end], orphaned=False))
+
     @rule(key=st.sampled_from([1, 2, 3]))
     def remove_tag(self, key):
         """Codebook > Remove tag, taking it off the claims that use it."""
@@ -628,5 +658,26 @@ def test_sequences_found_before_stay_exact(name, qtbot, tmp_path, modals, monkey
         for step, kwargs in FOUND[name]:
             getattr(machine, step)(**kwargs)
             machine.database_matches_the_model()
+    finally:
+        machine.teardown()
+
+
+def test_an_orphan_attached_anew_undoes_and_redoes_exactly(qtbot, tmp_path, modals, monkeypatch, isolated_qsettings):
+    """The machine's steps in a fixed order: a claim on the emoji document,
+    a new version that cuts its passage (the claim is orphaned), the orphan
+    attached to another passage; then everything undone and redone."""
+    class Machine(UndoMachine):
+        pass
+
+    Machine.qtbot, Machine.folder, Machine.modals, Machine.monkeypatch = qtbot, tmp_path, modals, monkeypatch
+    machine = Machine()
+    try:
+        for step, kwargs in [("make_claim", dict(pane=1, a=0, length=50, key=1, how="code points")),
+                             ("new_version", dict(cut=0, length=60, insert=10**6)),
+                             ("reattach", dict(n=0, a=5, length=20)),
+                             ("toggle_tag", dict(n=0, key=2, from_menu=True))]:
+            getattr(machine, step)(**kwargs)
+            machine.database_matches_the_model()
+        assert any(line.startswith("attach claim") and "skipped" not in line for line in machine.log), machine.log
     finally:
         machine.teardown()
