@@ -44,8 +44,8 @@ def build_menus(w):
     window's first frame shows. Returns the actions by name and a function
     that makes every other action and fills the menus (run right after the
     first paint, or before anything needs them: MainWindow.complete_menus).
-    Making the forty menu items and their icons first cost the frame about
-    3 ms, for menus that are closed when it is painted."""
+    Making the forty menu items and their icons before it cost the frame a
+    few milliseconds, for menus that are closed when it is painted."""
     a: dict[str, QAction] = {}
 
     def ask_import():
@@ -185,104 +185,101 @@ def build_menus(w):
             toolbar.addAction(a[key])
 
     def fill() -> None:
-        _fill_menus(w, a, menus, ask_import_address, ask_open_database, ask_new_database, close_pane, find_next,
-                    on_view, show_analysis, show_agreement, edit_preferences)
+        """Every action not in the toolbar, and the menus in their order."""
+        menu = menus["&File"]
+        a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
+        a["import_address"].setStatusTip("Fetch a web page and import its article (or the whole page)")
+        a["replace"] = _action(w, "&Replace with new version…", lambda: w.annotator.versions.ask_replace(),
+                               "Ctrl+Shift+R")
+        a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
+        a["save_original"] = _action(w, "Save &original…", lambda: sources.save_original(w))
+        a["save_original"].setStatusTip("Write the current document's source back exactly as it was read")
+        a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
+        a["new_database"] = _action(w, "&New database…", ask_new_database)
+        a["open_team"] = _action(w, "Open &team database…", lambda: w.show_team_dialog(), "Ctrl+Shift+D")
+        a["open_team"].setStatusTip("Open the team's shared database on a PostgreSQL server")
+        a["copy_to_team"] = _action(w, "&Copy to team database…", lambda: copy_actions.ask_copy_to_team(w))
+        a["copy_to_team"].setStatusTip("Copy this file's project, ids and all, into an empty team database to share it")
+        a["save_copy"] = _action(w, "Save a cop&y as file…", lambda: copy_actions.ask_save_copy(w))
+        a["save_copy"].setStatusTip("Copy the open database, ids and all, into a new file; this one stays open")
+        a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
+        for key in ("import", "import_address", "export", "replace", "save_original", None, "open_database",
+                    "new_database", "open_team", None,
+                    "copy_to_team", "save_copy", None, "quit"):
+            if key is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(a[key])
+        # enabled for the open database: a file can go to a team database, any database to a file
+        menu.aboutToShow.connect(lambda: copy_actions.update_actions(w, a))
+        menu.aboutToShow.connect(lambda: a["save_original"].setEnabled(sources.has_original(w)))  # none kept: disabled
+        w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
+
+        menu = menus["&Edit"]
+        a["delete_claim"] = _action(w, "&Delete claim", lambda: w.annotator.delete_claim(), None, "remove")
+        a["new_tag"] = _action(w, "New &tag…", lambda: w.codebook.ask_add(), "Ctrl+T", "tag")
+        a["attach"] = _action(w, "&Attach to selection", lambda: w.annotator.versions.attach(), "Ctrl+Shift+A")
+        a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
+        a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
+        a["link"].setStatusTip("Link the selected claim with a claim of another open document")
+        for key in ("undo", "redo"):
+            menu.addAction(a[key])
+        menu.addSeparator()
+        menu.addAction(a["delete_claim"])
+        menu.addAction(a["attach"])
+        menu.addAction(a["link"])
+        menu.addAction(a["new_tag"])
+        a["preferences"] = _action(w, "&Preferences…", edit_preferences, "Ctrl+,")
+        a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
+        menu.addSeparator()
+        menu.addAction(a["preferences"])
+
+        menu = menus["&View"]
+        a["close_pane"] = _action(w, "&Close pane", close_pane, "Ctrl+W", "close")
+        a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
+        a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
+        a["search_all"] = _action(w, "Searc&h everything…", lambda: corpus_search.show_search(w), "Ctrl+Shift+F")
+        a["search_all"].setStatusTip("Search the text of every document and every claim's quote and note")
+        a["zoom_in"] = _action(w, "Zoom &in", on_view("zoom_in"), [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
+                               "zoom-in")
+        a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
+        a["zoom_reset"] = _action(w, "&Reset zoom", on_view("zoom_reset"), "Ctrl+0")
+        a["matrix"] = _action(w, "Claims across &sources", lambda: w.links.show_matrix(), "Ctrl+Shift+M")
+        a["matrix"].setStatusTip("Groups of linked claims and how each document treats them")
+        a["analysis"] = _action(w, "A&nalysis…", show_analysis, "Ctrl+Shift+Y")
+        a["analysis"].setStatusTip("Charts of the claims per tag, document and published date")
+        a["agreement"] = _action(w, "Compare a&nnotators…", show_agreement)
+        a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
+        a["legend"] = _action(w, "Highlight &legend", lambda: legend.show_legend(w))
+        a["legend"].setStatusTip("What the fills, lines and outline over the text mean (the line shows the status)")
+        for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", "search_all", None,
+                    "zoom_in", "zoom_out", "zoom_reset", "legend", None, "matrix", "analysis", "agreement", None):
+            if key is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(a[key])
+        a.update(_suggestion_actions(w, menu))
+        a["reset_layout"] = _action(w, "Reset &layout", lambda: w.reset_layout())
+        a["reset_layout"].setStatusTip("Put the window and its panels back as they start, fitted to the screen")
+        menu.addAction(a["reset_layout"])
+        menu.addSeparator()
+        docks = (w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock, w.orphans_dock)
+        for n, dock in enumerate(docks, start=1):
+            toggle = dock.toggleViewAction()
+            menu.addAction(toggle)
+            focus = _action(w, f"Go to {dock.windowTitle()}",
+                            lambda d=dock: (d.show(), d.raise_(), d.widget().setFocus()),
+                            f"Alt+{n}")
+            menu.addAction(focus)
+
+        menu = menus["&Help"]
+        a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w, shortcut_rows(w)), "F1")
+        a["about"] = _action(w, "&About Marginalia",
+                             lambda: dialogs.show_about(w, w.store.location if w.store else None))
+        menu.addAction(a["shortcuts"])
+        menu.addAction(a["about"])
 
     return a, fill
-
-
-def _fill_menus(w, a, menus, ask_import_address, ask_open_database, ask_new_database, close_pane, find_next,
-                on_view, show_analysis, show_agreement, edit_preferences) -> None:
-    """Every action not in the toolbar, and the menus in their order."""
-    menu = menus["&File"]
-    a["import_address"] = _action(w, "Import from &web address…", ask_import_address, "Ctrl+Shift+U")
-    a["import_address"].setStatusTip("Fetch a web page and import its article (or the whole page)")
-    a["replace"] = _action(w, "&Replace with new version…", lambda: w.annotator.versions.ask_replace(), "Ctrl+Shift+R")
-    a["replace"].setStatusTip("Replace the current document's text with a new version; its claims follow")
-    a["save_original"] = _action(w, "Save &original…", lambda: sources.save_original(w))
-    a["save_original"].setStatusTip("Write the current document's source back exactly as it was read")
-    a["open_database"] = _action(w, "&Open database…", ask_open_database, "Ctrl+Shift+O")
-    a["new_database"] = _action(w, "&New database…", ask_new_database)
-    a["open_team"] = _action(w, "Open &team database…", lambda: w.show_team_dialog(), "Ctrl+Shift+D")
-    a["open_team"].setStatusTip("Open the team's shared database on a PostgreSQL server")
-    a["copy_to_team"] = _action(w, "&Copy to team database…", lambda: copy_actions.ask_copy_to_team(w))
-    a["copy_to_team"].setStatusTip("Copy this file's project, ids and all, into an empty team database to share it")
-    a["save_copy"] = _action(w, "Save a cop&y as file…", lambda: copy_actions.ask_save_copy(w))
-    a["save_copy"].setStatusTip("Copy the open database, ids and all, into a new file; this one stays open")
-    a["quit"] = _action(w, "&Quit", w.close, QKeySequence.StandardKey.Quit)
-    for key in ("import", "import_address", "export", "replace", "save_original", None, "open_database",
-                "new_database", "open_team", None,
-                "copy_to_team", "save_copy", None, "quit"):
-        if key is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(a[key])
-    # enabled for the open database: a file can go to a team database, any database to a file
-    menu.aboutToShow.connect(lambda: copy_actions.update_actions(w, a))
-    menu.aboutToShow.connect(lambda: a["save_original"].setEnabled(sources.has_original(w)))  # none kept: disabled
-    w.windowTitleChanged.connect(lambda _title: copy_actions.update_actions(w, a))  # a database was attached
-
-    menu = menus["&Edit"]
-    a["delete_claim"] = _action(w, "&Delete claim", lambda: w.annotator.delete_claim(), None, "remove")
-    a["new_tag"] = _action(w, "New &tag…", lambda: w.codebook.ask_add(), "Ctrl+T", "tag")
-    a["attach"] = _action(w, "&Attach to selection", lambda: w.annotator.versions.attach(), "Ctrl+Shift+A")
-    a["attach"].setStatusTip("Attach the orphaned claim to the text selected in a pane")
-    a["link"] = _action(w, "&Link claims…", lambda: w.links.link_claims(), "Ctrl+L")
-    a["link"].setStatusTip("Link the selected claim with a claim of another open document")
-    for key in ("undo", "redo"):
-        menu.addAction(a[key])
-    menu.addSeparator()
-    menu.addAction(a["delete_claim"])
-    menu.addAction(a["attach"])
-    menu.addAction(a["link"])
-    menu.addAction(a["new_tag"])
-    a["preferences"] = _action(w, "&Preferences…", edit_preferences, "Ctrl+,")
-    a["preferences"].setMenuRole(QAction.MenuRole.PreferencesRole)
-    menu.addSeparator()
-    menu.addAction(a["preferences"])
-
-    menu = menus["&View"]
-    a["close_pane"] = _action(w, "&Close pane", close_pane, "Ctrl+W", "close")
-    a["find_next"] = _action(w, "Find &next", lambda: find_next(False), "F3")
-    a["find_prev"] = _action(w, "Find &previous", lambda: find_next(True), "Shift+F3")
-    a["search_all"] = _action(w, "Searc&h everything…", lambda: corpus_search.show_search(w), "Ctrl+Shift+F")
-    a["search_all"].setStatusTip("Search the text of every document and every claim's quote and note")
-    a["zoom_in"] = _action(w, "Zoom &in", on_view("zoom_in"), [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
-                           "zoom-in")
-    a["zoom_out"] = _action(w, "Zoom &out", on_view("zoom_out"), "Ctrl+-", "zoom-out")
-    a["zoom_reset"] = _action(w, "&Reset zoom", on_view("zoom_reset"), "Ctrl+0")
-    a["matrix"] = _action(w, "Claims across &sources", lambda: w.links.show_matrix(), "Ctrl+Shift+M")
-    a["matrix"].setStatusTip("Groups of linked claims and how each document treats them")
-    a["analysis"] = _action(w, "A&nalysis…", show_analysis, "Ctrl+Shift+Y")
-    a["analysis"].setStatusTip("Charts of the claims per tag, document and published date")
-    a["agreement"] = _action(w, "Compare a&nnotators…", show_agreement)
-    a["agreement"].setStatusTip("How far the annotators agree, per document and tag")
-    a["legend"] = _action(w, "Highlight &legend", lambda: legend.show_legend(w))
-    a["legend"].setStatusTip("What the fills, lines and outline over the text mean (the line shows the status)")
-    for key in ("add_pane", "close_pane", "sync", None, "find", "find_next", "find_prev", "search_all", None,
-                "zoom_in", "zoom_out", "zoom_reset", "legend", None, "matrix", "analysis", "agreement", None):
-        if key is None:
-            menu.addSeparator()
-        else:
-            menu.addAction(a[key])
-    a.update(_suggestion_actions(w, menu))
-    a["reset_layout"] = _action(w, "Reset &layout", lambda: w.reset_layout())
-    a["reset_layout"].setStatusTip("Put the window and its panels back as they start, fitted to the screen")
-    menu.addAction(a["reset_layout"])
-    menu.addSeparator()
-    docks = (w.library_dock, w.codebook_dock, w.claims_dock, w.editor_dock, w.orphans_dock)
-    for n, dock in enumerate(docks, start=1):
-        toggle = dock.toggleViewAction()
-        menu.addAction(toggle)
-        focus = _action(w, f"Go to {dock.windowTitle()}", lambda d=dock: (d.show(), d.raise_(), d.widget().setFocus()),
-                        f"Alt+{n}")
-        menu.addAction(focus)
-
-    menu = menus["&Help"]
-    a["shortcuts"] = _action(w, "&Keyboard shortcuts", lambda: dialogs.show_shortcuts(w, shortcut_rows(w)), "F1")
-    a["about"] = _action(w, "&About Marginalia", lambda: dialogs.show_about(w, w.store.location if w.store else None))
-    menu.addAction(a["shortcuts"])
-    menu.addAction(a["about"])
 
 
 def _folder_of(store) -> Path | None:

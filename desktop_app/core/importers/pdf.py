@@ -176,6 +176,8 @@ class _BoxReader:
     check and convert every argument on each call; these readers call the
     same two functions through untyped prototypes (pointer arguments passed
     as addresses, into one preallocated array), which costs about half.
+    ``get_rect`` and ``font_size`` take the page from ``handle()``; a box is
+    written to the four addresses of ``out`` and read with ``unpack(view)``.
     """
 
     def __init__(self) -> None:
@@ -184,18 +186,18 @@ class _BoxReader:
 
         from pypdfium2 import raw
 
-        self._box = (ctypes.c_double * 4)()
-        base = ctypes.addressof(self._box)
-        self._out = (base, base + 8, base + 16, base + 24)  # left, top, right, bottom
-        self._unpack = struct.Struct("4d").unpack_from
-        self._view = memoryview(self._box).cast("B")
+        self.box = (ctypes.c_double * 4)()
+        base = ctypes.addressof(self.box)
+        self.out = (base, base + 8, base + 16, base + 24)  # left, top, right, bottom
+        self.unpack = struct.Struct("4d").unpack_from
+        self.view = memoryview(self.box).cast("B")
         address = ctypes.cast(raw.FPDFText_GetRect, ctypes.c_void_p).value
-        self._get_rect = ctypes.CFUNCTYPE(
+        self.get_rect = ctypes.CFUNCTYPE(
             ctypes.c_int, ctypes.c_void_p, ctypes.c_int, *(ctypes.c_void_p,) * 4
         )(address)
         address = ctypes.cast(raw.FPDFText_GetFontSize, ctypes.c_void_p).value
-        self._font_size = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_int)(address)
-        self._count = raw.FPDFText_CountRects
+        self.font_size = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_void_p, ctypes.c_int)(address)
+        self.count = raw.FPDFText_CountRects
 
     @staticmethod
     def handle(textpage):
@@ -208,20 +210,16 @@ class _BoxReader:
         """(left, bottom, right, top) of each run of characters ``start`` to
         ``start + count - 1``; ``raw_textpage`` is the bindings' pointer,
         ``handle`` the same page from ``handle()``."""
-        unpack, view = self._unpack, self._view
-        left, top, right, bottom = self._out
-        get_rect = self._get_rect
+        unpack, view = self.unpack, self.view
+        left, top, right, bottom = self.out
+        get_rect = self.get_rect
         out = []
         append = out.append
-        for i in range(self._count(raw_textpage, start, count)):
+        for i in range(self.count(raw_textpage, start, count)):
             if get_rect(handle, i, left, top, right, bottom):
                 x0, y1, x1, y0 = unpack(view)
                 append((x0, y0, x1, y1))
         return out
-
-    def font_size(self, handle, char: int) -> float:
-        """The font size of a character, ``handle`` from ``handle()``."""
-        return self._font_size(handle, char)
 
 
 def _page_segments(textpage, page_index: int, reader: _BoxReader | None = None) -> list[Segment]:
@@ -238,7 +236,7 @@ def _page_segments(textpage, page_index: int, reader: _BoxReader | None = None) 
         reader = _BoxReader()
     address = reader.handle(textpage)
     read_rects = reader.read
-    font_size = reader._font_size  # takes the address
+    font_size = reader.font_size  # takes the address from handle()
     # text indices are char indices unless pdfium left characters out of the
     # text or put some in; then each index is translated
     char_index = raw.FPDFText_GetCharIndexFromTextIndex
@@ -299,10 +297,10 @@ def _one_run_per_line(parts: list[str], reader: _BoxReader, handle, address, n: 
     is run k of the page, its size that of its first character). None when
     the page is not like that (a line of two columns, a run that cannot be
     measured): the caller then reads it the general way."""
-    count = reader._count(handle, 0, n)
-    get_rect, font_size = reader._get_rect, reader._font_size
-    unpack, view = reader._unpack, reader._view
-    left, top, right, bottom = reader._out
+    count = reader.count(handle, 0, n)
+    get_rect, font_size = reader.get_rect, reader.font_size
+    unpack, view = reader.unpack, reader.view
+    left, top, right, bottom = reader.out
     rounded: dict[float, float] = {}  # a page has few sizes: each is rounded once
     segments: list[Segment] = []
     append = segments.append
